@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from rathaus.audit.models import AuditEntry
+
+
+def record(
+    subject: models.Model,
+    action: str,
+    *,
+    by: Any | None,
+    office: Any,
+    message: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    flagged: bool = False,
+) -> AuditEntry:
+    """Append one entry; ``by`` is None for actions the system took on its own."""
+    return AuditEntry.objects.create(
+        office=office,
+        actor=by if by is not None and by.is_authenticated else None,
+        action=action,
+        subject_type=subject._meta.label_lower,
+        subject_id=subject.pk,
+        message=message,
+        before=before or {},
+        after=after or {},
+        flagged=flagged,
+    )
+
+
+def history(subject: models.Model):
+    return AuditEntry.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=subject.pk
+    ).select_related("actor")

@@ -1,0 +1,29 @@
+"""The office's own newsroom as a channel: the original that every other channel copies."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.delivery.channels import Channel, Limits, Sent
+from rathaus.delivery.models import Delivery
+
+
+class NewsroomChannel(Channel):
+    key = "newsroom"
+    name = _("Newsroom")
+    limits = Limits(max_chars=100_000, max_title_chars=200, max_images=20)
+    has_variant = False  # the newsroom shows the main text: it is the original
+    can_update = True
+    can_withdraw = True
+
+    def publish(self, delivery: Delivery) -> Sent:
+        # The page is live as soon as the post's status is public; the row records it.
+        post = delivery.post
+        return Sent(remote_id=str(post.pk), url=post.office.absolute_url(post.get_absolute_url()))
+
+    def update(self, delivery: Delivery) -> Sent:
+        return self.publish(delivery)
+
+    def withdraw(self, delivery: Delivery) -> None:
+        # The post's page now answers 410 Gone with the reason; nothing else to remove.
+        return None

@@ -1,0 +1,42 @@
+"""Who may do what in which office. Every desk query starts from these functions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rathaus.offices.models import Membership, Office, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def offices_of(user: User) -> QuerySet[Office]:
+    if not user.is_authenticated:
+        return Office.objects.none()
+    return Office.objects.filter(memberships__user=user).distinct()
+
+
+def roles_in(user: User, office: Office) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_rathaus_roles", None)
+    if cache is None:
+        cache = {}
+        for office_id, role in Membership.objects.filter(user=user).values_list("office", "role"):
+            cache.setdefault(office_id, set()).add(role)
+        user._rathaus_roles = cache
+    return cache.get(office.pk, set())
+
+
+def has_role(user: User, office: Office, *roles: Role) -> bool:
+    return bool(roles_in(user, office) & {str(role) for role in roles})
+
+
+def office_for(user: User, slug: str) -> Office:
+    """The office with ``slug`` if the user belongs to it; 404 otherwise, so that an
+    outsider cannot even learn which offices exist on the desk."""
+    office = offices_of(user).filter(slug=slug).first()
+    if office is None:
+        raise Http404
+    return office

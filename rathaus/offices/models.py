@@ -1,0 +1,111 @@
+"""The office (Bezirksamt, Ortsamt, ...) is the tenant: every other record belongs to one."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Top-level URL segments that belong to Rathaus itself, not to an office's newsroom.
+RESERVED_SLUGS = {"admin", "desk", "accounts", "static", "media", "api", "well-known", "i18n"}
+
+
+def validate_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved."), params={"slug": value})
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone “%(tz)s”."), params={"tz": value})
+
+
+class Office(models.Model):
+    class Kind(models.TextChoices):
+        BEZIRKSAMT = "bezirksamt", _("District office (Bezirksamt)")
+        ORTSAMT = "ortsamt", _("Local office (Ortsamt)")
+        STADTVERWALTUNG = "stadtverwaltung", _("City administration (Stadtverwaltung)")
+        GEMEINDE = "gemeinde", _("Municipality (Gemeindeverwaltung)")
+        LANDKREIS = "landkreis", _("District (Landkreis)")
+        OTHER = "other", _("Other public body")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    slug = models.SlugField(_("slug"), unique=True, validators=[validate_slug])
+    public_base_url = models.URLField(
+        _("public base URL"),
+        blank=True,
+        help_text=_(
+            "Where the newsroom is reachable, e.g. https://presse.example.de. "
+            "Used for absolute links in feeds."
+        ),
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    imprint = models.TextField(_("imprint"), help_text=_("Impressum, shown on the newsroom."))
+    privacy_contact = models.TextField(
+        _("privacy contact"), help_text=_("Data-protection officer and privacy notice text.")
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_time_zone]
+    )
+    office_hours = models.TextField(_("office hours"), blank=True)
+    emergency_skips_approval = models.BooleanField(
+        _("emergency warnings may skip approval"),
+        default=False,
+        help_text=_(
+            "If set, an emergency warning can be published without a second person. "
+            "Such publications are flagged in the log and the desk."
+        ),
+    )
+    # Bumped on every publication so cached newsroom pages of this office expire at once.
+    content_version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def absolute_url(self, path: str) -> str:
+        """``path`` on the office's public host, or relative when no host is configured."""
+        return f"{self.public_base_url.rstrip('/')}{path}" if self.public_base_url else path
+
+    def touch(self) -> None:
+        Office.objects.filter(pk=self.pk).update(content_version=models.F("content_version") + 1)
+
+
+class Role(models.TextChoices):
+    """Roles as a social-media guideline (Dienstanweisung) defines them."""
+
+    EDITOR = "editor", _("Editor")
+    APPROVER = "approver", _("Approver")
+    AGENT = "agent", _("Agent")
+    ADMIN = "admin", _("Office admin")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office", "role"], name="one_role_once")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.office} ({self.get_role_display()})"

@@ -1,0 +1,423 @@
+"""The life of a post: draft → in review → approved → scheduled → published → corrected/withdrawn.
+
+Every step is a verb with a keyword-only actor. Views and tasks call these and nothing else
+changes a post's status. Each step checks the actor's role, writes the audit log and, where a
+post leaves the house, creates its deliveries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.audit.log import record
+from rathaus.delivery import channels, outbox
+from rathaus.offices.access import has_role
+from rathaus.offices.models import Office, Role
+from rathaus.posts.models import Category, Post, PostImage, PostVariant, Status, Tag
+
+EDITABLE_FIELDS = {
+    "title",
+    "body",
+    "category",
+    "language",
+    "place_name",
+    "latitude",
+    "longitude",
+    "event_start",
+    "event_end",
+    "publish_at",
+}
+EDITABLE_STATUSES = {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED}
+
+
+class LifecycleError(Exception):
+    """A step that is not allowed; the message is shown to the user as it is."""
+
+
+def _require(user: Any, office: Office, *roles: Role) -> None:
+    if not has_role(user, office, *roles):
+        raise LifecycleError(_("You do not have the role needed for this step."))
+
+
+def _snapshot(post: Post) -> dict:
+    return post.content() | {"status": post.status}
+
+
+def _apply(post: Post, fields: dict, variants: dict[str, str] | None, tags: list[str] | None):
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise LifecycleError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    for name, value in fields.items():
+        setattr(post, name, value)
+    if post.event_start and post.event_end and post.event_end < post.event_start:
+        raise LifecycleError(_("The event cannot end before it starts."))
+    post.full_clean(exclude=["created_by", "last_editor", "office"])
+    post.save()
+    if variants is not None:
+        for key, text in variants.items():
+            channels.get(key)  # unknown channel → KeyError, a programming error
+            if text.strip():
+                PostVariant.objects.update_or_create(
+                    post=post, channel=key, defaults={"text": text}
+                )
+            else:
+                PostVariant.objects.filter(post=post, channel=key).delete()
+    if tags is not None:
+        post.tags.set([_tag(post.office, name) for name in tags if name.strip()])
+
+
+def _tag(office: Office, name: str) -> Tag:
+    from django.utils.text import slugify
+
+    tag, _created = Tag.objects.get_or_create(
+        office=office,
+        slug=slugify(name.strip())[:80] or "tag",
+        defaults={"name": name.strip()[:60]},
+    )
+    return tag
+
+
+def _after_change(post: Post, before: dict, *, by: Any, action: str) -> None:
+    """Any change of approved content sends the post back to review (hash binding)."""
+    after = _snapshot(post)
+    if before == after:
+        return
+    post.last_editor = by
+    fields = ["last_editor", "updated_at"]
+    if (
+        post.status in (Status.APPROVED, Status.SCHEDULED)
+        and post.content_hash() != post.approved_hash
+    ):
+        post.status = Status.IN_REVIEW
+        post.approved_by, post.approved_at, post.approved_hash = None, None, ""
+        fields += ["status", "approved_by", "approved_at", "approved_hash"]
+        after["status"] = post.status
+        record(
+            post,
+            "returned_to_review",
+            by=by,
+            office=post.office,
+            message=_("Changed after approval: needs a new approval."),
+        )
+    post.save(update_fields=fields)
+    record(post, action, by=by, office=post.office, before=before, after=after)
+
+
+@transaction.atomic
+def create_draft(
+    office: Office,
+    *,
+    by: Any,
+    variants: dict[str, str] | None = None,
+    tags: list[str] | None = None,
+    **fields: Any,
+) -> Post:
+    _require(by, office, Role.EDITOR)
+    post = Post(office=office, created_by=by, last_editor=by)
+    _apply(post, fields, variants, tags)
+    record(post, "created", by=by, office=office, after=_snapshot(post))
+    return post
+
+
+@transaction.atomic
+def edit(
+    post: Post,
+    *,
+    by: Any,
+    variants: dict[str, str] | None = None,
+    tags: list[str] | None = None,
+    **fields: Any,
+) -> Post:
+    _require(by, post.office, Role.EDITOR, Role.APPROVER)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status not in EDITABLE_STATUSES:
+        raise LifecycleError(_("A published post can only be corrected or withdrawn."))
+    before = _snapshot(post)
+    _apply(post, fields, variants, tags)
+    _after_change(post, before, by=by, action="edited")
+    return post
+
+
+@transaction.atomic
+def add_image(
+    post: Post, *, by: Any, file: UploadedFile, alt_text: str, author: str, licence: str
+) -> PostImage:
+    _require(by, post.office, Role.EDITOR, Role.APPROVER)
+    if post.status not in EDITABLE_STATUSES:
+        raise LifecycleError(_("A published post can only be corrected or withdrawn."))
+    if not alt_text.strip():
+        raise LifecycleError(_("Every image needs an alt text."))
+    if not author.strip() or not licence.strip():
+        raise LifecycleError(_("Every image needs its author and licence (copyright)."))
+    before = _snapshot(post)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    image = PostImage(
+        post=post,
+        image=file,
+        alt_text=alt_text.strip(),
+        author=author.strip(),
+        licence=licence.strip(),
+        sha256=digest.hexdigest(),
+        position=post.images.count(),
+    )
+    image.full_clean(exclude=["post"])
+    image.save()
+    _after_change(post, before, by=by, action="image_added")
+    return image
+
+
+@transaction.atomic
+def remove_image(image: PostImage, *, by: Any) -> None:
+    post = image.post
+    _require(by, post.office, Role.EDITOR, Role.APPROVER)
+    if post.status not in EDITABLE_STATUSES:
+        raise LifecycleError(_("A published post can only be corrected or withdrawn."))
+    before = _snapshot(post)
+    image.delete()
+    _after_change(post, before, by=by, action="image_removed")
+
+
+def limit_problems(post: Post) -> dict[str, list[str]]:
+    """Per channel, what breaks its limits (empty when the post fits everywhere)."""
+    alt_texts = [image.alt_text for image in post.images.all()]
+    found = {}
+    for channel in channels.for_office(post.office):
+        problems = channel.limits.problems(
+            text=channel.text_for(post), title=post.title, alt_texts=alt_texts
+        )
+        if problems:
+            found[channel.key] = problems
+    return found
+
+
+def _transition(
+    post: Post,
+    to: Status,
+    *,
+    by: Any,
+    action: str,
+    allowed: set[Status],
+    flagged: bool = False,
+    message: str = "",
+    **changes: Any,
+) -> Post:
+    """Move ``post`` to ``to`` if it is still in one of ``allowed``; the conditional update
+    makes two clicks (or a click and the scheduler) unable to both succeed."""
+    changed = Post.objects.filter(pk=post.pk, status__in=allowed).update(
+        status=to, updated_at=timezone.now(), **changes
+    )
+    if not changed:
+        post.refresh_from_db()
+        raise LifecycleError(
+            _("This step is not possible while the post is “%s”.") % post.get_status_display()
+        )
+    before_status = post.status
+    post.refresh_from_db()
+    record(
+        post,
+        action,
+        by=by,
+        office=post.office,
+        message=message,
+        flagged=flagged,
+        before={"status": before_status},
+        after={"status": post.status},
+    )
+    return post
+
+
+@transaction.atomic
+def submit(post: Post, *, by: Any) -> Post:
+    _require(by, post.office, Role.EDITOR)
+    problems = limit_problems(post)
+    if problems:
+        details = "; ".join(f"{key}: {' '.join(p)}" for key, p in problems.items())
+        raise LifecycleError(_("The post breaks channel limits: %s") % details)
+    return _transition(post, Status.IN_REVIEW, by=by, action="submitted", allowed={Status.DRAFT})
+
+
+@transaction.atomic
+def send_back(post: Post, *, by: Any, reason: str) -> Post:
+    _require(by, post.office, Role.APPROVER)
+    return _transition(
+        post,
+        Status.DRAFT,
+        by=by,
+        action="sent_back",
+        message=reason,
+        allowed={Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED},
+        approved_by=None,
+        approved_at=None,
+        approved_hash="",
+    )
+
+
+@transaction.atomic
+def approve(post: Post, *, by: Any) -> Post:
+    """Four eyes: the approver is not the last editor, and the approval is bound to the
+    hash of exactly the content they saw."""
+    _require(by, post.office, Role.APPROVER)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.last_editor_id == by.pk:
+        raise LifecycleError(_("Four-eyes rule: you cannot approve a post you edited last."))
+    now = timezone.now()
+    scheduled = post.publish_at is not None and post.publish_at > now
+    post = _transition(
+        post,
+        Status.SCHEDULED if scheduled else Status.APPROVED,
+        by=by,
+        action="approved",
+        allowed={Status.IN_REVIEW},
+        approved_by=by,
+        approved_at=now,
+        approved_hash=post.content_hash(),
+    )
+    if scheduled:
+        outbox.wake_at(post.publish_at)
+    return post
+
+
+@transaction.atomic
+def schedule(post: Post, *, by: Any, at: datetime) -> Post:
+    _require(by, post.office, Role.APPROVER)
+    if at <= timezone.now():
+        raise LifecycleError(_("The publication time must be in the future."))
+    post = _transition(
+        post,
+        Status.SCHEDULED,
+        by=by,
+        action="scheduled",
+        publish_at=at,
+        allowed={Status.APPROVED, Status.SCHEDULED},
+    )
+    outbox.wake_at(at)
+    return post
+
+
+@transaction.atomic
+def unschedule(post: Post, *, by: Any) -> Post:
+    _require(by, post.office, Role.APPROVER)
+    return _transition(
+        post,
+        Status.APPROVED,
+        by=by,
+        action="unscheduled",
+        publish_at=None,
+        allowed={Status.SCHEDULED},
+    )
+
+
+@transaction.atomic
+def publish(post: Post, *, by: Any | None) -> Post:
+    """Publish now. ``by=None`` is the scheduler acting on an approved schedule."""
+    post = Post.objects.select_related("office").get(pk=post.pk)
+    skip = (
+        post.category == Category.EMERGENCY
+        and post.office.emergency_skips_approval
+        and post.status in (Status.DRAFT, Status.IN_REVIEW)
+    )
+    if by is not None:
+        roles = (Role.EDITOR, Role.APPROVER) if skip else (Role.APPROVER,)
+        _require(by, post.office, *roles)
+    approved_path = not skip and post.status in (Status.APPROVED, Status.SCHEDULED)
+    if approved_path and post.content_hash() != post.approved_hash:
+        raise LifecycleError(_("The content changed after approval; approve it again."))
+    if skip and limit_problems(post):
+        raise LifecycleError(_("The post breaks channel limits; fix them first."))
+    allowed = {Status.DRAFT, Status.IN_REVIEW} if skip else {Status.APPROVED, Status.SCHEDULED}
+    post = _transition(
+        post,
+        Status.PUBLISHED,
+        by=by,
+        action="published",
+        allowed=allowed,
+        flagged=skip,
+        message=_("Emergency warning published without approval.") if skip else "",
+        published_at=timezone.now(),
+        published_without_approval=skip,
+        approved_hash=post.content_hash(),
+    )
+    outbox.enqueue(post, outbox.Action.PUBLISH)
+    post.office.touch()
+    return post
+
+
+def publish_due(now: datetime | None = None) -> int:
+    """Publish every scheduled post whose time has come; safe to run in parallel."""
+    now = now or timezone.now()
+    done = 0
+    due = Post.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        try:
+            publish(Post(pk=pk), by=None)
+            done += 1
+        except (LifecycleError, Post.DoesNotExist):
+            continue  # another worker was faster, or the content changed meanwhile
+    return done
+
+
+@transaction.atomic
+def correct(
+    post: Post,
+    *,
+    by: Any,
+    note: str,
+    variants: dict[str, str] | None = None,
+    tags: list[str] | None = None,
+    **fields: Any,
+) -> Post:
+    """Fix a published post. Only an approver may, and the note is shown publicly."""
+    _require(by, post.office, Role.APPROVER)
+    if not note.strip():
+        raise LifecycleError(_("Say what was corrected; the note is shown with the post."))
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status not in (Status.PUBLISHED, Status.CORRECTED):
+        raise LifecycleError(_("Only a published post can be corrected."))
+    before = _snapshot(post)
+    _apply(post, fields, variants, tags)
+    post.status, post.corrected_at, post.correction_note = Status.CORRECTED, timezone.now(), note
+    post.last_editor, post.approved_by, post.approved_hash = by, by, post.content_hash()
+    post.save()
+    record(
+        post,
+        "corrected",
+        by=by,
+        office=post.office,
+        message=note,
+        before=before,
+        after=_snapshot(post),
+    )
+    outbox.enqueue(post, outbox.Action.UPDATE)
+    post.office.touch()
+    return post
+
+
+@transaction.atomic
+def withdraw(post: Post, *, by: Any, reason: str) -> Post:
+    _require(by, post.office, Role.APPROVER)
+    if not reason.strip():
+        raise LifecycleError(_("Give a reason; it is shown in place of the post."))
+    post = _transition(
+        post,
+        Status.WITHDRAWN,
+        by=by,
+        action="withdrawn",
+        message=reason,
+        allowed={Status.PUBLISHED, Status.CORRECTED},
+        withdrawn_at=timezone.now(),
+        withdrawal_reason=reason,
+    )
+    outbox.enqueue(post, outbox.Action.WITHDRAW)
+    post.office.touch()
+    return post

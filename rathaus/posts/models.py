@@ -1,0 +1,211 @@
+"""A post is written once and goes to every channel of its office."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.lib import richtext
+
+
+class Category(models.TextChoices):
+    PRESS_RELEASE = "press_release", _("Press release")
+    NOTICE = "notice", _("Public notice (Bekanntmachung)")
+    PARTICIPATION = "participation", _("Participation procedure (Beteiligungsverfahren)")
+    SERVICE = "service", _("Service information")
+    MEETING = "meeting", _("Council meeting")
+    RESOLUTION = "resolution", _("Council resolution")
+    SHORT_NOTICE = "short_notice", _("Short notice (tree felling, road works, ...)")
+    EMERGENCY = "emergency", _("Emergency warning")
+
+    @classmethod
+    def by_slug(cls, slug: str) -> Category | None:
+        return next((c for c in cls if c.value.replace("_", "-") == slug), None)
+
+    @property
+    def slug(self) -> str:
+        return self.value.replace("_", "-")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    CORRECTED = "corrected", _("Corrected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.CORRECTED)
+
+
+class Tag(models.Model):
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["office", "slug"], name="tag_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.slug = self.slug or slugify(self.name)[:80] or "tag"
+        super().save(*args, **kwargs)
+
+
+class PostQuerySet(models.QuerySet):
+    def public(self) -> PostQuerySet:
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+
+class Post(models.Model):
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="posts")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists, links."))
+    body_html = models.TextField(editable=False, default="")
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.PRESS_RELEASE
+    )
+    language = models.CharField(
+        _("language"), max_length=8, default="de", choices=settings.LANGUAGES
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
+    place_name = models.CharField(_("place"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    event_start = models.DateTimeField(_("event starts"), null=True, blank=True)
+    event_end = models.DateTimeField(_("event ends"), null=True, blank=True)
+
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_hash = models.CharField(max_length=64, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_without_approval = models.BooleanField(default=False)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    correction_note = models.TextField(_("correction note"), blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["office", "status", "-published_at"])]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = richtext.render(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)[:60] or "meldung"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    def variant_text(self, channel_key: str) -> str:
+        for variant in self.variants.all():
+            if variant.channel == channel_key:
+                return variant.text
+        return ""
+
+    def content(self) -> dict:
+        """Everything an approval vouches for: text, variants, media, facts."""
+        return {
+            "title": self.title,
+            "body": self.body,
+            "category": self.category,
+            "language": self.language,
+            "place": [self.place_name, str(self.latitude or ""), str(self.longitude or "")],
+            "event": [str(self.event_start or ""), str(self.event_end or "")],
+            "tags": sorted(t.name for t in self.tags.all()) if self.pk else [],
+            "variants": {v.channel: v.text for v in self.variants.all()} if self.pk else {},
+            "images": [[i.sha256, i.alt_text, i.author, i.licence] for i in self.images.all()]
+            if self.pk
+            else [],
+        }
+
+    def content_hash(self) -> str:
+        canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PostVariant(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
+    channel = models.CharField(max_length=40)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "channel"], name="variant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.text[:40]}"
+
+
+class PostImage(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to="posts/%Y/%m/")
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=1500,
+        help_text=_("Describe the image for people who cannot see it."),
+    )
+    author = models.CharField(_("author"), max_length=200, help_text=_("Photographer/creator."))
+    licence = models.CharField(
+        _("licence"),
+        max_length=200,
+        help_text=_("e.g. CC BY 4.0, or “all rights reserved, used with permission”."),
+    )
+    sha256 = models.CharField(max_length=64, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text

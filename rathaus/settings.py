@@ -1,0 +1,221 @@
+"""Rathaus settings: every value comes from the environment, see the table in README.md."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.lib.env import Env, SettingError
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = Env()
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The key from the environment, or one generated once and kept in the data dir."""
+    given = env.secret("RATHAUS_SECRET_KEY")
+    if given:
+        return given
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+try:
+    DEBUG = env.bool("RATHAUS_DEBUG", False)
+    DATA_DIR = Path(env.str("RATHAUS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+    SECRET_KEY = _secret_key(DATA_DIR)
+    ALLOWED_HOSTS = env.list("RATHAUS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+    CSRF_TRUSTED_ORIGINS = env.list("RATHAUS_CSRF_TRUSTED_ORIGINS", [])
+    HTTPS = env.bool("RATHAUS_HTTPS", True)
+    DATABASE_URL = env.str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'rathaus.sqlite3'}")
+    REDIS_URL = env.str("REDIS_URL", "")
+    PAGE_CACHE_SECONDS = env.int("RATHAUS_PAGE_CACHE_SECONDS", 60, maximum=86400)
+    WORKERS = env.int("RATHAUS_WORKERS", 2, minimum=1, maximum=64)
+    DEFAULT_FROM_EMAIL = env.str("RATHAUS_FROM_EMAIL", "rathaus@localhost")
+    EMAIL_URL = env.str("RATHAUS_EMAIL_BACKEND", "console")
+    TASKS_IMMEDIATE = env.bool("RATHAUS_TASKS_IMMEDIATE", False)
+    LOG_LEVEL = env.choice("RATHAUS_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
+    DELIVERY_MAX_ATTEMPTS = env.int("RATHAUS_DELIVERY_MAX_ATTEMPTS", 8, minimum=1, maximum=100)
+except SettingError as error:
+    raise ImproperlyConfigured(f"Rathaus configuration: {error}") from None
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "huey.contrib.djhuey",
+    "rathaus.offices",
+    "rathaus.audit",
+    "rathaus.posts",
+    "rathaus.delivery",
+    "rathaus.newsroom",
+    "rathaus.desk",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "rathaus.urls"
+WSGI_APPLICATION = "rathaus.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "rathaus" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets the newsroom read while the worker writes; IMMEDIATE avoids lock upgrades
+    # that would fail with "database is locked" under concurrent writers.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "rathaus",
+        }
+    }
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "rathaus",
+        "url": REDIS_URL,
+        "immediate": TASKS_IMMEDIATE,
+        "utc": True,
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "rathaus",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "immediate": TASKS_IMMEDIATE,
+        "utc": True,
+    }
+HUEY["consumer"] = {"workers": WORKERS, "worker_type": "thread", "periodic": True}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "desk:home"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Staff accounts are created by office admins; nobody signs up on a public site.
+ACCOUNT_ADAPTER = "rathaus.offices.accounts.NoSignupAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "rathaus" / "locale"]
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "rathaus" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 3600
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "memory": "django.core.mail.backends.locmem.EmailBackend",
+}.get(EMAIL_URL)
+if EMAIL_BACKEND is None:
+    raise ImproperlyConfigured(
+        f"Rathaus configuration: RATHAUS_EMAIL_BACKEND={EMAIL_URL!r} must be console, smtp or memory"
+    )
+
+# Security: strict by default; RATHAUS_HTTPS=false only for local demos and tests.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is the operator's decision
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"huey": {"level": "WARNING"}},
+}

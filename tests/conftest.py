@@ -1,0 +1,88 @@
+"""Shared fixtures: two offices with a user for every role, so that every view is also
+tested from an outsider's side."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from rathaus.offices.models import Membership, Office, Role
+from rathaus.posts import lifecycle
+
+PASSWORD = "correct-horse-battery"
+
+
+def _user(username: str, office: Office, *roles: Role):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    for role in roles:
+        Membership.objects.create(user=user, office=office, role=role)
+    return user
+
+
+@pytest.fixture
+def office(db) -> Office:
+    return Office.objects.create(
+        name="Bezirksamt Musterstadt-Mitte",
+        kind=Office.Kind.BEZIRKSAMT,
+        slug="mitte",
+        public_base_url="https://presse.mitte.example",
+        imprint="Bezirksamt Mitte, Rathausplatz 1",
+        privacy_contact="Datenschutz: datenschutz@mitte.example",
+    )
+
+
+@pytest.fixture
+def other_office(db) -> Office:
+    return Office.objects.create(
+        name="Ortsamt Nord",
+        kind=Office.Kind.ORTSAMT,
+        slug="nord",
+        imprint="Ortsamt Nord",
+        privacy_contact="datenschutz@nord.example",
+    )
+
+
+@pytest.fixture
+def editor(office):
+    return _user("erika.editor", office, Role.EDITOR)
+
+
+@pytest.fixture
+def approver(office):
+    return _user("anton.approver", office, Role.APPROVER)
+
+
+@pytest.fixture
+def agent(office):
+    return _user("agnes.agent", office, Role.AGENT)
+
+
+@pytest.fixture
+def office_admin(office):
+    return _user("otto.admin", office, Role.ADMIN)
+
+
+@pytest.fixture
+def outsider(other_office):
+    """Editor, approver and admin of the *other* office: may see nothing of ``office``."""
+    return _user("nora.nord", other_office, Role.EDITOR, Role.APPROVER, Role.ADMIN)
+
+
+@pytest.fixture
+def draft(office, editor):
+    return lifecycle.create_draft(
+        office,
+        by=editor,
+        title="Baumfällung in der Lindenallee",
+        body="Am **Montag** werden zwei kranke Linden gefällt.",
+        category="short_notice",
+    )
+
+
+@pytest.fixture
+def published(draft, editor, approver, django_capture_on_commit_callbacks):
+    """Published, with the deliveries' on-commit wake-ups run as a real commit would."""
+    lifecycle.submit(draft, by=editor)
+    lifecycle.approve(draft, by=approver)
+    with django_capture_on_commit_callbacks(execute=True):
+        return lifecycle.publish(draft, by=approver)

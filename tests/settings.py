@@ -1,0 +1,14 @@
+"""Test settings: the real settings module, read with a test environment."""
+
+import os
+import tempfile
+
+os.environ.setdefault("RATHAUS_HTTPS", "false")
+os.environ.setdefault("RATHAUS_TASKS_IMMEDIATE", "true")
+os.environ.setdefault("RATHAUS_EMAIL_BACKEND", "memory")
+os.environ.setdefault("RATHAUS_DATA_DIR", tempfile.mkdtemp(prefix="rathaus-test-"))
+
+from rathaus.settings import *
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
