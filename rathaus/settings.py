@@ -191,7 +191,8 @@ EMAIL_BACKEND = {
 }.get(EMAIL_URL)
 if EMAIL_BACKEND is None:
     raise ImproperlyConfigured(
-        f"Rathaus configuration: RATHAUS_EMAIL_BACKEND={EMAIL_URL!r} must be console, smtp or memory"
+        f"Rathaus configuration: RATHAUS_EMAIL_BACKEND={EMAIL_URL!r} "
+        "must be console, smtp or memory"
     )
 
 # Security: strict by default; RATHAUS_HTTPS=false only for local demos and tests.

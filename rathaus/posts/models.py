@@ -140,6 +140,9 @@ class Post(models.Model):
         self.body_html = richtext.render(self.body)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:post", args=[self.office.slug, self.pk, self.slug])
+
     @property
     def slug(self) -> str:
         return slugify(self.title)[:60] or "meldung"
