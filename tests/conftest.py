@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from rathaus.delivery import channels
+from rathaus.delivery.channels import Channel, Limits, Sent
 from rathaus.offices.models import Membership, Office, Role
 from rathaus.posts import lifecycle
 
@@ -86,3 +88,54 @@ def published(draft, editor, approver, django_capture_on_commit_callbacks):
     lifecycle.approve(draft, by=approver)
     with django_capture_on_commit_callbacks(execute=True):
         return lifecycle.publish(draft, by=approver)
+
+
+class ScriptedChannel(Channel):
+    """A channel whose answers the test scripts: each publish takes the next outcome
+    (an exception to raise, or None for success) and records the call."""
+
+    key = "scripted"
+    name = "Scripted"
+    limits = Limits(max_chars=280, max_images=4)
+    can_update = True
+    can_withdraw = True
+
+    def __init__(self) -> None:
+        self.outcomes: list[Exception | None] = []
+        self.calls: list[tuple[str, int]] = []
+
+    def _answer(self, action: str, delivery) -> Sent:
+        self.calls.append((action, delivery.post_id))
+        outcome = self.outcomes.pop(0) if self.outcomes else None
+        if outcome is not None:
+            raise outcome
+        return Sent(remote_id=f"remote-{delivery.post_id}", url="https://social.example/1")
+
+    def publish(self, delivery) -> Sent:
+        return self._answer("publish", delivery)
+
+    def update(self, delivery) -> Sent:
+        return self._answer("update", delivery)
+
+    def withdraw(self, delivery) -> None:
+        self._answer("withdraw", delivery)
+
+
+@pytest.fixture
+def scripted_channel():
+    channel = channels.register(ScriptedChannel())
+    yield channel
+    channels.unregister(channel.key)
+
+
+@pytest.fixture
+def tiny_png():
+    """A real 2×2 PNG, made here so the test carries no binary file."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (0, 90, 60)).save(buffer, format="PNG")
+    return SimpleUploadedFile("linden.png", buffer.getvalue(), content_type="image/png")

@@ -12,3 +12,8 @@ from rathaus.settings import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# Several test runs may share one PostgreSQL server (developers, helpers, CI): each run gets
+# its own test database so they never drop each other's.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": f"test_rathaus_{os.getpid()}"}

@@ -18,15 +18,10 @@ def offices_of(user: User) -> QuerySet[Office]:
 
 
 def roles_in(user: User, office: Office) -> set[str]:
+    # Asked fresh each time: a role taken away must count at once, not after a re-login.
     if not user.is_authenticated:
         return set()
-    cache = getattr(user, "_rathaus_roles", None)
-    if cache is None:
-        cache = {}
-        for office_id, role in Membership.objects.filter(user=user).values_list("office", "role"):
-            cache.setdefault(office_id, set()).add(role)
-        user._rathaus_roles = cache
-    return cache.get(office.pk, set())
+    return set(Membership.objects.filter(user=user, office=office).values_list("role", flat=True))
 
 
 def has_role(user: User, office: Office, *roles: Role) -> bool:

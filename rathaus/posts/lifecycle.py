@@ -46,6 +46,13 @@ def _require(user: Any, office: Office, *roles: Role) -> None:
         raise LifecycleError(_("You do not have the role needed for this step."))
 
 
+def _lock(post: Post) -> Post:
+    """Lock the row for this transaction and bring the caller's object up to date."""
+    Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").first()
+    post.refresh_from_db()
+    return post
+
+
 def _snapshot(post: Post) -> dict:
     return post.content() | {"status": post.status}
 
@@ -136,7 +143,7 @@ def edit(
     **fields: Any,
 ) -> Post:
     _require(by, post.office, Role.EDITOR, Role.APPROVER)
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    _lock(post)
     if post.status not in EDITABLE_STATUSES:
         raise LifecycleError(_("A published post can only be corrected or withdrawn."))
     before = _snapshot(post)
@@ -150,6 +157,7 @@ def add_image(
     post: Post, *, by: Any, file: UploadedFile, alt_text: str, author: str, licence: str
 ) -> PostImage:
     _require(by, post.office, Role.EDITOR, Role.APPROVER)
+    _lock(post)
     if post.status not in EDITABLE_STATUSES:
         raise LifecycleError(_("A published post can only be corrected or withdrawn."))
     if not alt_text.strip():
@@ -179,6 +187,7 @@ def add_image(
 def remove_image(image: PostImage, *, by: Any) -> None:
     post = image.post
     _require(by, post.office, Role.EDITOR, Role.APPROVER)
+    _lock(post)
     if post.status not in EDITABLE_STATUSES:
         raise LifecycleError(_("A published post can only be corrected or withdrawn."))
     before = _snapshot(post)
@@ -266,7 +275,7 @@ def approve(post: Post, *, by: Any) -> Post:
     """Four eyes: the approver is not the last editor, and the approval is bound to the
     hash of exactly the content they saw."""
     _require(by, post.office, Role.APPROVER)
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    _lock(post)
     if post.last_editor_id == by.pk:
         raise LifecycleError(_("Four-eyes rule: you cannot approve a post you edited last."))
     now = timezone.now()
@@ -319,7 +328,7 @@ def unschedule(post: Post, *, by: Any) -> Post:
 @transaction.atomic
 def publish(post: Post, *, by: Any | None) -> Post:
     """Publish now. ``by=None`` is the scheduler acting on an approved schedule."""
-    post = Post.objects.select_related("office").get(pk=post.pk)
+    _lock(post)
     skip = (
         post.category == Category.EMERGENCY
         and post.office.emergency_skips_approval
@@ -381,7 +390,7 @@ def correct(
     _require(by, post.office, Role.APPROVER)
     if not note.strip():
         raise LifecycleError(_("Say what was corrected; the note is shown with the post."))
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    _lock(post)
     if post.status not in (Status.PUBLISHED, Status.CORRECTED):
         raise LifecycleError(_("Only a published post can be corrected."))
     before = _snapshot(post)

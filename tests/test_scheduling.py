@@ -1,0 +1,97 @@
+"""Scheduled publishing, in the office's time zone, across the daylight-saving nights."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from rathaus.delivery.models import Delivery
+from rathaus.offices import clock
+from rathaus.posts import lifecycle
+from rathaus.posts.models import Status
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_march_night_skipped_hour_is_refused():
+    with pytest.raises(clock.NonexistentTime, match="skip"):
+        clock.local_to_utc(datetime(2026, 3, 29, 2, 30), BERLIN)
+
+
+def test_march_night_times_around_the_gap_are_exact():
+    assert clock.local_to_utc(datetime(2026, 3, 29, 1, 59), BERLIN) == datetime(
+        2026, 3, 29, 0, 59, tzinfo=UTC
+    )
+    assert clock.local_to_utc(datetime(2026, 3, 29, 3, 0), BERLIN) == datetime(
+        2026, 3, 29, 1, 0, tzinfo=UTC
+    )
+
+
+def test_october_night_repeated_hour_takes_the_earlier_instant():
+    local = datetime(2026, 10, 25, 2, 30)
+    assert clock.is_ambiguous(local, BERLIN)
+    assert clock.local_to_utc(local, BERLIN) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert not clock.is_ambiguous(datetime(2026, 10, 25, 3, 30), BERLIN)
+
+
+def _approved(draft, editor, approver):
+    lifecycle.submit(draft, by=editor)
+    return lifecycle.approve(draft, by=approver)
+
+
+@pytest.mark.parametrize(
+    ("local", "utc"),
+    [
+        (datetime(2026, 3, 29, 3, 15), datetime(2026, 3, 29, 1, 15, tzinfo=UTC)),
+        (datetime(2026, 10, 25, 2, 15), datetime(2026, 10, 25, 0, 15, tzinfo=UTC)),
+        (datetime(2026, 10, 25, 3, 15), datetime(2026, 10, 25, 2, 15, tzinfo=UTC)),
+    ],
+)
+def test_a_post_scheduled_in_a_switch_night_goes_out_at_the_right_instant(
+    draft, editor, approver, local, utc, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(utc - timedelta(days=1), tick=False):
+        _approved(draft, editor, approver)
+        lifecycle.schedule(draft, by=approver, at=clock.local_to_utc(local, BERLIN))
+    assert draft.status == Status.SCHEDULED
+    with time_machine.travel(utc - timedelta(seconds=1), tick=False):
+        assert lifecycle.publish_due() == 0
+    with time_machine.travel(utc, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert lifecycle.publish_due() == 1
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED and draft.published_at == utc
+    assert Delivery.objects.get(post=draft).status == Delivery.Status.PUBLISHED
+
+
+def test_approval_of_a_post_with_a_future_time_schedules_it(draft, editor, approver):
+    lifecycle.edit(draft, by=editor, publish_at=datetime(2030, 1, 5, 8, tzinfo=UTC))
+    _approved(draft, editor, approver)
+    assert draft.status == Status.SCHEDULED
+
+
+def test_it_refuses_a_time_in_the_past(draft, editor, approver):
+    _approved(draft, editor, approver)
+    with pytest.raises(lifecycle.LifecycleError, match="future"):
+        lifecycle.schedule(draft, by=approver, at=datetime(2020, 1, 1, tzinfo=UTC))
+
+
+def test_an_unscheduled_post_is_not_published(draft, editor, approver):
+    _approved(draft, editor, approver)
+    at = datetime.now(UTC) + timedelta(hours=1)
+    lifecycle.schedule(draft, by=approver, at=at)
+    lifecycle.unschedule(draft, by=approver)
+    with time_machine.travel(at + timedelta(minutes=1), tick=False):
+        assert lifecycle.publish_due() == 0
+    assert draft.status == Status.APPROVED
+
+
+def test_an_edit_after_scheduling_stops_the_schedule(draft, editor, approver):
+    _approved(draft, editor, approver)
+    at = datetime.now(UTC) + timedelta(hours=1)
+    lifecycle.schedule(draft, by=approver, at=at)
+    lifecycle.edit(draft, by=editor, body="Neuer Text")
+    with time_machine.travel(at + timedelta(minutes=1), tick=False):
+        assert lifecycle.publish_due() == 0
+    draft.refresh_from_db()
+    assert draft.status == Status.IN_REVIEW
