@@ -218,5 +218,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"huey": {"level": "WARNING"}},
+    # run_huey attaches its own handler; not propagating avoids every line twice.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }

@@ -34,6 +34,9 @@ class Command(BaseCommand):
                 str(port),
                 "--workers",
                 str(web_workers),
+                # Two Python threads per worker process: more only fight over the GIL.
+                "--blocking-threads",
+                "2",
                 "--no-ws",
                 "rathaus.wsgi:application",
             ],
