@@ -139,3 +139,13 @@ def tiny_png():
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2), (0, 90, 60)).save(buffer, format="PNG")
     return SimpleUploadedFile("linden.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached newsroom pages of one test must not leak into the next (same slugs, same
+    content versions), whether the cache is local memory or Redis."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
