@@ -1,0 +1,161 @@
+"""Demo offices, people and posts. `make run` calls this on every start, so it is idempotent:
+anything that already exists (found by slug, username or title) is left as it is."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from rathaus.delivery import sending
+from rathaus.offices import clock, demo
+from rathaus.offices.models import Membership, Office
+from rathaus.posts import lifecycle
+from rathaus.posts.models import Post
+
+# What an office admin needs to open the Django admin for their office's settings.
+ADMIN_PERMISSIONS = [
+    "view_office",
+    "change_office",
+    "view_membership",
+    "add_membership",
+    "change_membership",
+    "delete_membership",
+    "view_user",
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo offices, users and posts (safe to run again)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, port: int, **options) -> None:
+        base = f"http://127.0.0.1:{port}"
+        offices = {
+            data["slug"]: self._office(data, base if data["slug"] == "mitte" else "")
+            for data in (demo.MITTE, demo.NORD)
+        }
+        users = {name: self._user(name, offices, *spec) for name, spec in demo.USERS.items()}
+        created = 0
+        for spec in demo.POSTS:
+            if not Post.objects.filter(office=offices[spec.office], title=spec.title).exists():
+                self._post(spec, offices[spec.office], users)
+                created += 1
+        # Deliveries run here, synchronously, so the demo shows them sent even before the
+        # worker has started.
+        sent = sending.send_due()
+        self._report(base, created, sent)
+
+    def _office(self, data: dict, base_url: str) -> Office:
+        office, _new = Office.objects.get_or_create(
+            slug=data["slug"], defaults=data | {"public_base_url": base_url}
+        )
+        if base_url and office.public_base_url != base_url:  # started on another port
+            office.public_base_url = base_url
+            office.save(update_fields=["public_base_url"])
+        return office
+
+    def _user(self, username, offices, slug, roles, first, last, is_staff):
+        user, new = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "is_staff": is_staff},
+        )
+        if new:
+            user.set_password(demo.PASSWORD)
+            user.save()
+            if is_staff:
+                user.user_permissions.add(
+                    *Permission.objects.filter(codename__in=ADMIN_PERMISSIONS)
+                )
+        for role in roles:
+            Membership.objects.get_or_create(user=user, office=offices[slug], role=role)
+        return user
+
+    @transaction.atomic
+    def _post(self, spec: demo.DemoPost, office: Office, users: dict) -> Post:
+        editor = users[demo.EDITORS[spec.office]]
+        approver = users[demo.APPROVERS[spec.office]]
+        post = lifecycle.create_draft(
+            office, by=editor, tags=spec.tags, **self._fields(spec, office)
+        )
+        if spec.image:
+            lifecycle.add_image(post, by=editor, file=_png(spec.image["name"]), **_meta(spec))
+        if spec.state == "draft":
+            return post
+        lifecycle.submit(post, by=editor)
+        if spec.state == "in_review":
+            return post
+        lifecycle.approve(post, by=approver)  # with publish_at tomorrow: scheduled
+        if spec.state == "published":
+            lifecycle.publish(post, by=approver)
+            self._backdate(post, spec.days_ago)
+        return post
+
+    def _fields(self, spec: demo.DemoPost, office: Office) -> dict:
+        fields = {"title": spec.title, "body": spec.body, "category": spec.category}
+        if spec.place_name:
+            fields["place_name"] = spec.place_name
+        if spec.latitude:
+            fields["latitude"], fields["longitude"] = spec.latitude, spec.longitude
+        today = timezone.localdate(timezone=office.zone)
+        if spec.event_in_days is not None:
+            day = today + timedelta(days=spec.event_in_days)
+            start = datetime.combine(day, time(18, 0))
+            fields["event_start"] = clock.local_to_utc(start, office.zone)
+            fields["event_end"] = clock.local_to_utc(start + timedelta(hours=3), office.zone)
+        if spec.state == "scheduled":
+            tomorrow_nine = datetime.combine(today + timedelta(days=1), time(9, 0))
+            fields["publish_at"] = clock.local_to_utc(tomorrow_nine, office.zone)
+        return fields
+
+    def _backdate(self, post: Post, days_ago: float) -> None:
+        # The verbs stamp "now"; a newsroom whose posts all appeared in the same second shows
+        # nothing of how it looks in use. So only the public dates move back, with a plain
+        # update; the audit log keeps the true times of the steps.
+        published = timezone.now() - timedelta(days=days_ago, hours=days_ago % 7)
+        Post.objects.filter(pk=post.pk).update(
+            published_at=published,
+            approved_at=published - timedelta(minutes=40),
+            created_at=published - timedelta(hours=20),
+        )
+
+    def _report(self, base: str, created: int, sent: int) -> None:
+        out = self.stdout.write
+        out(f"Demo data: {created} new posts, {sent} deliveries sent.")
+        out(f"  Newsroom: {base}/mitte/  (second office: {base}/nord/)")
+        out(f"  Desk:     {base}/desk/")
+        out(f"  Admin:    {base}/admin/  (office settings)")
+        out(f"  Demo logins, password for all: {demo.PASSWORD}  (DEMO ONLY, change for real use)")
+        for name, (slug, roles, *_rest) in demo.USERS.items():
+            out(f"    {name:<15} {slug:<6} {', '.join(str(r.label) for r in roles)}")
+
+
+def _meta(spec: demo.DemoPost) -> dict:
+    return {key: spec.image[key] for key in ("alt_text", "author", "licence")}
+
+
+def _png(name: str) -> SimpleUploadedFile:
+    """A small drawn picture (meadow, tree, swing), made here so the repo has no binary."""
+    image = Image.new("RGB", (640, 400), (150, 200, 235))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 280, 640, 400), fill=(90, 160, 70))
+    draw.rectangle((190, 170, 215, 300), fill=(110, 75, 40))
+    draw.ellipse((120, 60, 290, 210), fill=(40, 120, 50))
+    draw.line((400, 150, 520, 150), fill=(170, 40, 40), width=8)
+    for x in (410, 510):
+        draw.line((x, 150, x, 290), fill=(170, 40, 40), width=6)
+    draw.line((445, 150, 445, 240), fill=(60, 60, 60), width=2)
+    draw.line((475, 150, 475, 240), fill=(60, 60, 60), width=2)
+    draw.rectangle((440, 240, 480, 248), fill=(200, 60, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
