@@ -1,19 +1,127 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+"""The public newsroom: what an office has published, readable by anyone, without cookies,
+scripts or anything loaded from another host. Only public posts ever appear."""
 
+from __future__ import annotations
+
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from rathaus.newsroom import caching
+from rathaus.newsroom import search as searching
+from rathaus.newsroom.addresses import absolute
+from rathaus.newsroom.paging import page_of
 from rathaus.offices.models import Office
-from rathaus.posts.models import Post
+from rathaus.posts.models import Category, Post, Status, Tag
+
+LISTED = ("office",)
 
 
-def offices(request):
-    return HttpResponse(", ".join(o.name for o in Office.objects.all()))
+def _office(slug: str) -> Office:
+    return get_object_or_404(Office, slug=slug)
 
 
-def index(request, office):
-    office = get_object_or_404(Office, slug=office)
-    return HttpResponse(", ".join(p.title for p in office.posts.public()))
+def _public(office: Office):
+    return Post.objects.public().filter(office=office).select_related(*LISTED)
 
 
-def post(request, office, pk, slug):
-    post = get_object_or_404(Post.objects.public(), office__slug=office, pk=pk)
-    return HttpResponse(post.body_html)
+def _page(
+    request: HttpRequest, office: Office, template: str, status: int = 200, **context
+) -> HttpResponse:
+    context |= {"office": office, "categories": list(Category)}
+    return render(request, f"newsroom/{template}", context, status=status)
+
+
+@require_safe
+@caching.site_page
+def offices(request: HttpRequest) -> HttpResponse:
+    return render(request, "newsroom/offices.html", {"offices": Office.objects.all()})
+
+
+@require_safe
+@caching.office_page
+def index(request: HttpRequest, office: str) -> HttpResponse:
+    office = _office(office)
+    page = page_of(_public(office), request)
+    return _page(request, office, "index.html", page=page)
+
+
+@require_safe
+@caching.office_page
+def category(request: HttpRequest, office: str, category: str) -> HttpResponse:
+    office = _office(office)
+    found = Category.by_slug(category)
+    if found is None:
+        raise Http404
+    page = page_of(_public(office).filter(category=found), request)
+    return _page(request, office, "category.html", page=page, category=found)
+
+
+@require_safe
+@caching.office_page
+def tag(request: HttpRequest, office: str, tag: str) -> HttpResponse:
+    office = _office(office)
+    found = get_object_or_404(Tag, office=office, slug=tag)
+    page = page_of(_public(office).filter(tags=found), request)
+    return _page(request, office, "tag.html", page=page, tag=found)
+
+
+@require_safe
+@caching.office_page
+def search(request: HttpRequest, office: str) -> HttpResponse:
+    office = _office(office)
+    query = request.GET.get("q", "").strip()[:200]
+    page = page_of(searching.search_posts(office, query), request) if query else None
+    return _page(request, office, "search.html", page=page, query=query)
+
+
+@require_safe
+@caching.office_page
+def events(request: HttpRequest, office: str) -> HttpResponse:
+    office = _office(office)
+    upcoming = _public(office).filter(event_start__gte=timezone.now()).order_by("event_start")
+    return _page(request, office, "events.html", page=page_of(upcoming, request))
+
+
+@require_safe
+@caching.office_page
+def privacy(request: HttpRequest, office: str) -> HttpResponse:
+    office = _office(office)
+    return _page(request, office, "privacy.html")
+
+
+@require_safe
+@caching.office_page
+def imprint(request: HttpRequest, office: str) -> HttpResponse:
+    office = _office(office)
+    return _page(request, office, "imprint.html")
+
+
+@require_safe
+@caching.office_page
+def post(request: HttpRequest, office: str, pk: int, slug: str) -> HttpResponse:
+    office = _office(office)
+    found = Post.objects.filter(office=office, pk=pk).select_related(*LISTED).first()
+    if found is None or not (found.is_public or found.status == Status.WITHDRAWN):
+        raise Http404
+    if found.status == Status.WITHDRAWN:
+        # 410 tells readers and search engines the post existed and is gone on purpose.
+        return _page(request, office, "withdrawn.html", post=found, status=410)
+    if slug != found.slug:
+        return HttpResponsePermanentRedirect(found.get_absolute_url())
+    return _page(
+        request,
+        office,
+        "post.html",
+        post=found,
+        category=Category(found.category),
+        images=found.images.all(),
+        tags=found.tags.all(),
+        share_url=absolute(request, office, found.get_absolute_url()),
+    )

@@ -1,0 +1,102 @@
+"""Server-side page cache and HTTP caching for the public newsroom.
+
+A page is cached under its path, the query parameters the views read, the language and the
+office's content_version. Publishing, correcting or withdrawing bumps that version
+(Office.touch), so the next request renders afresh without anyone deleting keys. A hit costs
+one small query for the office row and one cache read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from rathaus.offices.models import Office
+
+# The only query parameters the newsroom views read; others must not split the cache.
+PARAMETERS = ("page", "q")
+CACHEABLE = {200, 410}
+
+View = Callable[..., HttpResponse]
+
+
+def _key(request: HttpRequest, version: str) -> str:
+    parts = [request.path, getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)]
+    parts += [request.GET.get(name, "") for name in PARAMETERS]
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return f"newsroom:{version}:{digest}"
+
+
+def _entry(response: HttpResponse) -> tuple:
+    content = response.content
+    etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    return (response.status_code, content, response["Content-Type"], etag, int(time.time()))
+
+
+def _respond(request: HttpRequest, entry: tuple) -> HttpResponse:
+    status, content, content_type, etag, modified = entry
+    response = HttpResponse(content, status=status, content_type=content_type)
+    if status == 200:
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(modified)
+    public(response)
+    if status == 200:
+        return get_conditional_response(
+            request, etag=etag, last_modified=modified, response=response
+        )
+    return response
+
+
+def public(response: HttpResponse) -> HttpResponse:
+    """Let browsers and proxies keep the page for PAGE_CACHE_SECONDS."""
+    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
+    return response
+
+
+def _serve(request: HttpRequest, version: str, render: Callable[[], HttpResponse]):
+    if request.method not in ("GET", "HEAD"):
+        return render()
+    key = _key(request, version)
+    entry = cache.get(key)
+    if entry is None:
+        response = render()
+        if response.status_code not in CACHEABLE or response.streaming:
+            return response
+        entry = _entry(response)
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    return _respond(request, entry)
+
+
+def office_page(view: View) -> View:
+    """Cache a view whose first URL argument is the office slug."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, office: str, *args, **kwargs) -> HttpResponse:
+        row = Office.objects.filter(slug=office).values_list("pk", "content_version").first()
+        if row is None:
+            raise Http404
+        return _serve(request, f"{row[0]}.{row[1]}", lambda: view(request, office, *args, **kwargs))
+
+    return wrapper
+
+
+def site_page(view: View) -> View:
+    """Cache a view over all offices (office list, sitemap)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # A new office changes the count, a publication anywhere the sum.
+        totals = Office.objects.aggregate(count=Count("pk"), versions=Sum("content_version"))
+        version = f"site.{totals['count']}.{totals['versions'] or 0}"
+        return _serve(request, version, lambda: view(request, *args, **kwargs))
+
+    return wrapper

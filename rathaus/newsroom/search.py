@@ -1,0 +1,61 @@
+"""Full-text search over an office's public posts, one interface for both databases.
+
+SQLite uses an FTS5 index and PostgreSQL a GIN expression index (both created by
+migration 0001). Results are ordered by publication date, not by rank: ranking would have
+to score every match, and a newsroom reader looks for recent news anyway.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from rathaus.offices.models import Office
+from rathaus.posts.models import Post
+
+FTS_TABLE = "newsroom_post_fts"
+MAX_TERMS = 12
+MAX_TERM_CHARS = 60
+
+# Only word characters reach the search engines: every operator (NEAR, *, ^, -, quotes,
+# parentheses, column filters) is dropped here rather than escaped case by case.
+_WORD = re.compile(r"\w+")
+
+
+def terms(query: str) -> list[str]:
+    """The words of ``query`` the search looks for, all of which must occur."""
+    return [word[:MAX_TERM_CHARS] for word in _WORD.findall(query or "")][:MAX_TERMS]
+
+
+def search_posts(office: Office, query: str) -> QuerySet[Post]:
+    """Public posts of ``office`` containing every word of ``query``, newest first."""
+    words = terms(query)
+    posts = Post.objects.public().filter(office=office)
+    if not words:
+        return posts.none()
+    matches = _postgresql(words) if connection.vendor == "postgresql" else _sqlite(words)
+    return posts.filter(matches).order_by("-published_at", "-id")
+
+
+def _sqlite(words: list[str]) -> RawSQL:
+    # Each word as an FTS5 string ("..."); juxtaposed strings mean AND.
+    match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+    # The words travel as a parameter; only the constant table name is in the SQL.
+    return RawSQL(  # noqa: S611
+        f"posts_post.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",  # noqa: S608
+        [match],
+        output_field=BooleanField(),
+    )
+
+
+def _postgresql(words: list[str]) -> RawSQL:
+    # The expression must be the indexed one, or PostgreSQL will not use the GIN index.
+    return RawSQL(
+        "to_tsvector('german', posts_post.title || ' ' || posts_post.body)"
+        " @@ websearch_to_tsquery('german', %s)",
+        [" ".join(words)],
+        output_field=BooleanField(),
+    )
