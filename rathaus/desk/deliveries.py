@@ -1,0 +1,48 @@
+"""Delivery rows as the desk shows them: the channel's name and what went wrong, in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from rathaus.delivery import channels
+from rathaus.delivery.models import Delivery
+
+Status = Delivery.Status
+
+
+@dataclass(frozen=True)
+class Row:
+    delivery: Delivery
+    channel_name: str
+    explanation: str
+
+
+def channel_name(key: str) -> str:
+    try:
+        return str(channels.get(key).name)
+    except KeyError:
+        return key  # a channel that was removed since: its key is all we have
+
+
+def explain(delivery: Delivery) -> str:
+    error = delivery.last_error
+    if delivery.status == Status.NEEDS_REAUTH:
+        return _(
+            "The connection to this account has expired or was revoked. An office admin must "
+            "connect it again, then retry. Details: %(error)s"
+        ) % {"error": error or "–"}
+    if delivery.status == Status.FAILED:
+        return _("The channel refused this post and will not try again by itself: %(error)s") % {
+            "error": error or "–"
+        }
+    if delivery.status == Status.QUEUED and error:
+        return _("A temporary problem; it will be tried again automatically: %(error)s") % {
+            "error": error
+        }
+    return ""
+
+
+def rows(deliveries: list[Delivery]) -> list[Row]:
+    return [Row(d, channel_name(d.channel), explain(d)) for d in deliveries]

@@ -1,0 +1,226 @@
+"""Desk forms: they check and convert what was typed; the lifecycle verbs do the changing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from rathaus.delivery import channels
+from rathaus.offices import clock
+from rathaus.offices.models import Office
+from rathaus.posts import lifecycle
+from rathaus.posts.models import Category, Post, Status
+
+LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time without a zone. Django would read it in the server's zone and stumble
+    over the DST nights; the form converts it with the office's zone instead."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT_FORMAT)
+
+    def to_python(self, value: Any) -> datetime | None:
+        with timezone.override(UTC):  # UTC has no skipped or doubled hours
+            moment = super().to_python(value)
+        return moment.replace(tzinfo=None) if moment else None
+
+    def prepare_value(self, value: Any) -> Any:
+        return value  # already local: the base class would shift it to the server's zone
+
+
+class DescribedForm(forms.Form):
+    """Ties each input to its help text and its errors (aria-describedby) for screen readers."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            ids = [f"{auto_id}_helptext"] if field.help_text else []
+            if name in self.errors:
+                ids.append(f"{auto_id}_error")
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class LocalTimesForm(DescribedForm):
+    """Fields named in ``local_time_fields`` are typed in the office's time zone and come out
+    of ``cleaned_data`` as UTC; ``notes`` says when a doubled autumn hour was resolved."""
+
+    local_time_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        self.office = office
+        self.notes: list[str] = []
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in self.local_time_fields:
+            local = data.get(name)
+            if local is None:
+                continue
+            try:
+                data[name] = clock.local_to_utc(local, self.office.zone)
+            except clock.NonexistentTime as error:
+                self.add_error(name, str(error))
+                continue
+            if clock.is_ambiguous(local, self.office.zone):
+                self.notes.append(
+                    _(
+                        "%(time)s happens twice in %(zone)s because the clocks go back. "
+                        "The earlier time (still summer time) was taken: %(utc)s UTC."
+                    )
+                    % {
+                        "time": local.strftime("%d.%m.%Y %H:%M"),
+                        "zone": self.office.time_zone,
+                        "utc": data[name].strftime("%d.%m.%Y %H:%M"),
+                    }
+                )
+        return data
+
+
+def _local(moment: datetime | None, office: Office) -> datetime | None:
+    return clock.utc_to_local(moment, office.zone).replace(tzinfo=None) if moment else None
+
+
+class PostForm(LocalTimesForm):
+    local_time_fields = ("event_start", "event_end", "publish_at")
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    body = forms.CharField(
+        label=gettext_lazy("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=gettext_lazy("Markdown: **bold**, *italic*, lists, links."),
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Category.choices)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    tags = forms.CharField(
+        label=gettext_lazy("Tags"),
+        required=False,
+        max_length=1000,
+        help_text=gettext_lazy("Separate tags with commas, e.g. “Verkehr, Baustelle”."),
+    )
+    place_name = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
+    latitude = forms.DecimalField(
+        label=gettext_lazy("Latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        help_text=gettext_lazy("Decimal degrees, e.g. 52.520008"),
+    )
+    longitude = forms.DecimalField(
+        label=gettext_lazy("Longitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        help_text=gettext_lazy("Decimal degrees, e.g. 13.404954"),
+    )
+    event_start = LocalDateTimeField(label=gettext_lazy("Event starts"), required=False)
+    event_end = LocalDateTimeField(label=gettext_lazy("Event ends"), required=False)
+    publish_at = LocalDateTimeField(
+        label=pgettext_lazy("desired time", "Publish at"),
+        required=False,
+        help_text=gettext_lazy("Desired publication time; the approver confirms it."),
+    )
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        super().__init__(*args, office=office, **kwargs)
+        self.variant_channels = [c for c in channels.for_office(office) if c.has_variant]
+        for channel in self.variant_channels:
+            self.fields[f"variant_{channel.key}"] = forms.CharField(
+                label=_("Text for %(channel)s") % {"channel": channel.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=_("Leave empty to send the main text."),
+            )
+
+    @property
+    def variant_fields(self) -> list[forms.BoundField]:
+        return [self[f"variant_{channel.key}"] for channel in self.variant_channels]
+
+    @classmethod
+    def initial_for(cls, post: Post) -> dict[str, Any]:
+        office = post.office
+        initial = {name: getattr(post, name) for name in lifecycle.EDITABLE_FIELDS}
+        for name in cls.local_time_fields:
+            initial[name] = _local(getattr(post, name), office)
+        initial["tags"] = ", ".join(tag.name for tag in post.tags.all())
+        for variant in post.variants.all():
+            initial[f"variant_{variant.channel}"] = variant.text
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("event_start"), data.get("event_end")
+        if start and end and end < start:
+            self.add_error("event_end", _("The event cannot end before it starts."))
+        return data
+
+    def verb_arguments(self) -> dict[str, Any]:
+        """What the lifecycle verbs take: the fields, one text per channel, the tag names."""
+        data = self.cleaned_data
+        arguments = {name: data[name] for name in lifecycle.EDITABLE_FIELDS}
+        arguments["variants"] = {c.key: data[f"variant_{c.key}"] for c in self.variant_channels}
+        arguments["tags"] = [name.strip() for name in data["tags"].split(",") if name.strip()]
+        return arguments
+
+
+class CorrectionForm(PostForm):
+    note = forms.CharField(
+        label=gettext_lazy("What was corrected"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Shown publicly with the post."),
+    )
+
+
+class ImageForm(DescribedForm):
+    image = forms.ImageField(label=gettext_lazy("Image file"))
+    alt_text = forms.CharField(
+        label=gettext_lazy("Alt text"),
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Describe the image for people who cannot see it."),
+        error_messages={
+            "required": gettext_lazy(
+                "Describe the image: people who cannot see it rely on the alt text."
+            )
+        },
+    )
+    author = forms.CharField(label=gettext_lazy("Author"), max_length=200)
+    licence = forms.CharField(
+        label=gettext_lazy("Licence"),
+        max_length=200,
+        help_text=gettext_lazy("e.g. CC BY 4.0, or “all rights reserved, used with permission”."),
+    )
+
+
+class ReasonForm(DescribedForm):
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ScheduleForm(LocalTimesForm):
+    local_time_fields = ("at",)
+
+    at = LocalDateTimeField(
+        label=gettext_lazy("Publish at (local time)"),
+        help_text=gettext_lazy("Time in the office's time zone."),
+    )
+
+
+class StatusFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *Status.choices],
+    )

@@ -1,0 +1,97 @@
+"""The calendar month: scheduled, published and event dates of an office, by local day."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.offices import clock
+from rathaus.offices.models import Office
+from rathaus.posts.models import PUBLIC_STATUSES, Post, Status
+
+KINDS = {
+    "scheduled": _("Scheduled"),
+    "published": _("Published"),
+    "event": _("Event"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    at: datetime  # local to the office
+    post: Post
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS[self.kind])
+
+
+@dataclass
+class Day:
+    date: date
+    in_month: bool
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Month:
+    first: date
+    weeks: list[list[Day]]
+
+    @property
+    def previous(self) -> date:
+        return (self.first.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def parse(value: str | None, office: Office) -> date:
+    """``YYYY-MM`` from the query string; this month (in the office's zone) otherwise."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        if 1900 <= year <= 2200:
+            return date(year, month, 1)
+    except ValueError:
+        pass
+    return clock.utc_to_local(timezone.now(), office.zone).date().replace(day=1)
+
+
+def _bounds(first: date, office: Office) -> tuple[datetime, datetime]:
+    last = calendar.monthrange(first.year, first.month)[1]
+    after = date(first.year, first.month, last) + timedelta(days=1)
+    # Midnight always exists in Europe's zones; the switches happen at 02:00/03:00.
+    start = clock.local_to_utc(datetime.combine(first, time()), office.zone)
+    end = clock.local_to_utc(datetime.combine(after, time()), office.zone)
+    return start, end
+
+
+def build(office: Office, first: date) -> Month:
+    start, end = _bounds(first, office)
+    posts = Post.objects.filter(office=office)
+    sources = [
+        ("scheduled", "publish_at", posts.filter(status=Status.SCHEDULED)),
+        ("published", "published_at", posts.filter(status__in=PUBLIC_STATUSES)),
+        ("event", "event_start", posts.exclude(status=Status.WITHDRAWN)),
+    ]
+    entries: dict[date, list[Entry]] = defaultdict(list)
+    for kind, name, queryset in sources:
+        for post in queryset.filter(**{f"{name}__gte": start, f"{name}__lt": end}):
+            local = clock.utc_to_local(getattr(post, name), office.zone)
+            entries[local.date()].append(Entry(kind, local, post))
+    for day in entries.values():
+        day.sort(key=lambda entry: entry.at)
+    weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
+        first.year, first.month
+    )
+    return Month(
+        first=first,
+        weeks=[[Day(d, d.month == first.month, entries.get(d, [])) for d in w] for w in weeks],
+    )

@@ -1,0 +1,30 @@
+"""Every desk lookup goes through here: the office from the URL, and only its own records."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from rathaus.delivery.models import Delivery
+from rathaus.offices.access import office_for
+from rathaus.offices.models import Office
+from rathaus.posts.models import Post, PostImage
+
+
+def office_of(request: HttpRequest, slug: str) -> Office:
+    """404 for anyone who is not a member, so outsiders cannot learn which offices exist."""
+    return office_for(request.user, slug)
+
+
+def post_of(office: Office, pk: int) -> Post:
+    return get_object_or_404(Post.objects.select_related("office"), office=office, pk=pk)
+
+
+def image_of(post: Post, pk: int) -> PostImage:
+    return get_object_or_404(PostImage, post=post, pk=pk)
+
+
+def delivery_of(office: Office, pk: int) -> Delivery:
+    return get_object_or_404(
+        Delivery.objects.select_related("post__office"), post__office=office, pk=pk
+    )

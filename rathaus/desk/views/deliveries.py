@@ -1,0 +1,31 @@
+"""Trying one failed channel again."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from rathaus.delivery import sending
+from rathaus.desk.deliveries import channel_name
+from rathaus.desk.tenancy import delivery_of, office_of
+from rathaus.posts.lifecycle import LifecycleError
+
+
+@login_required
+def delivery_retry(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+    delivery = delivery_of(office_of(request, office), pk)
+    if request.method == "POST":
+        try:
+            sending.retry(delivery, by=request.user)
+        except LifecycleError as error:
+            # sending.retry words its refusals in English; translated here when a .po has them.
+            messages.error(request, _(str(error)))
+        else:
+            messages.success(
+                request,
+                _("%(channel)s will be tried again.") % {"channel": channel_name(delivery.channel)},
+            )
+    return redirect("desk:post_detail", delivery.post.office.slug, delivery.post_id)

@@ -1,0 +1,106 @@
+"""One post: its content, its deliveries, its history, and the steps the user may take."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.audit.log import history
+from rathaus.desk import deliveries, diffs, steps
+from rathaus.desk.forms import ImageForm, ReasonForm, ScheduleForm
+from rathaus.desk.pages import page
+from rathaus.desk.tenancy import office_of, post_of
+from rathaus.offices.models import Office
+from rathaus.posts import lifecycle
+from rathaus.posts.models import Post
+
+
+def _forms(office: Office, data: Any = None, step: str = "") -> dict[str, forms.Form]:
+    """The forms of the detail page; only the one of ``step`` is bound to ``data``."""
+
+    def bound(name: str) -> Any:
+        return data if step == name else None
+
+    return {
+        "send_back_form": ReasonForm(bound("send_back"), prefix="send_back"),
+        "withdraw_form": ReasonForm(bound("withdraw"), prefix="withdraw"),
+        "schedule_form": ScheduleForm(bound("schedule"), prefix="schedule", office=office),
+        "image_form": ImageForm(prefix="image"),
+    }
+
+
+def render_detail(
+    request: HttpRequest, post: Post, page_forms: dict | None = None, status: int = 200
+) -> HttpResponse:
+    office = post.office
+    entries = list(history(post))
+    context = {
+        "office": office,
+        "post": post,
+        "offered": steps.offered(post, request.user),
+        "four_eyes": post.last_editor_id == request.user.pk,
+        "problems": lifecycle.limit_problems(post),
+        "deliveries": deliveries.rows(list(post.deliveries.all())),
+        "history": [(entry, diffs.text_diff(entry.before, entry.after)) for entry in entries],
+        **_forms(office),
+        **(page_forms or {}),
+    }
+    return page(request, "desk/post_detail.html", context, status=status)
+
+
+@login_required
+def post_detail(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+    return render_detail(request, post_of(office_of(request, office), pk))
+
+
+Verb = Callable[[Post, Any, dict[str, Any]], Any]
+STEPS: dict[str, tuple[Verb, str]] = {
+    "submit": (lambda p, by, d: lifecycle.submit(p, by=by), _("Submitted for approval.")),
+    "approve": (lambda p, by, d: lifecycle.approve(p, by=by), _("Approved.")),
+    "send_back": (
+        lambda p, by, d: lifecycle.send_back(p, by=by, reason=d["reason"]),
+        _("Sent back to the editor."),
+    ),
+    "publish": (lambda p, by, d: lifecycle.publish(p, by=by), _("Published.")),
+    "emergency": (
+        lambda p, by, d: lifecycle.publish(p, by=by),
+        _("Emergency warning published without approval. This is flagged in the log."),
+    ),
+    "schedule": (lambda p, by, d: lifecycle.schedule(p, by=by, at=d["at"]), _("Scheduled.")),
+    "unschedule": (lambda p, by, d: lifecycle.unschedule(p, by=by), _("Schedule removed.")),
+    "withdraw": (
+        lambda p, by, d: lifecycle.withdraw(p, by=by, reason=d["reason"]),
+        _("Withdrawn."),
+    ),
+}
+
+
+@login_required
+def post_step(request: HttpRequest, office: str, pk: int, step: str) -> HttpResponse:
+    post = post_of(office_of(request, office), pk)
+    if step not in STEPS:
+        raise Http404
+    if request.method != "POST":
+        return redirect("desk:post_detail", post.office.slug, post.pk)
+    verb, done = STEPS[step]
+    page_forms = _forms(post.office, request.POST, step)
+    form = page_forms.get(f"{step}_form")
+    if form is not None and not form.is_valid():
+        return render_detail(request, post, page_forms, status=400)
+    try:
+        verb(post, request.user, form.cleaned_data if form is not None else {})
+    except lifecycle.LifecycleError as error:
+        messages.error(request, str(error))
+        post.refresh_from_db()
+        return render_detail(request, post, page_forms, status=400)
+    messages.success(request, str(done))
+    for note in getattr(form, "notes", []):
+        messages.info(request, note)
+    return redirect("desk:post_detail", post.office.slug, post.pk)

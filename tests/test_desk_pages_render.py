@@ -1,0 +1,46 @@
+"""Every desk page renders for a member, with the landmarks the layout promises."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def approver_client(client, approver, editor):
+    client.login(username=approver.username, password=PASSWORD)
+    return client
+
+
+def test_it_renders_every_page_with_landmarks(approver_client, office, published):
+    urls = [
+        reverse("desk:dashboard", args=[office.slug]),
+        reverse("desk:post_list", args=[office.slug]),
+        reverse("desk:post_detail", args=[office.slug, published.pk]),
+        reverse("desk:post_correct", args=[office.slug, published.pk]),
+        reverse("desk:calendar", args=[office.slug]),
+    ]
+    for url in urls:
+        response = approver_client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert 'class="skip-link" href="#content"' in html
+        assert '<main id="content"' in html
+        assert reverse("mfa_index") in html
+        assert 'action="/i18n/setlang/"' in html
+
+
+def test_the_login_page_uses_the_desk_look_and_offers_no_signup(client, db):
+    response = client.get(reverse("account_login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "rathaus/desk.css" in html
+    assert '<main id="content"' in html
+    assert 'for="id_login"' in html
+    assert reverse("account_signup") not in html
+
+
+def test_the_mfa_page_uses_the_desk_look(approver_client):
+    response = approver_client.get(reverse("mfa_index"))
+    assert response.status_code == 200
+    assert "rathaus/desk.css" in response.content.decode()
