@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from rathaus.newsroom import paging
 from rathaus.posts import lifecycle
 
 
@@ -94,13 +95,18 @@ def test_it_offers_plain_share_links(client, event_post):
     assert "<script" not in text
 
 
-def test_it_paginates_without_counting(client, office, editor, approver, published):
-    from rathaus.newsroom import paging
-
-    response = client.get(reverse("newsroom:index", args=[office.slug]), {"page": "2"})
-    assert response.status_code == 200
-    assert published.title not in response.text
-    assert paging.PAGE_SIZE == 20
+def test_it_paginates(client, office, published, event_post, monkeypatch):
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    url = reverse("newsroom:index", args=[office.slug])
+    first = client.get(url).text
+    second = client.get(url, {"page": "2"}).text
+    beyond = client.get(url, {"page": "3"}).text
+    assert event_post.title in first and published.title not in first
+    assert 'href="?page=2"' in first
+    assert published.title in second and event_post.title not in second
+    assert 'href="?page=1"' in second and 'href="?page=3"' not in second
+    assert published.title not in beyond
+    assert client.get(url, {"page": "zwei"}).status_code == 200
 
 
 def test_it_shows_imprint_and_privacy(client, office):

@@ -20,15 +20,13 @@ from rathaus.newsroom.paging import page_of
 from rathaus.offices.models import Office
 from rathaus.posts.models import Category, Post, Status, Tag
 
-LISTED = ("office",)
-
 
 def _office(slug: str) -> Office:
     return get_object_or_404(Office, slug=slug)
 
 
 def _public(office: Office):
-    return Post.objects.public().filter(office=office).select_related(*LISTED)
+    return Post.objects.public().filter(office=office)
 
 
 def _page(
@@ -107,7 +105,7 @@ def imprint(request: HttpRequest, office: str) -> HttpResponse:
 @caching.office_page
 def post(request: HttpRequest, office: str, pk: int, slug: str) -> HttpResponse:
     office = _office(office)
-    found = Post.objects.filter(office=office, pk=pk).select_related(*LISTED).first()
+    found = Post.objects.filter(office=office, pk=pk).select_related("office").first()
     if found is None or not (found.is_public or found.status == Status.WITHDRAWN):
         raise Http404
     if found.status == Status.WITHDRAWN:
