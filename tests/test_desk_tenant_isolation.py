@@ -1,0 +1,108 @@
+"""Every desk URL, asked by a member of another office about this office: 404, nothing changes.
+
+The list of URLs is built from rathaus.desk.urls, so a new view cannot be forgotten."""
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from rathaus.audit.models import AuditEntry
+from rathaus.delivery.models import Delivery
+from rathaus.desk import urls as desk_urls
+from rathaus.posts import lifecycle
+from rathaus.posts.models import Post, PostImage
+from tests.conftest import PASSWORD
+
+PATTERNS = [p for p in desk_urls.urlpatterns if isinstance(p, URLPattern)]
+STEP = "approve"  # any step; each must 404 before the step is even looked at
+
+
+def _parameters(pattern: URLPattern) -> list[str]:
+    return list(pattern.pattern.converters)
+
+
+@pytest.fixture
+def victim(office, published, editor, tiny_png, approver):
+    """Objects of ``office`` for every URL parameter."""
+    draft = lifecycle.create_draft(office, by=editor, title="Geheim", body="Entwurf")
+    image = lifecycle.add_image(
+        draft, by=editor, file=tiny_png, alt_text="Linde", author="Amt", licence="CC0"
+    )
+    delivery = published.deliveries.first()
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED)
+    return {
+        "office": office.slug,
+        "pk": draft.pk,
+        "image": image.pk,
+        "step": STEP,
+        "delivery": delivery,
+    }
+
+
+def _kwargs(pattern: URLPattern, victim: dict) -> dict:
+    kwargs = {}
+    for name in _parameters(pattern):
+        kwargs[name] = victim[name]
+    if pattern.name == "retry":
+        kwargs["pk"] = victim["delivery"].pk
+    return kwargs
+
+
+def _state():
+    return (
+        list(Post.objects.order_by("pk").values_list("pk", "status", "title", "updated_at")),
+        PostImage.objects.count(),
+        list(Delivery.objects.order_by("pk").values_list("pk", "status", "attempts")),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_it_covers_every_desk_url():
+    covered = {p.name for p in PATTERNS if "office" in _parameters(p)}
+    unscoped = {p.name for p in PATTERNS} - covered
+    # Only the office chooser has no office in its URL; it is tested below on its own.
+    assert unscoped == {"home"}
+    assert len(covered) == len(PATTERNS) - 1
+    known = {"office", "pk", "image", "step"}
+    for pattern in PATTERNS:
+        assert set(_parameters(pattern)) <= known, pattern.name
+
+
+@pytest.mark.parametrize(
+    "pattern", [p for p in PATTERNS if "office" in _parameters(p)], ids=lambda p: p.name
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_outsider_gets_404_and_changes_nothing(client, outsider, victim, pattern, method):
+    client.login(username=outsider.username, password=PASSWORD)
+    url = reverse(f"desk:{pattern.name}", kwargs=_kwargs(pattern, victim))
+    before = _state()
+    data = {
+        "title": "Übernommen",
+        "body": "gehackt",
+        "category": "press_release",
+        "language": "de",
+        "reason": "weg damit",
+        "note": "korrigiert",
+        "schedule-at": "2030-01-01T10:00",
+        "send_back-reason": "nein",
+        "withdraw-reason": "weg",
+    }
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 404, (pattern.name, method, response.status_code)
+    assert _state() == before
+
+
+def test_the_office_chooser_shows_an_outsider_only_their_own_office(client, outsider, office):
+    client.login(username=outsider.username, password=PASSWORD)
+    response = client.get(reverse("desk:home"), {"office": office.slug})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("desk:dashboard", args=["nord"])
+
+
+@pytest.mark.parametrize(
+    "pattern", [p for p in PATTERNS if "office" in _parameters(p)], ids=lambda p: p.name
+)
+def test_the_same_urls_answer_a_member(client, approver, victim, pattern):
+    """Control: the URLs above are real, so their 404 for the outsider means something."""
+    client.login(username=approver.username, password=PASSWORD)
+    response = client.get(reverse(f"desk:{pattern.name}", kwargs=_kwargs(pattern, victim)))
+    assert response.status_code in (200, 302, 403), (pattern.name, response.status_code)
