@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from rathaus.offices.models import Office
@@ -40,22 +40,30 @@ def search_posts(office: Office, query: str) -> QuerySet[Post]:
     return posts.filter(matches).order_by("-published_at", "-id")
 
 
-def _sqlite(words: list[str]) -> RawSQL:
-    # Each word as an FTS5 string ("..."); juxtaposed strings mean AND.
+def _sqlite(words: list[str]) -> Q:
+    # Each word as an FTS5 string ("..."); juxtaposed strings mean AND. The words travel as
+    # a parameter; only the constant table name is in the SQL.
     match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-    # The words travel as a parameter; only the constant table name is in the SQL.
-    return RawSQL(  # noqa: S611
-        f"posts_post.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",  # noqa: S608
-        [match],
-        output_field=BooleanField(),
-    )
+    rows = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608, S611
+    return Q(pk__in=rows)
 
 
-def _postgresql(words: list[str]) -> RawSQL:
-    # The expression must be the indexed one, or PostgreSQL will not use the GIN index.
-    return RawSQL(
-        "to_tsvector('german', posts_post.title || ' ' || posts_post.body)"
-        " @@ websearch_to_tsquery('german', %s)",
-        [" ".join(words)],
-        output_field=BooleanField(),
-    )
+class GermanMatch(Func):
+    """title and body match a web-search query, in the very expression the GIN index holds
+    (with whatever table alias the query gives posts_post, so it also works as a subquery)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (title, one), (body, two), (query, three) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = (
+            f"to_tsvector('german', {title} || ' ' || {body})"
+            f" @@ websearch_to_tsquery('german', {query})"
+        )
+        return sql, (*one, *two, *three)
+
+
+def _postgresql(words: list[str]) -> GermanMatch:
+    return GermanMatch(F("title"), F("body"), Value(" ".join(words)))
