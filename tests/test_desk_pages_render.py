@@ -44,3 +44,21 @@ def test_the_mfa_page_uses_the_desk_look(approver_client):
     response = approver_client.get(reverse("mfa_index"))
     assert response.status_code == 200
     assert "rathaus/desk.css" in response.content.decode()
+
+
+def test_the_totp_setup_and_logout_pages_render_in_the_desk_look(approver_client):
+    # Activating TOTP first asks for the password again: that page must render too.
+    for name in ("mfa_activate_totp", "account_logout"):
+        response = approver_client.get(reverse(name), follow=True)
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert '<main id="content"' in html
+        assert "rathaus/desk.css" in html
+
+
+def test_a_wrong_password_is_reported_on_the_login_page(client, editor):
+    response = client.post(reverse("account_login"), {"login": editor.username, "password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html
+    assert f'value="{editor.username}"' in html

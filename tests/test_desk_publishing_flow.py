@@ -50,7 +50,8 @@ def test_it_takes_a_post_from_draft_to_published(
     detail = client.get(reverse("desk:post_detail", args=[office.slug, post.pk])).content.decode()
     assert "delivery-published" in detail
     assert delivery.remote_url in detail
-    assert "submitted" in detail and "approved" in detail and "published" in detail
+    for action in ("created", "submitted", "approved", "published"):
+        assert f'data-action="{action}"' in detail
     newsroom = client.get(post.get_absolute_url())
     assert newsroom.status_code == 200
 

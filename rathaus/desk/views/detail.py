@@ -12,8 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.audit.log import history
-from rathaus.desk import deliveries, diffs, steps
+from rathaus.desk import deliveries, history, steps
 from rathaus.desk.forms import ImageForm, ReasonForm, ScheduleForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of, post_of
@@ -40,7 +39,6 @@ def render_detail(
     request: HttpRequest, post: Post, page_forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
     office = post.office
-    entries = list(history(post))
     context = {
         "office": office,
         "post": post,
@@ -48,7 +46,7 @@ def render_detail(
         "four_eyes": post.last_editor_id == request.user.pk,
         "problems": lifecycle.limit_problems(post),
         "deliveries": deliveries.rows(list(post.deliveries.all())),
-        "history": [(entry, diffs.text_diff(entry.before, entry.after)) for entry in entries],
+        "history": history.rows(post),
         **_forms(office),
         **(page_forms or {}),
     }
