@@ -95,3 +95,20 @@ def test_an_edit_after_scheduling_stops_the_schedule(draft, editor, approver):
         assert lifecycle.publish_due() == 0
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
+
+
+def test_an_editor_cannot_move_a_scheduled_post(draft, editor, approver):
+    _approved(draft, editor, approver)
+    lifecycle.schedule(draft, by=approver, at=datetime.now(UTC) + timedelta(hours=1))
+    with pytest.raises(lifecycle.LifecycleError, match="role"):
+        lifecycle.edit(draft, by=editor, publish_at=datetime.now(UTC) + timedelta(minutes=5))
+
+
+def test_an_approver_can_move_a_scheduled_post_and_it_goes_out_then(draft, editor, approver):
+    _approved(draft, editor, approver)
+    lifecycle.schedule(draft, by=approver, at=datetime.now(UTC) + timedelta(hours=3))
+    earlier = datetime.now(UTC) + timedelta(hours=1)
+    lifecycle.edit(draft, by=approver, publish_at=earlier)
+    assert draft.status == Status.SCHEDULED
+    with time_machine.travel(earlier + timedelta(seconds=1), tick=False):
+        assert lifecycle.publish_due() == 1

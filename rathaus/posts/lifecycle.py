@@ -146,9 +146,26 @@ def edit(
     _lock(post)
     if post.status not in EDITABLE_STATUSES:
         raise LifecycleError(_("A published post can only be corrected or withdrawn."))
+    moved = post.status == Status.SCHEDULED and fields.get("publish_at", post.publish_at) != (
+        post.publish_at
+    )
+    if moved:
+        # The time of a scheduled post is part of what the approver decided.
+        _require(by, post.office, Role.APPROVER)
+        if fields["publish_at"] is None or fields["publish_at"] <= timezone.now():
+            raise LifecycleError(_("The publication time must be in the future."))
     before = _snapshot(post)
     _apply(post, fields, variants, tags)
     _after_change(post, before, by=by, action="edited")
+    if moved and post.status == Status.SCHEDULED:
+        record(
+            post,
+            "rescheduled",
+            by=by,
+            office=post.office,
+            after={"publish_at": post.publish_at.isoformat()},
+        )
+        outbox.wake_at(post.publish_at)
     return post
 
 
