@@ -143,7 +143,12 @@ def main() -> None:
     create_scheduled(args.posts, at)
     print(f"created and enqueued in {time.monotonic() - started:.1f} s; T = {at:%H:%M:%S} UTC")
     command = [sys.executable, "manage.py", "run_huey", "--workers", str(args.workers)]
-    consumers = [subprocess.Popen(command, cwd=ROOT, env=box.env()) for _ in range(args.consumers)]
+    # The consumers log a line per task: to a file, not between our numbers.
+    log = (box.data_dir / "huey.log").open("w")
+    consumers = [
+        subprocess.Popen(command, cwd=ROOT, env=box.env(), stdout=log, stderr=log)
+        for _ in range(args.consumers)
+    ]
     try:
         time.sleep(max(0.0, (at - timezone.now()).total_seconds()))
         print(f"T reached; {args.consumers} consumer(s) × {args.workers} worker threads")
@@ -153,6 +158,7 @@ def main() -> None:
             consumer.terminate()
         for consumer in consumers:
             consumer.wait(timeout=30)
+        log.close()
     report(args.posts, posts_done, deliveries_done)
     box.close()
 

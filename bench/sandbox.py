@@ -1,7 +1,7 @@
 """A throw-away Rathaus for one benchmark: its own data dir, and its own database.
 
 SQLite in the temporary data dir by default. With DATABASE_URL set, a dedicated PostgreSQL
-database ``rathaus_bench_<name>`` is created on that server and dropped afterwards, so the
+database ``rathaus_bench_<name>_<pid>`` is created on that server and dropped afterwards, so the
 database named in the URL (e.g. ``test``) is never touched.
 """
 
@@ -57,7 +57,8 @@ _FOREIGN = {"RATHAUS_TASKS_IMMEDIATE", "REDIS_URL", "RATHAUS_DATA_DIR", "DATABAS
 
 
 def _db_name(name: str) -> str:
-    return f"rathaus_bench_{name}"
+    # The process id keeps two runs at the same time (two developers, one server) apart.
+    return f"rathaus_bench_{name}_{os.getpid()}"
 
 
 def _admin(server_url: str, sql: str) -> None:

@@ -3,7 +3,7 @@
 Fills a fresh database with made-up German posts (bench/corpus.py; bulk_create, so body_html
 is set here, since only Post.save renders it), then times the first result page,
 ``list(search_posts(office, q)[:20])``, for 200 queries. SQLite by default; PostgreSQL when
-DATABASE_URL is set (in a database of its own, rathaus_bench_search).
+DATABASE_URL is set (in a database of its own, rathaus_bench_search_<pid>).
 
     .venv/bin/python -m bench.search [--posts 100000] [--queries 200] [--rounds 3]
 
