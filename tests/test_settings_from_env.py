@@ -44,8 +44,17 @@ def test_a_secret_can_come_from_a_file(tmp_path):
         Env({"K_FILE": str(tmp_path / "missing")}).secret("K")
 
 
+def _clean_environ() -> dict[str, str]:
+    """The environment without our settings and without the browser tests' async switch."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("RATHAUS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+
+
 def _check(**env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("RATHAUS_")}
+    environ = _clean_environ()
     environ.update(env, DJANGO_SETTINGS_MODULE="rathaus.settings")
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -73,7 +82,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         timeout=60,
         check=False,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("RATHAUS_")},
+            **_clean_environ(),
             "DJANGO_SETTINGS_MODULE": "rathaus.settings",
             "RATHAUS_DATA_DIR": str(tmp_path),
             "RATHAUS_SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-1234",
