@@ -151,6 +151,14 @@ class Post(models.Model):
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 
+    @property
+    def partly_published(self) -> bool:
+        """Public, but at least one channel failed or needs re-authorisation."""
+        return (
+            self.is_public
+            and self.deliveries.filter(status__in=["failed", "needs_reauth"]).exists()
+        )
+
     def variant_text(self, channel_key: str) -> str:
         for variant in self.variants.all():
             if variant.channel == channel_key:
