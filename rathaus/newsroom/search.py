@@ -7,10 +7,21 @@ to score every match, and a newsroom reader looks for recent news anyway.
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 
 from rathaus.offices.models import Office
@@ -19,6 +30,9 @@ from rathaus.posts.models import Post
 FTS_TABLE = "newsroom_post_fts"
 MAX_TERMS = 12
 MAX_TERM_CHARS = 60
+# A word in at least this share of the office's posts is found fastest by walking the date
+# index: twenty hits turn up within a few hundred rows.
+WALK_SHARE = 0.05
 
 # Only word characters reach the search engines: every operator (NEAR, *, ^, -, quotes,
 # parentheses, column filters) is dropped here rather than escaped case by case.
@@ -36,8 +50,34 @@ def search_posts(office: Office, query: str) -> QuerySet[Post]:
     posts = Post.objects.public().filter(office=office)
     if not words:
         return posts.none()
-    matches = _postgresql(words) if connection.vendor == "postgresql" else _sqlite(words)
-    return posts.filter(matches).order_by("-published_at", "-id")
+    if connection.vendor != "postgresql":
+        return posts.filter(_sqlite(words)).order_by("-published_at", "-id")
+    return _postgresql_order(posts, posts.filter(_postgresql(words)), words)
+
+
+def _postgresql_order(posts: QuerySet[Post], found: QuerySet[Post], words: list[str]):
+    """Newest first, with the plan chosen here: PostgreSQL's own choice can take seconds.
+
+    Walking the date index and testing each row (to_tsvector per row) is fastest when many
+    posts match and disastrous when few do; the planner overestimates matches of several
+    words (it multiplies their shares as if independent) and underrates the per-row cost.
+    Sorting by an expression no index provides makes it collect the matches from the GIN
+    index instead, at a cost bounded by their number. Only a single word's share is
+    estimated reliably enough to risk the walk."""
+    if len(words) == 1 and _estimate(found) >= WALK_SHARE * _estimate(posts):
+        return found.order_by("-published_at", "-id")
+    by_date = ExpressionWrapper(F("published_at") + timedelta(0), output_field=DateTimeField())
+    return found.order_by(by_date.desc(), "-id")
+
+
+def _estimate(queryset: QuerySet[Post]) -> float:
+    """The planner's row estimate, from statistics only (fractions of a millisecond)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _sqlite(words: list[str]) -> Q:
