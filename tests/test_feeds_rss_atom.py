@@ -6,10 +6,11 @@ import feedparser
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
 from rathaus.offices.models import Membership, Role
 from rathaus.posts import lifecycle
-from rathaus.posts.models import Post
+from rathaus.posts.models import Category, Post
 
 HOUR = timedelta(hours=1)
 
@@ -50,7 +51,8 @@ def test_it_lists_public_posts_with_links_and_dates(client, office, published, n
         assert entry.updated_parsed[:6] == notice.published_at.utctimetuple()[:6]
     assert "<strong>aus</strong>" in (entry.get("summary") or entry.content[0].value)
     terms = {tag.term for tag in entry.tags}
-    assert {"Public notice (Bekanntmachung)", "Bauen"} <= terms
+    with translation.override("de"):
+        assert {str(Category.NOTICE.label), "Bauen"} <= terms
 
 
 @pytest.mark.parametrize("name", ["rss", "atom"])

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from rathaus.posts import lifecycle
 
@@ -41,4 +42,5 @@ def test_it_lists_upcoming_events_soonest_first(client, office, publish, draft):
 def test_it_says_when_nothing_is_coming(client, office):
     response = client.get(reverse("newsroom:events", args=[office.slug]))
     assert response.status_code == 200
-    assert "No upcoming events or meetings." in response.text
+    with translation.override("de"):
+        assert gettext("No upcoming events or meetings.") in response.text
