@@ -149,3 +149,13 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def english_messages():
+    """For tests that match a rule's message: the UI is German by default, the messages'
+    source text English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -8,6 +8,8 @@ from rathaus.offices.models import Membership, Role
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def editor_and_approver(office, editor):

@@ -7,6 +7,8 @@ from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def test_it_walks_the_whole_path(draft, editor, approver, django_capture_on_commit_callbacks):
     assert draft.status == Status.DRAFT

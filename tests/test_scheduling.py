@@ -11,6 +11,8 @@ from rathaus.offices import clock
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 

@@ -41,5 +41,5 @@ def test_settings_choose_the_storage_from_redis_url(settings):
 def test_a_task_for_a_vanished_row_returns_quietly(db):
     from rathaus.delivery import tasks
 
-    assert tasks.send_delivery.call_local(424242) is None
+    assert tasks.send_deliveries.call_local([424242]) == [None]
     assert tasks.publish_due_posts.call_local() == 0

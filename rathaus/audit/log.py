@@ -7,7 +7,7 @@ from django.db import models
 from rathaus.audit.models import AuditEntry
 
 
-def record(
+def entry(
     subject: models.Model,
     action: str,
     *,
@@ -18,8 +18,8 @@ def record(
     after: dict | None = None,
     flagged: bool = False,
 ) -> AuditEntry:
-    """Append one entry; ``by`` is None for actions the system took on its own."""
-    return AuditEntry.objects.create(
+    """An unsaved entry; ``by`` is None for actions the system took on its own."""
+    return AuditEntry(
         office=office,
         actor=by if by is not None and by.is_authenticated else None,
         action=action,
@@ -30,6 +30,18 @@ def record(
         after=after or {},
         flagged=flagged,
     )
+
+
+def record(subject: models.Model, action: str, **details: Any) -> AuditEntry:
+    """Append one entry (see :func:`entry` for the details)."""
+    item = entry(subject, action, **details)
+    item.save()
+    return item
+
+
+def record_many(entries: list[AuditEntry]) -> None:
+    """Append many entries in one statement, e.g. for a batch of scheduled publications."""
+    AuditEntry.objects.bulk_create(entries)
 
 
 def history(subject: models.Model):

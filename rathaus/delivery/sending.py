@@ -120,7 +120,7 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
     )
     from rathaus.delivery import tasks
 
-    tasks.send_delivery(delivery.pk)
+    tasks.send_deliveries([delivery.pk])
     return delivery
 
 

@@ -7,10 +7,10 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task()
-def send_delivery(delivery_id: int) -> str | None:
+def send_deliveries(delivery_ids: list[int]) -> list[str | None]:
     from rathaus.delivery import sending
 
-    return sending.send(delivery_id)
+    return [sending.send(pk) for pk in delivery_ids]
 
 
 @db_task()
