@@ -114,3 +114,37 @@ def test_an_approver_can_move_a_scheduled_post_and_it_goes_out_then(draft, edito
     assert draft.status == Status.SCHEDULED
     with time_machine.travel(earlier + timedelta(seconds=1), tick=False):
         assert lifecycle.publish_due() == 1
+
+
+def test_a_scheduled_post_changed_behind_the_verbs_goes_back_to_review(draft, editor, approver):
+    from rathaus.audit.models import AuditEntry
+
+    _approved(draft, editor, approver)
+    at = datetime.now(UTC) + timedelta(hours=1)
+    lifecycle.schedule(draft, by=approver, at=at)
+    type(draft).objects.filter(pk=draft.pk).update(body="Nicht freigegebener Text")
+    with time_machine.travel(at + timedelta(seconds=1), tick=False):
+        assert lifecycle.publish_due() == 0
+    draft.refresh_from_db()
+    assert draft.status == Status.IN_REVIEW and draft.approved_hash == ""
+    assert AuditEntry.objects.get(subject_id=draft.pk, action="returned_to_review").flagged
+    assert not Delivery.objects.filter(post=draft).exists()
+
+
+def test_more_posts_than_one_batch_all_go_out_once(
+    office, editor, approver, django_capture_on_commit_callbacks
+):
+    at = datetime.now(UTC) + timedelta(hours=1)
+    count = lifecycle.DUE_BATCH + 7
+    for n in range(count):
+        post = lifecycle.create_draft(
+            office, by=editor, title=f"Meldung {n}", body="Text", publish_at=at
+        )
+        lifecycle.submit(post, by=editor)
+        lifecycle.approve(post, by=approver)
+    with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert lifecycle.publish_due() == count
+        assert lifecycle.publish_due() == 0
+    assert Delivery.objects.filter(status=Delivery.Status.PUBLISHED).count() == count
+    office.refresh_from_db()
+    assert office.content_version >= 1
