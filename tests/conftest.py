@@ -147,7 +147,10 @@ def _empty_cache():
     content versions), whether the cache is local memory or Redis."""
     from django.core.cache import cache
 
+    from rathaus.newsroom import caching
+
     cache.clear()
+    caching._versions.clear()  # ids and slugs repeat across tests
     yield
 
 

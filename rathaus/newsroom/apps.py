@@ -11,3 +11,8 @@ class NewsroomConfig(AppConfig):
         from rathaus.newsroom.channel import NewsroomChannel
 
         channels.register(NewsroomChannel())
+
+        from rathaus.newsroom import caching
+        from rathaus.offices.models import content_changed
+
+        content_changed.connect(caching.forget_version, dispatch_uid="newsroom-page-cache")

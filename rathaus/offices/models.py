@@ -7,7 +7,11 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
+
+# Sent when an office's public content changed (publication, correction, withdrawal).
+content_changed = Signal()
 
 # Top-level URL segments that belong to Rathaus itself, not to an office's newsroom.
 RESERVED_SLUGS = {"admin", "desk", "accounts", "static", "media", "api", "well-known", "i18n"}
@@ -82,6 +86,7 @@ class Office(models.Model):
 
     def touch(self) -> None:
         Office.objects.filter(pk=self.pk).update(content_version=models.F("content_version") + 1)
+        content_changed.send(sender=Office, office=self)
 
 
 class Role(models.TextChoices):
