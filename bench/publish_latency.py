@@ -1,8 +1,8 @@
 """How late do 1,000 posts scheduled for the same instant T go out?
 
 Creates 1,000 approved posts scheduled for T (a few seconds ahead), enqueues what
-lifecycle.approve/schedule enqueue (one ``publish_due_posts`` task with eta=T per post, via
-outbox.wake_at), runs the real Huey consumer (``manage.py run_huey``) as a subprocess and
+lifecycle.approve/schedule enqueue (``outbox.wake_at(T)`` once per post; approvals for the same second
+share one ``publish_due_posts`` task), runs the real Huey consumer (``manage.py run_huey``) as a subprocess and
 polls the database until every post and every newsroom delivery is published.
 
     .venv/bin/python -m bench.publish_latency [--posts 1000] [--lead 15] [--consumers 1]
