@@ -162,3 +162,18 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def publish_post(office, editor, approver, django_capture_on_commit_callbacks):
+    """A factory: a post of ``office`` written by ``editor``, approved and published by
+    ``approver``, with the deliveries' on-commit wake-ups run as a real commit would."""
+
+    def publish(**fields):
+        post = lifecycle.create_draft(office, by=editor, **fields)
+        lifecycle.submit(post, by=editor)
+        lifecycle.approve(post, by=approver)
+        with django_capture_on_commit_callbacks(execute=True):
+            return lifecycle.publish(post, by=approver)
+
+    return publish

@@ -10,10 +10,8 @@ from rathaus.posts import lifecycle
 
 
 @pytest.fixture
-def meeting(office, editor, approver, django_capture_on_commit_callbacks):
-    post = lifecycle.create_draft(
-        office,
-        by=editor,
+def meeting(publish_post):
+    return publish_post(
         title="Sitzung der Bezirksverordneten",
         body="Öffentliche Sitzung, **Tagesordnung** folgt.",
         category="meeting",
@@ -21,10 +19,6 @@ def meeting(office, editor, approver, django_capture_on_commit_callbacks):
         event_start=datetime(2031, 3, 4, 17, 0, tzinfo=UTC),
         event_end=datetime(2031, 3, 4, 20, 0, tzinfo=UTC),
     )
-    lifecycle.submit(post, by=editor)
-    lifecycle.approve(post, by=approver)
-    with django_capture_on_commit_callbacks(execute=True):
-        return lifecycle.publish(post, by=approver)
 
 
 def _events(client, office):

@@ -16,19 +16,13 @@ HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
-def notice(office, editor, approver, django_capture_on_commit_callbacks):
-    post = lifecycle.create_draft(
-        office,
-        by=editor,
+def notice(publish_post):
+    return publish_post(
         title="Bekanntmachung Bebauungsplan",
         body="Der Plan liegt **aus**.",
         category="notice",
         tags=["Bauen"],
     )
-    lifecycle.submit(post, by=editor)
-    lifecycle.approve(post, by=approver)
-    with django_capture_on_commit_callbacks(execute=True):
-        return lifecycle.publish(post, by=approver)
 
 
 def _parse(client, name, *args):

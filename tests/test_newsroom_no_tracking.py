@@ -5,8 +5,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from rathaus.posts import lifecycle
-
 PUBLIC_URLS = [
     "/",
     "/mitte/",
@@ -32,19 +30,13 @@ HTML_URLS = [url for url in PUBLIC_URLS if url.endswith("/") or "?" in url or ur
 
 
 @pytest.fixture
-def post(office, editor, approver, django_capture_on_commit_callbacks):
-    draft = lifecycle.create_draft(
-        office,
-        by=editor,
+def post(publish_post):
+    return publish_post(
         title="Linden werden ersetzt",
         body="Mehr dazu beim [Grünflächenamt](https://gruen.example.org/linden).",
         category="short_notice",
         tags=["Bäume"],
     )
-    lifecycle.submit(draft, by=editor)
-    lifecycle.approve(draft, by=approver)
-    with django_capture_on_commit_callbacks(execute=True):
-        return lifecycle.publish(draft, by=approver)
 
 
 class _Addresses(HTMLParser):
