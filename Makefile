@@ -48,7 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.search
 
 messages: $(STAMP)
-	cd rathaus && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete
+	cd rathaus && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --ignore "*/migrations/*"
 	cd rathaus && ../$(BIN)/django-admin compilemessages
 
 clean:

@@ -51,6 +51,7 @@ class Limits:
 
     def problems(self, *, text: str, title: str, alt_texts: list[str]) -> list[str]:
         from django.utils.translation import gettext as _
+        from django.utils.translation import ngettext
 
         found = []
         if self.max_chars is not None and self.count(text) > self.max_chars:
@@ -65,7 +66,11 @@ class Limits:
             )
         if self.max_images is not None and len(alt_texts) > self.max_images:
             found.append(
-                _("%(n)d images attached, at most %(max)d are allowed.")
+                ngettext(
+                    "%(n)d image attached, at most %(max)d are allowed.",
+                    "%(n)d images attached, at most %(max)d are allowed.",
+                    len(alt_texts),
+                )
                 % {"n": len(alt_texts), "max": self.max_images}
             )
         if self.alt_text_required and any(not alt.strip() for alt in alt_texts):

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
 from rathaus.delivery import channels
@@ -105,11 +106,11 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
     from rathaus.posts.lifecycle import LifecycleError
 
     if not has_role(by, delivery.post.office, Role.APPROVER, Role.ADMIN):
-        raise LifecycleError("You do not have the role needed for this step.")
+        raise LifecycleError(_("You do not have the role needed for this step."))
     if not Delivery.objects.filter(
         pk=delivery.pk, status__in=[Status.FAILED, Status.NEEDS_REAUTH]
     ).update(status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0):
-        raise LifecycleError("Only a failed delivery can be retried.")
+        raise LifecycleError(_("Only a failed delivery can be retried."))
     delivery.refresh_from_db()
     record(
         delivery.post,
