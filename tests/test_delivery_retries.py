@@ -106,6 +106,7 @@ def test_an_editor_cannot_retry(delivery, scripted_channel, editor):
         sending.retry(delivery, by=editor)
 
 
+@pytest.mark.usefixtures("english_messages")
 def test_only_a_failed_delivery_can_be_retried(delivery, approver):
     sending.send(delivery.pk)
     with pytest.raises(lifecycle.LifecycleError, match="failed"):
