@@ -3,7 +3,7 @@
 import contextlib
 
 from rathaus.audit.log import history
-from rathaus.posts import lifecycle
+from rathaus.posts import lifecycle, scheduling
 
 
 def test_an_edit_records_the_text_before_and_after(draft, editor):
@@ -41,7 +41,7 @@ def test_the_scheduler_is_recorded_as_the_system(draft, editor, approver):
     at = timezone.now() + timedelta(hours=2)
     lifecycle.schedule(draft, by=approver, at=at)
     with time_machine.travel(at, tick=False):
-        lifecycle.publish_due()
+        scheduling.publish_due()
     entry = history(draft).first()
     assert entry.action == "published" and entry.actor is None
 

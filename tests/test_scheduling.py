@@ -8,7 +8,7 @@ import time_machine
 
 from rathaus.delivery.models import Delivery
 from rathaus.offices import clock
-from rathaus.posts import lifecycle
+from rathaus.posts import lifecycle, scheduling
 from rathaus.posts.models import Status
 
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -58,9 +58,9 @@ def test_a_post_scheduled_in_a_switch_night_goes_out_at_the_right_instant(
         lifecycle.schedule(draft, by=approver, at=clock.local_to_utc(local, BERLIN))
     assert draft.status == Status.SCHEDULED
     with time_machine.travel(utc - timedelta(seconds=1), tick=False):
-        assert lifecycle.publish_due() == 0
+        assert scheduling.publish_due() == 0
     with time_machine.travel(utc, tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert lifecycle.publish_due() == 1
+        assert scheduling.publish_due() == 1
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED and draft.published_at == utc
     assert Delivery.objects.get(post=draft).status == Delivery.Status.PUBLISHED
@@ -84,7 +84,7 @@ def test_an_unscheduled_post_is_not_published(draft, editor, approver):
     lifecycle.schedule(draft, by=approver, at=at)
     lifecycle.unschedule(draft, by=approver)
     with time_machine.travel(at + timedelta(minutes=1), tick=False):
-        assert lifecycle.publish_due() == 0
+        assert scheduling.publish_due() == 0
     assert draft.status == Status.APPROVED
 
 
@@ -94,7 +94,7 @@ def test_an_edit_after_scheduling_stops_the_schedule(draft, editor, approver):
     lifecycle.schedule(draft, by=approver, at=at)
     lifecycle.edit(draft, by=editor, body="Neuer Text")
     with time_machine.travel(at + timedelta(minutes=1), tick=False):
-        assert lifecycle.publish_due() == 0
+        assert scheduling.publish_due() == 0
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
 
@@ -113,7 +113,7 @@ def test_an_approver_can_move_a_scheduled_post_and_it_goes_out_then(draft, edito
     lifecycle.edit(draft, by=approver, publish_at=earlier)
     assert draft.status == Status.SCHEDULED
     with time_machine.travel(earlier + timedelta(seconds=1), tick=False):
-        assert lifecycle.publish_due() == 1
+        assert scheduling.publish_due() == 1
 
 
 def test_a_scheduled_post_changed_behind_the_verbs_goes_back_to_review(draft, editor, approver):
@@ -124,7 +124,7 @@ def test_a_scheduled_post_changed_behind_the_verbs_goes_back_to_review(draft, ed
     lifecycle.schedule(draft, by=approver, at=at)
     type(draft).objects.filter(pk=draft.pk).update(body="Nicht freigegebener Text")
     with time_machine.travel(at + timedelta(seconds=1), tick=False):
-        assert lifecycle.publish_due() == 0
+        assert scheduling.publish_due() == 0
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW and draft.approved_hash == ""
     assert AuditEntry.objects.get(subject_id=draft.pk, action="returned_to_review").flagged
@@ -135,7 +135,7 @@ def test_more_posts_than_one_batch_all_go_out_once(
     office, editor, approver, django_capture_on_commit_callbacks
 ):
     at = datetime.now(UTC) + timedelta(hours=1)
-    count = lifecycle.DUE_BATCH + 7
+    count = scheduling.DUE_BATCH + 7
     for n in range(count):
         post = lifecycle.create_draft(
             office, by=editor, title=f"Meldung {n}", body="Text", publish_at=at
@@ -143,8 +143,8 @@ def test_more_posts_than_one_batch_all_go_out_once(
         lifecycle.submit(post, by=editor)
         lifecycle.approve(post, by=approver)
     with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert lifecycle.publish_due() == count
-        assert lifecycle.publish_due() == 0
+        assert scheduling.publish_due() == count
+        assert scheduling.publish_due() == 0
     assert Delivery.objects.filter(status=Delivery.Status.PUBLISHED).count() == count
     office.refresh_from_db()
     assert office.content_version >= 1

@@ -15,17 +15,17 @@ def send_deliveries(delivery_ids: list[int]) -> list[str | None]:
 
 @db_task()
 def publish_due_posts() -> int:
-    from rathaus.posts import lifecycle
+    from rathaus.posts import scheduling
 
-    return lifecycle.publish_due()
+    return scheduling.publish_due()
 
 
 @db_periodic_task(crontab(minute="*"))
 def every_minute() -> None:
     """Safety net: catches schedules and retries even if a timed task was lost."""
     from rathaus.delivery import sending
-    from rathaus.posts import lifecycle
+    from rathaus.posts import scheduling
 
-    lifecycle.publish_due()
+    scheduling.publish_due()
     sending.requeue_stale()
     sending.send_due()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from rathaus.delivery import channels
 from rathaus.offices import clock
 from rathaus.offices.models import Office
-from rathaus.posts import lifecycle
+from rathaus.posts import content
 from rathaus.posts.models import Category, Post, Status
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -152,7 +152,7 @@ class PostForm(LocalTimesForm):
     @classmethod
     def initial_for(cls, post: Post) -> dict[str, Any]:
         office = post.office
-        initial = {name: getattr(post, name) for name in lifecycle.EDITABLE_FIELDS}
+        initial = {name: getattr(post, name) for name in content.EDITABLE_FIELDS}
         for name in cls.local_time_fields:
             initial[name] = _local(getattr(post, name), office)
         initial["tags"] = ", ".join(tag.name for tag in post.tags.all())
@@ -170,7 +170,7 @@ class PostForm(LocalTimesForm):
     def verb_arguments(self) -> dict[str, Any]:
         """What the lifecycle verbs take: the fields, one text per channel, the tag names."""
         data = self.cleaned_data
-        arguments = {name: data[name] for name in lifecycle.EDITABLE_FIELDS}
+        arguments = {name: data[name] for name in content.EDITABLE_FIELDS}
         arguments["variants"] = {c.key: data[f"variant_{c.key}"] for c in self.variant_channels}
         arguments["tags"] = [name.strip() for name in data["tags"].split(",") if name.strip()]
         return arguments

@@ -16,30 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.audit.log import entry, record, record_many
+from rathaus.audit.log import record
 from rathaus.delivery import channels, outbox
 from rathaus.offices.access import has_role
 from rathaus.offices.models import Office, Role
-from rathaus.posts.models import Category, Post, PostImage, PostVariant, Status, Tag
+from rathaus.posts import content
+from rathaus.posts.errors import LifecycleError
+from rathaus.posts.models import Category, Post, PostImage, Status
 
-EDITABLE_FIELDS = {
-    "title",
-    "body",
-    "category",
-    "language",
-    "place_name",
-    "latitude",
-    "longitude",
-    "event_start",
-    "event_end",
-    "publish_at",
-}
-DUE_BATCH = 100
 EDITABLE_STATUSES = {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED}
-
-
-class LifecycleError(Exception):
-    """A step that is not allowed; the message is shown to the user as it is."""
 
 
 def _require(user: Any, office: Office, *roles: Role) -> None:
@@ -56,40 +41,6 @@ def _lock(post: Post) -> Post:
 
 def _snapshot(post: Post) -> dict:
     return post.content() | {"status": post.status}
-
-
-def _apply(post: Post, fields: dict, variants: dict[str, str] | None, tags: list[str] | None):
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise LifecycleError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
-    for name, value in fields.items():
-        setattr(post, name, value)
-    if post.event_start and post.event_end and post.event_end < post.event_start:
-        raise LifecycleError(_("The event cannot end before it starts."))
-    post.full_clean(exclude=["created_by", "last_editor", "office"])
-    post.save()
-    if variants is not None:
-        for key, text in variants.items():
-            channels.get(key)  # unknown channel → KeyError, a programming error
-            if text.strip():
-                PostVariant.objects.update_or_create(
-                    post=post, channel=key, defaults={"text": text}
-                )
-            else:
-                PostVariant.objects.filter(post=post, channel=key).delete()
-    if tags is not None:
-        post.tags.set([_tag(post.office, name) for name in tags if name.strip()])
-
-
-def _tag(office: Office, name: str) -> Tag:
-    from django.utils.text import slugify
-
-    tag, _created = Tag.objects.get_or_create(
-        office=office,
-        slug=slugify(name.strip())[:80] or "tag",
-        defaults={"name": name.strip()[:60]},
-    )
-    return tag
 
 
 def _after_change(post: Post, before: dict, *, by: Any, action: str) -> None:
@@ -129,7 +80,7 @@ def create_draft(
 ) -> Post:
     _require(by, office, Role.EDITOR)
     post = Post(office=office, created_by=by, last_editor=by)
-    _apply(post, fields, variants, tags)
+    content.write(post, fields, variants, tags)
     record(post, "created", by=by, office=office, after=_snapshot(post))
     return post
 
@@ -156,7 +107,7 @@ def edit(
         if fields["publish_at"] is None or fields["publish_at"] <= timezone.now():
             raise LifecycleError(_("The publication time must be in the future."))
     before = _snapshot(post)
-    _apply(post, fields, variants, tags)
+    content.write(post, fields, variants, tags)
     _after_change(post, before, by=by, action="edited")
     if moved and post.status == Status.SCHEDULED:
         record(
@@ -379,79 +330,6 @@ def publish(post: Post, *, by: Any | None) -> Post:
     return post
 
 
-def publish_due(now: datetime | None = None) -> int:
-    """Publish every scheduled post whose time has come; safe to run in parallel."""
-    now = now or timezone.now()
-    done = 0
-    while (published := _publish_batch(now)) is not None:
-        done += published
-    return done
-
-
-@transaction.atomic
-def _publish_batch(now: datetime) -> int | None:
-    """Publish up to DUE_BATCH due posts in one transaction; None when none are left.
-
-    A thousand posts scheduled for the same minute must all be out within seconds, so the
-    batch is read with its tags, variants and images in four queries and written back with
-    one update, one audit insert and one delivery insert. On PostgreSQL, parallel workers
-    skip each other's locked rows; SQLite runs one writer at a time anyway.
-    """
-    posts = list(
-        Post.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status=Status.SCHEDULED, publish_at__lte=now)
-        .select_related("office")
-        .prefetch_related("tags", "variants", "images")
-        .order_by("publish_at", "pk")[:DUE_BATCH]
-    )
-    if not posts:
-        return None
-    ready = [post for post in posts if post.content_hash() == post.approved_hash]
-    # Changed behind the verbs' back (they would have sent it to review): never publish.
-    changed = [post for post in posts if post not in ready]
-    moment = timezone.now()
-    Post.objects.filter(pk__in=[p.pk for p in ready]).update(
-        status=Status.PUBLISHED, published_at=moment, updated_at=moment
-    )
-    Post.objects.filter(pk__in=[p.pk for p in changed]).update(
-        status=Status.IN_REVIEW,
-        approved_by=None,
-        approved_at=None,
-        approved_hash="",
-        updated_at=moment,
-    )
-    for post in ready:
-        post.status, post.published_at = Status.PUBLISHED, moment
-    record_many(
-        [
-            entry(
-                p,
-                "published",
-                by=None,
-                office=p.office,
-                before={"status": Status.SCHEDULED},
-                after={"status": Status.PUBLISHED},
-            )
-            for p in ready
-        ]
-        + [
-            entry(
-                p,
-                "returned_to_review",
-                by=None,
-                office=p.office,
-                flagged=True,
-                message=_("The content changed after approval; approve it again."),
-            )
-            for p in changed
-        ]
-    )
-    outbox.enqueue_many(ready, outbox.Action.PUBLISH)
-    for office in {post.office_id: post.office for post in ready}.values():
-        office.touch()
-    return len(ready)
-
-
 @transaction.atomic
 def correct(
     post: Post,
@@ -470,7 +348,7 @@ def correct(
     if post.status not in (Status.PUBLISHED, Status.CORRECTED):
         raise LifecycleError(_("Only a published post can be corrected."))
     before = _snapshot(post)
-    _apply(post, fields, variants, tags)
+    content.write(post, fields, variants, tags)
     post.status, post.corrected_at, post.correction_note = Status.CORRECTED, timezone.now(), note
     post.last_editor, post.approved_by, post.approved_hash = by, by, post.content_hash()
     post.save()

@@ -1,0 +1,2 @@
+class LifecycleError(Exception):
+    """A step that is not allowed; the message is shown to the user as it is."""
