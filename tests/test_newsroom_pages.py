@@ -135,3 +135,10 @@ def test_it_announces_feeds_in_the_head(client, office):
 
 def test_it_answers_404_for_an_unknown_office(client, db):
     assert client.get("/nirgendwo/").status_code == 404
+
+
+def test_the_office_logo_is_shown_beside_its_name(client, office, tiny_png):
+    office.logo = tiny_png
+    office.save()
+    page = client.get(reverse("newsroom:index", args=[office.slug]))
+    assert f'src="{office.logo.url}" alt=""' in page.text
