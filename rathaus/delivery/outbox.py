@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.db import transaction
 
-from rathaus.delivery import channels
+from rathaus.delivery import channels, tasks
 from rathaus.delivery.models import Delivery
 
 if TYPE_CHECKING:
@@ -70,8 +70,6 @@ def enqueue_many(posts: list[Post], action: str) -> list[Delivery]:
 
 
 def _wake(ids: list[int]) -> None:
-    from rathaus.delivery import tasks
-
     for start in range(0, len(ids), WAKE_CHUNK):
         tasks.send_deliveries(ids[start : start + WAKE_CHUNK])
 
@@ -82,8 +80,6 @@ def wake_at(when: datetime) -> None:
     Many approvals for the same second share one wake-up: a publication run takes every
     post that is due, so a second task for that moment would find nothing to do.
     """
-    from rathaus.delivery import tasks
-
     second = int(when.timestamp())
     marker = f"rathaus:wake:{second}"
 

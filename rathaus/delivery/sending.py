@@ -16,9 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.delivery import channels
+from rathaus.delivery import channels, tasks
 from rathaus.delivery.models import Delivery
 from rathaus.lib import backoff
+from rathaus.offices.access import has_role
+from rathaus.offices.models import Role
+from rathaus.posts.errors import LifecycleError
 
 log = logging.getLogger(__name__)
 Status = Delivery.Status
@@ -101,10 +104,6 @@ def _retry_later(delivery: Delivery, message: str, retry_after: float | None) ->
 
 def retry(delivery: Delivery, *, by: Any) -> Delivery:
     """A person asks to try one failed channel again."""
-    from rathaus.offices.access import has_role
-    from rathaus.offices.models import Role
-    from rathaus.posts.lifecycle import LifecycleError
-
     if not has_role(by, delivery.post.office, Role.APPROVER, Role.ADMIN):
         raise LifecycleError(_("You do not have the role needed for this step."))
     if not Delivery.objects.filter(
@@ -119,8 +118,6 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
         office=delivery.post.office,
         message=f"{delivery.channel} ({delivery.action})",
     )
-    from rathaus.delivery import tasks
-
     tasks.send_deliveries([delivery.pk])
     return delivery
 
