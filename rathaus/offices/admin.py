@@ -1,6 +1,7 @@
 """Office settings in the Django admin: an office admin sees and edits only their offices."""
 
 from django.contrib import admin
+from django.db import models
 
 from rathaus.offices.models import Membership, Office, Role
 
@@ -17,6 +18,8 @@ class OfficeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     search_fields = ["name", "slug"]
+    # A newsroom address typed without a scheme is an https address.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         offices = super().get_queryset(request)
