@@ -44,6 +44,8 @@ try:
     TASKS_IMMEDIATE = env.bool("RATHAUS_TASKS_IMMEDIATE", False)
     LOG_LEVEL = env.choice("RATHAUS_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
     DELIVERY_MAX_ATTEMPTS = env.int("RATHAUS_DELIVERY_MAX_ATTEMPTS", 8, minimum=1, maximum=100)
+    FEDERATION_DOMAIN = env.str("RATHAUS_FEDERATION_DOMAIN", "localhost")
+    FEDERATION_ALLOW_HTTP = env.bool("RATHAUS_FEDERATION_ALLOW_HTTP", False)
 except SettingError as error:
     raise ImproperlyConfigured(f"Rathaus configuration: {error}") from None
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "rathaus.delivery",
     "rathaus.newsroom",
     "rathaus.desk",
+    "rathaus.federation",
 ]
 
 MIDDLEWARE = [

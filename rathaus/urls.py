@@ -10,5 +10,6 @@ urlpatterns = [
     path("desk/", include("rathaus.desk.urls")),
     # Uploaded images; a reverse proxy in front may serve MEDIA_ROOT itself instead.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include("rathaus.federation.urls")),
     path("", include("rathaus.newsroom.urls")),
 ]

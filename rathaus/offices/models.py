@@ -14,7 +14,18 @@ from django.utils.translation import gettext_lazy as _
 content_changed = Signal()
 
 # Top-level URL segments that belong to Rathaus itself, not to an office's newsroom.
-RESERVED_SLUGS = {"admin", "desk", "accounts", "static", "media", "api", "well-known", "i18n"}
+RESERVED_SLUGS = {
+    "admin",
+    "desk",
+    "accounts",
+    "static",
+    "media",
+    "api",
+    "well-known",
+    "i18n",
+    "ap",
+    "nodeinfo",
+}
 
 
 def validate_slug(value: str) -> None:

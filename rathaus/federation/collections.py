@@ -1,0 +1,77 @@
+"""The outbox and the other collections of an account.
+
+For now every account of an office shows all of that office's public posts; choosing which
+posts go to which account comes with delivery."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rathaus.federation import addresses, objects
+from rathaus.federation.models import Account
+from rathaus.posts.models import Post
+
+PAGE_SIZE = 20
+
+
+def posts_of(account: Account) -> QuerySet[Post]:
+    return Post.objects.public().filter(office_id=account.office_id).select_related("office")
+
+
+def outbox(account: Account) -> dict:
+    url = addresses.collection(account.username, "outbox")
+    return objects.document(
+        {
+            "id": url,
+            "type": "OrderedCollection",
+            "totalItems": posts_of(account).count(),
+            "first": f"{url}?page=1",
+        }
+    )
+
+
+def outbox_page(account: Account, number: int) -> dict:
+    """Page ``number`` (from 1), newest first; 404 past the end."""
+    url = addresses.collection(account.username, "outbox")
+    start = (number - 1) * PAGE_SIZE
+    posts = list(
+        posts_of(account).prefetch_related("tags", "images")[start : start + PAGE_SIZE + 1]
+    )
+    if number > 1 and not posts:
+        raise Http404
+    page = {
+        "id": f"{url}?page={number}",
+        "type": "OrderedCollectionPage",
+        "partOf": url,
+        "orderedItems": [objects.create(account, post) for post in posts[:PAGE_SIZE]],
+    }
+    if len(posts) > PAGE_SIZE:
+        page["next"] = f"{url}?page={number + 1}"
+    if number > 1:
+        page["prev"] = f"{url}?page={number - 1}"
+    return objects.document(page)
+
+
+def followers(account: Account) -> dict:
+    # Who follows an office is nobody else's business: the count only, never the list.
+    # Followers are stored once the inbox accepts Follow activities (a later step).
+    return objects.document(
+        {
+            "id": addresses.collection(account.username, "followers"),
+            "type": "OrderedCollection",
+            "totalItems": 0,
+        }
+    )
+
+
+def following(account: Account) -> dict:
+    # An office follows nobody.
+    return objects.document(
+        {
+            "id": addresses.collection(account.username, "following"),
+            "type": "OrderedCollection",
+            "totalItems": 0,
+            "orderedItems": [],
+        }
+    )

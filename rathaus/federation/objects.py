@@ -1,0 +1,194 @@
+"""Posts and accounts as ActivityStreams objects. Publishing (later) sends the same objects
+these views serve, so a remote copy and a fetched one never differ."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils.html import escape, format_html, linebreaks
+from django.utils.translation import gettext as _
+
+from rathaus.federation import addresses
+from rathaus.federation.models import Account
+from rathaus.lib import richtext
+from rathaus.posts.models import Post
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+# The strings only: JSON-LD processors on the other side know them; we never fetch them.
+CONTEXT = [
+    "https://www.w3.org/ns/activitystreams",
+    "https://w3id.org/security/v1",
+    {
+        "toot": "http://joinmastodon.org/ns#",
+        "schema": "http://schema.org#",
+        "discoverable": "toot:discoverable",
+        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+        "sensitive": "as:sensitive",
+        "Hashtag": "as:Hashtag",
+        "PropertyValue": "schema:PropertyValue",
+        "value": "schema:value",
+    },
+]
+# Longer than this (plain text) and a post is an Article: Mastodon shows its title and link
+# instead of cutting a long press release in the middle.
+NOTE_MAX_CHARS = 500
+
+
+def document(obj: dict) -> dict:
+    """``obj`` as a top-level document, with the @context first."""
+    return {"@context": CONTEXT, **obj}
+
+
+def _time(value) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def _image(file: FieldFile, name: str | None = None) -> dict:
+    found = {
+        "type": "Image" if name is None else "Document",
+        "mediaType": mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+        "url": addresses.absolute(file.url),
+    }
+    if name is not None:
+        found["name"] = name
+    return found
+
+
+def _link(url: str) -> str:
+    return format_html('<a href="{}" rel="nofollow noopener noreferrer">{}</a>', url, url)
+
+
+def actor(account: Account) -> dict:
+    office = account.office
+    actor_url = addresses.actor(account.username)
+    summary = account.summary or office.tagline
+    found = {
+        "id": actor_url,
+        "type": "Organization",
+        "preferredUsername": account.username,
+        "name": account.display_name,
+        "summary": linebreaks(summary, autoescape=True) if summary else "",
+        "url": addresses.newsroom(office, reverse("newsroom:index", args=[office.slug])),
+        "inbox": addresses.collection(account.username, "inbox"),
+        "outbox": addresses.collection(account.username, "outbox"),
+        "followers": addresses.collection(account.username, "followers"),
+        "following": addresses.collection(account.username, "following"),
+        "endpoints": {"sharedInbox": addresses.shared_inbox()},
+        "publicKey": {
+            "id": f"{actor_url}#main-key",
+            "owner": actor_url,
+            "publicKeyPem": account.public_key_pem,
+        },
+        "discoverable": account.discoverable,
+        "manuallyApprovesFollowers": False,
+        "attachment": [
+            _field(_("Imprint"), office, "newsroom:imprint"),
+            _field(_("Privacy"), office, "newsroom:privacy"),
+        ],
+        "published": _time(account.created_at),
+    }
+    if office.logo:
+        found["icon"] = _image(office.logo)
+    return document(found)
+
+
+def _field(name: str, office, route: str) -> dict:
+    url = addresses.newsroom(office, reverse(route, args=[office.slug]))
+    return {"type": "PropertyValue", "name": name, "value": _link(url)}
+
+
+def hashtag(name: str) -> str:
+    """A tag as Mastodon can match it: letters, digits and underscores only."""
+    return re.sub(r"\W", "", name) or "_"
+
+
+def _tags(post: Post) -> list[dict]:
+    office = post.office
+    return [
+        {
+            "type": "Hashtag",
+            "name": f"#{hashtag(tag.name)}",
+            "href": addresses.newsroom(
+                office, reverse("newsroom:tag", args=[office.slug, tag.slug])
+            ),
+        }
+        for tag in post.tags.all()
+    ]
+
+
+def _tag_links(tags: list[dict]) -> str:
+    links = [
+        format_html(
+            '<a href="{}" class="mention hashtag" rel="tag">#<span>{}</span></a>',
+            tag["href"],
+            tag["name"][1:],
+        )
+        for tag in tags
+    ]
+    return f"<p>{' '.join(links)}</p>" if links else ""
+
+
+def _teaser(post: Post) -> str:
+    """The first paragraph, as plain text: the summary of an Article."""
+    first = next((part for part in post.body.split("\n\n") if part.strip()), "")
+    return richtext.plain_text(first)
+
+
+def note(account: Account, post: Post) -> dict:
+    """A public post as a Note (or an Article when it is long); without @context."""
+    url = addresses.newsroom(post.office, post.get_absolute_url())
+    tags = _tags(post)
+    is_article = len(richtext.plain_text(post.body)) > NOTE_MAX_CHARS
+    more = format_html("<p>{}</p>", _link(url))
+    heading = "" if is_article else format_html("<p><strong>{}</strong></p>", post.title)
+    content = heading + post.body_html + more + _tag_links(tags)
+    found = {
+        "id": addresses.note(account.username, post.pk),
+        "type": "Article" if is_article else "Note",
+        "attributedTo": addresses.actor(account.username),
+        "content": content,
+        "contentMap": {post.language: content},
+        "url": url,
+        "published": _time(post.published_at),
+        "updated": _time(post.corrected_at),
+        "to": [PUBLIC],
+        "cc": [addresses.collection(account.username, "followers")],
+        "tag": tags,
+        "attachment": [_image(image.image, image.alt_text) for image in post.images.all()],
+        "sensitive": False,
+        "inReplyTo": None,
+    }
+    if is_article:
+        found["name"] = post.title
+        found["summary"] = escape(_teaser(post))
+    if not post.corrected_at:
+        del found["updated"]
+    return found
+
+
+def create(account: Account, post: Post) -> dict:
+    """The Create activity that publishes ``note``; without @context."""
+    obj = note(account, post)
+    return {
+        "id": f"{obj['id']}/activity",
+        "type": "Create",
+        "actor": obj["attributedTo"],
+        "published": obj["published"],
+        "to": obj["to"],
+        "cc": obj["cc"],
+        "object": obj,
+    }
+
+
+def tombstone(account: Account, post: Post) -> dict:
+    return document(
+        {
+            "id": addresses.note(account.username, post.pk),
+            "type": "Tombstone",
+            "formerType": "Note",
+            "deleted": _time(post.withdrawn_at),
+        }
+    )
