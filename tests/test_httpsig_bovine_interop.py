@@ -5,6 +5,7 @@ session that captures the request instead of sending it), bovine's SignatureChec
 """
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bovine.clients.signed_http_methods import signed_get, signed_post
@@ -15,6 +16,15 @@ from bovine.crypto.types import CryptographicIdentifier, CryptographicSecret
 
 from rathaus.lib import rfc9421
 from rathaus.lib.httpsig import BadSignature, generate_key_pair, sign, verify, verify_any
+
+
+def _run(coroutine):
+    """bovine is asynchronous. Its coroutines run on a loop of their own in a worker thread:
+    after the browser tests, Playwright keeps an event loop running in this thread, and
+    asyncio.run() refuses to start inside it."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 KEY_ID = "https://presse.mitte.example/@mitte#main-key"
 OWNER = "https://presse.mitte.example/@mitte"
@@ -37,7 +47,7 @@ def _bovine_accepts(method, url, headers, body, public_pem) -> str | None:
     checker = SignatureChecker(retrieve)
     # bovine reads header names in lower case, as aiohttp/quart hand them over.
     lowered = {name.lower(): value for name, value in headers.items()}
-    return asyncio.run(checker.validate_signature(method, url, lowered, read_body))
+    return _run(checker.validate_signature(method, url, lowered, read_body))
 
 
 class CapturingSession:
@@ -113,7 +123,7 @@ def test_we_accept_bovines_signed_post(keys):
     def sha256_digest(body):
         return "digest", content_digest_sha256(body, prefix="SHA-256")
 
-    asyncio.run(signed_post(session, secret, INBOX, BODY.decode(), sha256_digest))
+    _run(signed_post(session, secret, INBOX, BODY.decode(), sha256_digest))
     method, _url, headers, body = session.request
     assert 'headers="(request-target) host date digest content-type"' in headers["signature"]
     result = verify(method, "/users/anna/inbox", headers, body, public_key_for=_lookup(keys))
@@ -127,7 +137,7 @@ def test_we_accept_bovines_lower_case_digest(keys):
     def sha256_digest(body):
         return "digest", content_digest_sha256(body)  # "sha-256=…"
 
-    asyncio.run(signed_post(session, secret, INBOX, BODY.decode(), sha256_digest))
+    _run(signed_post(session, secret, INBOX, BODY.decode(), sha256_digest))
     method, _url, headers, body = session.request
     assert verify_any(method, "/users/anna/inbox", headers, body, public_key_for=_lookup(keys))
 
@@ -136,7 +146,7 @@ def test_we_accept_bovines_signed_get_with_port_and_query(keys):
     session = CapturingSession()
     secret = CryptographicSecret.from_pem(KEY_ID, keys[0])
     url = "https://social.example:8443/users/anna/outbox?page=true"
-    asyncio.run(signed_get(session, secret, url))
+    _run(signed_get(session, secret, url))
     method, _url, headers, _body = session.request
     assert headers["host"] == "social.example:8443"
     result = verify(
@@ -152,7 +162,7 @@ def test_we_reject_bovines_post_with_a_swapped_key(keys):
     def sha256_digest(body):
         return "digest", content_digest_sha256(body, prefix="SHA-256")
 
-    asyncio.run(signed_post(session, secret, INBOX, BODY.decode(), sha256_digest))
+    _run(signed_post(session, secret, INBOX, BODY.decode(), sha256_digest))
     method, _url, headers, body = session.request
     with pytest.raises(BadSignature):
         verify(method, "/users/anna/inbox", headers, body, public_key_for=_lookup(keys))
