@@ -177,3 +177,29 @@ def publish_post(office, editor, approver, django_capture_on_commit_callbacks):
             return lifecycle.publish(post, by=approver)
 
     return publish
+
+
+SIGNING_KEY_ID = "https://presse.mitte.example/@mitte#main-key"
+
+
+@pytest.fixture(scope="session")
+def signing_keys() -> tuple[str, str]:
+    """One RSA key pair (private, public PEM) for the whole run: making one takes a while."""
+    from rathaus.lib.httpsig import generate_key_pair
+
+    return generate_key_pair()
+
+
+@pytest.fixture
+def key_lookup(signing_keys):
+    """The key lookup an inbox would use, knowing only SIGNING_KEY_ID."""
+    return lambda key_id, refresh=False: signing_keys[1] if key_id == SIGNING_KEY_ID else None
+
+
+@pytest.fixture
+def account(office, settings):
+    """The office's ActivityPub account @presse on rathaus.example."""
+    from rathaus.federation.models import Account
+
+    settings.FEDERATION_DOMAIN = "rathaus.example"
+    return Account.objects.create(office=office, username="presse", display_name="Presse")

@@ -2,8 +2,6 @@
 
 import pytest
 
-from rathaus.federation.models import Account
-
 LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 # Mastodon's FetchResourceService.
 MASTODON = f"application/activity+json, {LD}, text/html;q=0.1"
@@ -13,11 +11,6 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 @pytest.fixture(autouse=True)
 def _domain(settings):
     settings.FEDERATION_DOMAIN = "rathaus.example"
-
-
-@pytest.fixture
-def account(office):
-    return Account.objects.create(office=office, username="presse", display_name="Presse")
 
 
 @pytest.fixture

@@ -14,11 +14,6 @@ def _domain(settings):
     settings.FEDERATION_DOMAIN = "rathaus.example"
 
 
-@pytest.fixture
-def account(office):
-    return Account.objects.create(office=office, username="presse", display_name="Presse")
-
-
 def get_note(client, post):
     return client.get(f"/ap/presse/notes/{post.pk}", **ACTIVITY)
 

@@ -14,11 +14,6 @@ def _domain(settings):
     settings.FEDERATION_DOMAIN = "rathaus.example"
 
 
-@pytest.fixture
-def account(office):
-    return Account.objects.create(office=office, username="presse", display_name="Presse")
-
-
 def test_the_outbox_counts_and_links_its_first_page(client, account, published):
     outbox = client.get("/ap/presse/outbox", **ACTIVITY).json()
     assert outbox["type"] == "OrderedCollection"

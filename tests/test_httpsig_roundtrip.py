@@ -5,73 +5,67 @@ import hashlib
 import re
 from email.utils import parsedate_to_datetime
 
-import pytest
+from rathaus.lib.httpsig import sign, verify, verify_any
+from tests.conftest import SIGNING_KEY_ID
 
-from rathaus.lib.httpsig import generate_key_pair, sign, verify, verify_any
-
-KEY_ID = "https://presse.mitte.example/@mitte#main-key"
 INBOX = "https://social.example/users/anna/inbox"
 BODY = b'{"type":"Create","actor":"https://presse.mitte.example/@mitte"}'
 
 
-@pytest.fixture(scope="module")
-def keys():
-    return generate_key_pair()
-
-
-@pytest.fixture
-def lookup(keys):
-    return lambda key_id, refresh=False: keys[1] if key_id == KEY_ID else None
-
-
-def _post(keys, url=INBOX, body=BODY):
+def _post(signing_keys, url=INBOX, body=BODY):
     headers = {"Content-Type": "application/activity+json"}
-    headers |= sign("POST", url, headers, body, key_id=KEY_ID, private_pem=keys[0])
+    headers |= sign("POST", url, headers, body, key_id=SIGNING_KEY_ID, private_pem=signing_keys[0])
     return headers
 
 
-def test_post_carries_date_digest_host_and_signature(keys):
-    headers = _post(keys)
+def test_post_carries_date_digest_host_and_signature(signing_keys):
+    headers = _post(signing_keys)
     assert headers["Host"] == "social.example"
     assert re.fullmatch(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT", headers["Date"])
     assert parsedate_to_datetime(headers["Date"]).tzinfo is not None
     expected = base64.b64encode(hashlib.sha256(BODY).digest()).decode()
     assert headers["Digest"] == f"SHA-256={expected}"
     assert headers["Signature"].startswith(
-        f'keyId="{KEY_ID}",algorithm="rsa-sha256",'
+        f'keyId="{SIGNING_KEY_ID}",algorithm="rsa-sha256",'
         'headers="(request-target) host date digest content-type",signature="'
     )
 
 
-def test_signed_post_verifies(keys, lookup):
-    result = verify("POST", "/users/anna/inbox", _post(keys), BODY, public_key_for=lookup)
-    assert result.key_id == KEY_ID
+def test_signed_post_verifies(signing_keys, key_lookup):
+    result = verify(
+        "POST", "/users/anna/inbox", _post(signing_keys), BODY, public_key_for=key_lookup
+    )
+    assert result.key_id == SIGNING_KEY_ID
     assert result.scheme == "cavage"
     assert "digest" in result.covered
 
 
-def test_get_without_body_signs_accept_but_no_digest(keys, lookup):
+def test_get_without_body_signs_accept_but_no_digest(signing_keys, key_lookup):
     headers = {"Accept": "application/activity+json"}
     url = "https://social.example/users/anna/outbox?page=true"
-    headers |= sign("GET", url, headers, None, key_id=KEY_ID, private_pem=keys[0])
+    headers |= sign("GET", url, headers, None, key_id=SIGNING_KEY_ID, private_pem=signing_keys[0])
     assert "Digest" not in headers
     assert 'headers="(request-target) host date accept"' in headers["Signature"]
-    result = verify("GET", "/users/anna/outbox?page=true", headers, None, public_key_for=lookup)
+    result = verify("GET", "/users/anna/outbox?page=true", headers, None, public_key_for=key_lookup)
     assert result.covered == ("(request-target)", "host", "date", "accept")
 
 
-def test_get_without_accept_signs_the_three_required_headers(keys, lookup):
-    headers = sign("GET", INBOX, {}, None, key_id=KEY_ID, private_pem=keys[0])
+def test_get_without_accept_signs_the_three_required_headers(signing_keys, key_lookup):
+    headers = sign("GET", INBOX, {}, None, key_id=SIGNING_KEY_ID, private_pem=signing_keys[0])
     assert 'headers="(request-target) host date"' in headers["Signature"]
-    verify("GET", "/users/anna/inbox", headers, b"", public_key_for=lookup)
+    verify("GET", "/users/anna/inbox", headers, b"", public_key_for=key_lookup)
 
 
-def test_existing_date_is_kept(keys):
+def test_existing_date_is_kept(signing_keys):
     date = "Mon, 23 Nov 2026 10:00:00 GMT"
-    added = sign("GET", INBOX, {"date": date}, None, key_id=KEY_ID, private_pem=keys[0])
+    added = sign(
+        "GET", INBOX, {"date": date}, None, key_id=SIGNING_KEY_ID, private_pem=signing_keys[0]
+    )
     assert added["Date"] == date
 
 
-def test_verify_any_picks_the_draft_scheme(keys, lookup):
-    result = verify_any("POST", "/users/anna/inbox", _post(keys), BODY, public_key_for=lookup)
+def test_verify_any_picks_the_draft_scheme(signing_keys, key_lookup):
+    result = verify_any(
+        "POST", "/users/anna/inbox", _post(signing_keys), BODY, public_key_for=key_lookup
+    )
     assert result.scheme == "cavage"
