@@ -48,4 +48,8 @@ class Delivery(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.NEEDS_REAUTH)
+        return self.status in RETRYABLE
+
+
+# Stopped deliveries a person can send again; a public post with one is "partly published".
+RETRYABLE = (Delivery.Status.FAILED, Delivery.Status.NEEDS_REAUTH)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
 from rathaus.delivery import channels, tasks
-from rathaus.delivery.models import Delivery
+from rathaus.delivery.models import RETRYABLE, Delivery
 from rathaus.lib import backoff
 from rathaus.offices.access import has_role
 from rathaus.offices.models import Role
@@ -106,9 +106,9 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
     """A person asks to try one failed channel again."""
     if not has_role(by, delivery.post.office, Role.APPROVER, Role.ADMIN):
         raise LifecycleError(_("You do not have the role needed for this step."))
-    if not Delivery.objects.filter(
-        pk=delivery.pk, status__in=[Status.FAILED, Status.NEEDS_REAUTH]
-    ).update(status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0):
+    if not Delivery.objects.filter(pk=delivery.pk, status__in=RETRYABLE).update(
+        status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
+    ):
         raise LifecycleError(_("Only a failed delivery can be retried."))
     delivery.refresh_from_db()
     record(

@@ -154,10 +154,9 @@ class Post(models.Model):
     @property
     def partly_published(self) -> bool:
         """Public, but at least one channel failed or needs re-authorisation."""
-        return (
-            self.is_public
-            and self.deliveries.filter(status__in=["failed", "needs_reauth"]).exists()
-        )
+        from rathaus.delivery.models import RETRYABLE  # posts load before delivery
+
+        return self.is_public and self.deliveries.filter(status__in=RETRYABLE).exists()
 
     def variant_text(self, channel_key: str) -> str:
         for variant in self.variants.all():

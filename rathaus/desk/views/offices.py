@@ -7,15 +7,13 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from rathaus.delivery.models import Delivery
+from rathaus.delivery.models import RETRYABLE, Delivery
 from rathaus.desk import deliveries
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
 from rathaus.offices.access import has_role, offices_of
 from rathaus.offices.models import Role
 from rathaus.posts.models import PUBLIC_STATUSES, Post, Status
-
-FAILED = (Delivery.Status.FAILED, Delivery.Status.NEEDS_REAUTH)
 
 
 @login_required
@@ -35,7 +33,7 @@ def dashboard(request: HttpRequest, office: str) -> HttpResponse:
     waiting = None
     if has_role(request.user, office, Role.APPROVER):
         waiting = posts.filter(status=Status.IN_REVIEW).exclude(last_editor=request.user)
-    failed_deliveries = Q(deliveries__status__in=FAILED)
+    failed_deliveries = Q(deliveries__status__in=RETRYABLE)
     context = {
         "office": office,
         "drafts": posts.filter(status=Status.DRAFT).order_by("-updated_at")[:20],
@@ -45,7 +43,7 @@ def dashboard(request: HttpRequest, office: str) -> HttpResponse:
         .annotate(failed=Count("deliveries", filter=failed_deliveries))
         .order_by("-published_at")[:10],
         "failed": deliveries.rows(
-            Delivery.objects.filter(post__office=office, status__in=FAILED)
+            Delivery.objects.filter(post__office=office, status__in=RETRYABLE)
             .select_related("post")
             .order_by("-updated_at")[:20]
         ),
