@@ -46,6 +46,7 @@ try:
     DELIVERY_MAX_ATTEMPTS = env.int("RATHAUS_DELIVERY_MAX_ATTEMPTS", 8, minimum=1, maximum=100)
     FEDERATION_DOMAIN = env.str("RATHAUS_FEDERATION_DOMAIN", "localhost")
     FEDERATION_ALLOW_HTTP = env.bool("RATHAUS_FEDERATION_ALLOW_HTTP", False)
+    FEDERATION_PRIVATE_HOSTS = env.list("RATHAUS_FEDERATION_PRIVATE_HOSTS", [])
 except SettingError as error:
     raise ImproperlyConfigured(f"Rathaus configuration: {error}") from None
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "rathaus.newsroom",
     "rathaus.desk",
     "rathaus.federation",
+    "rathaus.inbox",
 ]
 
 MIDDLEWARE = [
