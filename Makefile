@@ -20,11 +20,15 @@ $(STAMP): pyproject.toml
 	  (apt-get update -qq && apt-get install -y -qq chromium) || \
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium)
 
+# The local demo speaks plain http, also to other Fediverse servers on this machine.
+DEMO := RATHAUS_HTTPS=false RATHAUS_FEDERATION_ALLOW_HTTP=true \
+	RATHAUS_FEDERATION_DOMAIN=$${RATHAUS_FEDERATION_DOMAIN:-127.0.0.1:$(PORT)}
+
 run: $(STAMP)
-	RATHAUS_HTTPS=false $(BIN)/python manage.py migrate --no-input -v 0
-	RATHAUS_HTTPS=false $(BIN)/python manage.py collectstatic --no-input -v 0
-	RATHAUS_HTTPS=false $(BIN)/python manage.py load_demo --port $(PORT)
-	RATHAUS_HTTPS=false $(BIN)/python manage.py run --port $(PORT)
+	$(DEMO) $(BIN)/python manage.py migrate --no-input -v 0
+	$(DEMO) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(DEMO) $(BIN)/python manage.py load_demo --port $(PORT)
+	$(DEMO) $(BIN)/python manage.py run --port $(PORT)
 
 test: $(STAMP) /usr/bin/chromium
 	$(BIN)/ruff check .

@@ -203,3 +203,53 @@ def account(office, settings):
 
     settings.FEDERATION_DOMAIN = "rathaus.example"
     return Account.objects.create(office=office, username="presse", display_name="Presse")
+
+
+CITIZEN = "https://social.example/users/anna"
+
+
+@pytest.fixture
+def citizen(db, signing_keys):
+    """Anna on social.example (a Mastodon server), known with the session's public key."""
+    from rathaus.federation.models import RemoteActor
+
+    return RemoteActor.objects.create(
+        uri=CITIZEN,
+        domain="social.example",
+        username="anna",
+        name="Anna Anwohnerin",
+        url="https://social.example/@anna",
+        inbox=f"{CITIZEN}/inbox",
+        shared_inbox="https://social.example/inbox",
+        key_id=f"{CITIZEN}#main-key",
+        public_key_pem=signing_keys[1],
+    )
+
+
+@pytest.fixture
+def deliver(client, signing_keys):
+    """POST an activity to one of our inboxes, signed as Mastodon signs it (by default
+    with the citizen's key); returns the response."""
+    import json
+
+    from rathaus.lib.httpsig import sign
+
+    def post(path: str, activity: dict, *, key_id: str = f"{CITIZEN}#main-key", body=None):
+        raw = body if body is not None else json.dumps(activity).encode()
+        headers = {"Content-Type": "application/activity+json"}
+        signed = sign(
+            "POST",
+            f"http://testserver{path}",
+            headers,
+            raw,
+            key_id=key_id,
+            private_pem=signing_keys[0],
+        )
+        return client.post(
+            path,
+            data=raw,
+            content_type="application/activity+json",
+            headers=signed,
+        )
+
+    return post

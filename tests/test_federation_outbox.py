@@ -77,9 +77,3 @@ def test_an_office_follows_nobody(client, account):
     following = client.get("/ap/presse/following", **ACTIVITY).json()
     assert following["totalItems"] == 0
     assert following["orderedItems"] == []
-
-
-def test_inboxes_are_not_implemented_yet(client, account):
-    for url in ("/ap/presse/inbox", "/ap/inbox"):
-        response = client.post(url, b"{}", content_type="application/activity+json")
-        assert response.status_code == 501

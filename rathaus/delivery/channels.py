@@ -100,6 +100,10 @@ class Channel:
     def enabled_for(self, office: Office) -> bool:
         return True
 
+    def takes(self, post: Post) -> bool:
+        """Whether this post goes here at all (e.g. only some categories)."""
+        return True
+
     def text_for(self, post: Post) -> str:
         """The text this channel sends: its own variant if the editor wrote one."""
         if self.has_variant:
@@ -107,6 +111,11 @@ class Channel:
             if variant:
                 return variant
         return post.body
+
+    def progress(self, delivery: Delivery) -> str:
+        """A line for the desk about what happened after sending, e.g. how many servers
+        received the post and how people reacted; empty when there is nothing to say."""
+        return ""
 
     def publish(self, delivery: Delivery) -> Sent:
         raise NotImplementedError

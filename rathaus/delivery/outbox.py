@@ -23,7 +23,7 @@ WAKE_CHUNK = 25
 
 def _wanted(channel: channels.Channel, post: Post, action: str) -> bool:
     if action == Action.PUBLISH:
-        return True
+        return channel.takes(post)
     if action == Action.UPDATE and not channel.can_update:
         return False
     if action == Action.WITHDRAW and not channel.can_withdraw:

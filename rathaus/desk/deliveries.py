@@ -17,6 +17,7 @@ class Row:
     delivery: Delivery
     channel_name: str
     explanation: str
+    progress: str = ""
 
 
 def channel_name(key: str) -> str:
@@ -44,5 +45,12 @@ def explain(delivery: Delivery) -> str:
     return ""
 
 
+def progress(delivery: Delivery) -> str:
+    try:
+        return channels.get(delivery.channel).progress(delivery)
+    except KeyError:
+        return ""
+
+
 def rows(deliveries: list[Delivery]) -> list[Row]:
-    return [Row(d, channel_name(d.channel), explain(d)) for d in deliveries]
+    return [Row(d, channel_name(d.channel), explain(d), progress(d)) for d in deliveries]

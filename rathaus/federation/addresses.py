@@ -33,12 +33,21 @@ def collection(username: str, name: str) -> str:
     return absolute(reverse(f"federation:{name}", args=[username]))
 
 
+def instance_actor() -> str:
+    return absolute(reverse("federation:instance-actor"))
+
+
 def shared_inbox() -> str:
     return absolute(reverse("federation:shared-inbox"))
 
 
 def note(username: str, post_id: int) -> str:
     return absolute(reverse("federation:note", args=[username, post_id]))
+
+
+def reply(username: str, key: str) -> str:
+    """An answer to a citizen, sent from the inbox."""
+    return absolute(reverse("federation:reply", args=[username, key]))
 
 
 def newsroom(office: Office, path: str) -> str:

@@ -3,7 +3,8 @@ of their offices, and may create accounts only for them."""
 
 from django.contrib import admin
 
-from rathaus.federation.models import Account
+from rathaus.federation import blocking
+from rathaus.federation.models import Account, BlockedDomain, Follower
 from rathaus.offices.models import Office, Role
 
 
@@ -36,3 +37,59 @@ class AccountAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and _administered(request).exists()
+
+
+class OfficeScopedAdmin(admin.ModelAdmin):
+    """Rows of the offices the user administers, and only those."""
+
+    office_path = "office"
+
+    def get_queryset(self, request):
+        offices = _administered(request)
+        return super().get_queryset(request).filter(**{f"{self.office_path}__in": offices})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "office":
+            kwargs["queryset"] = _administered(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(BlockedDomain)
+class BlockedDomainAdmin(OfficeScopedAdmin):
+    list_display = ["domain", "office", "reason", "created_at"]
+    search_fields = ["domain"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["office", "domain"] if obj else []
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and _administered(request).exists()
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the verb: blocking also removes the domain's followers and is logged.
+        blocked = blocking.block(obj.office, obj.domain, by=request.user, reason=obj.reason)
+        obj.pk = blocked.pk
+
+    def delete_model(self, request, obj) -> None:
+        blocking.unblock(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            blocking.unblock(obj, by=request.user)
+
+
+@admin.register(Follower)
+class FollowerAdmin(OfficeScopedAdmin):
+    """Who follows the office's accounts: visible to its admins, never published."""
+
+    office_path = "account__office"
+    list_display = ["actor", "account", "created_at"]
+    list_filter = ["account"]
+    search_fields = ["actor__username", "actor__domain"]
+    readonly_fields = ["account", "actor", "follow_id", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,7 +1,7 @@
 """The outbox and the other collections of an account.
 
-For now every account of an office shows all of that office's public posts; choosing which
-posts go to which account comes with delivery."""
+An account shows the public posts of its office in the categories it publishes (all, when
+it names none)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ PAGE_SIZE = 20
 
 
 def posts_of(account: Account) -> QuerySet[Post]:
-    return Post.objects.public().filter(office_id=account.office_id).select_related("office")
+    posts = Post.objects.public().filter(office_id=account.office_id).select_related("office")
+    return posts.filter(category__in=account.categories) if account.categories else posts
 
 
 def outbox(account: Account) -> dict:
@@ -55,12 +56,11 @@ def outbox_page(account: Account, number: int) -> dict:
 
 def followers(account: Account) -> dict:
     # Who follows an office is nobody else's business: the count only, never the list.
-    # Followers are stored once the inbox accepts Follow activities (a later step).
     return objects.document(
         {
             "id": addresses.collection(account.username, "followers"),
             "type": "OrderedCollection",
-            "totalItems": 0,
+            "totalItems": account.followers.count(),
         }
     )
 

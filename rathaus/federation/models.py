@@ -1,21 +1,32 @@
-"""An office's ActivityPub accounts: what Mastodon users find as @presse@domain and follow."""
+"""An office's ActivityPub accounts, the remote actors that follow them, and every
+activity they send: what Mastodon users find as @presse@domain, follow and answer."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.federation import keys
+from rathaus.lib.httpsig import generate_key_pair
+from rathaus.posts.models import Category
 
 # Path segments under /ap/ that are not accounts; an account so named would be shadowed.
-RESERVED_USERNAMES = {"inbox"}
+RESERVED_USERNAMES = {"inbox", "instance"}
 
 
 def validate_username(value: str) -> None:
     if value in RESERVED_USERNAMES:
         raise ValidationError(_("“%(name)s” is reserved."), params={"name": value})
+
+
+def validate_categories(value: list) -> None:
+    known = set(Category.values)
+    if not isinstance(value, list) or not set(value) <= known:
+        raise ValidationError(_("Choose categories from the list."))
 
 
 class Account(models.Model):
@@ -44,6 +55,13 @@ class Account(models.Model):
         default=True,
         help_text=_("May appear in the Fediverse's directories and search."),
     )
+    categories = models.JSONField(
+        _("categories"),
+        default=list,
+        blank=True,
+        validators=[validate_categories],
+        help_text=_("Post categories this account publishes; empty means all."),
+    )
     private_key_pem = models.TextField(editable=False)
     public_key_pem = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -59,5 +77,193 @@ class Account(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The key is the account's identity on other servers: made once, never replaced.
         if not self.private_key_pem:
-            self.private_key_pem, self.public_key_pem = keys.generate_pair()
+            self.private_key_pem, self.public_key_pem = generate_key_pair()
         super().save(*args, **kwargs)
+
+    def publishes(self, category: str) -> bool:
+        return not self.categories or category in self.categories
+
+
+class InstanceActor(models.Model):
+    """The installation itself as an actor (type Application): it signs GET requests for
+    remote objects, so servers with authorized fetch answer without our knowing whose
+    request it is. One row, made on first use."""
+
+    private_key_pem = models.TextField(editable=False)
+    public_key_pem = models.TextField(editable=False)
+
+    def __str__(self) -> str:
+        return "instance actor"
+
+    @classmethod
+    def get(cls) -> InstanceActor:
+        found = cls.objects.first()
+        if found is None:
+            private, public = generate_key_pair()
+            found, _created = cls.objects.get_or_create(
+                pk=1, defaults={"private_key_pem": private, "public_key_pem": public}
+            )
+        return found
+
+
+class RemoteActor(models.Model):
+    """A person or server elsewhere we have heard from: only what federation needs
+    (address, inboxes, key), refreshed when its key no longer verifies."""
+
+    uri = models.URLField(max_length=500, unique=True)
+    domain = models.CharField(max_length=255, db_index=True)
+    username = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    inbox = models.URLField(max_length=500, blank=True)
+    shared_inbox = models.URLField(max_length=500, blank=True)
+    key_id = models.CharField(max_length=500, blank=True, db_index=True)
+    public_key_pem = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("remote actor")
+        verbose_name_plural = _("remote actors")
+
+    def __str__(self) -> str:
+        return self.handle
+
+    @property
+    def handle(self) -> str:
+        # The port belongs to the address (two servers on one host differ by it); domain
+        # leaves it out so that blocking a domain blocks it on every port.
+        host = urlsplit(self.uri).netloc.rpartition("@")[2].lower() or self.domain
+        return f"@{self.username}@{host}" if self.username else self.uri
+
+    @property
+    def delivery_inbox(self) -> str:
+        """Where our activities go: the server's shared inbox, so that one request reaches
+        every follower there."""
+        return self.shared_inbox or self.inbox
+
+
+class Follower(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="followers")
+    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="follows")
+    follow_id = models.URLField(_("Follow activity"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "actor"], name="follower_once")]
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+
+    def __str__(self) -> str:
+        return f"{self.actor} → {self.account}"
+
+
+class BlockedDomain(models.Model):
+    """Defederation: an office hears nothing from this domain and sends nothing to it."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="blocked_domains"
+    )
+    domain = models.CharField(
+        _("domain"),
+        max_length=255,
+        help_text=_("e.g. spam.example; blocks its subdomains too."),
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [models.UniqueConstraint(fields=["office", "domain"], name="block_once")]
+        verbose_name = _("blocked domain")
+        verbose_name_plural = _("blocked domains")
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs) -> None:
+        self.domain = self.domain.strip().lower().rstrip(".")
+        super().save(*args, **kwargs)
+
+
+class Reaction(models.Model):
+    """A Like or Announce of a post: counted for reports. Who reacted is kept only as a
+    hash, enough to count each person once and to take the reaction back on Undo."""
+
+    class Kind(models.TextChoices):
+        LIKE = "like", _("Like")
+        ANNOUNCE = "announce", _("Boost")
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor_hash = models.CharField(max_length=64)
+    activity_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "kind", "actor_hash"], name="reaction_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of post#{self.post_id}"
+
+
+class RemoteHost(models.Model):
+    """A server we deliver to. Failing for a week, it is skipped until it answers again."""
+
+    domain = models.CharField(max_length=255, unique=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    unavailable = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Activity(models.Model):
+    """An activity one account sends (Create, Update, Delete, Accept, a reply): the exact
+    JSON that goes out, kept once however many inboxes receive it."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="activities")
+    post = models.ForeignKey(
+        "posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    activity_id = models.URLField(max_length=500, unique=True)
+    kind = models.CharField(max_length=20)
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.activity_id}"
+
+
+class Outgoing(models.Model):
+    """One activity to one inbox: the durable truth of a federation delivery. Workers
+    claim rows with a conditional UPDATE; (activity, inbox) is unique, so nothing is sent
+    twice however often fan-out runs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outgoing")
+    inbox = models.URLField(max_length=500)
+    host = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "inbox"], name="outgoing_once")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["claim"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} → {self.inbox}: {self.status}"

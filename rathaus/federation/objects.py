@@ -6,13 +6,14 @@ from __future__ import annotations
 import mimetypes
 import re
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.translation import gettext as _
 
-from rathaus.federation import addresses
-from rathaus.federation.models import Account
+from rathaus.federation import addresses, mentions
+from rathaus.federation.models import Account, InstanceActor
 from rathaus.lib import richtext
 from rathaus.posts.models import Post
 
@@ -95,6 +96,29 @@ def actor(account: Account) -> dict:
     return document(found)
 
 
+def instance_actor(instance: InstanceActor) -> dict:
+    """The installation as an actor: it signs our GETs and follows nobody."""
+    actor_url = addresses.instance_actor()
+    return document(
+        {
+            "id": actor_url,
+            "type": "Application",
+            "preferredUsername": settings.FEDERATION_DOMAIN,
+            "name": "Rathaus",
+            "inbox": addresses.shared_inbox(),
+            "outbox": f"{actor_url}/outbox",
+            "endpoints": {"sharedInbox": addresses.shared_inbox()},
+            "publicKey": {
+                "id": f"{actor_url}#main-key",
+                "owner": actor_url,
+                "publicKeyPem": instance.public_key_pem,
+            },
+            "manuallyApprovesFollowers": True,
+            "discoverable": False,
+        }
+    )
+
+
 def _field(name: str, office, route: str) -> dict:
     url = addresses.newsroom(office, reverse(route, args=[office.slug]))
     return {"type": "PropertyValue", "name": name, "value": _link(url)}
@@ -137,14 +161,22 @@ def _teaser(post: Post) -> str:
     return richtext.plain_text(first)
 
 
+def _body_html(post: Post) -> str:
+    """The Fediverse variant if the editor wrote one, else the post's text."""
+    variant = post.variant_text("fediverse")
+    return richtext.render(variant) if variant else post.body_html
+
+
 def note(account: Account, post: Post) -> dict:
     """A public post as a Note (or an Article when it is long); without @context."""
     url = addresses.newsroom(post.office, post.get_absolute_url())
     tags = _tags(post)
+    named = mentions.known(post)
     is_article = len(richtext.plain_text(post.body)) > NOTE_MAX_CHARS
     more = format_html("<p>{}</p>", _link(url))
     heading = "" if is_article else format_html("<p><strong>{}</strong></p>", post.title)
-    content = heading + post.body_html + more + _tag_links(tags)
+    body = mentions.link(_body_html(post), named)
+    content = heading + body + more + _tag_links(tags)
     found = {
         "id": addresses.note(account.username, post.pk),
         "type": "Article" if is_article else "Note",
@@ -155,8 +187,8 @@ def note(account: Account, post: Post) -> dict:
         "published": _time(post.published_at),
         "updated": _time(post.corrected_at),
         "to": [PUBLIC],
-        "cc": [addresses.collection(account.username, "followers")],
-        "tag": tags,
+        "cc": [addresses.collection(account.username, "followers")] + [a.uri for a in named],
+        "tag": tags + mentions.tags(named),
         "attachment": [_image(image.image, image.alt_text) for image in post.images.all()],
         "sensitive": False,
         "inReplyTo": None,

@@ -3,6 +3,8 @@ nothing here reads the session or hands out a CSRF token."""
 
 from __future__ import annotations
 
+import logging
+
 from django.http import (
     Http404,
     HttpRequest,
@@ -12,12 +14,23 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from rathaus.federation import addresses, collections, objects
-from rathaus.federation.models import Account
+from rathaus.federation import (
+    actors,
+    addresses,
+    collections,
+    fanout,
+    objects,
+    receiving,
+    sending,
+)
+from rathaus.federation.models import Account, Activity, InstanceActor
 from rathaus.federation.negotiation import ACTIVITY_JSON, activity_response, json_type
+from rathaus.lib import httpsig
 from rathaus.posts.models import Post, Status
+
+log = logging.getLogger(__name__)
 
 
 def _account(username: str) -> Account:
@@ -28,6 +41,8 @@ def _post(account: Account, pk: int) -> Post:
     """A post of the account's office that is public or withdrawn; 404 for anything else."""
     post = Post.objects.filter(office_id=account.office_id, pk=pk).select_related("office").first()
     if post is None or not (post.is_public or post.status == Status.WITHDRAWN):
+        raise Http404
+    if not account.publishes(post.category):
         raise Http404
     return post
 
@@ -42,6 +57,12 @@ def actor(request: HttpRequest, username: str) -> HttpResponse:
             addresses.newsroom(office, reverse("newsroom:index", args=[office.slug]))
         )
     return activity_response(objects.actor(account), content_type)
+
+
+@require_safe
+def instance_actor(request: HttpRequest) -> HttpResponse:
+    found = objects.instance_actor(InstanceActor.get())
+    return activity_response(found, json_type(request) or ACTIVITY_JSON)
 
 
 def _post_object(request: HttpRequest, username: str, pk: int, render) -> HttpResponse:
@@ -98,9 +119,52 @@ def following(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @csrf_exempt
+@require_POST
 def inbox(request: HttpRequest, username: str | None = None) -> HttpResponse:
-    # Receiving Follow/Undo needs verified HTTP signatures: a later step. 501 tells a
-    # sending server this is not a temporary failure to retry at once.
+    """Activities from other servers: accepted (202) only with a valid HTTP signature."""
     if username is not None:
         _account(username)
-    return HttpResponse("Inbox not implemented yet", status=501, content_type="text/plain")
+    try:
+        activity = receiving.read(request.body)
+    except receiving.Unreadable as error:
+        return _plain(str(error), 400)
+    if receiving.is_unknown_actor_deleted(activity):
+        # A deleted account's key can no longer be fetched; there is nothing of it to remove.
+        return _plain("", 202)
+    try:
+        verified = httpsig.verify_any(
+            request.method,
+            request.get_full_path(),
+            dict(request.headers),
+            request.body,
+            public_key_for=actors.public_key_for,
+            scheme=request.scheme,
+        )
+        signer = actors.owner_of(verified.key_id)
+        if signer is None:
+            raise httpsig.UnknownKey(f"no actor for {verified.key_id}")
+        fanout.heard_from(sending.host_of(signer.uri))
+        result = receiving.handle(activity, signer=signer)
+    except (httpsig.SignatureError, receiving.NotTheSigner) as error:
+        return _plain(f"{type(error).__name__}: {error}", 401)
+    log.info("inbox %s from %s: %s", activity.get("type"), signer.uri, result)
+    return _plain("", 202)
+
+
+def _plain(text: str, status: int) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def reply(request: HttpRequest, username: str, key: str) -> HttpResponse:
+    """A public answer to a citizen, for servers that fetch it; direct ones stay private."""
+    account = _account(username)
+    note_id = addresses.reply(account.username, key)
+    found = Activity.objects.filter(
+        account=account, activity_id=f"{note_id}/activity", kind=sending.REPLY
+    ).first()
+    note = found.body["object"] if found else None
+    if note is None or objects.PUBLIC not in note.get("to", []):
+        raise Http404
+    content_type = json_type(request) or ACTIVITY_JSON
+    return activity_response(objects.document(note), content_type)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -106,6 +107,8 @@ def generate_key_pair() -> tuple[str, str]:
     return private_pem, public_pem
 
 
+# Loading a PEM checks the key at length (~30 ms); signing with it takes 0.3 ms.
+@lru_cache(maxsize=256)
 def _private_key(pem: str) -> rsa.RSAPrivateKey:
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey):

@@ -70,6 +70,12 @@ USERS = {
     "nord": ("nord", [Role.APPROVER, Role.ADMIN], "Nora", "Nord", True),
     "nord.redaktion": ("nord", [Role.EDITOR], "Nils", "Nord", False),
 }
+# Fediverse username → (office slug, display name, categories it publishes; [] = all)
+FEDIVERSE_ACCOUNTS = {
+    "presse": ("mitte", "Bezirksamt Mitte – Pressestelle", []),
+    "baumschutz": ("mitte", "Bezirksamt Mitte – Baumschutz", ["short_notice"]),
+    "ortsamt_nord": ("nord", "Ortsamt Nord", []),
+}
 EDITORS = {"mitte": "redaktion", "nord": "nord.redaktion"}
 APPROVERS = {"mitte": "freigabe", "nord": "nord"}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from rathaus.delivery import sending
+from rathaus.federation.models import Account
 from rathaus.offices import clock, demo
 from rathaus.offices.models import Membership, Office
 from rathaus.posts import lifecycle
@@ -29,6 +31,14 @@ ADMIN_PERMISSIONS = [
     "change_membership",
     "delete_membership",
     "view_user",
+    "view_account",
+    "add_account",
+    "change_account",
+    "view_blockeddomain",
+    "add_blockeddomain",
+    "change_blockeddomain",
+    "delete_blockeddomain",
+    "view_follower",
 ]
 
 
@@ -45,6 +55,15 @@ class Command(BaseCommand):
             for data in (demo.MITTE, demo.NORD)
         }
         users = {name: self._user(name, offices, *spec) for name, spec in demo.USERS.items()}
+        for username, (slug, display_name, categories) in demo.FEDIVERSE_ACCOUNTS.items():
+            Account.objects.get_or_create(
+                username=username,
+                defaults={
+                    "office": offices[slug],
+                    "display_name": display_name,
+                    "categories": categories,
+                },
+            )
         created = 0
         for spec in demo.POSTS:
             if not Post.objects.filter(office=offices[spec.office], title=spec.title).exists():
@@ -133,7 +152,9 @@ class Command(BaseCommand):
         out(f"Demo data: {created} new posts, {sent} deliveries sent.")
         out(f"  Newsroom: {base}/mitte/  (second office: {base}/nord/)")
         out(f"  Desk:     {base}/desk/")
-        out(f"  Admin:    {base}/admin/  (office settings)")
+        out(f"  Admin:    {base}/admin/  (office settings, Fediverse accounts, blocked domains)")
+        for username in demo.FEDIVERSE_ACCOUNTS:
+            out(f"  Fediverse: @{username}@{settings.FEDERATION_DOMAIN}")
         out(f"  Demo logins, password for all: {demo.PASSWORD}  (DEMO ONLY, change for real use)")
         for name, (slug, roles, *_rest) in demo.USERS.items():
             out(f"    {name:<15} {slug:<6} {', '.join(str(r.label) for r in roles)}")

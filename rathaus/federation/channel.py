@@ -1,0 +1,64 @@
+"""The Fediverse as a delivery channel: publishing a post stores one activity per account
+of the office that carries the post's category; ``fanout`` delivers it to the followers."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.delivery.channels import Channel, Limits, PermanentError, Sent
+from rathaus.delivery.models import Delivery
+from rathaus.federation import addresses, reach, sending
+from rathaus.federation.models import Account
+from rathaus.offices.models import Office
+from rathaus.posts.models import Post
+
+
+class FediverseChannel(Channel):
+    key = "fediverse"
+    name = _("Fediverse")
+    # Longer posts go out as an Article with title and summary (objects.NOTE_MAX_CHARS),
+    # so the text itself has no limit; Mastodon shows at most four images.
+    limits = Limits(max_chars=None, max_images=4)
+    can_update = True
+    can_withdraw = True
+
+    def enabled_for(self, office: Office) -> bool:
+        return Account.objects.filter(office=office).exists()
+
+    def takes(self, post: Post) -> bool:
+        return bool(self._accounts_for(post))
+
+    def _accounts_for(self, post: Post) -> list[Account]:
+        accounts = Account.objects.filter(office_id=post.office_id)
+        return [a for a in accounts if a.publishes(post.category)]
+
+    def _accounts(self, delivery: Delivery) -> list[Account]:
+        accounts = self._accounts_for(delivery.post)
+        if not accounts:  # the account was changed since the post went out
+            raise PermanentError(_("No Fediverse account of this office publishes this category."))
+        return accounts
+
+    def _sent(self, accounts: list[Account], delivery: Delivery) -> Sent:
+        note = addresses.note(accounts[0].username, delivery.post_id)
+        return Sent(remote_id=note, url=note)
+
+    def publish(self, delivery: Delivery) -> Sent:
+        accounts = self._accounts(delivery)
+        for account in accounts:
+            sending.publish(account, delivery.post)
+        return self._sent(accounts, delivery)
+
+    def update(self, delivery: Delivery) -> Sent:
+        accounts = self._accounts(delivery)
+        for account in accounts:
+            sending.update(account, delivery.post)
+        return self._sent(accounts, delivery)
+
+    def progress(self, delivery: Delivery) -> str:
+        if delivery.status != Delivery.Status.PUBLISHED:
+            return ""
+        return reach.summary(delivery.post, delivery.action)
+
+    def withdraw(self, delivery: Delivery) -> None:
+        for account in self._accounts(delivery):
+            sending.delete(account, delivery.post)

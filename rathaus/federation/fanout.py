@@ -1,0 +1,373 @@
+"""Delivering Outgoing rows: claim due rows with a conditional UPDATE, sign and POST them
+concurrently (a few connections per server at most), record every outcome as it arrives.
+
+Retries follow Mastodon: 16 attempts over about 2.8 days (attempt⁴ + 15 s, with jitter,
+never before a server's Retry-After). A server failing for 7 days is marked unavailable and
+skipped until it is heard from again; 410 Gone removes the followers behind that inbox.
+
+A worker keeps a stream going rather than batch after batch: it claims BATCH more rows
+whenever fewer than CONNECTIONS are under way, the requests run on remote's event loop, and
+the worker's thread records what has finished every RECORD_EVERY seconds, in one transaction.
+So the loop is not idle while the database is written, and a worker killed in the middle
+leaves only the requests it had on the wire (at most CONNECTIONS) plus RECORD_EVERY seconds of
+finished ones unrecorded: ``requeue_stale`` sends those again (at least once; receivers
+dedupe by activity id). A worker that finds a full batch due asks for one helper task, so
+idle workers join a big fan-out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import time
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import models, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from rathaus.federation import addresses, remote
+from rathaus.federation.models import Activity, Follower, Outgoing, RemoteHost
+
+Status = Outgoing.Status
+MAX_ATTEMPTS = 16
+UNAVAILABLE_AFTER = timedelta(days=7)
+STALE_AFTER = timedelta(minutes=10)
+# Rows per claim. Claimed rows not yet sent when a worker dies wait STALE_AFTER for requeue.
+BATCH = 250
+# Connections per remote server: enough to keep a big server busy, few enough that a
+# small one is not flooded by a post to many of its users.
+PER_HOST = 4
+# Requests under way per process. Fan-out holds rows back itself (see _Limits), so aiohttp
+# never queues a request: its connect timeout would count the time spent waiting for a free
+# connection, and every released connection shuffles the list of waiting servers.
+CONNECTIONS = 256
+# Seconds finished outcomes wait before they are recorded, in one transaction.
+RECORD_EVERY = 0.05
+UNAVAILABLE = "server unavailable for 7 days"
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    wait = attempts**4 + 15 + random.uniform(0, 10 * attempts)
+    return max(wait, retry_after or 0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    row_id: int
+    status: int | None  # HTTP status; None when the server could not be reached
+    error: str = ""
+    retry_after: float | None = None
+    permanent: bool = False
+
+    @property
+    def delivered(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def temporary(self) -> bool:
+        if self.permanent:
+            return False
+        return self.status is None or self.status in (408, 429) or self.status >= 500
+
+
+# --- sending, on remote's event loop ---------------------------------------------------------
+
+
+class _Limits:
+    """CONNECTIONS requests at most per process, PER_HOST per server: shared by every
+    delivery running in this process, since they share the one loop and session."""
+
+    def __init__(self) -> None:
+        self.slots = asyncio.Semaphore(CONNECTIONS)
+        self.hosts: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
+
+    @asynccontextmanager
+    async def turn(self, host: str):
+        # The server's turn first, then a connection: a row waiting for its server must
+        # not hold a connection another server could use.
+        entry = self.hosts.setdefault(host, (asyncio.Semaphore(PER_HOST), [0]))
+        entry[1][0] += 1
+        try:
+            async with entry[0], self.slots:
+                yield
+        finally:
+            entry[1][0] -= 1
+            if not entry[1][0]:
+                del self.hosts[host]
+
+
+class _Process:
+    """The session and limits of this process, on remote's loop; made again after a fork."""
+
+    pid: int | None = None
+    session = None
+    limits: _Limits | None = None
+
+
+async def _shared() -> tuple[object, _Limits]:
+    # One session for the process: connections to a server stay open from row to row.
+    if _Process.pid != os.getpid() or _Process.session is None or _Process.session.closed:
+        _Process.session = remote.session(limit=CONNECTIONS, limit_per_host=PER_HOST)
+        _Process.limits = _Limits()
+        _Process.pid = os.getpid()
+    return _Process.session, _Process.limits
+
+
+@dataclass(frozen=True)
+class _Payload:
+    body: bytes
+    key_id: str
+    private_pem: str
+
+
+async def _post(session, row: Outgoing, payload: _Payload) -> Outcome:
+    try:
+        answer = await remote.post_signed(
+            session, row.inbox, payload.body, key_id=payload.key_id, private_pem=payload.private_pem
+        )
+    except remote.RemoteError as error:
+        return Outcome(row.pk, None, f"{type(error).__name__}: {error}")
+    error = "" if 200 <= answer.status < 300 else f"HTTP {answer.status}: {answer.text}"
+    return Outcome(row.pk, answer.status, error, answer.retry_after)
+
+
+class _Flight:
+    """One worker's rows under way. Its coroutines run on remote's loop, between the
+    worker's calls: each call starts new rows and hands back what has finished."""
+
+    def __init__(self) -> None:
+        self.pending = 0  # started, outcome not handed back yet; changed on the loop only
+        self.finished: list[Outcome] = []
+        self.refill_below = 0
+        self.waiter: asyncio.Future | None = None
+        self.tasks: set[asyncio.Task] = set()
+
+    async def step(
+        self, rows: list[Outgoing], payloads: dict[int, _Payload], wait: float, refill_below: int
+    ) -> tuple[list[Outcome], int]:
+        """Start ``rows``; return the finished outcomes after ``wait`` seconds at most, or
+        as soon as nothing is under way or fewer than ``refill_below`` rows are."""
+        session, limits = await _shared()
+        for row in rows:
+            self.pending += 1
+            task = asyncio.create_task(self._send(session, limits, row, payloads[row.activity_id]))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        self.refill_below = refill_below
+        if wait > 0 and not self._ready():
+            loop = asyncio.get_running_loop()
+            self.waiter = loop.create_future()
+            timer = loop.call_later(wait, self._wake)
+            try:
+                await self.waiter
+            finally:
+                timer.cancel()
+                self.waiter = None
+        finished, self.finished = self.finished, []
+        self.pending -= len(finished)
+        return finished, self.pending
+
+    def _ready(self) -> bool:
+        under_way = self.pending - len(self.finished)
+        return under_way == 0 or under_way < self.refill_below
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def _send(self, session, limits: _Limits, row: Outgoing, payload: _Payload) -> None:
+        try:
+            async with limits.turn(row.host):
+                outcome = await _post(session, row, payload)
+        except Exception as error:  # recorded and retried, never lost
+            outcome = Outcome(row.pk, None, f"{type(error).__name__}: {error}")
+        self.finished.append(outcome)
+        if self._ready():
+            self._wake()
+
+
+# --- the worker's side: claim, hand to the loop, record -------------------------------------
+
+
+def claim(limit: int = BATCH, now: datetime | None = None) -> list[Outgoing]:
+    """Take up to ``limit`` due rows for this worker; rows another worker took are not ours."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    due = Outgoing.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
+    # In a transaction: on SQLite (IMMEDIATE) two claims cannot interleave; on PostgreSQL,
+    # SKIP LOCKED lets a second worker take the next rows instead of waiting for these.
+    with transaction.atomic():
+        ids = list(
+            due.select_for_update(skip_locked=True)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        Outgoing.objects.filter(pk__in=ids, status=Status.QUEUED).update(
+            status=Status.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(Outgoing.objects.filter(claim=token, status=Status.SENDING))
+
+
+def _payloads(rows: list[Outgoing], known: dict[int, _Payload]) -> None:
+    """Each activity's body, serialised once, and its account's key, for ``rows``."""
+    missing = {row.activity_id for row in rows} - known.keys()
+    for activity in Activity.objects.filter(pk__in=missing).select_related("account"):
+        known[activity.pk] = _Payload(
+            json.dumps(activity.body, ensure_ascii=False).encode(),
+            f"{addresses.actor(activity.account.username)}#main-key",
+            activity.account.private_key_pem,
+        )
+
+
+def _skip_unavailable(rows: list[Outgoing]) -> tuple[list[Outgoing], list[Outcome]]:
+    if not rows:
+        return [], []
+    unavailable = set(
+        RemoteHost.objects.filter(unavailable=True, domain__in={r.host for r in rows}).values_list(
+            "domain", flat=True
+        )
+    )
+    skipped = [
+        Outcome(r.pk, None, UNAVAILABLE, permanent=True) for r in rows if r.host in unavailable
+    ]
+    return [r for r in rows if r.host not in unavailable], skipped
+
+
+def _ask_for_help() -> None:
+    """One more delivery task, so that an idle worker joins this one. It asks in turn if it
+    also finds a full batch: the chain ends with the backlog."""
+    from huey.contrib.djhuey import HUEY
+
+    from rathaus.federation import tasks
+
+    if not HUEY.immediate:  # immediate mode (tests) would run it here, inside this one
+        tasks.deliver_outgoing()
+
+
+def deliver_due(seconds: float = 60) -> int:
+    """Deliver until nothing is due or ``seconds`` have passed (requests under way then are
+    finished and recorded); returns how many rows it took."""
+    deadline = time.monotonic() + seconds
+    flight = _Flight()
+    payloads: dict[int, _Payload] = {}
+    rows: dict[int, Outgoing] = {}
+    taken = under_way = 0
+    claiming = True
+    while True:
+        fresh: list[Outgoing] = []
+        if claiming and under_way < CONNECTIONS:
+            fresh = claim(BATCH) if time.monotonic() < deadline else []
+            claiming = bool(fresh)
+            if not taken and len(fresh) == BATCH:
+                _ask_for_help()
+            taken += len(fresh)
+        if not (claiming or under_way or fresh):
+            return taken
+        sending, skipped = _skip_unavailable(fresh)
+        _payloads(sending, payloads)
+        rows.update((row.pk, row) for row in fresh)
+        refill_below = CONNECTIONS if claiming else 0
+        # Straight back to claim more if the loop is short of work, else wait a little.
+        wait = 0.0 if under_way + len(sending) < refill_below else RECORD_EVERY
+        finished, under_way = remote.run(flight.step(sending, payloads, wait, refill_below))
+        outcomes = skipped + finished
+        if outcomes:
+            record([rows.pop(o.row_id) for o in outcomes], outcomes)
+
+
+def record(rows: list[Outgoing], outcomes: list[Outcome]) -> None:
+    now = timezone.now()
+    by_id = {row.pk: row for row in rows}
+    delivered = [o.row_id for o in outcomes if o.delivered]
+    with transaction.atomic():
+        mine = Outgoing.objects.filter(status=Status.SENDING)
+        mine.filter(pk__in=delivered).update(status=Status.DELIVERED, sent_at=now, last_error="")
+        _record_failures([(by_id[o.row_id], o) for o in outcomes if not o.delivered], now)
+        hosts = {by_id[pk].host for pk in delivered}
+        if hosts:
+            RemoteHost.objects.filter(
+                Q(failing_since__isnull=False) | Q(unavailable=True), domain__in=hosts
+            ).update(failing_since=None, unavailable=False)
+        _mark_failing({by_id[o.row_id].host for o in outcomes if o.temporary}, now)
+
+
+def _record_failures(failures: list[tuple[Outgoing, Outcome]], now: datetime) -> None:
+    retry, final = [], []
+    for row, outcome in failures:
+        if outcome.status == 410:
+            # The inbox is gone for good: so are the followers it stood for.
+            Follower.objects.filter(
+                Q(actor__inbox=row.inbox) | Q(actor__shared_inbox=row.inbox),
+                account__activities=row.activity_id,
+            ).delete()
+        if outcome.temporary and row.attempts < MAX_ATTEMPTS:
+            wait = backoff(row.attempts, outcome.retry_after)
+            retry.append((row.pk, outcome.error[:1000], now + timedelta(seconds=wait)))
+        else:
+            final.append((row.pk, outcome.error[:1000], None))
+    _update_each(retry, Status.QUEUED)
+    _update_each(final, Status.FAILED)
+
+
+def _update_each(items: list[tuple[int, str, datetime | None]], status: str) -> None:
+    """Set ``status`` and each row's own error (and next attempt): a statement per 100 rows,
+    not one per row, and only on rows still "sending"."""
+    for start in range(0, len(items), 100):
+        chunk = items[start : start + 100]
+        fields = {
+            "status": status,
+            "last_error": Case(
+                *(When(pk=pk, then=Value(error)) for pk, error, _at in chunk),
+                output_field=models.TextField(),
+            ),
+        }
+        if status == Status.QUEUED:
+            fields["next_attempt_at"] = Case(
+                *(When(pk=pk, then=Value(at)) for pk, _error, at in chunk),
+                output_field=models.DateTimeField(),
+            )
+        Outgoing.objects.filter(pk__in=[item[0] for item in chunk], status=Status.SENDING).update(
+            **fields
+        )
+
+
+def _mark_failing(hosts: set[str], now: datetime) -> None:
+    if not hosts:
+        return
+    known = set(RemoteHost.objects.filter(domain__in=hosts).values_list("domain", flat=True))
+    RemoteHost.objects.bulk_create(
+        [RemoteHost(domain=host, failing_since=now) for host in hosts - known],
+        ignore_conflicts=True,
+    )
+    RemoteHost.objects.filter(domain__in=hosts, failing_since=None).update(failing_since=now)
+    newly = RemoteHost.objects.filter(
+        domain__in=hosts, unavailable=False, failing_since__lte=now - UNAVAILABLE_AFTER
+    )
+    if newly.update(unavailable=True):
+        # Skipped from now on: what waits for such a server fails instead of piling up.
+        Outgoing.objects.filter(
+            status=Status.QUEUED,
+            host__in=RemoteHost.objects.filter(unavailable=True).values("domain"),
+        ).update(status=Status.FAILED, last_error=UNAVAILABLE)
+
+
+def heard_from(host: str) -> None:
+    """A server spoke to us: it is reachable again."""
+    RemoteHost.objects.filter(domain=host.lower(), unavailable=True).update(
+        unavailable=False, failing_since=None
+    )
+
+
+def requeue_stale(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return Outgoing.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).update(
+        status=Status.QUEUED, next_attempt_at=now, last_error="worker stopped while sending"
+    )

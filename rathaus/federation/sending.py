@@ -1,0 +1,248 @@
+"""What an account sends, and to which inboxes: each activity is stored once (its exact
+JSON) with one Outgoing row per distinct inbox; ``fanout`` then delivers the rows.
+
+Followers on the same server share one delivery through its shared inbox, as Mastodon
+does, so a post to 10,000 followers on 1,000 servers is 1,000 requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+from django.utils.html import escape, format_html, linebreaks
+from django.utils.translation import gettext as _
+
+from rathaus.audit.log import record
+from rathaus.federation import addresses, mentions, objects, tasks
+from rathaus.federation.models import Account, Activity, Follower, Outgoing, RemoteActor
+from rathaus.inbox import inbound
+from rathaus.inbox.models import Conversation, Message
+from rathaus.offices.access import has_role
+from rathaus.offices.models import Role
+from rathaus.posts.errors import LifecycleError
+from rathaus.posts.models import Post
+
+# Activity.kind of an answer to a citizen (its JSON type is Create).
+REPLY = "Reply"
+
+
+def host_of(url: str) -> str:
+    """host[:port]: the unit of per-server concurrency and availability."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()
+
+
+def follower_inboxes(account: Account) -> set[str]:
+    inboxes = (
+        Follower.objects.filter(account=account)
+        .annotate(target=Coalesce(NullIf("actor__shared_inbox", Value("")), "actor__inbox"))
+        .values_list("target", flat=True)
+    )
+    return {url for url in inboxes if url}
+
+
+def _store(
+    account: Account,
+    body: dict,
+    *,
+    inboxes: Iterable[str],
+    post: Post | None = None,
+    kind: str | None = None,
+) -> Activity:
+    activity, _created = Activity.objects.get_or_create(
+        activity_id=body["id"],
+        defaults={"account": account, "post": post, "kind": kind or body["type"], "body": body},
+    )
+    rows = [Outgoing(activity=activity, inbox=url, host=host_of(url)) for url in set(inboxes)]
+    # ignore_conflicts: (activity, inbox) is unique; a second fan-out adds nothing.
+    Outgoing.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    transaction.on_commit(tasks.deliver_outgoing)
+    return activity
+
+
+def _named_inboxes(post: Post) -> set[str]:
+    """People a post mentions hear of it even when they do not follow the account."""
+    return {a.inbox or a.shared_inbox for a in mentions.resolve(post)} - {""}
+
+
+def publish(account: Account, post: Post) -> Activity:
+    inboxes = follower_inboxes(account) | _named_inboxes(post)
+    body = objects.document(objects.create(account, post))
+    return _store(account, body, inboxes=inboxes, post=post)
+
+
+def update(account: Account, post: Post) -> Activity:
+    note = objects.note(account, post)
+    body = objects.document(
+        {
+            # One Update per approved version: a repeated correction is a new activity.
+            "id": f"{note['id']}#updates/{post.approved_hash[:16]}",
+            "type": "Update",
+            "actor": note["attributedTo"],
+            "to": note["to"],
+            "cc": note["cc"],
+            "object": note,
+        }
+    )
+    inboxes = follower_inboxes(account) | _named_inboxes(post)
+    return _store(account, body, inboxes=inboxes, post=post)
+
+
+def delete(account: Account, post: Post) -> Activity:
+    note_id = addresses.note(account.username, post.pk)
+    body = objects.document(
+        {
+            "id": f"{note_id}#delete",
+            "type": "Delete",
+            "actor": addresses.actor(account.username),
+            "to": [objects.PUBLIC],
+            "cc": [addresses.collection(account.username, "followers")],
+            "object": {"id": note_id, "type": "Tombstone"},
+        }
+    )
+    return _store(account, body, inboxes=follower_inboxes(account), post=post)
+
+
+def accept_follow(account: Account, follow: dict, follower: RemoteActor) -> Activity:
+    actor = addresses.actor(account.username)
+    digest = hashlib.sha256(str(follow.get("id")).encode()).hexdigest()[:24]
+    body = objects.document(
+        {
+            "id": f"{actor}#accepts/follows/{digest}",
+            "type": "Accept",
+            "actor": actor,
+            "object": {k: follow[k] for k in ("id", "type", "actor", "object") if k in follow},
+        }
+    )
+    return _store(account, body, inboxes=[follower.inbox or follower.shared_inbox])
+
+
+def account_of_reply(url: str) -> Account | None:
+    """The account that sent the reply at ``url``, if it is one of ours."""
+    if not url.startswith(addresses.base() + "/"):
+        return None
+    found = Activity.objects.filter(activity_id=f"{url}/activity", kind=REPLY).first()
+    return found.account if found else None
+
+
+def _account_for(conversation: Conversation) -> Account:
+    accounts = list(Account.objects.filter(office=conversation.office))
+    post = conversation.post
+    preferred = [a for a in accounts if post is None or a.publishes(post.category)]
+    if not (preferred or accounts):
+        raise LifecycleError(_("This office has no Fediverse account to answer from."))
+    return (preferred or accounts)[0]
+
+
+def reply(conversation: Conversation, *, text: str, public: bool, by: Any) -> Message:
+    """Answer the citizen's last message: a Note in reply to it, addressed to them, and to
+    everyone (``public``) or to them alone."""
+    office = conversation.office
+    if not has_role(by, office, Role.AGENT, Role.APPROVER, Role.ADMIN):
+        raise LifecycleError(_("You do not have the role needed for this step."))
+    parent = (
+        conversation.messages.filter(direction=Message.Direction.INBOUND, removed_at=None)
+        .order_by("-received_at", "-id")
+        .first()
+    )
+    citizen = parent and RemoteActor.objects.filter(uri=parent.author_url).first()
+    if citizen is None:
+        raise LifecycleError(_("There is no message from a Fediverse account to answer."))
+    account = _account_for(conversation)
+    actor = addresses.actor(account.username)
+    note_id = addresses.reply(account.username, uuid.uuid4().hex)
+    mention = format_html(
+        '<span class="h-card"><a href="{}" class="u-url mention">@<span>{}</span></a></span>',
+        citizen.url or citizen.uri,
+        citizen.username or citizen.domain,
+    )
+    content = f"<p>{mention}</p>{linebreaks(escape(text))}"
+    followers = addresses.collection(account.username, "followers")
+    note = {
+        "id": note_id,
+        "type": "Note",
+        "attributedTo": actor,
+        "inReplyTo": parent.remote_id,
+        "content": content,
+        "published": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "to": [objects.PUBLIC] if public else [citizen.uri],
+        "cc": [followers, citizen.uri] if public else [],
+        "tag": [{"type": "Mention", "href": citizen.uri, "name": citizen.handle}],
+        "sensitive": False,
+    }
+    body = objects.document(
+        {
+            "id": f"{note_id}/activity",
+            "type": "Create",
+            "actor": actor,
+            "published": note["published"],
+            "to": note["to"],
+            "cc": note["cc"],
+            "object": note,
+        }
+    )
+    inboxes = {citizen.inbox or citizen.shared_inbox}
+    if public:
+        inboxes |= follower_inboxes(account)
+    with transaction.atomic():
+        _store(account, body, inboxes=inboxes, kind=REPLY)
+        message = inbound.record_sent(
+            conversation, remote_id=note_id, text_html=content, in_reply_to=parent.remote_id
+        )
+        record(
+            conversation,
+            "reply_sent",
+            by=by,
+            office=office,
+            message=("public" if public else "direct") + f" → {citizen.handle}",
+            after={"text": text},
+        )
+    return message
+
+
+def follow(account: Account, actor: RemoteActor) -> Activity:
+    """Follow a remote account: for operators testing federation, not for the newsroom."""
+    me = addresses.actor(account.username)
+    body = objects.document(
+        {
+            "id": f"{me}#follows/{uuid.uuid4().hex}",
+            "type": "Follow",
+            "actor": me,
+            "object": actor.uri,
+        }
+    )
+    return _store(account, body, inboxes=[actor.inbox or actor.shared_inbox])
+
+
+def direct_note(account: Account, actor: RemoteActor, text: str, in_reply_to: str = "") -> Activity:
+    """A direct Note to one remote actor, for operators checking that delivery works."""
+    me = addresses.actor(account.username)
+    note_id = addresses.reply(account.username, uuid.uuid4().hex)
+    note = {
+        "id": note_id,
+        "type": "Note",
+        "attributedTo": me,
+        "inReplyTo": in_reply_to or None,
+        "content": f"<p>{escape(text)}</p>",
+        "published": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "to": [actor.uri],
+        "cc": [],
+        "tag": [{"type": "Mention", "href": actor.uri, "name": actor.handle}],
+    }
+    body = objects.document(
+        {
+            "id": f"{note_id}/activity",
+            "type": "Create",
+            "actor": me,
+            "to": [actor.uri],
+            "object": note,
+        }
+    )
+    return _store(account, body, inboxes=[actor.inbox or actor.shared_inbox], kind=REPLY)

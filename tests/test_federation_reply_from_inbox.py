@@ -1,0 +1,111 @@
+"""An agent answers a citizen's Fediverse message from the inbox: a Note in reply to it,
+addressed to the citizen alone or to everyone, as the agent chose."""
+
+import json
+
+import pytest
+
+from rathaus.federation import sending
+from rathaus.federation.models import Activity, Follower, Outgoing, RemoteActor
+from rathaus.inbox import inbound
+from rathaus.inbox.models import Conversation, Message
+from rathaus.posts.errors import LifecycleError
+from tests.conftest import CITIZEN
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+@pytest.fixture(autouse=True)
+def _http(settings):
+    settings.FEDERATION_ALLOW_HTTP = True
+
+
+@pytest.fixture
+def question(office, account, citizen):
+    message, _new = inbound.receive(
+        inbound.InboundMessage(
+            office=office,
+            channel="fediverse",
+            remote_id=f"{CITIZEN}/statuses/1",
+            text_html="<p>Wann wird gefällt?</p>",
+            author_name=citizen.name,
+            author_handle=citizen.handle,
+            author_url=citizen.uri,
+            is_public=True,
+        )
+    )
+    return message.conversation
+
+
+def _note() -> dict:
+    return Activity.objects.get(kind=sending.REPLY).body["object"]
+
+
+def test_a_direct_answer_is_addressed_to_the_citizen_alone(question, agent, citizen):
+    sending.reply(question, text="Am Montag ab 8 Uhr.", public=False, by=agent)
+    note = _note()
+    assert note["to"] == [CITIZEN]
+    assert note["cc"] == []
+    assert note["inReplyTo"] == f"{CITIZEN}/statuses/1"
+    assert {"type": "Mention", "href": CITIZEN, "name": "@anna@social.example"} in note["tag"]
+    assert "Am Montag ab 8 Uhr." in note["content"]
+    assert list(Outgoing.objects.values_list("inbox", flat=True)) == [citizen.inbox]
+
+
+def test_a_public_answer_also_reaches_the_followers(question, agent, citizen, account):
+    other = RemoteActor.objects.create(
+        uri="https://other.example/users/x", domain="other.example", inbox="https://other.example/i"
+    )
+    Follower.objects.create(account=account, actor=other)
+    sending.reply(question, text="Ab Montag.", public=True, by=agent)
+    note = _note()
+    assert note["to"] == [PUBLIC]
+    assert CITIZEN in note["cc"]
+    inboxes = set(Outgoing.objects.values_list("inbox", flat=True))
+    assert inboxes == {citizen.inbox, "https://other.example/i"}
+
+
+def test_the_answer_is_kept_in_the_conversation_and_a_reply_to_it_threads_there(
+    question, agent, citizen, deliver
+):
+    sent = sending.reply(question, text="Ab Montag.", public=False, by=agent)
+    assert sent.direction == Message.Direction.OUTBOUND
+    question.refresh_from_db()
+    assert question.status == Conversation.Status.ANSWERED
+
+    follow_up = {
+        "id": f"{CITIZEN}/statuses/2",
+        "type": "Note",
+        "attributedTo": CITIZEN,
+        "inReplyTo": sent.remote_id,
+        "content": "<p>Danke!</p>",
+        "to": [sent.remote_id.rsplit("/replies/", 1)[0]],
+    }
+    create = {"id": "c2", "type": "Create", "actor": CITIZEN, "object": follow_up}
+    assert deliver("/ap/inbox", create).status_code == 202
+    question.refresh_from_db()
+    assert question.messages.count() == 3
+    assert question.status == Conversation.Status.OPEN
+
+
+def test_a_public_answer_can_be_fetched_and_a_direct_one_cannot(client, question, agent, citizen):
+    public = sending.reply(question, text="Öffentlich.", public=True, by=agent)
+    direct = sending.reply(question, text="Nur für Sie.", public=False, by=agent)
+    accept = {"HTTP_ACCEPT": "application/activity+json"}
+    path = public.remote_id.removeprefix("http://rathaus.example")
+    found = client.get(path, **accept)
+    assert found.status_code == 200
+    assert "Öffentlich." in json.loads(found.content)["content"]
+    hidden = client.get(direct.remote_id.removeprefix("http://rathaus.example"), **accept)
+    assert hidden.status_code == 404
+
+
+def test_an_editor_may_not_answer_citizens(question, editor):
+    with pytest.raises(LifecycleError):
+        sending.reply(question, text="x", public=False, by=editor)
+
+
+def test_an_agent_of_another_office_may_not_answer(question, outsider):
+    with pytest.raises(LifecycleError):
+        sending.reply(question, text="x", public=False, by=outsider)
+    assert not Activity.objects.exists()
