@@ -1,0 +1,159 @@
+"""Federation by hand, for operators checking that this installation and another server
+understand each other:
+
+    manage.py federation lookup @anna@social.example
+    manage.py federation follow --as presse @anna@social.example
+    manage.py federation send --as presse @anna@social.example "Test" [--in-reply-to URL]
+    manage.py federation deliver
+
+``follow`` and ``send`` deliver at once, without waiting for the worker, and print what the
+remote inbox answered; the exit status is 1 when it was not delivered.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import URLValidator
+from django.db.models import Count
+from django.utils import timezone
+
+from rathaus.federation import actors, fanout, remote, sending
+from rathaus.federation.models import Account, Activity, Outgoing, RemoteActor
+
+Status = Outgoing.Status
+# How long follow/send deliver before they report: one request's time limit and some.
+DELIVER_SECONDS = 10
+# How long to wait for rows a running worker took before we could (it sends them).
+SETTLE_SECONDS = remote.TOTAL_TIMEOUT + 5
+
+
+class Command(BaseCommand):
+    help = "Look up, follow and write to Fediverse accounts; deliver what is due."
+
+    def add_arguments(self, parser) -> None:
+        commands = parser.add_subparsers(dest="subcommand", metavar="subcommand", required=True)
+
+        lookup = commands.add_parser("lookup", help="WebFinger and actor document of a handle.")
+        lookup.add_argument("handle", help="@name@example.org")
+
+        follow = commands.add_parser(
+            "follow", help="Follow a remote account from one of ours, delivered at once."
+        )
+        follow.add_argument("--as", dest="as_user", required=True, metavar="USERNAME")
+        follow.add_argument("handle", help="@name@example.org")
+
+        send = commands.add_parser(
+            "send", help="A direct test note to a remote account, delivered at once."
+        )
+        send.add_argument("--as", dest="as_user", required=True, metavar="USERNAME")
+        send.add_argument("--in-reply-to", default="", metavar="URL", help="a note's id")
+        send.add_argument("handle", help="@name@example.org")
+        send.add_argument("text")
+
+        deliver = commands.add_parser(
+            "deliver", help="Deliver what is due now (without a worker) and count by status."
+        )
+        deliver.add_argument("--seconds", type=float, default=60, help="at most this long")
+
+    def handle(self, *args, subcommand: str, **options) -> None:
+        getattr(self, f"_{subcommand}")(**options)
+
+    # --- subcommands ------------------------------------------------------------------------
+
+    def _lookup(self, handle: str, **options) -> None:
+        self._show(self._remote(handle))
+
+    def _follow(self, handle: str, as_user: str, **options) -> None:
+        account = self._account(as_user)
+        actor = self._remote(handle)
+        self._deliver_now(sending.follow(account, actor))
+
+    def _send(self, handle: str, as_user: str, text: str, in_reply_to: str, **options) -> None:
+        account = self._account(as_user)
+        if in_reply_to:
+            try:
+                URLValidator(schemes=["http", "https"])(in_reply_to)
+            except ValidationError:
+                raise CommandError(f"--in-reply-to must be a note's URL: {in_reply_to!r}") from None
+        if not text.strip():
+            raise CommandError("The text is empty.")
+        actor = self._remote(handle)
+        self._deliver_now(sending.direct_note(account, actor, text, in_reply_to=in_reply_to))
+
+    def _deliver(self, seconds: float, **options) -> None:
+        stale = fanout.requeue_stale()
+        if stale:
+            self.stdout.write(f"Requeued {stale} deliveries a stopped worker had taken.")
+        started = timezone.now()
+        fanout.deliver_due(seconds=seconds)
+        # Every row taken since we started was claimed (claimed_at set) by this run, or by
+        # a worker running at the same time.
+        tried = Outgoing.objects.filter(claimed_at__gte=started)
+        self.stdout.write(f"Tried now: {tried.count()}")
+        self._counts(tried)
+        self.stdout.write("All deliveries:")
+        self._counts(Outgoing.objects.all())
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _account(self, username: str) -> Account:
+        name = username.strip().removeprefix("@")
+        found = Account.objects.select_related("office").filter(username=name).first()
+        if found is None:
+            known = ", ".join(Account.objects.values_list("username", flat=True)) or "none"
+            raise CommandError(f"No Fediverse account “{name}” here (accounts: {known}).")
+        return found
+
+    def _remote(self, handle: str) -> RemoteActor:
+        try:
+            return actors.lookup(handle)
+        except remote.RemoteError as error:
+            raise CommandError(f"Could not look up {handle}: {error}") from None
+
+    def _show(self, actor: RemoteActor) -> None:
+        rows = [
+            ("uri", actor.uri),
+            ("username", actor.username),
+            ("name", actor.name),
+            ("inbox", actor.inbox),
+            ("shared inbox", actor.shared_inbox or "–"),
+            ("key id", actor.key_id),
+        ]
+        for label, value in rows:
+            self.stdout.write(f"{label + ':':<14}{value}")
+
+    def _deliver_now(self, activity: Activity) -> None:
+        fanout.deliver_due(seconds=DELIVER_SECONDS)
+        rows = self._settled(activity)
+        self.stdout.write(f"{activity.kind} {activity.activity_id}")
+        for row in rows:
+            line = f"  → {row.inbox}: {row.status} (attempt {row.attempts})"
+            if row.status == Status.QUEUED:
+                line += f", next try {timezone.localtime(row.next_attempt_at):%Y-%m-%d %H:%M:%S %Z}"
+            if row.last_error:
+                line += f"\n    {row.last_error}"
+            self.stdout.write(line)
+        failed = [row for row in rows if row.status != Status.DELIVERED]
+        if failed:
+            raise CommandError(
+                f"Not delivered to {failed[0].inbox}: {failed[0].last_error or failed[0].status}"
+            )
+
+    def _settled(self, activity: Activity) -> list[Outgoing]:
+        """The activity's rows, once none is being sent any more (a worker may have taken
+        them before us)."""
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            rows = list(activity.outgoing.order_by("pk"))
+            if time.monotonic() > deadline or all(r.status != Status.SENDING for r in rows):
+                return rows
+            time.sleep(0.2)
+
+    def _counts(self, rows) -> None:
+        grouped = rows.order_by().values("status").annotate(n=Count("pk"))
+        counts = {group["status"]: group["n"] for group in grouped}
+        for status in Status.values:
+            self.stdout.write(f"  {status}: {counts.get(status, 0)}")
