@@ -45,7 +45,8 @@ def sanitise(html: str) -> str:
     return nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
-        attributes={"a": {"href"}},
+        # "*": nh3 keeps title and lang on every tag unless told otherwise.
+        attributes={"a": {"href"}, "*": set()},
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer nofollow ugc",
     )
