@@ -1,5 +1,5 @@
 """An agent answers a citizen's Fediverse message from the inbox: a Note in reply to it,
-addressed to the citizen alone or to everyone, as the agent chose."""
+addressed to the citizen alone or to everyone, as the agent chose, delivered like a post."""
 
 import json
 
@@ -7,7 +7,7 @@ import pytest
 
 from rathaus.federation import sending
 from rathaus.federation.models import Activity, Follower, Outgoing, RemoteActor
-from rathaus.inbox import inbound
+from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Message
 from rathaus.posts.errors import LifecycleError
 from tests.conftest import CITIZEN
@@ -37,12 +37,25 @@ def question(office, account, citizen):
     return message.conversation
 
 
+@pytest.fixture
+def reply(django_capture_on_commit_callbacks):
+    """work.reply, with the delivery's on-commit wake-up run as a real commit would."""
+
+    def send(conversation, text, *, public, by):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = work.reply(conversation, text, public=public, by=by)
+        answer.refresh_from_db()
+        return answer
+
+    return send
+
+
 def _note() -> dict:
     return Activity.objects.get(kind=sending.REPLY).body["object"]
 
 
-def test_a_direct_answer_is_addressed_to_the_citizen_alone(question, agent, citizen):
-    sending.reply(question, text="Am Montag ab 8 Uhr.", public=False, by=agent)
+def test_a_direct_answer_is_addressed_to_the_citizen_alone(question, agent, citizen, reply):
+    reply(question, "Am Montag ab 8 Uhr.", public=False, by=agent)
     note = _note()
     assert note["to"] == [CITIZEN]
     assert note["cc"] == []
@@ -52,12 +65,12 @@ def test_a_direct_answer_is_addressed_to_the_citizen_alone(question, agent, citi
     assert list(Outgoing.objects.values_list("inbox", flat=True)) == [citizen.inbox]
 
 
-def test_a_public_answer_also_reaches_the_followers(question, agent, citizen, account):
+def test_a_public_answer_also_reaches_the_followers(question, agent, citizen, account, reply):
     other = RemoteActor.objects.create(
         uri="https://other.example/users/x", domain="other.example", inbox="https://other.example/i"
     )
     Follower.objects.create(account=account, actor=other)
-    sending.reply(question, text="Ab Montag.", public=True, by=agent)
+    reply(question, "Ab Montag.", public=True, by=agent)
     note = _note()
     assert note["to"] == [PUBLIC]
     assert CITIZEN in note["cc"]
@@ -66,9 +79,9 @@ def test_a_public_answer_also_reaches_the_followers(question, agent, citizen, ac
 
 
 def test_the_answer_is_kept_in_the_conversation_and_a_reply_to_it_threads_there(
-    question, agent, citizen, deliver
+    question, agent, citizen, deliver, reply
 ):
-    sent = sending.reply(question, text="Ab Montag.", public=False, by=agent)
+    sent = reply(question, "Ab Montag.", public=False, by=agent)
     assert sent.direction == Message.Direction.OUTBOUND
     question.refresh_from_db()
     assert question.status == Conversation.Status.ANSWERED
@@ -88,9 +101,11 @@ def test_the_answer_is_kept_in_the_conversation_and_a_reply_to_it_threads_there(
     assert question.status == Conversation.Status.OPEN
 
 
-def test_a_public_answer_can_be_fetched_and_a_direct_one_cannot(client, question, agent, citizen):
-    public = sending.reply(question, text="Öffentlich.", public=True, by=agent)
-    direct = sending.reply(question, text="Nur für Sie.", public=False, by=agent)
+def test_a_public_answer_can_be_fetched_and_a_direct_one_cannot(
+    client, question, agent, citizen, reply
+):
+    public = reply(question, "Öffentlich.", public=True, by=agent)
+    direct = reply(question, "Nur für Sie.", public=False, by=agent)
     accept = {"HTTP_ACCEPT": "application/activity+json"}
     path = public.remote_id.removeprefix("http://rathaus.example")
     found = client.get(path, **accept)
@@ -100,12 +115,12 @@ def test_a_public_answer_can_be_fetched_and_a_direct_one_cannot(client, question
     assert hidden.status_code == 404
 
 
-def test_an_editor_may_not_answer_citizens(question, editor):
+def test_an_editor_may_not_answer_citizens(question, editor, reply):
     with pytest.raises(LifecycleError):
-        sending.reply(question, text="x", public=False, by=editor)
+        reply(question, "x", public=False, by=editor)
 
 
-def test_an_agent_of_another_office_may_not_answer(question, outsider):
+def test_an_agent_of_another_office_may_not_answer(question, outsider, reply):
     with pytest.raises(LifecycleError):
-        sending.reply(question, text="x", public=False, by=outsider)
+        reply(question, "x", public=False, by=outsider)
     assert not Activity.objects.exists()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from rathaus.delivery.models import Delivery
+    from rathaus.inbox.models import Message
     from rathaus.offices.models import Office
     from rathaus.posts.models import Post
 
@@ -96,6 +97,8 @@ class Channel:
     has_variant: ClassVar[bool] = True  # False: the channel always shows the main text
     can_update: ClassVar[bool] = False
     can_withdraw: ClassVar[bool] = False
+    publishes_posts: ClassVar[bool] = True  # False: a channel citizens write through only
+    can_reply: ClassVar[bool] = False
 
     def enabled_for(self, office: Office) -> bool:
         return True
@@ -126,6 +129,15 @@ class Channel:
     def withdraw(self, delivery: Delivery) -> None:
         raise PermanentError(f"{self.name} cannot remove a published post")
 
+    def reply(self, delivery: Delivery) -> Sent:
+        """Send ``delivery.message``, our answer in a conversation that came through here."""
+        raise PermanentError(f"{self.name} cannot answer citizens")
+
+    def moderate(self, message: Message, action: str) -> None:
+        """Hide, show again or delete a public comment where the platform allows it; the
+        inbox records the decision either way."""
+        return None
+
 
 _registry: dict[str, Channel] = {}
 
@@ -146,6 +158,6 @@ def get(key: str) -> Channel:
 def for_office(office: Office) -> list[Channel]:
     """The channels a post of this office goes to, the newsroom first."""
     return sorted(
-        (c for c in _registry.values() if c.enabled_for(office)),
+        (c for c in _registry.values() if c.publishes_posts and c.enabled_for(office)),
         key=lambda c: (c.key != "newsroom", c.key),
     )

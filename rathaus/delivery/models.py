@@ -19,8 +19,20 @@ class Delivery(models.Model):
         PUBLISH = "publish", _("Publish")
         UPDATE = "update", _("Update")
         WITHDRAW = "withdraw", _("Withdraw")
+        REPLY = "reply", _("Reply")
 
-    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="deliveries")
+    # A post to a channel, or (action "reply") an answer to a citizen through the channel
+    # the question came from.
+    post = models.ForeignKey(
+        "posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message = models.ForeignKey(
+        "inbox.Message",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
     channel = models.CharField(max_length=40)
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.PUBLISH)
     content_hash = models.CharField(max_length=64)
@@ -40,11 +52,28 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False, message__isnull=True)
+                | models.Q(post__isnull=True, message__isnull=False),
+                name="delivery_of_post_or_message",
+            )
+        ]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.action} post#{self.post_id}: {self.status}"
+        subject = f"post#{self.post_id}" if self.post_id else f"message#{self.message_id}"
+        return f"{self.channel} {self.action} {subject}: {self.status}"
+
+    @property
+    def office(self):
+        return self.post.office if self.post_id else self.message.office
+
+    @property
+    def subject(self) -> models.Model:
+        """What the audit log files this delivery under: the post or the conversation."""
+        return self.post if self.post_id else self.message.conversation
 
     @property
     def can_retry(self) -> bool:

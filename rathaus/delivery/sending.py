@@ -36,7 +36,7 @@ def claim(delivery_id: int, now: datetime | None = None) -> Delivery | None:
     ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not won:
         return None
-    return Delivery.objects.select_related("post__office").get(pk=delivery_id)
+    return Delivery.objects.select_related("post__office", "message__office").get(pk=delivery_id)
 
 
 def _finish(delivery: Delivery, **fields: Any) -> None:
@@ -46,6 +46,8 @@ def _finish(delivery: Delivery, **fields: Any) -> None:
 
 
 def _call(channel: channels.Channel, delivery: Delivery) -> channels.Sent | None:
+    if delivery.action == Delivery.Action.REPLY:
+        return channel.reply(delivery)
     post = delivery.post
     if delivery.action == Delivery.Action.PUBLISH:
         if not post.is_public:
@@ -104,7 +106,9 @@ def _retry_later(delivery: Delivery, message: str, retry_after: float | None) ->
 
 def retry(delivery: Delivery, *, by: Any) -> Delivery:
     """A person asks to try one failed channel again."""
-    if not has_role(by, delivery.post.office, Role.APPROVER, Role.ADMIN):
+    office = delivery.office
+    roles = (Role.AGENT, Role.ADMIN) if delivery.message_id else (Role.APPROVER, Role.ADMIN)
+    if not has_role(by, office, *roles):
         raise LifecycleError(_("You do not have the role needed for this step."))
     if not Delivery.objects.filter(pk=delivery.pk, status__in=RETRYABLE).update(
         status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
@@ -112,10 +116,10 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
         raise LifecycleError(_("Only a failed delivery can be retried."))
     delivery.refresh_from_db()
     record(
-        delivery.post,
+        delivery.subject,
         "delivery_retried",
         by=by,
-        office=delivery.post.office,
+        office=office,
         message=f"{delivery.channel} ({delivery.action})",
     )
     tasks.send_deliveries([delivery.pk])

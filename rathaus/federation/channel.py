@@ -21,6 +21,7 @@ class FediverseChannel(Channel):
     limits = Limits(max_chars=None, max_images=4)
     can_update = True
     can_withdraw = True
+    can_reply = True
 
     def enabled_for(self, office: Office) -> bool:
         return Account.objects.filter(office=office).exists()
@@ -58,6 +59,11 @@ class FediverseChannel(Channel):
         if delivery.status != Delivery.Status.PUBLISHED:
             return ""
         return reach.summary(delivery.post, delivery.action)
+
+    def reply(self, delivery: Delivery) -> Sent:
+        activity = sending.answer(delivery.message)
+        note = activity.body["object"]["id"]
+        return Sent(remote_id=note, url=note)
 
     def withdraw(self, delivery: Delivery) -> None:
         for account in self._accounts(delivery):

@@ -213,7 +213,9 @@ def claim(limit: int = BATCH, now: datetime | None = None) -> list[Outgoing]:
         Outgoing.objects.filter(pk__in=ids, status=Status.QUEUED).update(
             status=Status.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1
         )
-    return list(Outgoing.objects.filter(claim=token, status=Status.SENDING))
+    # Only what sending and recording read: a model instance per row is most of the cost.
+    mine = Outgoing.objects.filter(claim=token, status=Status.SENDING)
+    return list(mine.only("pk", "activity_id", "inbox", "host", "attempts"))
 
 
 def _payloads(rows: list[Outgoing], known: dict[int, _Payload]) -> None:

@@ -10,24 +10,18 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
-from django.utils.html import escape, format_html, linebreaks
-from django.utils.translation import gettext as _
+from django.utils.html import escape, format_html
 
-from rathaus.audit.log import record
+from rathaus.delivery.channels import PermanentError
 from rathaus.federation import addresses, mentions, objects, tasks
 from rathaus.federation.models import Account, Activity, Follower, Outgoing, RemoteActor
-from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message
-from rathaus.offices.access import has_role
-from rathaus.offices.models import Role
-from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Post
 
 # Activity.kind of an answer to a citizen (its JSON type is Create).
@@ -133,37 +127,36 @@ def account_of_reply(url: str) -> Account | None:
 
 
 def _account_for(conversation: Conversation) -> Account:
+    """The account that answers: the one the citizen wrote to, else one carrying the post's
+    category, else the office's first."""
     accounts = list(Account.objects.filter(office=conversation.office))
     post = conversation.post
     preferred = [a for a in accounts if post is None or a.publishes(post.category)]
     if not (preferred or accounts):
-        raise LifecycleError(_("This office has no Fediverse account to answer from."))
+        raise PermanentError("This office has no Fediverse account to answer from.")
     return (preferred or accounts)[0]
 
 
-def reply(conversation: Conversation, *, text: str, public: bool, by: Any) -> Message:
-    """Answer the citizen's last message: a Note in reply to it, addressed to them, and to
-    everyone (``public``) or to them alone."""
-    office = conversation.office
-    if not has_role(by, office, Role.AGENT, Role.APPROVER, Role.ADMIN):
-        raise LifecycleError(_("You do not have the role needed for this step."))
-    parent = (
-        conversation.messages.filter(direction=Message.Direction.INBOUND, removed_at=None)
-        .order_by("-received_at", "-id")
-        .first()
-    )
+def answer(message: Message) -> Activity:
+    """Our answer ``message`` as a Note in reply to the citizen's message it answers,
+    addressed to the citizen, and to everyone if the agent made it public. Sending the
+    same message again builds the same activity, so a retry never posts twice."""
+    conversation = message.conversation
+    parent = Message.objects.filter(
+        office=message.office, channel=message.channel, remote_id=message.in_reply_to
+    ).first()
     citizen = parent and RemoteActor.objects.filter(uri=parent.author_url).first()
     if citizen is None:
-        raise LifecycleError(_("There is no message from a Fediverse account to answer."))
+        raise PermanentError("There is no Fediverse account to answer: it was deleted.")
     account = _account_for(conversation)
     actor = addresses.actor(account.username)
-    note_id = addresses.reply(account.username, uuid.uuid4().hex)
+    note_id = addresses.reply(account.username, str(message.pk))
     mention = format_html(
         '<span class="h-card"><a href="{}" class="u-url mention">@<span>{}</span></a></span>',
         citizen.url or citizen.uri,
         citizen.username or citizen.domain,
     )
-    content = f"<p>{mention}</p>{linebreaks(escape(text))}"
+    content = f"<p>{mention}</p>{message.text_html}"
     followers = addresses.collection(account.username, "followers")
     note = {
         "id": note_id,
@@ -171,9 +164,9 @@ def reply(conversation: Conversation, *, text: str, public: bool, by: Any) -> Me
         "attributedTo": actor,
         "inReplyTo": parent.remote_id,
         "content": content,
-        "published": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "to": [objects.PUBLIC] if public else [citizen.uri],
-        "cc": [followers, citizen.uri] if public else [],
+        "published": message.received_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "to": [objects.PUBLIC] if message.is_public else [citizen.uri],
+        "cc": [followers, citizen.uri] if message.is_public else [],
         "tag": [{"type": "Mention", "href": citizen.uri, "name": citizen.handle}],
         "sensitive": False,
     }
@@ -189,22 +182,12 @@ def reply(conversation: Conversation, *, text: str, public: bool, by: Any) -> Me
         }
     )
     inboxes = {citizen.inbox or citizen.shared_inbox}
-    if public:
+    if message.is_public:
         inboxes |= follower_inboxes(account)
     with transaction.atomic():
-        _store(account, body, inboxes=inboxes, kind=REPLY)
-        message = inbound.record_sent(
-            conversation, remote_id=note_id, text_html=content, in_reply_to=parent.remote_id
-        )
-        record(
-            conversation,
-            "reply_sent",
-            by=by,
-            office=office,
-            message=("public" if public else "direct") + f" → {citizen.handle}",
-            after={"text": text},
-        )
-    return message
+        # Threading: the citizen's next reply names this id in inReplyTo.
+        Message.objects.filter(pk=message.pk).update(remote_id=note_id)
+        return _store(account, body, inboxes=inboxes, kind=REPLY)
 
 
 def follow(account: Account, actor: RemoteActor) -> Activity:

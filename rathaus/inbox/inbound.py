@@ -35,10 +35,12 @@ class InboundMessage:
     author_name: str = ""
     author_handle: str = ""
     author_url: str = ""
+    author_email: str = ""
     in_reply_to: str = ""
     post: Post | None = None
     is_public: bool = False
     url: str = ""
+    subject: str = ""
 
 
 def sanitise(html: str) -> str:
@@ -82,8 +84,12 @@ def _conversation_for(inbound: InboundMessage, text: str, now) -> Conversation:
         office=inbound.office,
         channel=inbound.channel,
         is_public=inbound.is_public,
-        subject=_subject(text),
+        subject=inbound.subject[:200] or _subject(text),
         post=inbound.post,
+        category=inbound.post.category if inbound.post else "",
+        citizen_name=inbound.author_name[:200],
+        citizen_email=inbound.author_email[:254],
+        citizen_handle=inbound.author_handle[:500],
         last_message_at=now,
     )
 
@@ -118,28 +124,6 @@ def receive(inbound: InboundMessage) -> tuple[Message, bool]:
         )
         return message, False
     return message, True
-
-
-def record_sent(
-    conversation: Conversation, *, remote_id: str, text_html: str, in_reply_to: str, url: str = ""
-) -> Message:
-    """Our own answer, so that the citizen's next reply to it threads here."""
-    now = timezone.now()
-    message = Message.objects.create(
-        conversation=conversation,
-        office=conversation.office,
-        channel=conversation.channel,
-        remote_id=remote_id,
-        in_reply_to=in_reply_to,
-        direction=Message.Direction.OUTBOUND,
-        text_html=sanitise(text_html),
-        url=url,
-        is_public=conversation.is_public,
-    )
-    Conversation.objects.filter(pk=conversation.pk).update(
-        status=Conversation.Status.ANSWERED, last_message_at=now
-    )
-    return message
 
 
 def edit(channel: str, remote_id: str, *, text_html: str, author_url: str) -> int:

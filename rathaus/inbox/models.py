@@ -1,10 +1,53 @@
 """Conversations with citizens: every question, reply and mention, whatever channel it
-came through, threaded into one conversation per question."""
+came through, threaded into one conversation per question and worked as a queue."""
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from rathaus.posts.models import Category
+
+# Reference numbers are read out on the phone: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+class Team(models.Model):
+    """A department or group of agents a conversation can be assigned to."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=100)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="teams", verbose_name=_("members")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["office", "name"], name="team_once")]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["office", "name"], name="topic_once")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Conversation(models.Model):
@@ -15,15 +58,28 @@ class Conversation(models.Model):
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed")
 
+    class Priority(models.IntegerChoices):
+        LOW = 0, _("Low")
+        NORMAL = 1, _("Normal")
+        HIGH = 2, _("High")
+        URGENT = 3, _("Urgent")
+
     office = models.ForeignKey(
         "offices.Office", on_delete=models.CASCADE, related_name="conversations"
+    )
+    reference = models.CharField(
+        _("reference number"), max_length=12, unique=True, default=new_reference
     )
     channel = models.CharField(_("channel"), max_length=40)
     # Public: everyone on the platform sees the citizen's message and our answer.
     is_public = models.BooleanField(_("public"), default=False)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
     post = models.ForeignKey(
         "posts.Post",
@@ -33,22 +89,54 @@ class Conversation(models.Model):
         related_name="conversations",
         verbose_name=_("post"),
     )
+    # Who wrote: as much as the channel tells and the answer needs, nothing more.
+    citizen_name = models.CharField(_("name"), max_length=200, blank=True)
+    citizen_email = models.EmailField(_("email"), blank=True)
+    citizen_handle = models.CharField(_("address"), max_length=500, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("team")
+    )
+    topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(db_index=True)
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_message_at", "-id"]
+        indexes = [
+            models.Index(fields=["office", "status", "-last_message_at"]),
+            models.Index(fields=["office", "assignee", "status"]),
+            models.Index(fields=["office", "first_response_due"]),
+        ]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
 
     def __str__(self) -> str:
-        return self.subject or f"#{self.pk}"
+        return f"{self.reference}: {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
 
 
 class Message(models.Model):
     class Direction(models.TextChoices):
         INBOUND = "in", _("From the citizen")
         OUTBOUND = "out", _("From the office")
+        NOTE = "note", _("Internal note")
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
@@ -59,16 +147,28 @@ class Message(models.Model):
     # message delivered twice is stored once.
     remote_id = models.CharField(max_length=500)
     in_reply_to = models.CharField(max_length=500, blank=True)
-    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.INBOUND)
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.INBOUND)
     author_name = models.CharField(_("name"), max_length=200, blank=True)
     author_handle = models.CharField(_("address"), max_length=500, blank=True)
     author_url = models.URLField(max_length=500, blank=True)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text_html = models.TextField(_("text"), help_text=_("Sanitised on arrival."))
+    photo = models.ImageField(_("photo"), upload_to="inbox/%Y/%m/", blank=True)
     url = models.URLField(max_length=500, blank=True)
     is_public = models.BooleanField(default=False)
     received_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Four eyes on replies of staff whose replies the office wants checked.
+    needs_approval = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Moderation of public comments under the office's posts.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.CharField(_("netiquette reason"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["received_at", "id"]
@@ -80,3 +180,40 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_handle or self.author_name}: {self.remote_id}"
+
+
+class ReplyReviewer(models.Model):
+    """Replies by ``user`` in ``office`` need a second person's approval before they go out
+    (new staff, as the office's social-media guideline decides)."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "user"], name="reply_review_once")]
+        verbose_name = _("replies need approval")
+        verbose_name_plural = _("replies need approval")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Notification(models.Model):
+    """In-app notice for one person: assigned, mentioned in a note, overdue."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -38,6 +38,32 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("Unknown time zone “%(tz)s”."), params={"tz": value})
 
 
+# German states (ISO 3166-2:DE codes without "DE-"), as the holidays package names them.
+STATES = [
+    ("BW", "Baden-Württemberg"),
+    ("BY", "Bayern"),
+    ("BE", "Berlin"),
+    ("BB", "Brandenburg"),
+    ("HB", "Bremen"),
+    ("HH", "Hamburg"),
+    ("HE", "Hessen"),
+    ("MV", "Mecklenburg-Vorpommern"),
+    ("NI", "Niedersachsen"),
+    ("NW", "Nordrhein-Westfalen"),
+    ("RP", "Rheinland-Pfalz"),
+    ("SL", "Saarland"),
+    ("SN", "Sachsen"),
+    ("ST", "Sachsen-Anhalt"),
+    ("SH", "Schleswig-Holstein"),
+    ("TH", "Thüringen"),
+]
+
+
+def default_working_hours() -> dict:
+    """Monday to Friday, 8 to 16 o'clock."""
+    return {str(day): [["08:00", "16:00"]] for day in range(5)}
+
+
 class Office(models.Model):
     class Kind(models.TextChoices):
         BEZIRKSAMT = "bezirksamt", _("District office (Bezirksamt)")
@@ -75,6 +101,33 @@ class Office(models.Model):
             "If set, an emergency warning can be published without a second person. "
             "Such publications are flagged in the log and the desk."
         ),
+    )
+    # The citizen inbox: how long closed conversations keep personal data, the rules for
+    # public comments, and the hours response-time targets count in.
+    retention_days = models.PositiveIntegerField(
+        _("keep closed conversations for (days)"),
+        default=180,
+        help_text=_("Then names, addresses, texts and photos are removed; counts stay."),
+    )
+    netiquette = models.TextField(
+        _("netiquette"),
+        blank=True,
+        help_text=_("Rules for comments, shown on the newsroom; moderation refers to them."),
+    )
+    working_hours = models.JSONField(
+        _("working hours"),
+        default=default_working_hours,
+        help_text=_(
+            'Per weekday (0 = Monday) a list of ["HH:MM", "HH:MM"] periods; response-time '
+            "targets count only these hours."
+        ),
+    )
+    holiday_region = models.CharField(
+        _("state for public holidays"),
+        max_length=2,
+        choices=STATES,
+        default="BE",
+        help_text=_("Holidays of this state do not count towards response times."),
     )
     # Bumped on every publication so cached newsroom pages of this office expire at once.
     content_version = models.PositiveIntegerField(default=0, editable=False)
