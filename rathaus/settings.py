@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "rathaus.desk",
     "rathaus.federation",
     "rathaus.inbox",
+    "rathaus.contact",
+    "rathaus.mail",
+    "rathaus.answers",
+    "rathaus.response_times",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,8 @@ urlpatterns = [
     # Uploaded images; a reverse proxy in front may serve MEDIA_ROOT itself instead.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include("rathaus.federation.urls")),
+    path("", include("rathaus.mail.urls")),
+    # Before the newsroom: /<office>/kontakt/ and the citizen's follow link.
+    path("", include("rathaus.contact.urls")),
     path("", include("rathaus.newsroom.urls")),
 ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import nh3
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from rathaus.inbox.models import Conversation, Message
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from rathaus.offices.models import Office
     from rathaus.posts.models import Post
 
+# Sent inside the transaction that stores a new conversation; response-time targets set
+# its due times here.
+conversation_opened = Signal()
 # What a citizen's message may keep of its markup; everything else is dropped, never shown.
 ALLOWED_TAGS = {"p", "br", "a", "span", "strong", "em", "ul", "ol", "li", "blockquote", "code"}
 SUBJECT_CHARS = 80
@@ -80,7 +84,7 @@ def _conversation_for(inbound: InboundMessage, text: str, now) -> Conversation:
         conversation.last_message_at = now
         conversation.save(update_fields=["status", "last_message_at"])
         return conversation
-    return Conversation.objects.create(
+    conversation = Conversation.objects.create(
         office=inbound.office,
         channel=inbound.channel,
         is_public=inbound.is_public,
@@ -92,6 +96,8 @@ def _conversation_for(inbound: InboundMessage, text: str, now) -> Conversation:
         citizen_handle=inbound.author_handle[:500],
         last_message_at=now,
     )
+    conversation_opened.send(sender=Conversation, conversation=conversation)
+    return conversation
 
 
 def receive(inbound: InboundMessage) -> tuple[Message, bool]:

@@ -50,6 +50,15 @@ class Topic(models.Model):
         return self.name
 
 
+class ConversationQuerySet(models.QuerySet):
+    def overdue(self, now) -> ConversationQuerySet:
+        """Open conversations past a response-time target: no first answer by its due
+        time, or not closed by the resolution due time."""
+        first = models.Q(first_response_at=None, first_response_due__lt=now)
+        resolution = models.Q(resolution_due__lt=now)
+        return self.exclude(status=Conversation.Status.CLOSED).filter(first | resolution)
+
+
 class Conversation(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -113,6 +122,8 @@ class Conversation(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConversationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_message_at", "-id"]
