@@ -9,6 +9,7 @@ from rathaus.delivery.channels import Channel, Limits, PermanentError, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.federation import addresses, reach, sending
 from rathaus.federation.models import Account
+from rathaus.inbox.models import Message
 from rathaus.offices.models import Office
 from rathaus.posts.models import Post
 
@@ -64,6 +65,12 @@ class FediverseChannel(Channel):
         activity = sending.answer(delivery.message)
         note = activity.body["object"]["id"]
         return Sent(remote_id=note, url=note)
+
+    def moderate(self, message: Message, action: str) -> None:
+        # Hiding and deleting happen here only (nobody can hide a reply on another server);
+        # a report goes to the moderators of the author's server.
+        if action == "report":
+            sending.report(message)
 
     def withdraw(self, delivery: Delivery) -> None:
         for account in self._accounts(delivery):

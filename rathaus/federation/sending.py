@@ -229,3 +229,23 @@ def direct_note(account: Account, actor: RemoteActor, text: str, in_reply_to: st
         }
     )
     return _store(account, body, inboxes=[actor.inbox or actor.shared_inbox], kind=REPLY)
+
+
+def report(message: Message) -> Activity | None:
+    """Tell the author's server that a comment broke our netiquette (a Flag, as Mastodon
+    sends reports to other servers' moderators)."""
+    author = RemoteActor.objects.filter(uri=message.author_url).first()
+    account = Account.objects.filter(office_id=message.office_id).first()
+    if author is None or account is None:
+        return None
+    me = addresses.actor(account.username)
+    body = objects.document(
+        {
+            "id": f"{me}#reports/{message.pk}",
+            "type": "Flag",
+            "actor": me,
+            "object": [author.uri, message.remote_id],
+            "content": message.moderation_reason,
+        }
+    )
+    return _store(account, body, inboxes=[author.delivery_inbox])

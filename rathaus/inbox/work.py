@@ -269,7 +269,9 @@ def moderate(message: Message, action: str, *, reason: str, by: Any) -> Message:
         raise LifecycleError(_("Only citizens' messages are moderated."))
     if action != "unhide" and not reason.strip():
         raise LifecycleError(_("Name the netiquette rule the comment breaks."))
-    before = {"hidden": bool(message.hidden_at), "text": message.text_html}
+    # The citizen's text stays out of the log: it must go when the conversation is
+    # anonymised, and the log keeps entries for good.
+    before = {"hidden": bool(message.hidden_at), "removed": bool(message.removed_at)}
     with transaction.atomic():
         if action == "hide":
             message.hidden_at = timezone.now()
@@ -287,7 +289,7 @@ def moderate(message: Message, action: str, *, reason: str, by: Any) -> Message:
             office=office,
             message=reason,
             before=before,
-            after={"hidden": bool(message.hidden_at), "text": message.text_html},
+            after={"hidden": bool(message.hidden_at), "removed": bool(message.removed_at)},
         )
         with contextlib.suppress(KeyError):
             channels.get(message.channel).moderate(message, action)
