@@ -29,6 +29,7 @@ from rathaus.inbox.models import (
 from rathaus.offices.access import has_role
 from rathaus.offices.models import Membership, Office, Role
 from rathaus.posts.errors import LifecycleError
+from rathaus.response_times import targets
 
 Status = Conversation.Status
 AGENTS = (Role.AGENT, Role.ADMIN)
@@ -108,11 +109,14 @@ def set_details(
     office = conversation.office
     _require(by, office, *AGENTS)
     with transaction.atomic():
+        recount = category is not None and category != conversation.category
         if priority is not None:
             conversation.priority = priority
         if category is not None:
             conversation.category = category
         conversation.save(update_fields=["priority", "category"])
+        if recount:  # another category may have another response-time target
+            targets.recompute(conversation)
         if topics is not None:
             found = [
                 Topic.objects.get_or_create(office=office, name=name.strip()[:60])[0]

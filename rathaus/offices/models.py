@@ -59,6 +59,15 @@ STATES = [
 ]
 
 
+def validate_working_hours(value: dict) -> None:
+    from rathaus.response_times.clock import parse_working_hours
+
+    try:
+        parse_working_hours(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
 def default_working_hours() -> dict:
     """Monday to Friday, 8 to 16 o'clock."""
     return {str(day): [["08:00", "16:00"]] for day in range(5)}
@@ -117,6 +126,7 @@ class Office(models.Model):
     working_hours = models.JSONField(
         _("working hours"),
         default=default_working_hours,
+        validators=[validate_working_hours],
         help_text=_(
             'Per weekday (0 = Monday) a list of ["HH:MM", "HH:MM"] periods; response-time '
             "targets count only these hours."

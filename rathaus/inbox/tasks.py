@@ -1,0 +1,14 @@
+"""Background jobs of the citizen inbox."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def anonymise_expired_conversations() -> int:
+    """Daily, at night (UTC): closed conversations past their office's retention period."""
+    from rathaus.inbox import retention
+
+    return retention.anonymise_expired()

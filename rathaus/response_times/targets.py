@@ -1,0 +1,113 @@
+"""Due times of a conversation: the target of its category, else the office's default,
+counted from when the citizen wrote in the office's working hours."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import holidays
+
+from rathaus.inbox.models import Conversation
+from rathaus.offices.models import Office
+from rathaus.response_times.clock import add_working_hours
+from rathaus.response_times.models import ResponseTarget
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=32)
+def public_holidays(region: str) -> holidays.HolidayBase:
+    """The state's holidays; the object adds each year the first time it is asked about."""
+    return holidays.Germany(subdiv=region)
+
+
+def target_for(office: Office, category: str) -> ResponseTarget | None:
+    """The category's own target, or the office's default (blank category), or None."""
+    found = {
+        target.category: target
+        for target in ResponseTarget.objects.filter(office=office, category__in={category, ""})
+    }
+    return found.get(category) or found.get("")
+
+
+def due_after(office: Office, start: datetime, hours: Any) -> datetime | None:
+    if hours is None:
+        return None
+    return add_working_hours(
+        start,
+        float(hours),
+        zone=office.zone,
+        working_hours=office.working_hours,
+        holidays=public_holidays(office.holiday_region),
+    )
+
+
+def due_times(conversation: Conversation) -> tuple[datetime | None, datetime | None]:
+    """(first response due, resolution due); None where the office set no target."""
+    office = conversation.office
+    target = target_for(office, conversation.category)
+    if target is None:
+        return None, None
+    start = conversation.created_at
+    return (
+        due_after(office, start, target.first_response_hours),
+        due_after(office, start, target.resolution_hours),
+    )
+
+
+def fill_due_times(conversations: Sequence[Conversation], *, now: datetime) -> None:
+    """For bulk ingest: set the due times of new conversations before they are inserted,
+    with one query for the targets of all their offices, counted from ``now``. The
+    ``conversation_opened`` receiver then leaves these conversations alone."""
+    offices = {conversation.office_id for conversation in conversations}
+    table = {
+        (target.office_id, target.category): target
+        for target in ResponseTarget.objects.filter(office__in=offices)
+    }
+    for conversation in conversations:
+        office = conversation.office
+        target = table.get((office.pk, conversation.category)) or table.get((office.pk, ""))
+        if target is not None:
+            try:
+                conversation.first_response_due = due_after(
+                    office, now, target.first_response_hours
+                )
+                conversation.resolution_due = due_after(office, now, target.resolution_hours)
+            except ValueError:
+                log.exception("No due times for a conversation of office %s", office.pk)
+        conversation._due_times_filled = True
+
+
+def _store(conversation: Conversation) -> bool:
+    first, resolution = due_times(conversation)
+    if (first, resolution) == (conversation.first_response_due, conversation.resolution_due):
+        return False
+    conversation.first_response_due, conversation.resolution_due = first, resolution
+    Conversation.objects.filter(pk=conversation.pk).update(
+        first_response_due=first, resolution_due=resolution
+    )
+    return True
+
+
+def on_conversation_opened(sender: Any, conversation: Conversation, **kwargs: Any) -> None:
+    """Receiver of ``inbox.inbound.conversation_opened``: no query beyond reading the
+    targets when the office has none, one UPDATE when it has."""
+    if getattr(conversation, "_due_times_filled", False):
+        return
+    try:
+        _store(conversation)
+    except ValueError:
+        # Broken working hours must not lose the citizen's message: it runs inside the
+        # transaction that stores it. The conversation simply has no due time.
+        log.exception("No due times for conversation %s", conversation.pk)
+
+
+def recompute(conversation: Conversation) -> bool:
+    """After the category changed: due times from the new category's target, still counted
+    from when the citizen wrote. True if they changed. An overdue notice already sent stays
+    counted only for the due times it was about (see ``overdue``)."""
+    return _store(conversation)
