@@ -47,6 +47,10 @@ try:
     FEDERATION_DOMAIN = env.str("RATHAUS_FEDERATION_DOMAIN", "localhost")
     FEDERATION_ALLOW_HTTP = env.bool("RATHAUS_FEDERATION_ALLOW_HTTP", False)
     FEDERATION_PRIVATE_HOSTS = env.list("RATHAUS_FEDERATION_PRIVATE_HOSTS", [])
+    CONTACT_PROOF_OF_WORK_BITS = env.int(
+        "RATHAUS_CONTACT_PROOF_OF_WORK_BITS", 0, minimum=0, maximum=24
+    )
+    CONTACT_CLIENT_ADDRESS_HEADER = env.str("RATHAUS_CLIENT_ADDRESS_HEADER", "")
 except SettingError as error:
     raise ImproperlyConfigured(f"Rathaus configuration: {error}") from None
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ContactConfig(AppConfig):
     name = "rathaus.contact"
     verbose_name = _("Contact form")
+
+    def ready(self) -> None:
+        from rathaus.contact.channel import ContactChannel
+        from rathaus.delivery import channels
+
+        channels.register(ContactChannel())

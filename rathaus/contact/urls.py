@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from rathaus.contact import views
+
+app_name = "contact"
+urlpatterns = [
+    path("<slug:office>/kontakt/", views.contact, name="form"),
+    path("<slug:office>/meldungen/<int:pk>/frage/", views.post_question, name="post-question"),
+    path("<slug:office>/anfrage/<str:token>/", views.follow_conversation, name="follow"),
+    path("<slug:office>/netiquette/", views.netiquette, name="netiquette"),
+]

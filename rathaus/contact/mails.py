@@ -1,0 +1,76 @@
+"""The two mails the contact form sends: the confirmation with the reference number and the
+follow link, and our answer. Plain text only: nothing to render, nothing to track."""
+
+from __future__ import annotations
+
+import html
+import re
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from rathaus.inbox.models import Conversation, Message
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PARAGRAPH_END = re.compile(r"</p\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(text_html: str) -> str:
+    """The plain text of a sanitised message: paragraphs and line breaks kept."""
+    text = _PARAGRAPH_END.sub("\n\n", _BREAK.sub("\n", text_html))
+    text = html.unescape(_TAG.sub("", text))
+    return "\n\n".join(part.strip() for part in text.split("\n\n") if part.strip())
+
+
+def message_id(message: Message) -> str:
+    """The same id on every attempt, so a mail sent twice after a retry is one mail to the
+    citizen's program."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    domain = domain or settings.FEDERATION_DOMAIN.split(":")[0] or "localhost"
+    return f"<contact.{message.office_id}.{message.pk}@{domain}>"
+
+
+def confirmation(conversation: Conversation, follow_url: str) -> EmailMessage:
+    office = conversation.office
+    body = render_to_string(
+        "contact/email/confirmation.txt",
+        {"conversation": conversation, "office": office, "follow_url": follow_url},
+    )
+    subject = _("Your message to %(office)s – reference %(reference)s") % {
+        "office": office.name,
+        "reference": conversation.reference,
+    }
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[conversation.citizen_email],
+    )
+
+
+def answer(message: Message, follow_url: str) -> EmailMessage:
+    conversation = message.conversation
+    office = conversation.office
+    body = render_to_string(
+        "contact/email/answer.txt",
+        {
+            "conversation": conversation,
+            "office": office,
+            "text": plain_text(message.text_html),
+            "follow_url": follow_url,
+        },
+    )
+    subject = _("Our answer to your message – reference %(reference)s") % {
+        "reference": conversation.reference
+    }
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[conversation.citizen_email],
+        headers={"Message-ID": message_id(message)},
+    )

@@ -1,0 +1,78 @@
+"""A citizen's photo: checked to be a real JPEG, PNG or WebP, then drawn anew into a clean
+file. Only the pixels survive; EXIF (camera, time, GPS position), XMP, ICC profiles, text
+chunks and any trailing data are left behind."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 5 * 1024 * 1024
+# A small file can still unpack into a huge image ("decompression bomb").
+MAX_PIXELS = 40_000_000
+FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def _opened(upload: UploadedFile) -> Image.Image:
+    upload.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            probe = Image.open(upload)
+            probe.verify()  # checks the structure; the image is unusable afterwards
+            upload.seek(0)
+            image = Image.open(upload)
+            if image.format not in FORMATS:
+                raise ValidationError(_("Please send a JPEG, PNG or WebP photo."), code="format")
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(_("The photo has too many pixels."), code="pixels")
+            image.load()
+        except ValidationError:
+            raise
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+            OSError,
+            SyntaxError,
+            ValueError,
+        ) as error:
+            raise ValidationError(
+                _("This file is not a photo we can read. Please send a JPEG, PNG or WebP file."),
+                code="invalid",
+            ) from error
+    return image
+
+
+def cleaned(upload: UploadedFile) -> ContentFile:
+    """A new file with the photo's pixels only; raises ValidationError for anything that is
+    too big, not an image, or not one of the allowed formats."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("The photo is larger than 5 MB."), code="size")
+    image = _opened(upload)
+    kind = image.format
+    # The EXIF orientation goes with the metadata, so turn the pixels upright first.
+    image = ImageOps.exif_transpose(image)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha and kind != "JPEG" else "RGB")
+    # A fresh image: nothing of the original's info (exif, icc_profile, xmp, text) comes
+    # along, whatever a format's writer would otherwise copy from it.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    buffer = io.BytesIO()
+    if kind == "JPEG":
+        clean.save(buffer, format="JPEG", quality=85, optimize=True)
+    elif kind == "PNG":
+        clean.save(buffer, format="PNG", optimize=True)
+    else:
+        clean.save(buffer, format="WEBP", quality=85)
+    # A random name: the photo is reachable by its URL, so the name must not be guessable
+    # and must not carry the citizen's own file name.
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{FORMATS[kind]}")

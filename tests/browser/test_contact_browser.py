@@ -1,0 +1,72 @@
+"""A citizen writes through the contact form in a real browser (with the optional proof of
+work switched on, so pow.js runs), an agent answers, and the citizen reads the answer via
+the follow link; the pages pass axe's WCAG checks and load nothing from other hosts."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from rathaus.contact import spam
+from rathaus.inbox import work
+from rathaus.inbox.models import Conversation
+
+pytestmark = pytest.mark.browser
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "de-DE"}
+
+
+def _violations(page) -> list[str]:
+    result = Axe().run(page, options=WCAG_AA)
+    return [f"{v['id']}: {v['help']}" for v in result.response["violations"]]
+
+
+def test_a_citizen_asks_and_reads_the_answer(
+    page, live_server, office, office_admin, settings, outside_requests
+):
+    settings.CONTACT_PROOF_OF_WORK_BITS = 8
+    page.goto(f"{live_server.url}/mitte/kontakt/")
+    assert _violations(page) == []
+    page.fill("[name=name]", "Anna Anwohnerin")
+    page.fill("[name=message]", "Die Bank am Teich ist kaputt.")
+    page.click("form.contact-form button[type=submit]")
+    page.wait_for_selector(".reference")
+    assert _violations(page) == []
+    conversation = Conversation.objects.get()
+    message = conversation.messages.get()
+    nonce_id = message.remote_id.removeprefix("contact:")
+    assert len(nonce_id) == 32  # a form nonce, with the browser's proof of work accepted
+    assert page.inner_text(".reference") == conversation.reference
+
+    page.click("a.follow-link")
+    page.wait_for_selector(".conversation")
+    follow_url = page.url
+    work.reply(conversation, "Wir reparieren sie diese Woche.", by=office_admin)
+    page.goto(follow_url)
+    assert "Wir reparieren sie diese Woche." in page.inner_text(".conversation")
+    assert _violations(page) == []
+
+    page.fill("[name=message]", "Danke!")
+    page.click("form.contact-form button[type=submit]")
+    page.wait_for_selector(".success")
+    assert "Danke!" in page.inner_text(".conversation")
+    assert conversation.messages.count() == 3
+    assert outside_requests == []
+    assert page.context.cookies() == []
+
+
+def test_the_form_works_without_javascript_when_proof_of_work_is_off(browser, live_server, office):
+    context = browser.new_context(java_script_enabled=False, locale="de-DE")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/mitte/kontakt/")
+    page.fill("[name=message]", "Ohne JavaScript geschrieben.")
+    page.click("form.contact-form button[type=submit]")
+    page.wait_for_selector(".reference")
+    assert Conversation.objects.get().subject == "Ohne JavaScript geschrieben."
+    assert spam.proof_of_work_bits() == 0
+    context.close()
