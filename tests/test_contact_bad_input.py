@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from rathaus.contact import photos, spam
+from rathaus.contact import spam
+from rathaus.inbox import photos
 from rathaus.inbox.models import Conversation, Message
 
 

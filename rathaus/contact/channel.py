@@ -44,7 +44,7 @@ class ContactChannel(Channel):
                 raise TemporaryError(
                     _("The mail server could not be reached: %(error)s") % {"error": error}
                 ) from error
-            remote_id = email.extra_headers["Message-ID"]
+            remote_id = email.extra_headers["Message-ID"].strip("<>")
         # The citizen's next message from the follow page threads under this id.
         Message.objects.filter(pk=message.pk).update(remote_id=remote_id)
         return Sent(remote_id=remote_id)

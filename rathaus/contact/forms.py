@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.contact import photos, spam
+from rathaus.contact import spam
+from rathaus.inbox import photos
 
 MAX_MESSAGE_CHARS = 5000
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -13,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from rathaus.inbox.models import Conversation, Message
+from rathaus.mail import outbound
 
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"</p\s*>", re.IGNORECASE)
@@ -26,12 +26,10 @@ def plain_text(text_html: str) -> str:
     return "\n\n".join(part.strip() for part in text.split("\n\n") if part.strip())
 
 
-def message_id(message: Message) -> str:
+def message_id(message: Message, domain: str) -> str:
     """The same id on every attempt, so a mail sent twice after a retry is one mail to the
-    citizen's program."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
-    domain = domain or settings.FEDERATION_DOMAIN.split(":")[0] or "localhost"
-    return f"<contact.{message.office_id}.{message.pk}@{domain}>"
+    citizen's program; without angle brackets, as the inbox keeps Message-IDs."""
+    return f"contact.{message.office_id}.{message.pk}@{domain or 'localhost'}"
 
 
 def confirmation(conversation: Conversation, follow_url: str) -> EmailMessage:
@@ -64,13 +62,13 @@ def answer(message: Message, follow_url: str) -> EmailMessage:
             "follow_url": follow_url,
         },
     )
-    subject = _("Our answer to your message – reference %(reference)s") % {
-        "reference": conversation.reference
-    }
+    # From the office's mailbox and with the reference in the subject, so that the
+    # citizen's answer by mail threads back into this conversation.
+    from_header, domain = outbound.sender(conversation)
     return EmailMessage(
-        subject=subject,
+        subject=outbound.subject(conversation),
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_header,
         to=[conversation.citizen_email],
-        headers={"Message-ID": message_id(message)},
+        headers={"Message-ID": f"<{message_id(message, domain)}>"},
     )

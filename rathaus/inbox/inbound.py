@@ -45,6 +45,8 @@ class InboundMessage:
     is_public: bool = False
     url: str = ""
     subject: str = ""
+    # An auto-reply or delivery report: kept, but nobody owes it an answer.
+    automatic: bool = False
 
 
 def sanitise(html: str) -> str:
@@ -94,9 +96,11 @@ def _conversation_for(inbound: InboundMessage, text: str, now) -> Conversation:
         citizen_name=inbound.author_name[:200],
         citizen_email=inbound.author_email[:254],
         citizen_handle=inbound.author_handle[:500],
+        priority=Conversation.Priority.LOW if inbound.automatic else Conversation.Priority.NORMAL,
         last_message_at=now,
     )
-    conversation_opened.send(sender=Conversation, conversation=conversation)
+    if not inbound.automatic:  # no response-time target for a machine's mail
+        conversation_opened.send(sender=Conversation, conversation=conversation)
     return conversation
 
 

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from rathaus.mail import views
+
+app_name = "mail"
+urlpatterns = [
+    path("mail/eingang/<str:token>/", views.push, name="push"),
+]

@@ -16,6 +16,7 @@ content_changed = Signal()
 # Top-level URL segments that belong to Rathaus itself, not to an office's newsroom.
 RESERVED_SLUGS = {
     "admin",
+    "mail",
     "desk",
     "accounts",
     "static",

@@ -1,6 +1,6 @@
-"""A citizen's photo: checked to be a real JPEG, PNG or WebP, then drawn anew into a clean
-file. Only the pixels survive; EXIF (camera, time, GPS position), XMP, ICC profiles, text
-chunks and any trailing data are left behind."""
+"""A citizen's photo, from the contact form or a mail: checked to be a real JPEG, PNG or
+WebP, then drawn anew into a clean file. Only the pixels survive; EXIF (camera, time, GPS
+position), XMP, ICC profiles, text chunks and any trailing data are left behind."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -76,3 +76,12 @@ def cleaned(upload: UploadedFile) -> ContentFile:
     # A random name: the photo is reachable by its URL, so the name must not be guessable
     # and must not carry the citizen's own file name.
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{FORMATS[kind]}")
+
+
+def without_metadata(data: bytes) -> ContentFile | None:
+    """The same for bytes from elsewhere (a mail attachment); None where a form would
+    show an error: such an attachment is simply not kept."""
+    try:
+        return cleaned(SimpleUploadedFile("photo", data))
+    except ValidationError:
+        return None

@@ -1,0 +1,66 @@
+"""Mailboxes in the Django admin, scoped like the Fediverse accounts: an office admin sees,
+edits and creates mailboxes of their offices only. The IMAP password is never shown."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.federation.admin import OfficeScopedAdmin, _administered
+from rathaus.mail.models import Mailbox, new_token
+
+
+class MailboxForm(forms.ModelForm):
+    imap_password = forms.CharField(
+        label=_("IMAP password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored password."),
+    )
+
+    class Meta:
+        model = Mailbox
+        fields = [
+            "office",
+            "address",
+            "active",
+            "imap_host",
+            "imap_port",
+            "imap_security",
+            "imap_username",
+            "imap_password",
+            "imap_folder",
+        ]
+
+    def clean_imap_password(self) -> str:
+        given = self.cleaned_data.get("imap_password", "")
+        return given or (self.instance.imap_password if self.instance.pk else "")
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(OfficeScopedAdmin):
+    form = MailboxForm
+    list_display = ["address", "office", "active", "imap_host", "last_checked_at", "last_error"]
+    list_filter = ["active"]
+    search_fields = ["address"]
+    readonly_fields = ["push_address", "last_checked_at", "last_error"]
+    actions = ["new_push_token"]
+
+    @admin.display(description=_("push address"))
+    def push_address(self, obj: Mailbox) -> str:
+        if not obj.pk:
+            return ""
+        return reverse("mail:push", args=[obj.token])
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and _administered(request).exists()
+
+    @admin.action(description=_("Give the selected mailboxes a new push address"))
+    def new_push_token(self, request, queryset) -> None:
+        for mailbox in queryset:
+            Mailbox.objects.filter(pk=mailbox.pk).update(token=new_token())
+        self.message_user(
+            request, _("The old push addresses no longer work."), level=messages.WARNING
+        )

@@ -1,0 +1,21 @@
+"""Email as a reply channel: conversations that came by mail are answered by mail. It
+publishes no posts; citizens only write through it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.delivery.channels import Channel, Sent
+from rathaus.delivery.models import Delivery
+from rathaus.mail import inbound, outbound
+
+
+class EmailChannel(Channel):
+    key = inbound.CHANNEL
+    name = _("Email")
+    has_variant = False
+    publishes_posts = False
+    can_reply = True
+
+    def reply(self, delivery: Delivery) -> Sent:
+        return Sent(remote_id=outbound.send(delivery.message))

@@ -1,0 +1,99 @@
+"""An office's inbound email address: mail reaches it by IMAP (fetched every minute) or
+by an MTA posting the raw message to the push endpoint with the mailbox's token."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The only hosts an IMAP password may be sent to unencrypted: this machine.
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Mailbox(models.Model):
+    class Security(models.TextChoices):
+        SSL = "ssl", _("SSL/TLS (port 993)")
+        STARTTLS = "starttls", _("STARTTLS (port 143)")
+        # Only for a server on the same machine: the password would cross the network
+        # in clear text.
+        NONE = "none", _("Unencrypted (local servers only)")
+
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.CASCADE,
+        related_name="mailboxes",
+        verbose_name=_("office"),
+    )
+    # One address belongs to one office, so mail can never be filed with the wrong one.
+    address = models.EmailField(
+        _("address"),
+        unique=True,
+        help_text=_("The office's inbound address, also the sender of answers."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    imap_host = models.CharField(
+        _("IMAP server"),
+        max_length=255,
+        blank=True,
+        help_text=_("Empty: mail arrives only through the push address."),
+    )
+    imap_port = models.PositiveIntegerField(
+        _("IMAP port"), null=True, blank=True, help_text=_("Empty: 993 with SSL, 143 otherwise.")
+    )
+    imap_security = models.CharField(
+        _("connection security"), max_length=10, choices=Security.choices, default=Security.SSL
+    )
+    imap_username = models.CharField(_("IMAP user name"), max_length=255, blank=True)
+    # Stored as given until credentials are encrypted at rest.
+    imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True)
+    imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
+    token = models.CharField(_("push token"), max_length=64, unique=True, default=new_token)
+    # The highest UID taken over from the folder, valid while its UIDVALIDITY stays.
+    last_uid = models.PositiveBigIntegerField(default=0)
+    uid_validity = models.PositiveBigIntegerField(default=0)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    # Set while one worker fetches, so two never work the same mailbox at once.
+    fetch_started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["office", "id"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].lower()
+
+    @property
+    def fetches(self) -> bool:
+        return bool(self.imap_host)
+
+    @property
+    def port(self) -> int:
+        if self.imap_port:
+            return self.imap_port
+        return 993 if self.imap_security == self.Security.SSL else 143
+
+    @property
+    def unencrypted_refused(self) -> bool:
+        return self.imap_security == self.Security.NONE and self.imap_host not in LOOPBACK
+
+    def clean(self) -> None:
+        if self.imap_host and not (self.imap_username and self.imap_password):
+            raise ValidationError(_("An IMAP server needs a user name and a password."))
+        if self.unencrypted_refused:
+            raise ValidationError(
+                _("Without encryption only a server on this machine (127.0.0.1) can be used.")
+            )

@@ -1,0 +1,51 @@
+"""The push address: an MTA (a pipe to ``curl --data-binary @-``) posts each raw message
+to ``/mail/eingang/<token>/``. The answer comes only after the message is stored, so a
+failure makes the MTA keep the mail and try again."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from rathaus.mail.inbound import MAX_BYTES, ingest
+from rathaus.mail.models import Mailbox
+
+
+def _mailbox(token: str) -> Mailbox:
+    """The active mailbox with this token, compared in constant time with each."""
+    given = token.encode()
+    found = None
+    for pk, candidate in Mailbox.objects.filter(active=True).values_list("pk", "token"):
+        if hmac.compare_digest(candidate.encode(), given):
+            found = pk
+    if found is None:
+        raise Http404
+    return Mailbox.objects.select_related("office").get(pk=found)
+
+
+def _too_large() -> HttpResponse:
+    return HttpResponse(
+        f"Message larger than {MAX_BYTES} bytes.\n", status=413, content_type="text/plain"
+    )
+
+
+@csrf_exempt
+@require_POST
+def push(request: HttpRequest, token: str) -> HttpResponse:
+    mailbox = _mailbox(token)
+    try:
+        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        announced = 0
+    if announced > MAX_BYTES:
+        return _too_large()
+    raw = request.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        return _too_large()
+    if not raw.strip():
+        return HttpResponse("Empty message.\n", status=400, content_type="text/plain")
+    message = ingest(mailbox, raw)
+    return JsonResponse({"reference": message.conversation.reference}, status=202)
