@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("rathaus.mail.urls")),
     # Before the newsroom: /<office>/kontakt/ and the citizen's follow link.
     path("", include("rathaus.contact.urls")),
+    path("", include("rathaus.answers.urls")),
     path("", include("rathaus.newsroom.urls")),
 ]
