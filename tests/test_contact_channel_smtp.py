@@ -100,8 +100,8 @@ def test_the_answer_goes_out_by_smtp_with_the_follow_link(
     body = sent.get_content()
     assert "Dienstag bis Samstag, 9 bis 17 Uhr." in body
     assert "<p>" not in body
-    message_id = sent["Message-ID"]
-    assert re.fullmatch(rf"<contact\.{office.pk}\.{answer.pk}@mitte\.example>", message_id)
+    message_id = sent["Message-ID"].strip("<>")
+    assert re.fullmatch(rf"contact\.{office.pk}\.{answer.pk}@mitte\.example", message_id)
     assert delivery.remote_id == message_id
     answer.refresh_from_db()
     assert answer.remote_id == message_id

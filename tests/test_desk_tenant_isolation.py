@@ -8,6 +8,8 @@ from django.urls import URLPattern, reverse
 from rathaus.audit.models import AuditEntry
 from rathaus.delivery.models import Delivery
 from rathaus.desk import urls as desk_urls
+from rathaus.inbox import inbound, work
+from rathaus.inbox.models import Conversation, Message, Notification
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post, PostImage
 from tests.conftest import PASSWORD
@@ -21,7 +23,7 @@ def _parameters(pattern: URLPattern) -> list[str]:
 
 
 @pytest.fixture
-def victim(office, published, editor, tiny_png, approver):
+def victim(office, published, editor, tiny_png, approver, agent):
     """Objects of ``office`` for every URL parameter."""
     draft = lifecycle.create_draft(office, by=editor, title="Geheim", body="Entwurf")
     image = lifecycle.add_image(
@@ -29,12 +31,25 @@ def victim(office, published, editor, tiny_png, approver):
     )
     delivery = published.deliveries.first()
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED)
+    question, _new = inbound.receive(
+        inbound.InboundMessage(
+            office=office,
+            channel="fediverse",
+            remote_id="https://social.example/statuses/1",
+            text_html="<p>Geheime Frage</p>",
+            author_name="Anna",
+            is_public=True,
+        )
+    )
+    work.add_note(question.conversation, f"@{agent.username} bitte ansehen", by=approver)
     return {
         "office": office.slug,
         "pk": draft.pk,
         "image": image.pk,
         "step": STEP,
         "delivery": delivery,
+        "conversation": question.conversation,
+        "message": question,
     }
 
 
@@ -44,6 +59,8 @@ def _kwargs(pattern: URLPattern, victim: dict) -> dict:
         kwargs[name] = victim[name]
     if pattern.name == "retry":
         kwargs["pk"] = victim["delivery"].pk
+    if pattern.name.startswith("conversation"):
+        kwargs["pk"] = victim["conversation"].pk
     return kwargs
 
 
@@ -53,6 +70,13 @@ def _state():
         PostImage.objects.count(),
         list(Delivery.objects.order_by("pk").values_list("pk", "status", "attempts")),
         AuditEntry.objects.count(),
+        list(
+            Conversation.objects.order_by("pk").values_list(
+                "pk", "status", "priority", "assignee", "team", "category"
+            )
+        ),
+        list(Message.objects.order_by("pk").values_list("pk", "text_html", "hidden_at")),
+        list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
     )
 
 
@@ -85,6 +109,22 @@ def test_an_outsider_gets_404_and_changes_nothing(client, outsider, victim, patt
         "schedule-at": "2030-01-01T10:00",
         "send_back-reason": "nein",
         "withdraw-reason": "weg",
+    }
+    message = victim["message"].pk
+    data |= {
+        "me": "1",
+        "status-status": "closed",
+        "details-priority": "3",
+        "details-topics": "Übernommen",
+        "note-text": "gehackt",
+        "reply-text": "gehackt",
+        "reply-visibility": "public",
+        "message": str(message),
+        f"m{message}-action": "delete",
+        f"m{message}-reason": "weg",
+        "email": "anna@example.org",
+        "action": "erase",
+        "confirm": "on",
     }
     response = getattr(client, method)(url, data)
     assert response.status_code == 404, (pattern.name, method, response.status_code)

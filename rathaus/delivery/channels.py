@@ -155,6 +155,11 @@ def get(key: str) -> Channel:
     return _registry[key]
 
 
+def answering() -> list[Channel]:
+    """The channels citizens can be answered through, e.g. for the inbox's channel filter."""
+    return sorted((c for c in _registry.values() if c.can_reply), key=lambda c: c.key)
+
+
 def for_office(office: Office) -> list[Channel]:
     """The channels a post of this office goes to, the newsroom first."""
     return sorted(

@@ -35,7 +35,7 @@ def explain(delivery: Delivery) -> str:
             "connect it again, then retry. Details: %(error)s"
         ) % {"error": error or "–"}
     if delivery.status == Status.FAILED:
-        return _("The channel refused this post and will not try again by itself: %(error)s") % {
+        return _("The channel refused this and will not try again by itself: %(error)s") % {
             "error": error or "–"
         }
     if delivery.status == Status.QUEUED and error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -25,6 +26,9 @@ def image_of(post: Post, pk: int) -> PostImage:
 
 
 def delivery_of(office: Office, pk: int) -> Delivery:
+    """A delivery of the office's posts or of its answers to citizens; 404 for any other."""
     return get_object_or_404(
-        Delivery.objects.select_related("post__office"), post__office=office, pk=pk
+        Delivery.objects.select_related("post__office", "message__conversation__office"),
+        Q(post__office=office) | Q(message__office=office),
+        pk=pk,
     )

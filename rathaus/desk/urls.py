@@ -1,9 +1,20 @@
 from django.urls import path
 
-from rathaus.desk.views import calendar, deliveries, detail, images, offices, posts
+from rathaus.desk.views import (
+    calendar,
+    deliveries,
+    detail,
+    images,
+    inbox,
+    inbox_actions,
+    offices,
+    posts,
+)
 
 app_name = "desk"
 post = "<slug:office>/beitraege/<int:pk>"
+inbox_ = "<slug:office>/anfragen"
+conversation = f"{inbox_}/<int:pk>"
 urlpatterns = [
     path("", offices.home, name="home"),
     path("<slug:office>/", offices.dashboard, name="dashboard"),
@@ -18,4 +29,21 @@ urlpatterns = [
     path(f"{post}/bilder/<int:image>/entfernen/", images.image_remove, name="image_remove"),
     path("<slug:office>/zustellungen/<int:pk>/erneut/", deliveries.delivery_retry, name="retry"),
     path("<slug:office>/kalender/", calendar.calendar, name="calendar"),
+    path(f"{inbox_}/", inbox.inbox, name="inbox"),
+    path(f"{inbox_}/zaehler/", inbox.badge, name="inbox_badge"),
+    path(f"{inbox_}/benachrichtigungen/", inbox_actions.notifications, name="notifications"),
+    path(
+        f"{inbox_}/benachrichtigungen/gelesen/",
+        inbox_actions.notifications_read,
+        name="notifications_read",
+    ),
+    path(f"{inbox_}/buergerdaten/", inbox_actions.citizen_data, name="citizen_data"),
+    path(f"{conversation}/", inbox.conversation, name="conversation"),
+    path(f"{conversation}/zuweisen/", inbox_actions.assign, name="conversation_assign"),
+    path(f"{conversation}/status/", inbox_actions.status, name="conversation_status"),
+    path(f"{conversation}/details/", inbox_actions.details, name="conversation_details"),
+    path(f"{conversation}/notiz/", inbox_actions.note, name="conversation_note"),
+    path(f"{conversation}/antwort/", inbox_actions.reply, name="conversation_reply"),
+    path(f"{conversation}/freigabe/", inbox_actions.approve, name="conversation_approve"),
+    path(f"{conversation}/moderation/", inbox_actions.moderate, name="conversation_moderate"),
 ]

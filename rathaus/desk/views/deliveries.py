@@ -1,4 +1,4 @@
-"""Trying one failed channel again."""
+"""Trying one failed channel again: a post's delivery, or an answer to a citizen."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.delivery import sending
@@ -28,4 +29,8 @@ def delivery_retry(request: HttpRequest, office: str, pk: int) -> HttpResponse:
                 request,
                 _("%(channel)s will be tried again.") % {"channel": channel_name(delivery.channel)},
             )
+    if delivery.message_id:
+        conversation = delivery.message.conversation
+        url = reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
+        return redirect(f"{url}#message-{delivery.message_id}")
     return redirect("desk:post_detail", delivery.post.office.slug, delivery.post_id)

@@ -1,0 +1,96 @@
+"""Teams, topics and four-eyes reviewers of the inbox in the Django admin: an office admin
+sees and edits only those of their offices, and can pick only that office's people."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from rathaus.federation.admin import _administered
+from rathaus.inbox.models import ReplyReviewer, Team, Topic
+from rathaus.offices.models import Membership
+
+
+def _people(request):
+    """Members of the offices the user administers (the form narrows it to one office)."""
+    users = get_user_model().objects.order_by("username")
+    if request.user.is_superuser:
+        return users
+    return users.filter(memberships__office__in=_administered(request)).distinct()
+
+
+def _outside(office, users) -> list[str]:
+    members = set(Membership.objects.filter(office=office).values_list("user_id", flat=True))
+    return [user.get_username() for user in users if user.pk not in members]
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["office", "name", "members"]
+
+    def clean(self):
+        data = super().clean()
+        office, members = data.get("office"), data.get("members") or []
+        strangers = _outside(office, members) if office else []
+        if strangers:
+            self.add_error(
+                "members",
+                _("Not members of this office: %(names)s") % {"names": ", ".join(strangers)},
+            )
+        return data
+
+
+class ReviewerForm(forms.ModelForm):
+    class Meta:
+        model = ReplyReviewer
+        fields = ["office", "user"]
+
+    def clean(self):
+        data = super().clean()
+        office, user = data.get("office"), data.get("user")
+        if office and user and _outside(office, [user]):
+            self.add_error("user", _("This person is not a member of this office."))
+        return data
+
+
+class OfficeScoped(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(office__in=_administered(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "office":
+            kwargs["queryset"] = _administered(request)
+        elif db_field.name == "user":
+            kwargs["queryset"] = _people(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            kwargs["queryset"] = _people(request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and _administered(request).exists()
+
+
+@admin.register(Team)
+class TeamAdmin(OfficeScoped):
+    form = TeamForm
+    list_display = ["name", "office"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(Topic)
+class TopicAdmin(OfficeScoped):
+    list_display = ["name", "office"]
+    search_fields = ["name"]
+
+
+@admin.register(ReplyReviewer)
+class ReplyReviewerAdmin(OfficeScoped):
+    """Staff whose answers a colleague approves before they go out."""
+
+    form = ReviewerForm
+    list_display = ["user", "office"]
