@@ -50,6 +50,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.newsroom_load
 	$(BIN)/python -m bench.publish_latency
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.inbox_ingest
+	$(BIN)/python -m bench.federation_fanout
 
 messages: $(STAMP)
 	cd rathaus && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --ignore "*/migrations/*"

@@ -140,3 +140,15 @@ def test_the_admin_opens_the_office_settings(loaded, client):
     assert page.status_code == 200
     nord = Office.objects.get(slug="nord")
     assert client.get(f"/admin/offices/office/{nord.pk}/change/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_demo_inbox_has_conversations_through_the_real_door():
+    from rathaus.inbox.models import Conversation
+
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # idempotent
+    conversations = Conversation.objects.filter(office__slug="mitte")
+    assert conversations.count() == 3
+    assert conversations.exclude(post=None).count() == 1
+    assert all(c.first_response_due for c in conversations)

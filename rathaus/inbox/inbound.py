@@ -60,9 +60,57 @@ def sanitise(html: str) -> str:
     )
 
 
-def _subject(html: str) -> str:
+def subject_of(html: str) -> str:
+    """The first words of a message, for a conversation without a subject of its own."""
     text = " ".join(nh3.clean(html, tags=set()).split())
     return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
+
+
+def new_conversation(inbound: InboundMessage, text: str, now) -> Conversation:
+    """The conversation a first message opens (unsaved): ``receive`` and the batch
+    ``ingest.receive_many`` build it the same way."""
+    return Conversation(
+        office=inbound.office,
+        channel=inbound.channel,
+        is_public=inbound.is_public,
+        subject=inbound.subject[:200] or subject_of(text),
+        post=inbound.post,
+        category=inbound.post.category if inbound.post else "",
+        citizen_name=inbound.author_name[:200],
+        citizen_email=inbound.author_email[:254],
+        citizen_handle=inbound.author_handle[:500],
+        priority=Conversation.Priority.LOW if inbound.automatic else Conversation.Priority.NORMAL,
+        last_message_at=now,
+    )
+
+
+def new_message(inbound: InboundMessage, conversation: Conversation, text: str) -> Message:
+    """The stored form of ``inbound`` (unsaved); ``text`` is the sanitised text."""
+    return Message(
+        conversation=conversation,
+        office=inbound.office,
+        channel=inbound.channel,
+        remote_id=inbound.remote_id,
+        in_reply_to=inbound.in_reply_to,
+        author_name=inbound.author_name[:200],
+        author_handle=inbound.author_handle[:500],
+        author_url=inbound.author_url[:500],
+        text_html=text,
+        url=inbound.url[:500],
+        is_public=inbound.is_public,
+    )
+
+
+def reopen(conversation: Conversation, now) -> None:
+    """A citizen writing again reopens what we answered or closed (unsaved)."""
+    if conversation.status != Conversation.Status.NEW:
+        conversation.status = Conversation.Status.OPEN
+    conversation.last_message_at = now
+
+
+def opened(conversation: Conversation, inbound: InboundMessage) -> None:
+    if not inbound.automatic:  # no response-time target for a machine's mail
+        conversation_opened.send(sender=Conversation, conversation=conversation)
 
 
 def _conversation_for(inbound: InboundMessage, text: str, now) -> Conversation:
@@ -77,62 +125,39 @@ def _conversation_for(inbound: InboundMessage, text: str, now) -> Conversation:
         )
     if parent is not None:
         conversation = parent.conversation
-        # A citizen writing again reopens what we answered or closed.
-        conversation.status = (
-            Conversation.Status.OPEN
-            if conversation.status != Conversation.Status.NEW
-            else conversation.status
-        )
-        conversation.last_message_at = now
+        reopen(conversation, now)
         conversation.save(update_fields=["status", "last_message_at"])
         return conversation
-    conversation = Conversation.objects.create(
-        office=inbound.office,
-        channel=inbound.channel,
-        is_public=inbound.is_public,
-        subject=inbound.subject[:200] or _subject(text),
-        post=inbound.post,
-        category=inbound.post.category if inbound.post else "",
-        citizen_name=inbound.author_name[:200],
-        citizen_email=inbound.author_email[:254],
-        citizen_handle=inbound.author_handle[:500],
-        priority=Conversation.Priority.LOW if inbound.automatic else Conversation.Priority.NORMAL,
-        last_message_at=now,
-    )
-    if not inbound.automatic:  # no response-time target for a machine's mail
-        conversation_opened.send(sender=Conversation, conversation=conversation)
+    conversation = new_conversation(inbound, text, now)
+    conversation.save()
+    opened(conversation, inbound)
     return conversation
 
 
-def receive(inbound: InboundMessage) -> tuple[Message, bool]:
-    """Store the message (once per office, channel and remote id); True if it is new."""
-    existing = Message.objects.filter(
+def _held(inbound: InboundMessage) -> Message | None:
+    return Message.objects.filter(
         office=inbound.office, channel=inbound.channel, remote_id=inbound.remote_id
     ).first()
+
+
+def receive(inbound: InboundMessage, *, attempts: int = 3) -> tuple[Message, bool]:
+    """Store the message (once per office, channel and remote id); True if it is new."""
+    existing = _held(inbound)
     if existing is not None:
         return existing, False
     text = sanitise(inbound.text_html)
-    now = timezone.now()
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                conversation=_conversation_for(inbound, text, now),
-                office=inbound.office,
-                channel=inbound.channel,
-                remote_id=inbound.remote_id,
-                in_reply_to=inbound.in_reply_to,
-                author_name=inbound.author_name[:200],
-                author_handle=inbound.author_handle[:500],
-                author_url=inbound.author_url[:500],
-                text_html=text,
-                url=inbound.url[:500],
-                is_public=inbound.is_public,
-            )
-    except IntegrityError:  # the same message arrived twice at the same moment
-        message = Message.objects.get(
-            office=inbound.office, channel=inbound.channel, remote_id=inbound.remote_id
-        )
-        return message, False
+            message = new_message(inbound, _conversation_for(inbound, text, timezone.now()), text)
+            message.save()
+    except IntegrityError:
+        existing = _held(inbound)
+        if existing is not None:  # the same message arrived twice at the same moment
+            return existing, False
+        if attempts <= 1:
+            raise
+        # A new conversation drew a reference number that was taken: draw again.
+        return receive(inbound, attempts=attempts - 1)
     return message, True
 
 

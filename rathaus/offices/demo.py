@@ -289,3 +289,43 @@ POSTS = [
         days_ago=10,
     ),
 ]
+
+
+# The inbox: a few citizens' messages through the contact form, so the queue is not empty.
+# (email address, name, text, title of the post it is about or "")
+CONVERSATIONS = [
+    (
+        "anwohnerin@example.org",
+        "Anna Anwohnerin",
+        "Guten Tag, werden für die gefällten Linden in der Lindenallee neue Bäume gepflanzt? "
+        "Und wann?",
+        "",
+    ),
+    (
+        "",
+        "",
+        "Der Spielplatz ist toll geworden! Gibt es auch Sonnensegel über dem Sandkasten?",
+        "Spielplatz im Lindenpark nach Umbau wieder geöffnet",
+    ),
+    (
+        "b.buerger@example.org",
+        "Bernd Bürger",
+        "Vor meinem Haus in der Marktstraße 12 ist seit zwei Wochen ein Schlagloch. Wer ist "
+        "dafür zuständig?",
+        "",
+    ),
+]
+TEXT_TEMPLATES = {
+    "Eingangsbestätigung": (
+        "Guten Tag {name},\n\nvielen Dank für Ihre Nachricht (Vorgangsnummer {reference}). "
+        "Wir kümmern uns darum und melden uns so bald wie möglich.\n\nSie erreichen uns "
+        "{office_hours}.\n\nMit freundlichen Grüßen\n{agent}\n{office}"
+    ),
+}
+NETIQUETTE = (
+    "Wir freuen uns über Fragen, Hinweise und Kritik.\n\n"
+    "1. Bleiben Sie sachlich und respektvoll. Beleidigungen, Drohungen und Hetze entfernen wir.\n"
+    "2. Keine Werbung und kein Spam.\n"
+    "3. Keine persönlichen Daten anderer Menschen.\n\n"
+    "Beiträge, die gegen diese Regeln verstoßen, blenden wir aus und nennen die Regel."
+)

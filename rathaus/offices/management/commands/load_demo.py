@@ -13,14 +13,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape, linebreaks
 from PIL import Image, ImageDraw
 
+from rathaus.answers.models import TextTemplate
 from rathaus.delivery import sending
 from rathaus.federation.models import Account
+from rathaus.inbox import inbound
+from rathaus.inbox.models import Team
 from rathaus.offices import clock, demo
 from rathaus.offices.models import Membership, Office
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post
+from rathaus.response_times.models import ResponseTarget
 
 # What an office admin needs to open the Django admin for their office's settings.
 ADMIN_PERMISSIONS = [
@@ -69,10 +74,38 @@ class Command(BaseCommand):
             if not Post.objects.filter(office=offices[spec.office], title=spec.title).exists():
                 self._post(spec, offices[spec.office], users)
                 created += 1
+        self._inbox(offices["mitte"], users)
         # Deliveries run here, synchronously, so the demo shows them sent even before the
         # worker has started.
         sent = sending.send_due()
         self._report(base, created, sent)
+
+    def _inbox(self, office: Office, users: dict) -> None:
+        """Citizens' messages through the real door, a response-time target, a team and a
+        text template; each made once."""
+        if not office.netiquette:
+            Office.objects.filter(pk=office.pk).update(netiquette=demo.NETIQUETTE)
+        ResponseTarget.objects.get_or_create(
+            office=office, category="", defaults={"first_response_hours": 8, "resolution_hours": 40}
+        )
+        team, _new = Team.objects.get_or_create(office=office, name="Bürgerdialog")
+        team.members.add(users["buergerdialog"])
+        for title, body in demo.TEXT_TEMPLATES.items():
+            TextTemplate.objects.get_or_create(
+                office=office, title=title, defaults={"body": body, "created_by": users["admin"]}
+            )
+        for number, (email, name, text, post_title) in enumerate(demo.CONVERSATIONS, 1):
+            inbound.receive(
+                inbound.InboundMessage(
+                    office=office,
+                    channel="contact",
+                    remote_id=f"contact:demo-{number}",
+                    text_html=linebreaks(escape(text)),
+                    author_name=name,
+                    author_email=email,
+                    post=Post.objects.filter(office=office, title=post_title).first(),
+                )
+            )
 
     def _office(self, data: dict, base_url: str) -> Office:
         office, _new = Office.objects.get_or_create(
