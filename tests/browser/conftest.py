@@ -47,3 +47,14 @@ def outside_requests(page, live_server):
         ),
     )
     return seen
+
+
+def log_in(page, base: str, username: str) -> None:
+    """Sign in through allauth's form, as a person would, and wait for the desk."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/desk/**")

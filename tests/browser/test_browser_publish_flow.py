@@ -10,7 +10,7 @@ from PIL import Image
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts.models import Post, Status
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 TITLE = "Radweg Lindenallee wird erneuert"
@@ -28,14 +28,6 @@ def photo(tmp_path):
     Image.new("RGB", (40, 30), (200, 80, 20)).save(buffer, format="PNG")
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/desk/**")
 
 
 def _step(page, step: str) -> None:
@@ -66,13 +58,13 @@ def test_editor_writes_approver_publishes_citizen_reads(
     page, browser, live_server, office, editor, approver, photo
 ):
     base = live_server.url
-    _log_in(page, base, editor.username)
+    log_in(page, base, editor.username)
     post = _write(page, base, photo)
     post.refresh_from_db()
     assert post.status == Status.IN_REVIEW and post.images.count() == 1
 
     page.context.clear_cookies()
-    _log_in(page, base, approver.username)
+    log_in(page, base, approver.username)
     page.goto(f"{base}/desk/mitte/beitraege/{post.pk}/")
     _step(page, "approve")
     _step(page, "publish")

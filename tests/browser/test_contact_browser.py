@@ -1,13 +1,14 @@
 """A citizen writes through the contact form in a real browser (with the optional proof of
-work switched on, so pow.js runs), an agent answers, and the citizen reads the answer via
-the follow link; the pages pass axe's WCAG checks and load nothing from other hosts."""
+work switched on, so pow.js runs), an agent answers from the inbox on the desk in a browser
+of their own, and the citizen reads the answer via the follow link; the pages pass axe's
+WCAG checks and load nothing from other hosts."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from rathaus.contact import spam
-from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 WCAG_AA = {
@@ -26,8 +27,22 @@ def _violations(page) -> list[str]:
     return [f"{v['id']}: {v['help']}" for v in result.response["violations"]]
 
 
+def _answer_on_the_desk(browser, base: str, agent, conversation, text: str) -> None:
+    desk = browser.new_context(locale="de-DE").new_page()
+    log_in(desk, base, agent.username)
+    desk.goto(f"{base}/desk/{conversation.office.slug}/anfragen/")
+    assert conversation.reference in desk.inner_text("main")
+    desk.goto(f"{base}/desk/{conversation.office.slug}/anfragen/{conversation.pk}/")
+    desk.wait_for_selector("#reply textarea")
+    assert _violations(desk) == []
+    desk.fill("#reply textarea", text)
+    desk.click("#reply button.primary")
+    desk.wait_for_load_state()
+    desk.context.close()
+
+
 def test_a_citizen_asks_and_reads_the_answer(
-    page, live_server, office, office_admin, settings, outside_requests
+    page, browser, live_server, office, agent, settings, outside_requests
 ):
     settings.CONTACT_PROOF_OF_WORK_BITS = 8
     page.goto(f"{live_server.url}/mitte/kontakt/")
@@ -46,7 +61,9 @@ def test_a_citizen_asks_and_reads_the_answer(
     page.click("a.follow-link")
     page.wait_for_selector(".conversation")
     follow_url = page.url
-    work.reply(conversation, "Wir reparieren sie diese Woche.", by=office_admin)
+    _answer_on_the_desk(
+        browser, live_server.url, agent, conversation, "Wir reparieren sie diese Woche."
+    )
     page.goto(follow_url)
     assert "Wir reparieren sie diese Woche." in page.inner_text(".conversation")
     assert _violations(page) == []

@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 WCAG_AA = {
@@ -41,14 +41,6 @@ def conversations(office, office_admin, agent):
     return made
 
 
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/desk/**")
-
-
 def _violations(page) -> list[str]:
     result = Axe().run(page, options=WCAG_AA)
     return [
@@ -59,7 +51,7 @@ def _violations(page) -> list[str]:
 
 def test_the_inbox_pages_have_no_axe_violations(page, live_server, office_admin, conversations):
     base = live_server.url
-    _log_in(page, base, office_admin.username)
+    log_in(page, base, office_admin.username)
     found = {}
     for path in [
         "/desk/mitte/anfragen/",
@@ -82,7 +74,7 @@ def _focused(page) -> str:
 
 def test_j_and_k_walk_the_queue_and_enter_opens(page, live_server, office_admin, conversations):
     base = live_server.url
-    _log_in(page, base, office_admin.username)
+    log_in(page, base, office_admin.username)
     page.goto(f"{base}/desk/mitte/anfragen/")
     newest_first = [c.subject for c in reversed(conversations)]
     page.keyboard.press("j")
@@ -100,7 +92,7 @@ def test_j_and_k_walk_the_queue_and_enter_opens(page, live_server, office_admin,
 
 def test_keys_act_on_the_page_but_not_while_typing(page, live_server, office_admin, conversations):
     base = live_server.url
-    _log_in(page, base, office_admin.username)
+    log_in(page, base, office_admin.username)
     conversation = conversations[0]
     url = f"{base}/desk/mitte/anfragen/{conversation.pk}/"
     page.goto(url)
@@ -129,7 +121,7 @@ def test_switching_queues_and_searching_do_not_reload_the_page(
     page, live_server, office_admin, conversations
 ):
     base = live_server.url
-    _log_in(page, base, office_admin.username)
+    log_in(page, base, office_admin.username)
     page.goto(f"{base}/desk/mitte/anfragen/")
     page.evaluate("window.stillTheSamePage = true")
     with page.expect_response(lambda r: "queue=mine" in r.url):
