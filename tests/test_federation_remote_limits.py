@@ -156,4 +156,10 @@ def test_run_works_while_the_calling_thread_runs_a_loop(server):
     async def inside_a_running_loop() -> dict:
         return remote.fetch_json(server.url("/doc"), signed=False)
 
-    assert asyncio.run(inside_a_running_loop()) == {"id": "x"}
+    # On a thread of its own: after the browser tests Playwright's loop runs in this one,
+    # and asyncio.run() refuses to start there.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        found = pool.submit(asyncio.run, inside_a_running_loop()).result()
+    assert found == {"id": "x"}
