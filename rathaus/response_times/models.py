@@ -66,7 +66,8 @@ class ResponseTarget(models.Model):
         verbose_name_plural = _("response-time targets")
 
     def __str__(self) -> str:
-        return f"{self.office}: {self.get_category_display() or _('default')}"
+        category = self.get_category_display() or _("default")
+        return f"{self.office}: {category}"
 
     def clean(self) -> None:
         first, resolution = self.first_response_hours, self.resolution_hours
