@@ -125,6 +125,7 @@ def test_an_outsider_gets_404_and_changes_nothing(client, outsider, victim, patt
         "email": "anna@example.org",
         "action": "erase",
         "confirm": "on",
+        "question": "Übernommen?",
     }
     response = getattr(client, method)(url, data)
     assert response.status_code == 404, (pattern.name, method, response.status_code)

@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.delivery import channels
 from rathaus.desk.deliveries import channel_name
-from rathaus.inbox.models import Conversation, Message
+from rathaus.inbox import search
+from rathaus.inbox.models import Conversation
 from rathaus.offices.models import Office
 
 PAGE_SIZE = 50
-# Most of the search is over short columns; message text is searched too, but only the
-# first characters typed matter for a queue filter.
+# A queue filter is a few words; search.matching takes only the first ones anyway.
 MAX_QUERY = 100
 Status = Conversation.Status
 QUEUES: dict[str, Any] = {
@@ -96,20 +96,8 @@ def queue_of(office: Office, user: Any, filters: Filters, now: datetime) -> Quer
     if filters.channel:
         conversations = conversations.filter(channel=filters.channel)
     if filters.q:
-        conversations = conversations.filter(_search(office, filters.q))
+        conversations = conversations & search.matching(office, filters.q)
     return conversations.order_by("-last_message_at", "-id")
-
-
-def _search(office: Office, q: str) -> Q:
-    text = Message.objects.filter(office=office, text_html__icontains=q).values("conversation_id")
-    return (
-        Q(reference__iexact=q.strip("#"))
-        | Q(subject__icontains=q)
-        | Q(citizen_name__icontains=q)
-        | Q(citizen_handle__icontains=q)
-        | Q(citizen_email__icontains=q)
-        | Q(pk__in=text)
-    )
 
 
 @dataclass(frozen=True)

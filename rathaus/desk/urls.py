@@ -46,4 +46,10 @@ urlpatterns = [
     path(f"{conversation}/antwort/", inbox_actions.reply, name="conversation_reply"),
     path(f"{conversation}/freigabe/", inbox_actions.approve, name="conversation_approve"),
     path(f"{conversation}/moderation/", inbox_actions.moderate, name="conversation_moderate"),
+    path(
+        f"{conversation}/textbaustein/",
+        inbox_actions.save_template,
+        name="conversation_save_template",
+    ),
+    path(f"{conversation}/faq/", inbox_actions.save_faq, name="conversation_save_faq"),
 ]

@@ -1,5 +1,6 @@
 """The steps an agent takes on a conversation, one POST each, each calling one verb of
-``rathaus.inbox.work``; the notifications; and the data-subject requests of office admins."""
+``rathaus.inbox.work`` (or of ``rathaus.answers.reuse`` to keep a good answer); the
+notifications; and the data-subject requests of office admins."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.answers import reuse
 from rathaus.answers.placeholders import fill
 from rathaus.desk.forms import DescribedForm
 from rathaus.desk.pages import page
@@ -205,6 +207,51 @@ def moderate(request: HttpRequest, office: str, pk: int) -> HttpResponse:
         return render_conversation(request, conversation, moderation=moderation, status=400)
     messages.success(request, _("Moderation saved and logged."))
     return _back(request, conversation, f"#message-{message.pk}")
+
+
+def _reuse(request: HttpRequest, office: str, pk: int, kind: str) -> HttpResponse:
+    """A sent answer becomes a text template or an FAQ suggestion. The verb decides which
+    messages qualify (the office's own answers, approved, with text left); a refusal shows
+    the page again with what was typed."""
+    conversation = conversation_of(office_of(request, office), pk)
+    if request.method != "POST":
+        return _back(request, conversation)
+    if not has_role(request.user, conversation.office, *reuse.REUSERS):
+        raise PermissionDenied
+    chosen = request.POST.get("message", "")
+    answer = get_object_or_404(
+        Message.objects.select_related("conversation", "office", "author_user"),
+        conversation=conversation,
+        pk=chosen if chosen.isdigit() else 0,
+    )
+    typed = request.POST.get(REUSE_FIELDS[kind], "")
+    try:
+        if kind == "template":
+            template = reuse.save_as_template(answer, title=typed, by=request.user)
+            done = _("Saved as text template “%(title)s”.") % {"title": template.title}
+        else:
+            reuse.save_as_faq(answer, question=typed, by=request.user)
+            done = _("Suggested for the FAQ; an approver or office admin publishes it.")
+    except LifecycleError as error:
+        messages.error(request, str(error))
+        refused = {"message": answer.pk, "kind": kind, "value": typed, "error": str(error)}
+        return render_conversation(request, conversation, {"reuse": refused}, status=400)
+    messages.success(request, done)
+    return _back(request, conversation, f"#message-{answer.pk}")
+
+
+# The one field each form of the conversation page sends besides the message.
+REUSE_FIELDS = {"template": "title", "faq": "question"}
+
+
+@login_required
+def save_template(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+    return _reuse(request, office, pk, "template")
+
+
+@login_required
+def save_faq(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+    return _reuse(request, office, pk, "faq")
 
 
 @login_required
