@@ -7,20 +7,23 @@ skipped until it is heard from again; 410 Gone removes the followers behind that
 
 A worker keeps a stream going rather than batch after batch: it claims BATCH more rows
 whenever fewer than CONNECTIONS are under way, the requests run on remote's event loop, and
-the worker's thread records what has finished every RECORD_EVERY seconds, in one transaction.
-So the loop is not idle while the database is written, and a worker killed in the middle
-leaves only the requests it had on the wire (at most CONNECTIONS) plus RECORD_EVERY seconds of
-finished ones unrecorded: ``requeue_stale`` sends those again (at least once; receivers
-dedupe by activity id). A worker that finds a full batch due asks for one helper task, so
-idle workers join a big fan-out.
+the worker's thread records what has finished about every RECORD_EVERY seconds, in one
+transaction. So the loop has work while the database is written, and a worker killed in the
+middle leaves unrecorded only the requests it had on the wire (at most CONNECTIONS) and those
+finished since its last record: ``requeue_stale`` sends them again (delivery is at least
+once; receivers drop an activity id they have seen). Rows it had claimed but not sent yet are
+late, not lost. A worker that finds a full batch due asks for one helper task, so that idle
+workers (threads or other consumer processes) join a big fan-out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import os
 import random
+import threading
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -38,14 +41,16 @@ Status = Outgoing.Status
 MAX_ATTEMPTS = 16
 UNAVAILABLE_AFTER = timedelta(days=7)
 STALE_AFTER = timedelta(minutes=10)
-# Rows per claim. Claimed rows not yet sent when a worker dies wait STALE_AFTER for requeue.
+# Rows per claim. Rows claimed but not sent when a worker dies wait STALE_AFTER for requeue.
 BATCH = 250
 # Connections per remote server: enough to keep a big server busy, few enough that a
 # small one is not flooded by a post to many of its users.
 PER_HOST = 4
-# Requests under way per process. Fan-out holds rows back itself (see _Limits), so aiohttp
-# never queues a request: its connect timeout would count the time spent waiting for a free
-# connection, and every released connection shuffles the list of waiting servers.
+# Requests under way per process. Fan-out holds rows back itself (_Limits), so aiohttp never
+# queues a request: its connect timeout would count the time spent waiting for a free
+# connection (rows waiting behind a slow server could fail as unreachable, never tried), and
+# each released connection shuffles the list of all waiting servers (a fifth of the CPU of
+# an unsigned POST in bench/federation_fanout.py with 5,500 requests handed over at once).
 CONNECTIONS = 256
 # Seconds finished outcomes wait before they are recorded, in one transaction.
 RECORD_EVERY = 0.05
@@ -138,58 +143,68 @@ async def _post(session, row: Outgoing, payload: _Payload) -> Outcome:
 
 
 class _Flight:
-    """One worker's rows under way. Its coroutines run on remote's loop, between the
-    worker's calls: each call starts new rows and hands back what has finished."""
+    """One worker's rows under way. Their coroutines run on remote's loop; outcomes go to a
+    queue the worker's thread empties, so recording never waits for the loop to be free
+    (signing keeps it busy in bursts of hundreds of rows)."""
 
     def __init__(self) -> None:
-        self.pending = 0  # started, outcome not handed back yet; changed on the loop only
-        self.finished: list[Outcome] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.finished: collections.deque[Outcome] = collections.deque()  # thread-safe
+        self.changed = threading.Event()
+        self.started = self.collected = 0  # written by the worker's thread only
+        self.ended = 0  # written on the loop only, after the outcome is queued
         self.refill_below = 0
-        self.waiter: asyncio.Future | None = None
-        self.tasks: set[asyncio.Task] = set()
+        self.tasks: set[asyncio.Task] = set()  # on the loop only
 
-    async def step(
-        self, rows: list[Outgoing], payloads: dict[int, _Payload], wait: float, refill_below: int
-    ) -> tuple[list[Outcome], int]:
-        """Start ``rows``; return the finished outcomes after ``wait`` seconds at most, or
-        as soon as nothing is under way or fewer than ``refill_below`` rows are."""
-        session, limits = await _shared()
-        for row in rows:
-            self.pending += 1
-            task = asyncio.create_task(self._send(session, limits, row, payloads[row.activity_id]))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+    @property
+    def under_way(self) -> int:
+        """Rows started whose outcome the worker has not taken yet."""
+        return self.started - self.collected
+
+    def start(self, rows: list[Outgoing], payloads: dict[int, _Payload]) -> None:
+        if self.loop is None:
+            self.loop = remote.run(_running_loop())
+        self.started += len(rows)
+        self.loop.call_soon_threadsafe(
+            self._start, [(row, payloads[row.activity_id]) for row in rows]
+        )
+
+    def wait(self, seconds: float, refill_below: int) -> list[Outcome]:
+        """The outcomes finished so far, after ``seconds`` at most, or as soon as nothing is
+        under way or fewer than ``refill_below`` rows are."""
         self.refill_below = refill_below
-        if wait > 0 and not self._ready():
-            loop = asyncio.get_running_loop()
-            self.waiter = loop.create_future()
-            timer = loop.call_later(wait, self._wake)
-            try:
-                await self.waiter
-            finally:
-                timer.cancel()
-                self.waiter = None
-        finished, self.finished = self.finished, []
-        self.pending -= len(finished)
-        return finished, self.pending
+        self.changed.clear()
+        if seconds > 0 and not self._ready():
+            self.changed.wait(seconds)
+        outcomes = [self.finished.popleft() for _ in range(len(self.finished))]
+        self.collected += len(outcomes)
+        return outcomes
 
     def _ready(self) -> bool:
-        under_way = self.pending - len(self.finished)
-        return under_way == 0 or under_way < self.refill_below
+        running = self.started - self.ended
+        return running == 0 or running < self.refill_below
 
-    def _wake(self) -> None:
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(None)
+    def _start(self, work: list[tuple[Outgoing, _Payload]]) -> None:
+        for row, payload in work:
+            task = asyncio.ensure_future(self._send(row, payload))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
-    async def _send(self, session, limits: _Limits, row: Outgoing, payload: _Payload) -> None:
+    async def _send(self, row: Outgoing, payload: _Payload) -> None:
         try:
+            session, limits = await _shared()
             async with limits.turn(row.host):
                 outcome = await _post(session, row, payload)
         except Exception as error:  # recorded and retried, never lost
             outcome = Outcome(row.pk, None, f"{type(error).__name__}: {error}")
         self.finished.append(outcome)
+        self.ended += 1
         if self._ready():
-            self._wake()
+            self.changed.set()
+
+
+async def _running_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
 
 
 # --- the worker's side: claim, hand to the loop, record -------------------------------------
@@ -213,7 +228,8 @@ def claim(limit: int = BATCH, now: datetime | None = None) -> list[Outgoing]:
         Outgoing.objects.filter(pk__in=ids, status=Status.QUEUED).update(
             status=Status.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1
         )
-    # Only what sending and recording read: a model instance per row is most of the cost.
+    # Only what sending and recording read; the activity (body, key) is loaded once per
+    # activity, not joined to every row.
     mine = Outgoing.objects.filter(claim=token, status=Status.SENDING)
     return list(mine.only("pk", "activity_id", "inbox", "host", "attempts"))
 
@@ -275,12 +291,16 @@ def deliver_due(seconds: float = 60) -> int:
             return taken
         sending, skipped = _skip_unavailable(fresh)
         _payloads(sending, payloads)
+        # A row whose activity was deleted meanwhile is gone with it (cascade): nothing to send.
+        sending = [row for row in sending if row.activity_id in payloads]
         rows.update((row.pk, row) for row in fresh)
+        if sending:
+            flight.start(sending, payloads)
         refill_below = CONNECTIONS if claiming else 0
         # Straight back to claim more if the loop is short of work, else wait a little.
-        wait = 0.0 if under_way + len(sending) < refill_below else RECORD_EVERY
-        finished, under_way = remote.run(flight.step(sending, payloads, wait, refill_below))
-        outcomes = skipped + finished
+        wait = 0.0 if flight.under_way < refill_below else RECORD_EVERY
+        outcomes = skipped + flight.wait(wait, refill_below)
+        under_way = flight.under_way
         if outcomes:
             record([rows.pop(o.row_id) for o in outcomes], outcomes)
 
