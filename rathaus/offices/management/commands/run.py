@@ -18,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--web-workers", type=int, default=2)
+        # Two: the GIL holds one consumer to one CPU (about 1,200 Fediverse deliveries/s);
+        # a second one takes the rest of a big fan-out (bench.federation_fanout).
+        parser.add_argument("--worker-processes", type=int, default=2)
 
-    def handle(self, *args, host: str, port: int, web_workers: int, **options) -> None:
+    def handle(
+        self, *args, host: str, port: int, web_workers: int, worker_processes: int, **options
+    ) -> None:
         python = sys.executable
         commands = [
             [
@@ -40,8 +45,10 @@ class Command(BaseCommand):
                 "--no-ws",
                 "rathaus.wsgi:application",
             ],
-            [python, "manage.py", "run_huey", "--workers", str(settings.WORKERS)],
         ]
+        consumer = [python, "manage.py", "run_huey", "--workers", str(settings.WORKERS)]
+        # Periodic jobs are enqueued by the first consumer only, or they would run twice.
+        commands += [consumer] + [[*consumer, "--no-periodic"]] * (max(worker_processes, 1) - 1)
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603 (own argv)
         stop = False
 
