@@ -253,3 +253,21 @@ def deliver(client, signing_keys):
         )
 
     return post
+
+
+@pytest.fixture
+def admin_site_as(client, office_admin, other_office):
+    """A factory: ``client`` logged in to the Django admin as ``office_admin`` with the
+    permissions of one app (``other_office`` exists, so scoping has something to hide)."""
+    from django.contrib.auth.models import Permission
+
+    def log_in(app_label: str):
+        office_admin.is_staff = True
+        office_admin.save()
+        office_admin.user_permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label)
+        )
+        client.login(username=office_admin.username, password=PASSWORD)
+        return client
+
+    return log_in

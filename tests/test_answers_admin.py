@@ -2,20 +2,14 @@
 only for their offices; publishing from the admin goes through the logged verb."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.log import history
-from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def admin_client(client, office_admin, other_office):
-    office_admin.is_staff = True
-    office_admin.save()
-    office_admin.user_permissions.add(*Permission.objects.filter(content_type__app_label="answers"))
-    client.login(username=office_admin.username, password=PASSWORD)
-    return client
+def admin_client(admin_site_as):
+    return admin_site_as("answers")
 
 
 @pytest.fixture

@@ -4,19 +4,14 @@ only their offices' ones, with only that office's people."""
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from rathaus.inbox.models import ReplyReviewer, Team, Topic
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def admin_client(client, office_admin, other_office):
-    office_admin.is_staff = True
-    office_admin.save()
-    office_admin.user_permissions.add(*Permission.objects.filter(content_type__app_label="inbox"))
-    client.login(username=office_admin.username, password=PASSWORD)
-    return client
+def admin_client(admin_site_as):
+    return admin_site_as("inbox")
 
 
 def _options(response, name: str) -> set[str]:

@@ -1,21 +1,13 @@
 """Fediverse accounts in the Django admin: an office admin sees only their offices' ones."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from rathaus.federation.models import Account
-from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def admin_client(client, office_admin, other_office):
-    office_admin.is_staff = True
-    office_admin.save()
-    office_admin.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="federation")
-    )
-    client.login(username=office_admin.username, password=PASSWORD)
-    return client
+def admin_client(admin_site_as):
+    return admin_site_as("federation")
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 and only the office's own admins may block for it."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from rathaus.audit.models import AuditEntry
 from rathaus.federation import blocking
 from rathaus.federation.models import BlockedDomain, Follower
 from rathaus.inbox.models import Message
 from rathaus.posts.errors import LifecycleError
-from tests.conftest import CITIZEN, PASSWORD
+from tests.conftest import CITIZEN
 
 ACTOR = "http://rathaus.example/ap/presse"
 
@@ -70,14 +69,8 @@ def test_only_an_admin_of_the_office_may_block(office, editor, outsider):
 
 
 @pytest.fixture
-def admin_client(client, office_admin, other_office):
-    office_admin.is_staff = True
-    office_admin.save()
-    office_admin.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="federation")
-    )
-    client.login(username=office_admin.username, password=PASSWORD)
-    return client
+def admin_client(admin_site_as):
+    return admin_site_as("federation")
 
 
 def test_an_office_admin_blocks_in_the_admin_and_sees_only_their_blocks(

@@ -2,19 +2,13 @@
 mailboxes, and the IMAP password never appears on a page."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from rathaus.mail.models import Mailbox
-from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def admin_client(client, office_admin, other_office):
-    office_admin.is_staff = True
-    office_admin.save()
-    office_admin.user_permissions.add(*Permission.objects.filter(content_type__app_label="mail"))
-    client.login(username=office_admin.username, password=PASSWORD)
-    return client
+def admin_client(admin_site_as):
+    return admin_site_as("mail")
 
 
 @pytest.fixture

@@ -2,21 +2,13 @@
 offices' targets."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from rathaus.response_times.models import ResponseTarget
-from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def admin_client(client, office_admin, other_office):
-    office_admin.is_staff = True
-    office_admin.save()
-    office_admin.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="response_times")
-    )
-    client.login(username=office_admin.username, password=PASSWORD)
-    return client
+def admin_client(admin_site_as):
+    return admin_site_as("response_times")
 
 
 def test_an_office_admin_sees_only_their_offices_targets(admin_client, office, other_office):

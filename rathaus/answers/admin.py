@@ -8,22 +8,11 @@ from django.utils.translation import ngettext
 from rathaus.answers import reuse
 from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.log import record
-from rathaus.federation.admin import _administered
+from rathaus.offices.scoped_admin import OfficeScopedAdmin
 from rathaus.posts.errors import LifecycleError
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(office__in=_administered(request))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "office":
-            kwargs["queryset"] = _administered(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and _administered(request).exists()
-
+class ScopedAdmin(OfficeScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         # An entry stays with its office: moving it would hand it to another tenant.
         return [*self.readonly_fields, "office"] if obj else self.readonly_fields

@@ -6,9 +6,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from rathaus.federation.admin import _administered
 from rathaus.inbox.models import ReplyReviewer, Team, Topic
 from rathaus.offices.models import Membership
+from rathaus.offices.scoped_admin import OfficeScopedAdmin, administered
 
 
 def _people(request):
@@ -16,7 +16,7 @@ def _people(request):
     users = get_user_model().objects.order_by("username")
     if request.user.is_superuser:
         return users
-    return users.filter(memberships__office__in=_administered(request)).distinct()
+    return users.filter(memberships__office__in=administered(request)).distinct()
 
 
 def _outside(office, users) -> list[str]:
@@ -54,14 +54,9 @@ class ReviewerForm(forms.ModelForm):
         return data
 
 
-class OfficeScoped(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(office__in=_administered(request))
-
+class OfficeScoped(OfficeScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "office":
-            kwargs["queryset"] = _administered(request)
-        elif db_field.name == "user":
+        if db_field.name == "user":
             kwargs["queryset"] = _people(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -69,9 +64,6 @@ class OfficeScoped(admin.ModelAdmin):
         if db_field.name == "members":
             kwargs["queryset"] = _people(request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and _administered(request).exists()
 
 
 @admin.register(Team)

@@ -8,8 +8,8 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.federation.admin import OfficeScopedAdmin, _administered
 from rathaus.mail.models import Mailbox, new_token
+from rathaus.offices.scoped_admin import OfficeScopedAdmin
 
 
 class MailboxForm(forms.ModelForm):
@@ -53,9 +53,6 @@ class MailboxAdmin(OfficeScopedAdmin):
         if not obj.pk:
             return ""
         return reverse("mail:push", args=[obj.token])
-
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and _administered(request).exists()
 
     @admin.action(description=_("Give the selected mailboxes a new push address"))
     def new_push_token(self, request, queryset) -> None:

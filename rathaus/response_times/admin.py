@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.federation.admin import OfficeScopedAdmin, _administered
+from rathaus.offices.scoped_admin import OfficeScopedAdmin
 from rathaus.response_times.models import ResponseTarget
 
 
@@ -15,6 +15,3 @@ class ResponseTargetAdmin(OfficeScopedAdmin):
     @admin.display(description=_("category"), ordering="category")
     def category_or_default(self, obj: ResponseTarget) -> str:
         return obj.get_category_display() or _("default (all other categories)")
-
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and _administered(request).exists()

@@ -6,28 +6,16 @@ keyboard use is checked separately below.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.conftest import violations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-WCAG_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "de-DE"}
-
-
-def _violations(page) -> list[str]:
-    result = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-        for v in result.response["violations"]
-    ]
 
 
 def _newsroom_paths(post) -> list[str]:
@@ -48,7 +36,7 @@ def test_the_newsroom_has_no_axe_violations(page, live_server, published):
     found = {}
     for path in _newsroom_paths(published):
         page.goto(live_server.url + path)
-        if problems := _violations(page):
+        if problems := violations(page):
             found[path] = problems
     assert found == {}
 
@@ -56,7 +44,7 @@ def test_the_newsroom_has_no_axe_violations(page, live_server, published):
 def test_the_desk_has_no_axe_violations(page, live_server, published, approver):
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
-    assert _violations(page) == []
+    assert violations(page) == []
     page.fill("input[name=login]", approver.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
@@ -71,7 +59,7 @@ def test_the_desk_has_no_axe_violations(page, live_server, published, approver):
         f"/desk/{slug}/kalender/",
     ]:
         page.goto(base + path)
-        if problems := _violations(page):
+        if problems := violations(page):
             found[path] = problems
     assert found == {}
 
@@ -95,4 +83,4 @@ def test_the_newsroom_can_be_used_with_the_keyboard(page, live_server, published
 def test_the_check_itself_finds_a_missing_label(page):
     """Control: a broken axe run would otherwise look like 'no violations'."""
     page.set_content('<html lang="de"><title>x</title><main><input type="text"></main></html>')
-    assert any(problem.startswith("label:") for problem in _violations(page))
+    assert any(problem.startswith("label:") for problem in violations(page))

@@ -4,27 +4,17 @@ of their own, and the citizen reads the answer via the follow link; the pages pa
 WCAG checks and load nothing from other hosts."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from rathaus.contact import spam
 from rathaus.inbox.models import Conversation
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, violations
 
 pytestmark = pytest.mark.browser
-WCAG_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "de-DE"}
-
-
-def _violations(page) -> list[str]:
-    result = Axe().run(page, options=WCAG_AA)
-    return [f"{v['id']}: {v['help']}" for v in result.response["violations"]]
 
 
 def _answer_on_the_desk(browser, base: str, agent, conversation, text: str) -> None:
@@ -34,7 +24,7 @@ def _answer_on_the_desk(browser, base: str, agent, conversation, text: str) -> N
     assert conversation.reference in desk.inner_text("main")
     desk.goto(f"{base}/desk/{conversation.office.slug}/anfragen/{conversation.pk}/")
     desk.wait_for_selector("#reply textarea")
-    assert _violations(desk) == []
+    assert violations(desk) == []
     desk.fill("#reply textarea", text)
     desk.click("#reply button.primary")
     desk.wait_for_load_state()
@@ -46,12 +36,12 @@ def test_a_citizen_asks_and_reads_the_answer(
 ):
     settings.CONTACT_PROOF_OF_WORK_BITS = 8
     page.goto(f"{live_server.url}/mitte/kontakt/")
-    assert _violations(page) == []
+    assert violations(page) == []
     page.fill("[name=name]", "Anna Anwohnerin")
     page.fill("[name=message]", "Die Bank am Teich ist kaputt.")
     page.click("form.contact-form button[type=submit]")
     page.wait_for_selector(".reference")
-    assert _violations(page) == []
+    assert violations(page) == []
     conversation = Conversation.objects.get()
     message = conversation.messages.get()
     nonce_id = message.remote_id.removeprefix("contact:")
@@ -66,7 +56,7 @@ def test_a_citizen_asks_and_reads_the_answer(
     )
     page.goto(follow_url)
     assert "Wir reparieren sie diese Woche." in page.inner_text(".conversation")
-    assert _violations(page) == []
+    assert violations(page) == []
 
     page.fill("[name=message]", "Danke!")
     page.click("form.contact-form button[type=submit]")

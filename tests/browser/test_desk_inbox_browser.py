@@ -2,17 +2,12 @@
 shortcuts work and never fire while typing, and htmx switches queues without reloading."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, violations
 
 pytestmark = pytest.mark.browser
-WCAG_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture
@@ -41,14 +36,6 @@ def conversations(office, office_admin, agent):
     return made
 
 
-def _violations(page) -> list[str]:
-    result = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-        for v in result.response["violations"]
-    ]
-
-
 def test_the_inbox_pages_have_no_axe_violations(page, live_server, office_admin, conversations):
     base = live_server.url
     log_in(page, base, office_admin.username)
@@ -63,7 +50,7 @@ def test_the_inbox_pages_have_no_axe_violations(page, live_server, office_admin,
         page.wait_for_load_state("networkidle")  # the navigation's count comes by htmx
         for details in page.locator("details").all():
             details.evaluate("element => element.open = true")  # check what they hide too
-        if problems := _violations(page):
+        if problems := violations(page):
             found[path] = problems
     assert found == {}
 
