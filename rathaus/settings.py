@@ -28,10 +28,30 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _encryption_keys(data_dir: Path) -> list[str]:
+    """Keys that seal secrets at rest: from the environment, or one made once and kept in
+    the data dir (not derived from SECRET_KEY, so that key can change on its own)."""
+    from rathaus.lib import sealing
+
+    given = env.secret("RATHAUS_ENCRYPTION_KEYS")
+    path = data_dir / "encryption_keys"
+    if not given and not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(sealing.new_key(), encoding="utf-8")
+        path.chmod(0o600)
+    keys = [k.strip() for k in (given or path.read_text(encoding="utf-8")).split(",") if k.strip()]
+    try:
+        sealing.check_keys(keys)
+    except ValueError as error:
+        raise SettingError(f"RATHAUS_ENCRYPTION_KEYS: {error}") from None
+    return keys
+
+
 try:
     DEBUG = env.bool("RATHAUS_DEBUG", False)
     DATA_DIR = Path(env.str("RATHAUS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
     SECRET_KEY = _secret_key(DATA_DIR)
+    ENCRYPTION_KEYS = _encryption_keys(DATA_DIR)
     ALLOWED_HOSTS = env.list("RATHAUS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
     CSRF_TRUSTED_ORIGINS = env.list("RATHAUS_CSRF_TRUSTED_ORIGINS", [])
     HTTPS = env.bool("RATHAUS_HTTPS", True)

@@ -98,3 +98,15 @@ def test_a_secret_key_is_generated_once_and_kept(tmp_path):
     assert len(key) >= 50 and oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
     _check(RATHAUS_DATA_DIR=str(tmp_path))
     assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_an_encryption_key_is_generated_once_and_a_bad_one_stops_start_up(tmp_path):
+    assert _check(RATHAUS_DATA_DIR=str(tmp_path)).returncode == 0
+    path = tmp_path / "encryption_keys"
+    key = path.read_text()
+    assert oct(path.stat().st_mode)[-3:] == "600"
+    _check(RATHAUS_DATA_DIR=str(tmp_path))
+    assert path.read_text() == key
+    result = _check(RATHAUS_DATA_DIR=str(tmp_path), RATHAUS_ENCRYPTION_KEYS=f"{key},not-a-key")
+    assert result.returncode != 0
+    assert "RATHAUS_ENCRYPTION_KEYS: key 2 is not a Fernet key" in result.stderr

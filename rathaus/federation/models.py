@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.lib.httpsig import generate_key_pair
+from rathaus.offices.sealed import SealedTextField
 from rathaus.posts.models import Category
 
 # Path segments under /ap/ that are not accounts; an account so named would be shadowed.
@@ -62,7 +63,7 @@ class Account(models.Model):
         validators=[validate_categories],
         help_text=_("Post categories this account publishes; empty means all."),
     )
-    private_key_pem = models.TextField(editable=False)
+    private_key_pem = SealedTextField(editable=False)
     public_key_pem = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -89,7 +90,7 @@ class InstanceActor(models.Model):
     remote objects, so servers with authorized fetch answer without our knowing whose
     request it is. One row, made on first use."""
 
-    private_key_pem = models.TextField(editable=False)
+    private_key_pem = SealedTextField(editable=False)
     public_key_pem = models.TextField(editable=False)
 
     def __str__(self) -> str:

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.offices.sealed import SealedTextField
+
 # The only hosts an IMAP password may be sent to unencrypted: this machine.
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -52,7 +54,7 @@ class Mailbox(models.Model):
     )
     imap_username = models.CharField(_("IMAP user name"), max_length=255, blank=True)
     # Stored as given until credentials are encrypted at rest.
-    imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True)
+    imap_password = SealedTextField(_("IMAP password"), blank=True)
     imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
     token = models.CharField(_("push token"), max_length=64, unique=True, default=new_token)
     # The highest UID taken over from the folder, valid while its UIDVALIDITY stays.
