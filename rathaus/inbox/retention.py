@@ -5,8 +5,9 @@ serves statistics. The same removal serves erasure on a citizen's request.
 Removed: the citizen's name, email and address, the subject (it is the start of their
 text), every message's text, author, link and photo (the file too), and the message ids of
 the platform (they often contain the author's name; without them a late answer starts a new
-conversation instead of reopening one that no longer says what was asked). Kept: the audit
-log as it is; new entries hold counts only.
+conversation instead of reopening one that no longer says what was asked), and the texts
+the audit log kept of notes and answers (they may name the citizen). Kept: every audit
+entry's fact, time, actor and message; new entries hold counts only.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import entry, record_many
+from rathaus.audit.models import AuditEntry
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Conversation, Message, Notification
 from rathaus.offices.models import Office
@@ -88,6 +90,7 @@ def anonymise(
         Conversation.objects.filter(pk__in=ids).update(
             citizen_name="", citizen_email="", citizen_handle="", subject="", anonymised_at=now
         )
+        _forget_texts_in_log(ids)
         record_many(
             [
                 entry(
@@ -106,6 +109,18 @@ def anonymise(
         )
         conversations_anonymised.send(sender=Conversation, conversation_ids=ids)
     return {"conversations": len(won), **counts}
+
+
+def _forget_texts_in_log(conversation_ids: list[int]) -> None:
+    """The log is append-only for what happened; the words of a note or an answer are the
+    citizen's business too, and go with the retention period."""
+    entries = AuditEntry.objects.filter(
+        subject_type=Conversation._meta.label_lower, subject_id__in=conversation_ids
+    )
+    for item in entries.filter(Q(after__has_key="text") | Q(before__has_key="text")):
+        item.before = {k: v for k, v in item.before.items() if k != "text"}
+        item.after = {k: v for k, v in item.after.items() if k != "text"}
+        AuditEntry.objects.filter(pk=item.pk).update(before=item.before, after=item.after)
 
 
 def expired(office: Office, now: datetime) -> Any:
