@@ -9,16 +9,15 @@ before publishing.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
-import nh3
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.log import record
+from rathaus.inbox.inbound import plain_text
 from rathaus.inbox.models import Message
 from rathaus.offices.access import has_role
 from rathaus.offices.models import Office, Role
@@ -34,15 +33,6 @@ MIN_NAME_PART = 3
 def _require(user: Any, office: Office, *roles: Role) -> None:
     if not has_role(user, office, *roles):
         raise LifecycleError(_("You do not have the role needed for this step."))
-
-
-def plain_text(text_html: str) -> str:
-    """The text of a sanitised message, with its paragraphs and line breaks."""
-    text = re.sub(r"<br\s*/?>", "\n", text_html, flags=re.IGNORECASE)
-    text = re.sub(r"</(p|li|blockquote)>", "\n\n", text, flags=re.IGNORECASE)
-    text = html.unescape(nh3.clean(text, tags=set()))
-    lines = [line.rstrip() for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _personal(message: Message, *, placeholders: bool) -> list[tuple[str, str]]:

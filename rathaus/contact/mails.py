@@ -3,27 +3,14 @@ follow link, and our answer. Plain text only: nothing to render, nothing to trac
 
 from __future__ import annotations
 
-import html
-import re
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from rathaus.inbox.inbound import plain_text
 from rathaus.inbox.models import Conversation, Message
 from rathaus.mail import outbound
-
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_PARAGRAPH_END = re.compile(r"</p\s*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
-
-
-def plain_text(text_html: str) -> str:
-    """The plain text of a sanitised message: paragraphs and line breaks kept."""
-    text = _PARAGRAPH_END.sub("\n\n", _BREAK.sub("\n", text_html))
-    text = html.unescape(_TAG.sub("", text))
-    return "\n\n".join(part.strip() for part in text.split("\n\n") if part.strip())
 
 
 def message_id(message: Message, domain: str) -> str:

@@ -8,6 +8,8 @@ joins its conversation; anything else starts a new one, linked to the post it an
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,6 +60,16 @@ def sanitise(html: str) -> str:
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer nofollow ugc",
     )
+
+
+def plain_text(text_html: str) -> str:
+    """The text of a sanitised message, with its paragraphs and line breaks: for mails,
+    subjects and text templates."""
+    text = re.sub(r"<br\s*/?>", "\n", text_html, flags=re.IGNORECASE)
+    text = re.sub(r"</(p|li|blockquote)\s*>", "\n\n", text, flags=re.IGNORECASE)
+    text = html.unescape(nh3.clean(text, tags=set()))
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def subject_of(html: str) -> str:

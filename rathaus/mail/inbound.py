@@ -162,7 +162,7 @@ def ingest(mailbox: Mailbox, raw: bytes, *, too_large: int | None = None) -> Mes
     if reference_note:
         notes.append(reference_note)
     text = "".join(f"<p><em>{escape(note)}</em></p>" for note in notes) + mail.body_html
-    subject = mail.subject or parsing.plain_text(inbound.sanitise(mail.body_html))[:80]
+    subject = mail.subject or inbound.plain_text(inbound.sanitise(mail.body_html))[:80]
     with transaction.atomic():
         message, created = inbound.receive(
             inbound.InboundMessage(

@@ -5,7 +5,6 @@ input: what cannot be read is replaced and named in ``problems``."""
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -293,10 +292,3 @@ def parse(raw: bytes) -> ParsedMail:
         found.body_html = linebreaks(escape(clean_text(raw.decode("utf-8", "replace"))))
         found.body_html = found.body_html[:MAX_TEXT_CHARS]
     return found
-
-
-def plain_text(body_html: str) -> str:
-    """Readable text of sanitised HTML, for subjects and the text part of answers."""
-    text = re.sub(r"(?i)<br\s*/?>", "\n", body_html)
-    text = re.sub(r"(?i)</p\s*>", "\n\n", text)
-    return html.unescape(nh3.clean(text, tags=set())).strip()
