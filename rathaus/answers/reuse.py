@@ -19,7 +19,7 @@ from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.log import record
 from rathaus.inbox.inbound import plain_text
 from rathaus.inbox.models import Message
-from rathaus.offices.access import has_role
+from rathaus.offices.access import require_role
 from rathaus.offices.models import Office, Role
 from rathaus.posts.errors import LifecycleError
 
@@ -28,11 +28,6 @@ PUBLISHERS = (Role.APPROVER, Role.ADMIN)
 REDACTED = "…"
 # Shorter name parts ("Li", "de") would match inside ordinary words' neighbourhoods.
 MIN_NAME_PART = 3
-
-
-def _require(user: Any, office: Office, *roles: Role) -> None:
-    if not has_role(user, office, *roles):
-        raise LifecycleError(_("You do not have the role needed for this step."))
 
 
 def _personal(message: Message, *, placeholders: bool) -> list[tuple[str, str]]:
@@ -64,7 +59,7 @@ def generalise(message: Message, *, placeholders: bool) -> str:
 
 
 def _reusable(message: Message, by: Any) -> None:
-    _require(by, message.office, *REUSERS)
+    require_role(by, message.office, *REUSERS)
     if message.direction != Message.Direction.OUTBOUND:
         raise LifecycleError(_("Only the office's own answers can be reused."))
     if message.needs_approval and not message.approved_by_id:
@@ -141,7 +136,7 @@ def unpublish_faq(entry: FaqEntry, *, by: Any) -> FaqEntry:
 
 def _set_published(entry: FaqEntry, published: bool, *, by: Any) -> FaqEntry:
     office = entry.office
-    _require(by, office, *PUBLISHERS)
+    require_role(by, office, *PUBLISHERS)
     if entry.published == published:
         raise LifecycleError(
             _("This entry is published already.")

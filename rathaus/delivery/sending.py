@@ -19,7 +19,7 @@ from rathaus.audit.log import record
 from rathaus.delivery import channels, tasks
 from rathaus.delivery.models import RETRYABLE, Delivery
 from rathaus.lib import backoff
-from rathaus.offices.access import has_role
+from rathaus.offices.access import require_role
 from rathaus.offices.models import Role
 from rathaus.posts.errors import LifecycleError
 
@@ -108,8 +108,7 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
     """A person asks to try one failed channel again."""
     office = delivery.office
     roles = (Role.AGENT, Role.ADMIN) if delivery.message_id else (Role.APPROVER, Role.ADMIN)
-    if not has_role(by, office, *roles):
-        raise LifecycleError(_("You do not have the role needed for this step."))
+    require_role(by, office, *roles)
     if not Delivery.objects.filter(pk=delivery.pk, status__in=RETRYABLE).update(
         status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
     ):

@@ -26,8 +26,8 @@ from rathaus.inbox.models import (
     Team,
     Topic,
 )
-from rathaus.offices.access import has_role
-from rathaus.offices.models import Membership, Office, Role
+from rathaus.offices.access import has_role, require_role
+from rathaus.offices.models import Membership, Role
 from rathaus.posts.errors import LifecycleError
 from rathaus.response_times import targets
 
@@ -35,11 +35,6 @@ Status = Conversation.Status
 AGENTS = (Role.AGENT, Role.ADMIN)
 MODERATION = {"hide", "unhide", "delete", "report"}
 MENTION = re.compile(r"(?<![\w.])@([\w.+-]+)")
-
-
-def _require(user: Any, office: Office, *roles: Role) -> None:
-    if not has_role(user, office, *roles):
-        raise LifecycleError(_("You do not have the role needed for this step."))
 
 
 def _open(conversation: Conversation) -> None:
@@ -56,7 +51,7 @@ def assign(
 ) -> Conversation:
     """Give the conversation to a person (who must be an agent of the office) and/or a team."""
     office = conversation.office
-    _require(by, office, *AGENTS)
+    require_role(by, office, *AGENTS)
     if to is not None and not has_role(to, office, *AGENTS):
         raise LifecycleError(_("Only agents of this office can be assigned."))
     if team is not None and team.office_id != office.pk:
@@ -79,7 +74,7 @@ def _names(conversation: Conversation) -> dict:
 
 
 def set_status(conversation: Conversation, status: str, *, by: Any) -> Conversation:
-    _require(by, conversation.office, *AGENTS)
+    require_role(by, conversation.office, *AGENTS)
     if status not in Status.values:
         raise LifecycleError(_("Unknown status."))
     before = conversation.status
@@ -107,7 +102,7 @@ def set_details(
     by: Any,
 ) -> Conversation:
     office = conversation.office
-    _require(by, office, *AGENTS)
+    require_role(by, office, *AGENTS)
     with transaction.atomic():
         recount = category is not None and category != conversation.category
         if priority is not None:
@@ -137,7 +132,7 @@ def set_details(
 def add_note(conversation: Conversation, text: str, *, by: Any) -> Message:
     """An internal note; colleagues named as @username are notified."""
     office = conversation.office
-    _require(by, office, *AGENTS, Role.APPROVER, Role.EDITOR)
+    require_role(by, office, *AGENTS, Role.APPROVER, Role.EDITOR)
     _open(conversation)
     if not text.strip():
         raise LifecycleError(_("The note is empty."))
@@ -179,7 +174,7 @@ def reply(conversation: Conversation, text: str, *, by: Any, public: bool | None
     where the conversation is public (a comment, a public reply); it defaults to that.
     Replies of staff listed in ReplyReviewer wait for a second person's approval."""
     office = conversation.office
-    _require(by, office, *AGENTS)
+    require_role(by, office, *AGENTS)
     _open(conversation)
     _reply_channel(conversation)
     if not text.strip():
@@ -231,7 +226,7 @@ def reply(conversation: Conversation, text: str, *, by: Any, public: bool | None
 def approve_reply(answer: Message, *, by: Any) -> Message:
     """Four eyes on a reply: someone else than its author lets it go out."""
     conversation = answer.conversation
-    _require(by, conversation.office, *AGENTS)
+    require_role(by, conversation.office, *AGENTS)
     if not answer.needs_approval or answer.approved_by_id:
         raise LifecycleError(_("This answer does not wait for approval."))
     if answer.author_user_id == by.pk:
@@ -266,7 +261,7 @@ def moderate(message: Message, action: str, *, reason: str, by: Any) -> Message:
     """Hide, show again, delete or report a citizen's public comment, with the netiquette
     rule it broke; the channel does the same on the platform where it can."""
     office = message.office
-    _require(by, office, *AGENTS)
+    require_role(by, office, *AGENTS)
     if action not in MODERATION:
         raise LifecycleError(_("Unknown moderation step."))
     if message.direction != Message.Direction.INBOUND:

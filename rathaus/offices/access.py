@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from rathaus.offices.models import Membership, Office, Role
+from rathaus.posts.errors import LifecycleError
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -26,6 +28,12 @@ def roles_in(user: User, office: Office) -> set[str]:
 
 def has_role(user: User, office: Office, *roles: Role) -> bool:
     return bool(roles_in(user, office) & {str(role) for role in roles})
+
+
+def require_role(user: User, office: Office, *roles: Role) -> None:
+    """Raise the steps' refusal unless ``user`` has one of ``roles`` in ``office``."""
+    if not has_role(user, office, *roles):
+        raise LifecycleError(_("You do not have the role needed for this step."))
 
 
 def office_for(user: User, slug: str) -> Office:

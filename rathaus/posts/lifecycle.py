@@ -18,18 +18,13 @@ from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
 from rathaus.delivery import channels, outbox
-from rathaus.offices.access import has_role
+from rathaus.offices.access import require_role
 from rathaus.offices.models import Office, Role
 from rathaus.posts import content
 from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Category, Post, PostImage, Status
 
 EDITABLE_STATUSES = {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED}
-
-
-def _require(user: Any, office: Office, *roles: Role) -> None:
-    if not has_role(user, office, *roles):
-        raise LifecycleError(_("You do not have the role needed for this step."))
 
 
 def _lock(post: Post) -> Post:
@@ -78,7 +73,7 @@ def create_draft(
     tags: list[str] | None = None,
     **fields: Any,
 ) -> Post:
-    _require(by, office, Role.EDITOR)
+    require_role(by, office, Role.EDITOR)
     post = Post(office=office, created_by=by, last_editor=by)
     content.write(post, fields, variants, tags)
     record(post, "created", by=by, office=office, after=_snapshot(post))
@@ -94,7 +89,7 @@ def edit(
     tags: list[str] | None = None,
     **fields: Any,
 ) -> Post:
-    _require(by, post.office, Role.EDITOR, Role.APPROVER)
+    require_role(by, post.office, Role.EDITOR, Role.APPROVER)
     _lock(post)
     if post.status not in EDITABLE_STATUSES:
         raise LifecycleError(_("A published post can only be corrected or withdrawn."))
@@ -103,7 +98,7 @@ def edit(
     )
     if moved:
         # The time of a scheduled post is part of what the approver decided.
-        _require(by, post.office, Role.APPROVER)
+        require_role(by, post.office, Role.APPROVER)
         if fields["publish_at"] is None or fields["publish_at"] <= timezone.now():
             raise LifecycleError(_("The publication time must be in the future."))
     before = _snapshot(post)
@@ -125,7 +120,7 @@ def edit(
 def add_image(
     post: Post, *, by: Any, file: UploadedFile, alt_text: str, author: str, licence: str
 ) -> PostImage:
-    _require(by, post.office, Role.EDITOR, Role.APPROVER)
+    require_role(by, post.office, Role.EDITOR, Role.APPROVER)
     _lock(post)
     if post.status not in EDITABLE_STATUSES:
         raise LifecycleError(_("A published post can only be corrected or withdrawn."))
@@ -155,7 +150,7 @@ def add_image(
 @transaction.atomic
 def remove_image(image: PostImage, *, by: Any) -> None:
     post = image.post
-    _require(by, post.office, Role.EDITOR, Role.APPROVER)
+    require_role(by, post.office, Role.EDITOR, Role.APPROVER)
     _lock(post)
     if post.status not in EDITABLE_STATUSES:
         raise LifecycleError(_("A published post can only be corrected or withdrawn."))
@@ -215,7 +210,7 @@ def _transition(
 
 @transaction.atomic
 def submit(post: Post, *, by: Any) -> Post:
-    _require(by, post.office, Role.EDITOR)
+    require_role(by, post.office, Role.EDITOR)
     problems = limit_problems(post)
     if problems:
         details = "; ".join(f"{key}: {' '.join(p)}" for key, p in problems.items())
@@ -225,7 +220,7 @@ def submit(post: Post, *, by: Any) -> Post:
 
 @transaction.atomic
 def send_back(post: Post, *, by: Any, reason: str) -> Post:
-    _require(by, post.office, Role.APPROVER)
+    require_role(by, post.office, Role.APPROVER)
     return _transition(
         post,
         Status.DRAFT,
@@ -243,7 +238,7 @@ def send_back(post: Post, *, by: Any, reason: str) -> Post:
 def approve(post: Post, *, by: Any) -> Post:
     """Four eyes: the approver is not the last editor, and the approval is bound to the
     hash of exactly the content they saw."""
-    _require(by, post.office, Role.APPROVER)
+    require_role(by, post.office, Role.APPROVER)
     _lock(post)
     if post.last_editor_id == by.pk:
         raise LifecycleError(_("Four-eyes rule: you cannot approve a post you edited last."))
@@ -266,7 +261,7 @@ def approve(post: Post, *, by: Any) -> Post:
 
 @transaction.atomic
 def schedule(post: Post, *, by: Any, at: datetime) -> Post:
-    _require(by, post.office, Role.APPROVER)
+    require_role(by, post.office, Role.APPROVER)
     if at <= timezone.now():
         raise LifecycleError(_("The publication time must be in the future."))
     post = _transition(
@@ -283,7 +278,7 @@ def schedule(post: Post, *, by: Any, at: datetime) -> Post:
 
 @transaction.atomic
 def unschedule(post: Post, *, by: Any) -> Post:
-    _require(by, post.office, Role.APPROVER)
+    require_role(by, post.office, Role.APPROVER)
     return _transition(
         post,
         Status.APPROVED,
@@ -305,7 +300,7 @@ def publish(post: Post, *, by: Any | None) -> Post:
     )
     if by is not None:
         roles = (Role.EDITOR, Role.APPROVER) if skip else (Role.APPROVER,)
-        _require(by, post.office, *roles)
+        require_role(by, post.office, *roles)
     approved_path = not skip and post.status in (Status.APPROVED, Status.SCHEDULED)
     content_hash = post.content_hash()  # once: it costs three queries
     if approved_path and content_hash != post.approved_hash:
@@ -341,7 +336,7 @@ def correct(
     **fields: Any,
 ) -> Post:
     """Fix a published post. Only an approver may, and the note is shown publicly."""
-    _require(by, post.office, Role.APPROVER)
+    require_role(by, post.office, Role.APPROVER)
     if not note.strip():
         raise LifecycleError(_("Say what was corrected; the note is shown with the post."))
     _lock(post)
@@ -368,7 +363,7 @@ def correct(
 
 @transaction.atomic
 def withdraw(post: Post, *, by: Any, reason: str) -> Post:
-    _require(by, post.office, Role.APPROVER)
+    require_role(by, post.office, Role.APPROVER)
     if not reason.strip():
         raise LifecycleError(_("Give a reason; it is shown in place of the post."))
     post = _transition(
