@@ -7,13 +7,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
 from rathaus.federation.models import BlockedDomain, Follower
-from rathaus.offices.access import has_role
+from rathaus.offices.access import require_role
 from rathaus.offices.models import Office, Role
-from rathaus.posts.errors import LifecycleError
 
 
 def _parents(domain: str) -> list[str]:
@@ -31,10 +29,14 @@ def _on(domain: str) -> Q:
     return Q(actor__domain=domain) | Q(actor__domain__endswith=f".{domain}")
 
 
+def _require_admin(by: Any, office: Office) -> None:
+    if not getattr(by, "is_superuser", False):  # the installation's admin may act anywhere
+        require_role(by, office, Role.ADMIN)
+
+
 def block(office: Office, domain: str, *, by: Any, reason: str = "") -> BlockedDomain:
     """Block ``domain`` (and its subdomains) for ``office``; its followers there are removed."""
-    if not has_role(by, office, Role.ADMIN) and not getattr(by, "is_superuser", False):
-        raise LifecycleError(_("You do not have the role needed for this step."))
+    _require_admin(by, office)
     with transaction.atomic():
         blocked, _created = BlockedDomain.objects.update_or_create(
             office=office, domain=domain.strip().lower().rstrip("."), defaults={"reason": reason}
@@ -54,8 +56,7 @@ def block(office: Office, domain: str, *, by: Any, reason: str = "") -> BlockedD
 
 def unblock(blocked: BlockedDomain, *, by: Any) -> None:
     office = blocked.office
-    if not has_role(by, office, Role.ADMIN) and not getattr(by, "is_superuser", False):
-        raise LifecycleError(_("You do not have the role needed for this step."))
+    _require_admin(by, office)
     with transaction.atomic():
         record(blocked, "domain_unblocked", by=by, office=office, message=blocked.domain)
         blocked.delete()
