@@ -43,7 +43,8 @@ def document(obj: dict) -> dict:
     return {"@context": CONTEXT, **obj}
 
 
-def _time(value) -> str | None:
+def timestamp(value) -> str | None:
+    """ActivityStreams' xsd:dateTime in UTC, as Mastodon writes it."""
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
@@ -89,7 +90,7 @@ def actor(account: Account) -> dict:
             _field(_("Imprint"), office, "newsroom:imprint"),
             _field(_("Privacy"), office, "newsroom:privacy"),
         ],
-        "published": _time(account.created_at),
+        "published": timestamp(account.created_at),
     }
     if office.logo:
         found["icon"] = _image(office.logo)
@@ -184,8 +185,8 @@ def note(account: Account, post: Post) -> dict:
         "content": content,
         "contentMap": {post.language: content},
         "url": url,
-        "published": _time(post.published_at),
-        "updated": _time(post.corrected_at),
+        "published": timestamp(post.published_at),
+        "updated": timestamp(post.corrected_at),
         "to": [PUBLIC],
         "cc": [addresses.collection(account.username, "followers")] + [a.uri for a in named],
         "tag": tags + mentions.tags(named),
@@ -221,6 +222,6 @@ def tombstone(account: Account, post: Post) -> dict:
             "id": addresses.note(account.username, post.pk),
             "type": "Tombstone",
             "formerType": "Note",
-            "deleted": _time(post.withdrawn_at),
+            "deleted": timestamp(post.withdrawn_at),
         }
     )
