@@ -71,6 +71,19 @@ try:
         "RATHAUS_CONTACT_PROOF_OF_WORK_BITS", 0, minimum=0, maximum=24
     )
     CONTACT_CLIENT_ADDRESS_HEADER = env.str("RATHAUS_CLIENT_ADDRESS_HEADER", "")
+    # "platform=url" pairs: another API address for a platform (a test server, a proxy).
+    CONNECTOR_API_BASES = dict(
+        pair.split("=", 1) for pair in env.list("RATHAUS_CONNECTOR_API_BASES", []) if "=" in pair
+    )
+    # The office's apps registered with platforms that connect by OAuth: client id, secret.
+    CONNECTOR_OAUTH_APPS = {
+        platform: (
+            env.str(f"RATHAUS_{name}_CLIENT_ID"),
+            env.secret(f"RATHAUS_{name}_CLIENT_SECRET") or "",
+        )
+        for platform, name in (("x", "X"), ("facebook", "FACEBOOK"), ("linkedin", "LINKEDIN"))
+    }
+    NEWSLETTER_BATCH_SIZE = env.int("RATHAUS_NEWSLETTER_BATCH_SIZE", 200, minimum=1, maximum=10000)
 except SettingError as error:
     raise ImproperlyConfigured(f"Rathaus configuration: {error}") from None
 
@@ -99,6 +112,7 @@ INSTALLED_APPS = [
     "rathaus.mail",
     "rathaus.answers",
     "rathaus.response_times",
+    "rathaus.connectors",
 ]
 
 MIDDLEWARE = [

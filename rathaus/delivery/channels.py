@@ -1,14 +1,16 @@
 """The one small interface every channel implements, and the registry of channels.
 
-A channel is a place a post goes to: the office's own newsroom (this issue), its ActivityPub
-accounts and the platform connectors (later issues). Adding a platform is one module that
-subclasses :class:`Channel` and calls :func:`register` in its app's ``ready()``.
+A channel is a place a post goes to: the office's own newsroom, its ActivityPub accounts,
+the newsletter, and every account an office connected on a platform (``rathaus.connectors``).
+Fixed channels are registered once with :func:`register`; channels that exist once per
+connected account come from a *family* (:func:`register_family`), whose keys look like
+``mastodon:12`` so that every account gets a Delivery row and a status of its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from rathaus.delivery.models import Delivery
@@ -44,6 +46,10 @@ class Limits:
     max_images: int | None = None
     alt_text_required: bool = True
     alt_text_max_chars: int | None = 1500
+    # A longer text goes out as a thread of posts instead of being refused.
+    threads: bool = False
+    # Characters a link takes, whatever its length (X counts every URL as 23).
+    link_chars: int | None = None
 
     def count(self, text: str) -> int:
         """Characters as the channel counts them; platforms override (X weights, Bluesky
@@ -55,7 +61,7 @@ class Limits:
         from django.utils.translation import ngettext
 
         found = []
-        if self.max_chars is not None and self.count(text) > self.max_chars:
+        if self.max_chars is not None and not self.threads and self.count(text) > self.max_chars:
             found.append(
                 _("Text has %(n)d characters, at most %(max)d are allowed.")
                 % {"n": self.count(text), "max": self.max_chars}
@@ -99,6 +105,14 @@ class Channel:
     can_withdraw: ClassVar[bool] = False
     publishes_posts: ClassVar[bool] = True  # False: a channel citizens write through only
     can_reply: ClassVar[bool] = False
+    # True: nobody can post here by machine (Xing); the desk shows a prepared text and a
+    # share link, and an editor confirms by hand that it was posted.
+    manual: ClassVar[bool] = False
+
+    @property
+    def variant_key(self) -> str:
+        """Which editor variant this channel sends: all accounts of one platform share one."""
+        return self.key
 
     def enabled_for(self, office: Office) -> bool:
         return True
@@ -110,7 +124,7 @@ class Channel:
     def text_for(self, post: Post) -> str:
         """The text this channel sends: its own variant if the editor wrote one."""
         if self.has_variant:
-            variant = post.variant_text(self.key)
+            variant = post.variant_text(self.variant_key)
             if variant:
                 return variant
         return post.body
@@ -139,7 +153,20 @@ class Channel:
         return None
 
 
+class Family(Protocol):
+    """Channels that exist once per row of some table, e.g. connected platform accounts."""
+
+    def get(self, key: str) -> Channel:
+        """The channel for ``key`` (``prefix:rest``); KeyError when there is none."""
+
+    def for_office(self, office: Office) -> list[Channel]: ...
+
+    def answering(self, office: Office) -> list[Channel]:
+        """The office's channels of this family that can answer citizens."""
+
+
 _registry: dict[str, Channel] = {}
+_families: dict[str, Family] = {}
 
 
 def register(channel: Channel) -> Channel:
@@ -151,18 +178,36 @@ def unregister(key: str) -> None:
     _registry.pop(key, None)
 
 
+def register_family(prefix: str, family: Family) -> None:
+    _families[prefix] = family
+
+
 def get(key: str) -> Channel:
-    return _registry[key]
+    if key in _registry:
+        return _registry[key]
+    prefix, _sep, _rest = key.partition(":")
+    if prefix in _families:
+        return _families[prefix].get(key)
+    raise KeyError(key)
 
 
-def answering() -> list[Channel]:
-    """The channels citizens can be answered through, e.g. for the inbox's channel filter."""
-    return sorted((c for c in _registry.values() if c.can_reply), key=lambda c: c.key)
+def _distinct_families() -> list[Family]:
+    # One family may serve several prefixes (one per platform).
+    return list({id(f): f for f in _families.values()}.values())
+
+
+def answering(office: Office | None = None) -> list[Channel]:
+    """The channels citizens can be answered through, e.g. for the inbox's channel filter;
+    with ``office``, also that office's connected accounts."""
+    found = [c for c in _registry.values() if c.can_reply]
+    for family in _distinct_families() if office is not None else []:
+        found.extend(family.answering(office))
+    return sorted(found, key=lambda c: c.key)
 
 
 def for_office(office: Office) -> list[Channel]:
     """The channels a post of this office goes to, the newsroom first."""
-    return sorted(
-        (c for c in _registry.values() if c.publishes_posts and c.enabled_for(office)),
-        key=lambda c: (c.key != "newsroom", c.key),
-    )
+    found = [c for c in _registry.values() if c.publishes_posts and c.enabled_for(office)]
+    for family in _distinct_families():
+        found.extend(c for c in family.for_office(office) if c.publishes_posts)
+    return sorted(found, key=lambda c: (c.key != "newsroom", c.key))

@@ -14,6 +14,8 @@ class Delivery(models.Model):
         PUBLISHED = "published", _("Published")
         FAILED = "failed", _("Failed")
         NEEDS_REAUTH = "needs_reauth", _("Needs re-authorisation")
+        # A channel without a posting API (Xing): an editor posts by hand and confirms.
+        MANUAL = "manual", _("Waiting to be posted by hand")
 
     class Action(models.TextChoices):
         PUBLISH = "publish", _("Publish")
@@ -45,6 +47,9 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True)
     remote_id = models.CharField(max_length=300, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
+    # The remote ids of a thread's parts sent so far, so that a retry goes on where the
+    # last attempt stopped instead of posting the first parts again.
+    remote_parts = models.JSONField(default=list, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -78,6 +83,30 @@ class Delivery(models.Model):
     @property
     def can_retry(self) -> bool:
         return self.status in RETRYABLE
+
+
+class ChannelDefault(models.Model):
+    """Where posts of one category go by default, per office: e.g. emergencies go
+    everywhere, council dates only to the newsroom, the Fediverse and the newsletter.
+
+    No row for a category means every channel. The newsroom always gets every post: it is
+    the original the other channels copy."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="channel_defaults"
+    )
+    category = models.CharField(_("category"), max_length=20)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "category"], name="channel_default_once")
+        ]
+        verbose_name = _("default channels")
+        verbose_name_plural = _("default channels")
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.category}"
 
 
 # Stopped deliveries a person can send again; a public post with one is "partly published".

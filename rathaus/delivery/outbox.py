@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.db import transaction
 
-from rathaus.delivery import channels, tasks
+from rathaus.delivery import channels, defaults, tasks
 from rathaus.delivery.models import Delivery
 
 if TYPE_CHECKING:
@@ -21,9 +21,11 @@ Action = Delivery.Action
 WAKE_CHUNK = 25
 
 
-def _wanted(channel: channels.Channel, post: Post, action: str) -> bool:
+def _wanted(
+    channel: channels.Channel, post: Post, action: str, restricted: dict[str, list[str]]
+) -> bool:
     if action == Action.PUBLISH:
-        return channel.takes(post)
+        return channel.takes(post) and defaults.allows(post, channel.key, restricted)
     if action == Action.UPDATE and not channel.can_update:
         return False
     if action == Action.WITHDRAW and not channel.can_withdraw:
@@ -43,6 +45,7 @@ def enqueue(post: Post, action: str) -> list[Delivery]:
 def enqueue_many(posts: list[Post], action: str) -> list[Delivery]:
     """One Delivery per post and channel for this version of each post. Calling it again
     for the same versions creates nothing new: the idempotency key is unique."""
+    restricted = {pk: defaults.chosen(pk) for pk in {post.office_id for post in posts}}
     wanted = {
         _key(post, channel, action): Delivery(
             post=post,
@@ -53,7 +56,7 @@ def enqueue_many(posts: list[Post], action: str) -> list[Delivery]:
         )
         for post in posts
         for channel in channels.for_office(post.office)
-        if _wanted(channel, post, action)
+        if _wanted(channel, post, action, restricted[post.office_id])
     }
     existing = set(
         Delivery.objects.filter(idempotency_key__in=wanted).values_list(

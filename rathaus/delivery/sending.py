@@ -66,6 +66,9 @@ def send(delivery_id: int) -> str | None:
         return None
     try:
         channel = channels.get(delivery.channel)
+        if channel.manual and delivery.action == Delivery.Action.PUBLISH:
+            _finish(delivery, status=Status.MANUAL, last_error="")
+            return Status.MANUAL
         sent = _call(channel, delivery)
     except channels.TemporaryError as error:
         return _retry_later(delivery, str(error), error.retry_after)
@@ -122,6 +125,24 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
         message=f"{delivery.channel} ({delivery.action})",
     )
     tasks.send_deliveries([delivery.pk])
+    return delivery
+
+
+def confirm_manual(delivery: Delivery, *, by: Any, url: str = "") -> Delivery:
+    """An editor says they posted the prepared text by hand (e.g. on Xing)."""
+    require_role(by, delivery.office, Role.EDITOR, Role.APPROVER, Role.ADMIN)
+    if not Delivery.objects.filter(pk=delivery.pk, status=Status.MANUAL).update(
+        status=Status.PUBLISHED, sent_at=timezone.now(), remote_url=url, updated_at=timezone.now()
+    ):
+        raise LifecycleError(_("Only a delivery waiting to be posted by hand can be confirmed."))
+    delivery.refresh_from_db()
+    record(
+        delivery.subject,
+        "delivery_confirmed",
+        by=by,
+        office=delivery.office,
+        message=f"{delivery.channel} {url}".strip(),
+    )
     return delivery
 
 

@@ -6,6 +6,7 @@ COUNT(*) per request would cost more than the page itself."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,7 +55,7 @@ class Filters:
             page = 1
         return cls(
             queue=queue if queue in QUEUES else DEFAULT_QUEUE,
-            channel=channel if channel.replace("_", "").replace("-", "").isalnum() else "",
+            channel=channel if re.fullmatch(r"[\w:-]+", channel, flags=re.ASCII) else "",
             q=" ".join(params.get("q", "").split())[:MAX_QUERY],
             page=page,
         )
@@ -71,10 +72,10 @@ class Filters:
         return urlencode({key: value for key, value in kept.items() if value})
 
 
-def channel_choices() -> list[tuple[str, str]]:
-    # Every channel that can answer is one citizens write through; a connector added later
-    # appears here by registering.
-    return [(channel.key, str(channel.name)) for channel in channels.answering()]
+def channel_choices(office: Office) -> list[tuple[str, str]]:
+    # Every channel that can answer is one citizens write through, including the office's
+    # connected platform accounts.
+    return [(channel.key, str(channel.name)) for channel in channels.answering(office)]
 
 
 def queue_of(office: Office, user: Any, filters: Filters, now: datetime) -> QuerySet:

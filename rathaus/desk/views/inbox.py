@@ -283,7 +283,7 @@ def inbox(request: HttpRequest, office: str) -> HttpResponse:
         "queues": [
             (key, name, filters.query(queue=key, page=1)) for key, name in queues.QUEUES.items()
         ],
-        "channels": queues.channel_choices(),
+        "channels": queues.channel_choices(office),
         "page_": queues.page_of(conversations, filters.page, now),
         "previous_query": filters.query(page=filters.page - 1),
         "next_query": filters.query(page=filters.page + 1),

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConnectorsConfig(AppConfig):
+    name = "rathaus.connectors"
+    verbose_name = _("Platform connectors")
+
+    def ready(self) -> None:
+        from rathaus.connectors import family
+        from rathaus.delivery import channels
+
+        for platform in family.platforms():
+            channels.register_family(platform, family.ACCOUNTS)

@@ -1,0 +1,367 @@
+"""The interface every platform connector implements, and what they all share.
+
+A platform module (``rathaus/connectors/platforms/<name>.py``) subclasses :class:`Connector`
+and names it ``CONNECTOR``; that is all it takes to add a platform. It implements the small
+set of platform calls (``post``, ``edit``, ``delete``, ``find``, ``fetch``, ``answer``,
+``refresh``, ``classify`` and, to connect an account, ``verify``). This class turns them
+into a delivery channel: it renders posts into parts (a thread where the text is too long),
+goes on where a failed attempt stopped, looks before it posts again after an unclear
+failure, refreshes tokens and sorts errors into temporary / re-authorise / permanent.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.utils import timezone
+
+from rathaus.connectors import rendering
+from rathaus.connectors.models import ConnectedAccount
+from rathaus.delivery.channels import (
+    Channel,
+    DeliveryError,
+    Limits,
+    NeedsReauthorisation,
+    PermanentError,
+    Sent,
+    TemporaryError,
+)
+from rathaus.delivery.models import Delivery
+
+if TYPE_CHECKING:
+    from rathaus.inbox.inbound import InboundMessage
+    from rathaus.inbox.models import Message
+    from rathaus.offices.models import Office
+    from rathaus.posts.models import Post
+
+log = logging.getLogger(__name__)
+Status = ConnectedAccount.Status
+# A token this close to its expiry is refreshed before the next call.
+REFRESH_AHEAD = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Image:
+    data: bytes
+    mime: str
+    alt: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One platform post: a whole post, or one post of a thread."""
+
+    text: str
+    images: tuple[Image, ...] = ()
+    # Position in the thread (0 = first) and the thread's length.
+    index: int = 0
+    total: int = 1
+    link: str = ""  # the original on the office's newsroom
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What one fetch found, and where the next fetch goes on."""
+
+    messages: list[InboundMessage]
+    cursor: str
+
+
+@dataclass(frozen=True)
+class Connection:
+    """An account as the platform describes it when it is connected (``verify``)."""
+
+    remote_id: str
+    name: str
+    access_token: str = ""
+    refresh_token: str = ""
+    expires_at: datetime | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A field the office admin fills in to connect an account without OAuth."""
+
+    name: str
+    label: str
+    secret: bool = True
+    help: str = ""
+    required: bool = True
+
+
+class Connector(Channel):
+    platform: ClassVar[str]
+    label: ClassVar[str]
+    default_limits: ClassVar[Limits] = Limits()
+    # The platform's API when the account names none (overridable in settings).
+    default_api_base: ClassVar[str] = ""
+    # What connecting without OAuth asks for (tokens, app passwords); see ``verify``.
+    credentials: ClassVar[tuple[Credential, ...]] = ()
+    # Whether the account's server address is asked for (Mastodon instances, Bluesky PDS).
+    asks_api_base: ClassVar[bool] = False
+    can_fetch: ClassVar[bool] = True
+
+    def __init__(self, account: ConnectedAccount) -> None:
+        self.account = account
+
+    # ----- identity -------------------------------------------------------------------
+
+    @property
+    def key(self) -> str:  # type: ignore[override]
+        return self.account.channel_key
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"{self.label}: {self.account.name}"
+
+    @property
+    def variant_key(self) -> str:
+        return self.platform
+
+    @property
+    def limits(self) -> Limits:  # type: ignore[override]
+        """Platforms whose limits differ per account (Mastodon instances) override this."""
+        return self.default_limits
+
+    @property
+    def api_base(self) -> str:
+        configured = settings.CONNECTOR_API_BASES.get(self.platform, "")
+        return (self.account.api_base or configured or self.default_api_base).rstrip("/")
+
+    def enabled_for(self, office: Office) -> bool:
+        return self.account.office_id == office.pk and self.account.status != Status.DISCONNECTED
+
+    # ----- what each platform implements ------------------------------------------------
+
+    @classmethod
+    def verify(cls, api_base: str, values: dict[str, str]) -> Connection:
+        """Check credentials the admin entered (``credentials``) and describe the account;
+        raise DeliveryError with the platform's words when they don't work."""
+        raise NotImplementedError
+
+    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+        """Post one part, in reply to the thread's previous part if ``reply_to``."""
+        raise NotImplementedError
+
+    def edit(self, remote_id: str, part: Part) -> Sent:
+        raise PermanentError(f"{self.label} cannot change a published post")
+
+    def delete(self, remote_id: str) -> None:
+        raise PermanentError(f"{self.label} cannot remove a published post")
+
+    def find(self, part: Part) -> Sent | None:
+        """Check before retry: the account's own recent post with this part's text, if the
+        platform has it already (an earlier attempt was sent but its answer got lost)."""
+        return None
+
+    def fetch(self, cursor: str) -> Fetched:
+        """Replies, comments, mentions and direct messages since ``cursor``."""
+        return Fetched([], cursor)
+
+    def answer(self, message: Message, parent: Message) -> Sent:
+        """Send our answer ``message`` to the citizen's ``parent`` message."""
+        raise PermanentError(f"{self.label} cannot answer citizens")
+
+    def refresh(self) -> Connection:
+        """New tokens from the refresh token; NeedsReauthorisation when that is impossible."""
+        raise NeedsReauthorisation(f"{self.label}: the access token has expired")
+
+    def classify(self, error: Exception) -> DeliveryError | None:
+        """The client library's exception as temporary / re-authorise / permanent; None for
+        an exception this platform doesn't know (the shared rules then decide)."""
+        return None
+
+    # ----- the channel, built on the calls above --------------------------------------
+
+    def render(self, post: Post) -> list[Part]:
+        return rendering.parts(post, self.text_for(post), self.limits, images=_images(post))
+
+    def publish(self, delivery: Delivery) -> Sent:
+        parts = self.render(delivery.post)
+        done = list(delivery.remote_parts)
+        with self.calling():
+            for part in parts[len(done) :]:
+                sent = self._find_after_unclear(delivery, part, done)
+                if sent is None:
+                    sent = self.post(part, reply_to=done[-1]["id"] if done else None)
+                done.append({"id": sent.remote_id, "url": sent.url})
+                # Saved after each part: a retry goes on with the next one.
+                Delivery.objects.filter(pk=delivery.pk).update(remote_parts=done)
+        return Sent(remote_id=done[0]["id"], url=done[0]["url"])
+
+    def _find_after_unclear(self, delivery: Delivery, part: Part, done: list) -> Sent | None:
+        # Only a retry can find its own post: the first attempt has never sent anything.
+        if delivery.attempts <= 1:
+            return None
+        return self.find(part)
+
+    def _published_parts(self, delivery: Delivery) -> list[dict]:
+        original = (
+            Delivery.objects.filter(
+                post_id=delivery.post_id, channel=self.key, action=Delivery.Action.PUBLISH
+            )
+            .exclude(remote_parts=[])
+            .first()
+        )
+        if original is None:
+            raise PermanentError(f"{self.label}: the post was never published here")
+        return original.remote_parts
+
+    def update(self, delivery: Delivery) -> Sent:
+        published = self._published_parts(delivery)
+        parts = self.render(delivery.post)
+        with self.calling():
+            for done, part in zip(published, parts, strict=False):
+                self.edit(done["id"], part)
+        return Sent(remote_id=published[0]["id"], url=published[0]["url"])
+
+    def withdraw(self, delivery: Delivery) -> None:
+        with self.calling():
+            for done in reversed(self._published_parts(delivery)):
+                self.delete(done["id"])
+
+    def reply(self, delivery: Delivery) -> Sent:
+        from rathaus.inbox.models import Message
+
+        message = delivery.message
+        parent = Message.objects.filter(
+            office=message.office, channel=message.channel, remote_id=message.in_reply_to
+        ).first()
+        if parent is None:
+            raise PermanentError(f"{self.label}: the message to answer is gone")
+        with self.calling():
+            return self.answer(message, parent)
+
+    def inbound(self, **fields: Any) -> InboundMessage:
+        """An InboundMessage of this account, for ``fetch``."""
+        from rathaus.inbox.inbound import InboundMessage
+
+        return InboundMessage(office=self.account.office, channel=self.key, **fields)
+
+    def post_for(self, remote_id: str) -> Post | None:
+        """Our post of which ``remote_id`` is a part here, to link a comment to it."""
+        for delivery in (
+            Delivery.objects.filter(channel=self.key, action=Delivery.Action.PUBLISH)
+            .exclude(remote_parts=[])
+            .select_related("post")
+        ):
+            if any(done["id"] == remote_id for done in delivery.remote_parts):
+                return delivery.post
+        return None
+
+    # ----- credentials and errors ---------------------------------------------------------
+
+    @contextmanager
+    def calling(self) -> Iterator[None]:
+        """Around every platform call: refresh a token about to expire, and turn whatever
+        the client library raised into one of the delivery errors."""
+        if self.account.status == Status.DISCONNECTED:
+            raise PermanentError(f"{self.label}: the account was disconnected")
+        if self.account.status == Status.NEEDS_REAUTH:
+            raise NeedsReauthorisation(self.account.problem or f"{self.label}: connect again")
+        self._refresh_if_due()
+        try:
+            yield
+        except NeedsReauthorisation as error:
+            self._needs_reauth(str(error))
+            raise
+        except DeliveryError:
+            raise
+        except Exception as error:
+            sorted_error = self.classify(error) or _shared_rules(error)
+            if isinstance(sorted_error, NeedsReauthorisation):
+                self._needs_reauth(str(sorted_error))
+            raise sorted_error from error
+
+    def _refresh_if_due(self) -> None:
+        expires = self.account.token_expires_at
+        if not expires or expires > timezone.now() + REFRESH_AHEAD:
+            return
+        if not self.account.refresh_token:
+            self._needs_reauth(f"{self.label}: the access token expired on {expires:%Y-%m-%d}")
+            raise NeedsReauthorisation(self.account.problem)
+        try:
+            connection = self.refresh()
+        except NeedsReauthorisation as error:
+            self._needs_reauth(str(error))
+            raise
+        except DeliveryError:
+            raise
+        except Exception as error:
+            raise (self.classify(error) or _shared_rules(error)) from error
+        from rathaus.connectors import accounts
+
+        accounts.store_tokens(self.account, connection)
+
+    def _needs_reauth(self, problem: str) -> None:
+        from rathaus.connectors import accounts
+
+        accounts.needs_reauthorisation(self.account, problem)
+
+
+def _shared_rules(error: Exception) -> DeliveryError:
+    """What holds on every platform when the library raised something plain."""
+    import httpx
+    import requests
+
+    if isinstance(error, httpx.HTTPStatusError):
+        return status_error(error.response.status_code, error.response.headers, str(error))
+    if isinstance(error, httpx.TransportError | requests.ConnectionError | requests.Timeout):
+        return TemporaryError(f"network: {error}")
+    if isinstance(error, ConnectionError | TimeoutError | OSError):
+        return TemporaryError(f"network: {error}")
+    return TemporaryError(f"{type(error).__name__}: {error}")
+
+
+def status_error(status: int, headers: Any, message: str) -> DeliveryError:
+    """An HTTP status as a delivery error, honouring Retry-After and rate-limit resets."""
+    if status == 429 or status >= 500:
+        return TemporaryError(message, retry_after=retry_after(headers))
+    if status == 401:
+        return NeedsReauthorisation(message)
+    return PermanentError(message)
+
+
+def retry_after(headers: Any) -> float | None:
+    """Seconds to wait, from Retry-After (seconds or a date) or an x-rate-limit-reset /
+    ratelimit-reset epoch; None when the server said nothing."""
+    from email.utils import parsedate_to_datetime
+
+    if not headers:
+        return None
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                return max(0.0, (parsedate_to_datetime(value) - timezone.now()).total_seconds())
+            except (TypeError, ValueError):
+                return None
+    for name in ("x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset"):
+        reset = headers.get(name) or headers.get(name.title())
+        if reset and reset.isdigit():
+            now = timezone.now().timestamp()
+            # An epoch (X, Bluesky) or seconds from now (Mastodon's is an ISO date).
+            return max(0.0, int(reset) - now) if int(reset) > 10**9 else float(reset)
+    return None
+
+
+def _images(post: Post) -> tuple[Image, ...]:
+    found = []
+    for image in post.images.all():
+        with image.image.open("rb") as file:
+            data = file.read()
+        mime = mimetypes.guess_type(image.image.name)[0] or "application/octet-stream"
+        found.append(Image(data=data, mime=mime, alt=image.alt_text, name=image.image.name))
+    return tuple(found)

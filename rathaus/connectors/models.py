@@ -1,0 +1,73 @@
+"""Accounts an office connected on a commercial platform. Every account is a channel of its
+own (``<platform>:<id>``), so a post gets one delivery, one status and one link per account."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.offices.sealed import SealedTextField
+
+# The dashboard warns this long before a token expires.
+EXPIRY_WARNING = timedelta(days=7)
+
+
+class ConnectedAccount(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Connected")
+        NEEDS_REAUTH = "needs_reauth", _("Needs to be connected again")
+        DISCONNECTED = "disconnected", _("Disconnected")
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="connected_accounts"
+    )
+    platform = models.CharField(_("platform"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    # The account, page, organisation or chat on the platform.
+    remote_id = models.CharField(max_length=200)
+    # The instance or API address; empty means the platform's own (settings.CONNECTOR_API_BASES).
+    api_base = models.URLField(_("server address"), max_length=300, blank=True)
+    access_token = SealedTextField(blank=True)
+    refresh_token = SealedTextField(blank=True)
+    token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
+    # What the platform told about the account and is no secret (character limit, handle).
+    details = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.ACTIVE)
+    problem = models.TextField(_("problem"), blank=True)
+    # Where fetching replies and messages goes on next time (a since-id, a cursor, an offset).
+    cursor = models.CharField(max_length=500, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["platform", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "platform", "remote_id"], name="connected_account_once"
+            )
+        ]
+        verbose_name = _("connected account")
+        verbose_name_plural = _("connected accounts")
+
+    def __str__(self) -> str:
+        return f"{self.platform}: {self.name}"
+
+    @property
+    def channel_key(self) -> str:
+        return f"{self.platform}:{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def expires_soon(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.token_expires_at and self.token_expires_at <= now + EXPIRY_WARNING)

@@ -1,0 +1,20 @@
+"""Background jobs of the connectors."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(minute="*/2"))
+def fetch_replies() -> int:
+    from rathaus.connectors import fetching
+
+    return fetching.fetch_all()
+
+
+@db_periodic_task(crontab(minute="17", hour="7"))
+def warn_expiring_tokens() -> int:
+    from rathaus.connectors import accounts
+
+    return accounts.warn_expiring()
