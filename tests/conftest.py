@@ -271,3 +271,39 @@ def admin_site_as(client, office_admin, other_office):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def connect_account(office):
+    """A factory: a connected platform account of ``office`` (tokens as given), talking to
+    ``api_base`` (a fake server's url)."""
+    from rathaus.connectors.models import ConnectedAccount
+
+    def connect(platform: str, *, api_base: str, **fields):
+        fields.setdefault("name", "Bezirksamt Mitte")
+        fields.setdefault("remote_id", "1")
+        fields.setdefault("access_token", "access-token-1")
+        return ConnectedAccount.objects.create(
+            office=office, platform=platform, api_base=api_base, **fields
+        )
+
+    return connect
+
+
+@pytest.fixture
+def send_all():
+    """Send every due delivery now, again and again until none is due (retries included:
+    their wait is skipped); returns the deliveries' statuses by channel."""
+    from django.utils import timezone
+
+    from rathaus.delivery import sending
+    from rathaus.delivery.models import Delivery
+
+    def run(rounds: int = 10) -> dict[str, str]:
+        for _ in range(rounds):
+            Delivery.objects.filter(status="queued").update(next_attempt_at=timezone.now())
+            if not sending.send_due():
+                break
+        return {d.channel: d.status for d in Delivery.objects.all()}
+
+    return run

@@ -99,6 +99,20 @@ class Credential:
     required: bool = True
 
 
+@dataclass(frozen=True)
+class OAuth:
+    """How a platform's OAuth 2 authorisation-code flow is reached (``connectors.oauth``).
+    Where settings name another API address for the platform (tests, proxies), both URLs
+    are moved to that host with their paths kept."""
+
+    authorize_url: str
+    token_url: str
+    scopes: tuple[str, ...]
+    pkce: bool = False
+    # How the client authenticates at the token endpoint: HTTP Basic or in the form body.
+    client_auth: str = "basic"
+
+
 class Connector(Channel):
     platform: ClassVar[str]
     label: ClassVar[str]
@@ -110,6 +124,7 @@ class Connector(Channel):
     # Whether the account's server address is asked for (Mastodon instances, Bluesky PDS).
     asks_api_base: ClassVar[bool] = False
     can_fetch: ClassVar[bool] = True
+    oauth: ClassVar[OAuth | None] = None
 
     def __init__(self, account: ConnectedAccount) -> None:
         self.account = account
@@ -147,6 +162,11 @@ class Connector(Channel):
     def verify(cls, api_base: str, values: dict[str, str]) -> Connection:
         """Check credentials the admin entered (``credentials``) and describe the account;
         raise DeliveryError with the platform's words when they don't work."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_oauth(cls, api_base: str, tokens: dict[str, Any]) -> Connection:
+        """The account behind the tokens an OAuth flow returned (the token endpoint's JSON)."""
         raise NotImplementedError
 
     def post(self, part: Part, *, reply_to: str | None) -> Sent:
