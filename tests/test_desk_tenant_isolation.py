@@ -6,7 +6,8 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from rathaus.audit.models import AuditEntry
-from rathaus.delivery.models import Delivery
+from rathaus.connectors.models import ConnectedAccount
+from rathaus.delivery.models import ChannelDefault, Delivery
 from rathaus.desk import urls as desk_urls
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Message, Notification
@@ -42,7 +43,12 @@ def victim(office, published, editor, tiny_png, approver, agent):
         )
     )
     work.add_note(question.conversation, f"@{agent.username} bitte ansehen", by=approver)
+    account = ConnectedAccount.objects.create(
+        office=office, platform="xing", name="mitte", remote_id="https://www.xing.com/pages/m"
+    )
     return {
+        "platform": "xing",
+        "account": account,
         "office": office.slug,
         "pk": draft.pk,
         "image": image.pk,
@@ -57,8 +63,10 @@ def _kwargs(pattern: URLPattern, victim: dict) -> dict:
     kwargs = {}
     for name in _parameters(pattern):
         kwargs[name] = victim[name]
-    if pattern.name == "retry":
+    if pattern.name in ("retry", "delivery_confirm"):
         kwargs["pk"] = victim["delivery"].pk
+    if pattern.name == "account_disconnect":
+        kwargs["pk"] = victim["account"].pk
     if pattern.name.startswith("conversation"):
         kwargs["pk"] = victim["conversation"].pk
     return kwargs
@@ -77,16 +85,20 @@ def _state():
         ),
         list(Message.objects.order_by("pk").values_list("pk", "text_html", "hidden_at")),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+        list(ConnectedAccount.objects.order_by("pk").values_list("pk", "status", "access_token")),
+        list(ChannelDefault.objects.order_by("pk").values_list("pk", "channels")),
     )
 
 
 def test_it_covers_every_desk_url():
     covered = {p.name for p in PATTERNS if "office" in _parameters(p)}
     unscoped = {p.name for p in PATTERNS} - covered
-    # Only the office chooser has no office in its URL; it is tested below on its own.
-    assert unscoped == {"home"}
-    assert len(covered) == len(PATTERNS) - 1
-    known = {"office", "pk", "image", "step"}
+    # Only the office chooser and the OAuth callback (one address for every office: the
+    # office comes from the session's flow) have no office in their URL; both are tested on
+    # their own (below, and in test_connectors_oauth_flow).
+    assert unscoped == {"home", "oauth_callback"}
+    assert len(covered) == len(PATTERNS) - 2
+    known = {"office", "pk", "image", "step", "platform"}
     for pattern in PATTERNS:
         assert set(_parameters(pattern)) <= known, pattern.name
 
@@ -126,6 +138,9 @@ def test_an_outsider_gets_404_and_changes_nothing(client, outsider, victim, patt
         "action": "erase",
         "confirm": "on",
         "question": "Übernommen?",
+        "url": "https://www.xing.com/feed/1",
+        "page": "https://www.xing.com/pages/übernommen",
+        "default_emergency": "newsroom",
     }
     response = getattr(client, method)(url, data)
     assert response.status_code == 404, (pattern.name, method, response.status_code)

@@ -125,6 +125,10 @@ class Connector(Channel):
     asks_api_base: ClassVar[bool] = False
     can_fetch: ClassVar[bool] = True
     oauth: ClassVar[OAuth | None] = None
+    # Shown on the connect page: where the admin finds the token or what to prepare.
+    connect_help: ClassVar[str] = ""
+    # Templates get the class itself (connect page); they must not try to call it.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def __init__(self, account: ConnectedAccount) -> None:
         self.account = account
@@ -202,6 +206,9 @@ class Connector(Channel):
         return None
 
     # ----- the channel, built on the calls above --------------------------------------
+
+    def sendable(self, *, title: str, text: str, link: str, is_variant: bool) -> str:
+        return rendering.compose(title=title, text=text, link=link, is_variant=is_variant)
 
     def render(self, post: Post) -> list[Part]:
         return rendering.parts(post, self.text_for(post), self.limits, images=_images(post))

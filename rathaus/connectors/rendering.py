@@ -45,13 +45,12 @@ def original_link(post: Post) -> str:
     return post.office.absolute_url(post.get_absolute_url())
 
 
-def compose(post: Post, text: str) -> str:
+def compose(*, title: str, text: str, link: str, is_variant: bool) -> str:
     """The whole text for a platform: the variant as written, else title and body; with
     the link to the original unless the text carries it already."""
     body = plain(text)
-    if text == post.body and post.title and not body.startswith(post.title):
-        body = f"{post.title}\n\n{body}"
-    link = original_link(post)
+    if not is_variant and title and not body.startswith(title):
+        body = f"{title}\n\n{body}"
     return body if link in body else f"{body}\n\n{link}"
 
 
@@ -102,7 +101,10 @@ def _longest_prefix(text: str, room: int, limits: Limits) -> int:
 def parts(post: Post, text: str, limits: Limits, *, images: tuple[Image, ...]) -> list[Part]:
     from rathaus.connectors.base import Part
 
-    pieces = split(compose(post, text), limits)
+    link = original_link(post)
+    pieces = split(
+        compose(title=post.title, text=text, link=link, is_variant=text != post.body), limits
+    )
     first_images = images[: limits.max_images] if limits.max_images is not None else images
     return [
         Part(
@@ -110,7 +112,7 @@ def parts(post: Post, text: str, limits: Limits, *, images: tuple[Image, ...]) -
             images=first_images if index == 0 else (),
             index=index,
             total=len(pieces),
-            link=original_link(post),
+            link=link,
             title=post.title,
         )
         for index, piece in enumerate(pieces)

@@ -96,6 +96,14 @@ class Sent:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """For a manual channel: the text to paste, and where to paste it."""
+
+    text: str
+    share_url: str
+
+
 class Channel:
     key: ClassVar[str]
     name: ClassVar[str]
@@ -129,6 +137,11 @@ class Channel:
                 return variant
         return post.body
 
+    def sendable(self, *, title: str, text: str, link: str, is_variant: bool) -> str:
+        """The text as it will go out, for the editor's counters and preview (platforms
+        add the title and the link to the original)."""
+        return text
+
     def progress(self, delivery: Delivery) -> str:
         """A line for the desk about what happened after sending, e.g. how many servers
         received the post and how people reacted; empty when there is nothing to say."""
@@ -136,6 +149,10 @@ class Channel:
 
     def publish(self, delivery: Delivery) -> Sent:
         raise NotImplementedError
+
+    def prepared(self, delivery: Delivery) -> Prepared | None:
+        """What an editor posts by hand on a ``manual`` channel."""
+        return None
 
     def update(self, delivery: Delivery) -> Sent:
         raise PermanentError(f"{self.name} cannot change a published post")

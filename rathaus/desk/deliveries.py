@@ -18,6 +18,7 @@ class Row:
     channel_name: str
     explanation: str
     progress: str = ""
+    prepared: channels.Prepared | None = None
 
 
 def channel_name(key: str) -> str:
@@ -52,5 +53,16 @@ def progress(delivery: Delivery) -> str:
         return ""
 
 
+def prepared(delivery: Delivery) -> channels.Prepared | None:
+    if delivery.status != Status.MANUAL:
+        return None
+    try:
+        return channels.get(delivery.channel).prepared(delivery)
+    except KeyError:
+        return None
+
+
 def rows(deliveries: list[Delivery]) -> list[Row]:
-    return [Row(d, channel_name(d.channel), explain(d), progress(d)) for d in deliveries]
+    return [
+        Row(d, channel_name(d.channel), explain(d), progress(d), prepared(d)) for d in deliveries
+    ]

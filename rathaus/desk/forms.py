@@ -136,10 +136,13 @@ class PostForm(LocalTimesForm):
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, office=office, **kwargs)
-        self.variant_channels = [c for c in channels.for_office(office) if c.has_variant]
+        # One variant per platform: all accounts of a platform send the same text.
+        by_key = {c.variant_key: c for c in channels.for_office(office) if c.has_variant}
+        self.variant_channels = list(by_key.values())
         for channel in self.variant_channels:
-            self.fields[f"variant_{channel.key}"] = forms.CharField(
-                label=_("Text for %(channel)s") % {"channel": channel.name},
+            name = getattr(channel, "label", channel.name)
+            self.fields[f"variant_{channel.variant_key}"] = forms.CharField(
+                label=_("Text for %(channel)s") % {"channel": name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=_("Leave empty to send the main text."),
@@ -147,7 +150,7 @@ class PostForm(LocalTimesForm):
 
     @property
     def variant_fields(self) -> list[forms.BoundField]:
-        return [self[f"variant_{channel.key}"] for channel in self.variant_channels]
+        return [self[f"variant_{channel.variant_key}"] for channel in self.variant_channels]
 
     @classmethod
     def initial_for(cls, post: Post) -> dict[str, Any]:
@@ -171,7 +174,9 @@ class PostForm(LocalTimesForm):
         """What the lifecycle verbs take: the fields, one text per channel, the tag names."""
         data = self.cleaned_data
         arguments = {name: data[name] for name in content.EDITABLE_FIELDS}
-        arguments["variants"] = {c.key: data[f"variant_{c.key}"] for c in self.variant_channels}
+        arguments["variants"] = {
+            c.variant_key: data[f"variant_{c.variant_key}"] for c in self.variant_channels
+        }
         arguments["tags"] = [name.strip() for name in data["tags"].split(",") if name.strip()]
         return arguments
 
@@ -224,3 +229,30 @@ class StatusFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("All")), *Status.choices],
     )
+
+
+class ConnectForm(DescribedForm):
+    """What a platform asks for to connect an account without OAuth (``Connector.credentials``)."""
+
+    def __init__(self, *args: Any, connector: type, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if connector.asks_api_base:
+            self.fields["api_base"] = forms.URLField(
+                label=gettext_lazy("Server address"),
+                required=not connector.default_api_base,
+                initial=connector.default_api_base,
+                help_text=gettext_lazy("e.g. https://social.bund.de"),
+            )
+        for credential in connector.credentials:
+            widget = forms.PasswordInput(render_value=False) if credential.secret else None
+            self.fields[credential.name] = forms.CharField(
+                label=credential.label,
+                required=credential.required,
+                help_text=credential.help,
+                max_length=4000,
+                widget=widget,
+                strip=True,
+            )
+
+    def values(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "api_base"}

@@ -18,6 +18,7 @@ def page(
     context = {
         "desk_offices": offices_of(request.user),
         "may_write": office is not None and has_role(request.user, office, Role.EDITOR),
+        "may_administer": office is not None and has_role(request.user, office, Role.ADMIN),
         **context,
     }
     return render(request, template, context, status=status)

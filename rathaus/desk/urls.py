@@ -2,6 +2,7 @@ from django.urls import path
 
 from rathaus.desk.views import (
     calendar,
+    channels,
     deliveries,
     detail,
     images,
@@ -29,6 +30,28 @@ urlpatterns = [
     path(f"{post}/bilder/<int:image>/entfernen/", images.image_remove, name="image_remove"),
     path("<slug:office>/zustellungen/<int:pk>/erneut/", deliveries.delivery_retry, name="retry"),
     path("<slug:office>/kalender/", calendar.calendar, name="calendar"),
+    path("<slug:office>/kanaele/", channels.channel_settings, name="channels"),
+    path(
+        "<slug:office>/kanaele/verbinden/<slug:platform>/",
+        channels.account_connect,
+        name="account_connect",
+    ),
+    path(
+        "<slug:office>/kanaele/verbinden/<slug:platform>/oauth/",
+        channels.oauth_start,
+        name="oauth_start",
+    ),
+    path(
+        "<slug:office>/kanaele/<int:pk>/trennen/",
+        channels.account_disconnect,
+        name="account_disconnect",
+    ),
+    path("kanaele/oauth/rueckruf/", channels.oauth_callback, name="oauth_callback"),
+    path(
+        "<slug:office>/zustellungen/<int:pk>/bestaetigen/",
+        deliveries.delivery_confirm,
+        name="delivery_confirm",
+    ),
     path(f"{inbox_}/", inbox.inbox, name="inbox"),
     path(f"{inbox_}/zaehler/", inbox.badge, name="inbox_badge"),
     path(f"{inbox_}/benachrichtigungen/", inbox_actions.notifications, name="notifications"),

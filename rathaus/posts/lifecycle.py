@@ -163,10 +163,13 @@ def limit_problems(post: Post) -> dict[str, list[str]]:
     """Per channel, what breaks its limits (empty when the post fits everywhere)."""
     alt_texts = [image.alt_text for image in post.images.all()]
     found = {}
+    link = post.office.absolute_url(post.get_absolute_url())
     for channel in channels.for_office(post.office):
-        problems = channel.limits.problems(
-            text=channel.text_for(post), title=post.title, alt_texts=alt_texts
+        text = channel.text_for(post)
+        sendable = channel.sendable(
+            title=post.title, text=text, link=link, is_variant=text != post.body
         )
+        problems = channel.limits.problems(text=sendable, title=post.title, alt_texts=alt_texts)
         if problems:
             found[channel.key] = problems
     return found

@@ -1,10 +1,11 @@
-"""Trying one failed channel again: a post's delivery, or an answer to a citizen."""
+"""Trying one failed channel again (a post's delivery, or an answer to a citizen), and
+confirming a post made by hand on a channel without a posting API."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,3 +35,28 @@ def delivery_retry(request: HttpRequest, office: str, pk: int) -> HttpResponse:
         url = reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
         return redirect(f"{url}#message-{delivery.message_id}")
     return redirect("desk:post_detail", delivery.post.office.slug, delivery.post_id)
+
+
+@login_required
+def delivery_confirm(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+    delivery = delivery_of(office_of(request, office), pk)
+    if not delivery.post_id:
+        raise Http404  # answers to citizens are never posted by hand
+    if request.method == "POST":
+        _confirm(request, delivery, request.POST.get("url", "").strip())
+    return redirect("desk:post_detail", delivery.post.office.slug, delivery.post_id)
+
+
+def _confirm(request: HttpRequest, delivery, url: str) -> None:
+    if url and not url.startswith(("https://", "http://")):
+        messages.error(request, _("The link must start with https://."))
+        return
+    try:
+        sending.confirm_manual(delivery, by=request.user, url=url[:500])
+    except LifecycleError as error:
+        messages.error(request, _(str(error)))
+    else:
+        messages.success(
+            request,
+            _("Posting on %(channel)s is confirmed.") % {"channel": channel_name(delivery.channel)},
+        )

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from rathaus.connectors import accounts
 from rathaus.delivery.models import RETRYABLE, Delivery
 from rathaus.desk import deliveries
 from rathaus.desk.pages import page
@@ -48,5 +49,6 @@ def dashboard(request: HttpRequest, office: str) -> HttpResponse:
             .order_by("-updated_at")[:20]
         ),
         "emergencies": posts.filter(published_without_approval=True).order_by("-published_at")[:10],
+        "accounts_attention": accounts.attention(office),
     }
     return page(request, "desk/dashboard.html", context)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.desk import counters, steps
@@ -37,13 +38,18 @@ def _counters(office: Office, form: PostForm, post: Post | None) -> list[counter
     """Counters from what is in the form now: typed text if bound, the stored post if not."""
     alt_texts = [image.alt_text for image in post.images.all()] if post else []
     source = form.data if form.is_bound else form.initial
-    variants = {c.key: source.get(f"variant_{c.key}", "") for c in form.variant_channels}
+    variants = {
+        c.variant_key: source.get(f"variant_{c.variant_key}", "") for c in form.variant_channels
+    }
+    # Before the first save there is no address yet: one of the same length stands in.
+    link = post.get_absolute_url() if post else reverse("newsroom:post", args=[office.slug, 1, "x"])
     return counters.count(
         office,
         title=source.get("title", "") or "",
         body=source.get("body", "") or "",
         variants=variants,
         alt_texts=alt_texts,
+        link=office.absolute_url(link),
     )
 
 

@@ -1,0 +1,1 @@
+"""One module per platform, each naming its connector ``CONNECTOR`` (see ``connectors.base``)."""
