@@ -39,7 +39,8 @@ def write(
     post.save()
     if variants is not None:
         for key, text in variants.items():
-            channels.get(key)  # unknown channel → KeyError, a programming error
+            if not channels.is_variant_key(key):  # a programming error, not a user's
+                raise KeyError(key)
             if text.strip():
                 PostVariant.objects.update_or_create(
                     post=post, channel=key, defaults={"text": text}
