@@ -40,7 +40,7 @@ def test_an_admin_connects_with_what_the_platform_accepts(office, office_admin):
 
 
 def test_bad_input_is_refused_in_the_platforms_words_and_stores_nothing(office, office_admin):
-    with pytest.raises(PermanentError, match="starts with https://www.xing.com/"):
+    with pytest.raises(PermanentError, match=r"starts with https://www\.xing\.com/"):
         accounts.connect(office, "xing", {"page": "http://evil.example"}, by=office_admin)
     assert not ConnectedAccount.objects.exists()
 

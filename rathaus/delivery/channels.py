@@ -218,11 +218,6 @@ def is_variant_key(key: str) -> bool:
     return key in _registry or key in _families
 
 
-def is_variant_key(key: str) -> bool:
-    """Whether editors can write a variant for ``key``: a fixed channel or a platform."""
-    return key in _registry or key in _families
-
-
 def answering(office: Office | None = None) -> list[Channel]:
     """The channels citizens can be answered through, e.g. for the inbox's channel filter;
     with ``office``, also that office's connected accounts."""
