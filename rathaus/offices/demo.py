@@ -71,6 +71,9 @@ USERS = {
     "nord.redaktion": ("nord", [Role.EDITOR], "Nils", "Nord", False),
 }
 # Fediverse username → (office slug, display name, categories it publishes; [] = all)
+# Xing has no posting API: the demo's page shows the prepared text and share link on the desk.
+XING_PAGE = "https://www.xing.com/pages/bezirksamt-musterstadt-mitte"
+
 FEDIVERSE_ACCOUNTS = {
     "presse": ("mitte", "Bezirksamt Mitte – Pressestelle", []),
     "baumschutz": ("mitte", "Bezirksamt Mitte – Baumschutz", ["short_notice"]),

@@ -17,7 +17,9 @@ from django.utils.html import escape, linebreaks
 from PIL import Image, ImageDraw
 
 from rathaus.answers.models import TextTemplate
+from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery import sending
+from rathaus.delivery.models import ChannelDefault
 from rathaus.federation.models import Account
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Team
@@ -69,6 +71,7 @@ class Command(BaseCommand):
                     "categories": categories,
                 },
             )
+        self._channels(offices["mitte"])
         created = 0
         for spec in demo.POSTS:
             if not Post.objects.filter(office=offices[spec.office], title=spec.title).exists():
@@ -79,6 +82,19 @@ class Command(BaseCommand):
         # worker has started.
         sent = sending.send_due()
         self._report(base, created, sent)
+
+    def _channels(self, office: Office) -> None:
+        """A Xing page (posted by hand: the demo reaches no platform) and council meetings
+        restricted to the office's own channels."""
+        ConnectedAccount.objects.get_or_create(
+            office=office,
+            platform="xing",
+            remote_id=demo.XING_PAGE,
+            defaults={"name": "bezirksamt-musterstadt-mitte", "details": {"page": demo.XING_PAGE}},
+        )
+        ChannelDefault.objects.get_or_create(
+            office=office, category="meeting", defaults={"channels": ["fediverse"]}
+        )
 
     def _inbox(self, office: Office, users: dict) -> None:
         """Citizens' messages through the real door, a response-time target, a team and a
