@@ -239,6 +239,7 @@ class ConnectForm(DescribedForm):
         if connector.asks_api_base:
             self.fields["api_base"] = forms.URLField(
                 label=gettext_lazy("Server address"),
+                assume_scheme="https",
                 required=not connector.default_api_base,
                 initial=connector.default_api_base,
                 help_text=gettext_lazy("e.g. https://social.bund.de"),

@@ -10,7 +10,8 @@ Failures are scripted at the network edge:
 - ``drop_after_handling_next()`` handles the next request (the post is created!) and then
   closes the connection without an answer: the "timeout after send" a retry must not
   turn into a second post;
-- ``failure_rate`` makes that share of requests fail with 503 (for the benchmark).
+- ``failure_rate`` makes that share of requests fail with 503 (for the benchmark), and
+  ``drop_rate`` that share of non-GET requests be handled and then dropped unanswered.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class FakeServer:
         self.failures: list[_Failure] = []
         self.drops = 0
         self.failure_rate = 0.0
+        self.drop_rate = 0.0
+        self.injected = {"failed": 0, "dropped": 0}  # what the rates above did, for the bench
         self.lock = threading.Lock()
         self.random = random.Random(5)
         self._httpd: ThreadingHTTPServer | None = None
@@ -184,6 +187,9 @@ class FakeServer:
         with self.lock:
             drop = self.drops > 0 and request.method != "GET"
             self.drops -= 1 if drop else 0
+            if request.method != "GET" and self.drop_rate and not drop:
+                drop = self.random.random() < self.drop_rate
+                self.injected["dropped"] += drop
         if drop:
             handler.close_connection = True
             handler.connection.close()  # handled, but the client never hears of it
@@ -197,6 +203,7 @@ class FakeServer:
                     self.failures.remove(failure)
                     return failure
             if self.failure_rate and self.random.random() < self.failure_rate:
+                self.injected["failed"] += 1
                 return _Failure(503, {"Retry-After": "0"}, {"error": "try again"}, None)
         return None
 

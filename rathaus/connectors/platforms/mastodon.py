@@ -1,0 +1,448 @@
+"""Mastodon, and servers that speak its API, through the Mastodon.py client library.
+
+An office connects an account with its server's address and an access token made in the
+server's Preferences → Development (scopes read and write). The server's own limits
+(characters per post, characters a link counts, images per post) are read when it is
+connected and kept in the account's details: posts are counted and split as that server
+counts them.
+
+Citizens reach the office by mentioning it, publicly or in a direct message; fetching reads
+the "mention" notifications. A message's ``remote_id`` is the status id on the office's
+server (not its ActivityPub uri): ``in_reply_to_id``, our answers and the posts we published
+are all named by these ids, so a reply to any of them finds its conversation or post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import time
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import nh3
+import requests
+from django.utils.translation import gettext_lazy as _
+from mastodon import (
+    Mastodon,
+    MastodonAPIError,
+    MastodonError,
+    MastodonIllegalArgumentError,
+    MastodonNetworkError,
+    MastodonNotFoundError,
+    MastodonRatelimitError,
+    MastodonVersionError,
+)
+from mastodon._url_regex import url_regex  # the URL pattern Mastodon counts links with
+
+from rathaus.connectors import base
+from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Part
+from rathaus.delivery.channels import (
+    DeliveryError,
+    Limits,
+    NeedsReauthorisation,
+    PermanentError,
+    Sent,
+    TemporaryError,
+)
+
+if TYPE_CHECKING:
+    from rathaus.delivery.models import Delivery
+    from rathaus.inbox.inbound import InboundMessage
+    from rathaus.inbox.models import Message
+
+try:  # the exact character count, where the optional grapheme package is installed
+    import grapheme
+except ImportError:  # pragma: no cover - counts code points, a little more than Mastodon
+    grapheme = None
+
+# A worker must never hang on one server, nor sleep through a rate limit: both are retried.
+REQUEST_TIMEOUT = 15
+# How long an uploaded image may stay "processing" before the attempt is given up.
+MEDIA_WAIT = 30.0
+PAGE = 40  # the most Mastodon returns per page
+PAGES = 5  # pages of mentions read per fetch; the rest comes with the next fetch
+TOKEN = re.compile(r"[\x21-\x7e]{1,500}")
+# A remote handle counts only its user part: "@anna@example.org" counts as "@anna".
+HANDLE = re.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", re.IGNORECASE)
+
+
+class MastodonLimits(Limits):
+    """Counts as Mastodon does: every link as ``link_chars`` (23), remote handles without
+    their domain, characters as graphemes."""
+
+    def count(self, text: str) -> int:
+        reserved = "x" * (self.link_chars or 23)
+        text = url_regex.sub(lambda m: m.group(2) + reserved, text)
+        text = HANDLE.sub(r"\1@\3", text)
+        return grapheme.length(text) if grapheme else len(text)
+
+
+class MastodonConnector(Connector):
+    platform = "mastodon"
+    label = "Mastodon"
+    default_limits = MastodonLimits(
+        max_chars=500, max_images=4, alt_text_max_chars=1500, threads=True, link_chars=23
+    )
+    asks_api_base = True
+    can_update = True
+    can_withdraw = True
+    can_reply = True
+    connect_help = _(
+        "On your Mastodon server, open Preferences → Development → New application, give it "
+        "the scopes read and write, save it and copy „Your access token“."
+    )
+    credentials = (
+        Credential(
+            "access_token",
+            _("Access token"),
+            help=_("From Preferences → Development on your Mastodon server (scopes read write)."),
+        ),
+    )
+
+    def __init__(self, account: Any) -> None:
+        super().__init__(account)
+        self._last = _LastAnswer()
+        self._delivery: Delivery | None = None
+
+    @property
+    def limits(self) -> Limits:  # type: ignore[override]
+        details = self.account.details or {}
+        return MastodonLimits(
+            max_chars=_positive(details.get("max_characters"), 500),
+            max_images=_positive(details.get("max_media"), 4),
+            alt_text_max_chars=_positive(details.get("description_limit"), 1500),
+            threads=True,
+            link_chars=_positive(details.get("characters_reserved_per_url"), 23),
+        )
+
+    @cached_property
+    def client(self) -> Mastodon:
+        return _client(self.api_base, self.account.access_token, self._last)
+
+    # ----- connecting -----------------------------------------------------------------
+
+    @classmethod
+    def verify(cls, api_base: str, values: dict[str, str]) -> Connection:
+        token = (values.get("access_token") or "").strip()
+        if not api_base.startswith(("https://", "http://")):
+            raise PermanentError(_("Enter the address of your Mastodon server."))
+        if not TOKEN.fullmatch(token):
+            raise PermanentError(_("Paste the access token from Preferences → Development."))
+        last = _LastAnswer()
+        client = _client(api_base, token, last)
+        try:
+            me = client.account_verify_credentials()
+            try:
+                instance = client.instance_v2()
+            except MastodonNotFoundError:  # before Mastodon 4.0: its defaults hold
+                instance = {}
+        except MastodonError as error:
+            raise _sorted(error, last) from error
+        details = _details(instance, urlsplit(api_base).hostname or "")
+        return Connection(
+            remote_id=str(me["id"]),
+            name=f"@{me['acct']}@{details['domain']}",
+            access_token=token,
+            details=details,
+        )
+
+    # ----- posting ----------------------------------------------------------------------
+
+    def publish(self, delivery: Delivery) -> Sent:
+        # Kept for the idempotency key and the post's language of each part.
+        self._delivery = delivery
+        return super().publish(delivery)
+
+    def reply(self, delivery: Delivery) -> Sent:
+        self._delivery = delivery
+        return super().reply(delivery)
+
+    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+        media = [self._upload(image) for image in part.images]
+        status = self.client.status_post(
+            part.text,
+            in_reply_to_id=reply_to,
+            media_ids=media or None,
+            visibility="public",
+            language=self._language(),
+            # Mastodon keeps the key an hour: a repeated call returns the first status.
+            idempotency_key=self._idempotency_key(f"part:{part.index}"),
+        )
+        return _sent(status)
+
+    def find(self, part: Part) -> Sent | None:
+        wanted = " ".join(part.text.split())
+        status = self._own_status(lambda s: _words(s["content"]) == wanted)
+        return _sent(status) if status else None
+
+    def edit(self, remote_id: str, part: Part) -> Sent:
+        try:
+            # Mastodon drops the attachments of an edit that names none: name them again.
+            media = self._media_for_edit(remote_id, part) if part.images else None
+            status = self.client.status_update(remote_id, part.text, media_ids=media)
+        except MastodonNotFoundError as error:
+            raise PermanentError(_("Mastodon: the post is no longer there.")) from error
+        return _sent(status)
+
+    def delete(self, remote_id: str) -> None:
+        try:
+            self.client.status_delete(remote_id)
+        except MastodonNotFoundError:
+            return  # gone already, e.g. deleted by hand or by an attempt whose answer got lost
+
+    # ----- citizens -----------------------------------------------------------------------
+
+    def fetch(self, cursor: str) -> Fetched:
+        # With a cursor, min_id pages upwards from it, so a burst of more mentions than a
+        # page holds is read in order (over several fetches if need be), without a gap.
+        # Without one (a new account), max_id pages down through the recent mentions.
+        upwards = bool(cursor)
+        found: list[Any] = []
+        edge = cursor or None
+        for _page in range(PAGES):
+            page = self.client.notifications(
+                types=["mention"], limit=PAGE, **{"min_id" if upwards else "max_id": edge}
+            )
+            found.extend(page)
+            if len(page) < PAGE:
+                break
+            ids = [str(n["id"]) for n in page]
+            edge = max(ids, key=_id_order) if upwards else min(ids, key=_id_order)
+        newest = max((str(n["id"]) for n in found), key=_id_order, default=cursor)
+        messages = [m for m in map(self._inbound, found) if m is not None]
+        return Fetched(messages=messages, cursor=newest)
+
+    def answer(self, message: Message, parent: Message) -> Sent:
+        from rathaus.inbox.inbound import plain_text
+        from rathaus.inbox.models import Message as MessageModel
+
+        body = plain_text(message.text_html)
+        handle = parent.author_handle.lstrip("@")
+        text = f"@{handle} {body}" if handle else body
+        status = self._earlier_answer(parent, body) or self.client.status_post(
+            text,
+            in_reply_to_id=parent.remote_id,
+            # Only mentioned people see a direct answer; a public one stays off timelines.
+            visibility="unlisted" if message.is_public else "direct",
+            idempotency_key=self._idempotency_key(f"reply:{message.pk}"),
+        )
+        sent = _sent(status)
+        # The citizen's next reply names this id: it must find our answer's conversation.
+        MessageModel.objects.filter(pk=message.pk).update(remote_id=sent.remote_id, url=sent.url)
+        return sent
+
+    def classify(self, error: Exception) -> DeliveryError | None:
+        return _sorted(error, self._last)
+
+    # ----- helpers --------------------------------------------------------------------------
+
+    def _language(self) -> str | None:
+        post = self._delivery.post if self._delivery and self._delivery.post_id else None
+        return post.language.split("-")[0].lower() if post and post.language else None
+
+    def _idempotency_key(self, what: str) -> str:
+        origin = self._delivery.idempotency_key if self._delivery else self.key
+        return "rathaus-" + hashlib.sha256(f"{origin}:{what}".encode()).hexdigest()[:40]
+
+    def _upload(self, image: base.Image) -> str:
+        # The first upload asks the server's version (Mastodon.py picks /api/v2/media by it);
+        # asked here so that a failure is retried instead of falling back to the old API.
+        self.client.retrieve_mastodon_version(fail_hard=True)
+        attachment = self.client.media_post(
+            image.data,
+            mime_type=image.mime,
+            description=image.alt or None,
+            file_name=PurePosixPath(image.name).name,
+        )
+        return str(self._processed(attachment)["id"])
+
+    def _processed(self, attachment: Any) -> Any:
+        # Large files are answered 202 with no url yet: the status would be refused.
+        waited, pause = 0.0, 0.2
+        while attachment.get("url") is None:
+            if waited >= MEDIA_WAIT:
+                raise TemporaryError("Mastodon is still processing an image")
+            time.sleep(pause)
+            waited, pause = waited + pause, min(pause * 2, 2.0)
+            attachment = self.client.media(attachment["id"])
+        return attachment
+
+    def _media_for_edit(self, remote_id: str, part: Part) -> list[str]:
+        attached = self.client.status(remote_id).get("media_attachments") or []
+        if [m.get("description") or "" for m in attached] == [i.alt for i in part.images]:
+            return [str(m["id"]) for m in attached]
+        return [self._upload(image) for image in part.images]
+
+    def _own_status(self, matches: Any) -> Any:
+        statuses = self.client.account_statuses(
+            self.account.remote_id, limit=PAGE, exclude_reblogs=True
+        )
+        return next((s for s in statuses if matches(s)), None)
+
+    def _earlier_answer(self, parent: Message, body: str) -> Any:
+        # Check before retry, as for posts: an earlier attempt may have been sent. The
+        # mention in front is shown shortened, so only the text after it is compared.
+        if not self._delivery or self._delivery.attempts <= 1:
+            return None
+        wanted = " ".join(body.split())
+        return self._own_status(
+            lambda s: (
+                str(s.get("in_reply_to_id") or "") == parent.remote_id
+                and _words(s["content"]).endswith(wanted)
+            )
+        )
+
+    def _inbound(self, notification: Any) -> InboundMessage | None:
+        status, author = notification.get("status"), notification.get("account") or {}
+        if not status or str(author.get("id")) == self.account.remote_id:
+            return None
+        reply_to = str(status.get("in_reply_to_id") or "")
+        return self.inbound(
+            remote_id=str(status["id"]),
+            text_html=_html(status),
+            author_name=author.get("display_name") or author.get("username") or "",
+            author_handle=self._handle(author.get("acct") or ""),
+            author_url=author.get("url") or "",
+            in_reply_to=reply_to,
+            post=self.post_for(reply_to) if reply_to else None,
+            # A direct message is a private question; "private" reaches followers only.
+            is_public=status.get("visibility") in ("public", "unlisted"),
+            url=status.get("url") or status.get("uri") or "",
+        )
+
+    def _handle(self, acct: str) -> str:
+        if not acct or "@" in acct:
+            return f"@{acct}" if acct else ""
+        domain = (self.account.details or {}).get("domain") or urlsplit(self.api_base).hostname
+        return f"@{acct}@{domain}"
+
+
+class _LastAnswer:
+    """A requests response hook keeping the last answer's status and headers: Mastodon.py's
+    exceptions carry the status but not Retry-After or X-RateLimit-Reset."""
+
+    def __init__(self) -> None:
+        self.status = 0
+        self.headers: Any = {}
+
+    def __call__(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.status, self.headers = response.status_code, response.headers
+
+
+def _client(api_base: str, token: str, last: _LastAnswer) -> Mastodon:
+    session = requests.Session()
+    session.hooks["response"].append(last)
+    client = Mastodon(
+        api_base_url=api_base,
+        ratelimit_method="throw",
+        request_timeout=REQUEST_TIMEOUT,
+        version_check_mode="none",
+        session=session,
+        user_agent="Rathaus/0.1 (Mastodon.py)",
+    )
+    # Set afterwards: given to the constructor, a token naming a file would be read from disk.
+    client.access_token = token
+    return client
+
+
+def _sorted(error: Exception, last: _LastAnswer) -> DeliveryError | None:
+    if isinstance(error, MastodonVersionError) and isinstance(error.__cause__, MastodonError):
+        error = error.__cause__  # a failed version lookup: what made it fail counts
+    if isinstance(error, MastodonRatelimitError):
+        return TemporaryError("Mastodon: rate limit reached", retry_after=_wait(last.headers))
+    if isinstance(error, MastodonNetworkError):
+        return TemporaryError(f"Mastodon: network: {error}")
+    if isinstance(error, MastodonAPIError):
+        return _api_error(error, last)
+    if isinstance(error, MastodonIllegalArgumentError | MastodonVersionError):
+        return PermanentError(f"Mastodon: {error}")
+    return None
+
+
+def _api_error(error: MastodonAPIError, last: _LastAnswer) -> DeliveryError:
+    # Raised as (text, status, reason, the server's "error"); unparseable answers differ.
+    args = error.args
+    status = args[1] if len(args) > 3 and isinstance(args[1], int) else None
+    if status is None:  # not JSON: a proxy's error page, or no Mastodon server at all
+        return TemporaryError(f"Mastodon: the server's answer is unreadable: {args[0][:200]}")
+    message = f"Mastodon: {args[3] or args[2]}"
+    headers = last.headers if last.status == status else {}
+    if status == 429:
+        return TemporaryError(message, retry_after=_wait(headers))
+    if status == 403 and "scope" in message:
+        return NeedsReauthorisation(message)  # a token without write access: make a new one
+    return base.status_error(status, headers, message)
+
+
+def _wait(headers: Any) -> float | None:
+    """Seconds until Mastodon lets us in again: Retry-After if sent, else the rate limit's
+    reset, an ISO date, measured against the server's own Date to ignore clock skew."""
+    seconds = base.retry_after(headers)
+    if seconds is not None or not headers:
+        return seconds
+    try:
+        reset = datetime.fromisoformat(headers["X-RateLimit-Reset"])
+        now = parsedate_to_datetime(headers["Date"]) if headers.get("Date") else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    now = now or datetime.now(reset.tzinfo)
+    return max(0.0, (reset - now).total_seconds())
+
+
+def _details(instance: Any, host: str) -> dict[str, Any]:
+    configuration = instance.get("configuration") or {}
+    statuses = configuration.get("statuses") or {}
+    media = configuration.get("media_attachments") or {}
+    return {
+        "max_characters": _positive(statuses.get("max_characters"), 500),
+        "characters_reserved_per_url": _positive(statuses.get("characters_reserved_per_url"), 23),
+        "max_media": _positive(statuses.get("max_media_attachments"), 4),
+        "description_limit": _positive(media.get("description_limit"), 1500),
+        "domain": instance.get("domain") or host,
+        "version": str(instance.get("version") or ""),
+    }
+
+
+def _positive(value: Any, default: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 else default
+
+
+def _sent(status: Any) -> Sent:
+    return Sent(remote_id=str(status["id"]), url=status.get("url") or status.get("uri") or "")
+
+
+def _words(content: str) -> str:
+    """A status's HTML as the words it was written with, links whole again (Mastodon hides
+    parts of them in invisible spans), to compare with the text we sent."""
+    spaced = re.sub(r"<br\s*/?>|</p>", " ", content or "", flags=re.IGNORECASE)
+    return " ".join(html.unescape(nh3.clean(spaced, tags=set())).split())
+
+
+def _html(status: Any) -> str:
+    found = status.get("content") or ""
+    if status.get("spoiler_text"):
+        found = f"<p>{html.escape(status['spoiler_text'])}</p>{found}"
+    for media in status.get("media_attachments") or []:
+        url = media.get("url") or media.get("remote_url")
+        if url:
+            label = html.escape(media.get("description") or str(_("attachment")))
+            found += f'<p><a href="{html.escape(url)}">{label}</a></p>'
+    return found
+
+
+def _id_order(remote_id: str) -> tuple[int, str]:
+    # Mastodon's ids are numbers as strings, other servers' fixed-length sortable strings.
+    return len(remote_id), remote_id
+
+
+CONNECTOR = MastodonConnector

@@ -1,0 +1,92 @@
+"""Answering a citizen from the inbox: the answer is a status in reply to theirs that
+mentions them, direct for a direct message and unlisted for a public mention. The
+citizen's reply to our answer joins the same conversation."""
+
+import pytest
+
+from rathaus.connectors import fetching
+from rathaus.connectors.models import ConnectedAccount
+from rathaus.delivery.models import Delivery
+from rathaus.inbox import work
+from rathaus.inbox.models import Conversation, Message
+from tests.fakes.mastodon import FakeMastodon
+
+
+@pytest.fixture
+def fake():
+    with FakeMastodon() as server:
+        yield server
+
+
+@pytest.fixture
+def mastodon(connect_account, fake):
+    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
+
+
+@pytest.fixture
+def answer(agent, django_capture_on_commit_callbacks):
+    def send(conversation, text):
+        with django_capture_on_commit_callbacks(execute=True):
+            return work.reply(conversation, text=text, by=agent)
+
+    return send
+
+
+def _conversation(mastodon, fake, **mention) -> tuple:
+    question = fake.mention("Wann wird die Lindenallee geöffnet?", **mention)
+    fetching.fetch(ConnectedAccount.objects.get(pk=mastodon.pk))
+    return question, Conversation.objects.get(channel=mastodon.channel_key)
+
+
+def test_it_answers_a_public_mention_in_its_thread(mastodon, fake, answer):
+    question, conversation = _conversation(mastodon, fake)
+
+    reply = answer(conversation, "Am Freitag, 16 Uhr.")
+
+    [status] = fake.posted()
+    [call] = fake.calls("POST", r"^/api/v1/statuses$")
+    assert status.text == "@anwohnerin@other.example Am Freitag, 16 Uhr."
+    assert status.in_reply_to_id == question.id
+    assert status.visibility == "unlisted"
+    assert call.headers["idempotency-key"].startswith("rathaus-")
+    delivery = Delivery.objects.get(message=reply)
+    reply.refresh_from_db()
+    assert delivery.status == "published"
+    assert delivery.remote_id == reply.remote_id == status.id
+
+
+def test_it_answers_a_direct_message_directly(mastodon, fake, answer):
+    _question, conversation = _conversation(mastodon, fake, visibility="direct")
+
+    answer(conversation, "Danke, wir melden uns.")
+
+    [status] = fake.posted()
+    assert status.visibility == "direct"
+    assert status.text.startswith("@anwohnerin@other.example ")
+
+
+def test_the_citizens_reply_to_our_answer_joins_the_conversation(mastodon, fake, answer):
+    _question, conversation = _conversation(mastodon, fake)
+    answer(conversation, "Am Freitag, 16 Uhr.")
+    [ours] = fake.posted()
+
+    fake.mention("Danke!", in_reply_to=ours.id)
+    fetching.fetch(ConnectedAccount.objects.get(pk=mastodon.pk))
+
+    assert Conversation.objects.count() == 1
+    assert conversation.messages.filter(direction=Message.Direction.INBOUND).count() == 2
+
+
+def test_an_answer_whose_reply_got_lost_is_not_sent_twice(mastodon, fake, answer, send_all):
+    _question, conversation = _conversation(mastodon, fake)
+    fake.drop_after_handling_next()
+
+    reply = answer(conversation, "Am Freitag, 16 Uhr.")
+    assert Delivery.objects.get(message=reply).status == "queued"
+    send_all()
+
+    [status] = fake.posted()
+    assert len(fake.calls("POST", r"^/api/v1/statuses$")) == 1
+    assert Delivery.objects.get(message=reply).status == "published"
+    reply.refresh_from_db()
+    assert reply.remote_id == status.id

@@ -1,0 +1,56 @@
+"""When Mastodon created the status but its answer got lost, the retry looks through the
+account's own recent statuses (their HTML compared as text) and finds it instead of
+posting it again."""
+
+import pytest
+
+from rathaus.delivery.models import Delivery
+from tests.fakes.mastodon import FakeMastodon
+
+
+@pytest.fixture
+def fake():
+    with FakeMastodon() as server:
+        yield server
+
+
+@pytest.fixture
+def mastodon(connect_account, fake):
+    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
+
+
+BODY = (
+    "Am Montag wird die Lindenallee gesperrt.\n\nUmleitung: "
+    "https://www.berlin.de/ba-mitte/verkehr/umleitungen/lindenallee-2025.html & <Details>"
+)
+
+
+def test_the_retry_finds_the_status_and_does_not_post_twice(mastodon, fake, publish_post, send_all):
+    fake.drop_after_handling_next()
+
+    publish_post(title="Sperrung", body=BODY)
+
+    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    [status] = fake.posted()
+    assert delivery.status == "queued"
+    assert "network" in delivery.last_error
+
+    send_all()
+
+    delivery.refresh_from_db()
+    assert fake.posted() == [status]
+    assert len(fake.calls("POST", r"^/api/v1/statuses$")) == 1
+    assert fake.calls("GET", rf"^/api/v1/accounts/{fake.office.id}/statuses$")
+    assert delivery.status == "published"
+    assert delivery.remote_id == status.id
+
+
+def test_a_retry_that_finds_nothing_posts(mastodon, fake, publish_post, send_all):
+    fake.fail_next(502, path=r"/statuses$")
+
+    publish_post(title="Sperrung", body=BODY)
+    send_all()
+
+    assert len(fake.posted()) == 1
+    assert fake.calls("GET", rf"^/api/v1/accounts/{fake.office.id}/statuses$")
+    assert Delivery.objects.get(channel=mastodon.channel_key).status == "published"

@@ -1,0 +1,72 @@
+"""Images go up first (POST /api/v2/media, the alt text as its description); the status
+then names them. An image Mastodon is still processing (202) is waited for."""
+
+import pytest
+
+from rathaus.delivery.models import Delivery
+from rathaus.posts import lifecycle
+from tests.fakes.mastodon import FakeMastodon
+
+ALT = "Zwei grüne Bänke unter einer Linde"
+
+
+@pytest.fixture
+def fake():
+    with FakeMastodon() as server:
+        yield server
+
+
+@pytest.fixture
+def mastodon(connect_account, fake):
+    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
+
+
+@pytest.fixture
+def publish_with_image(office, editor, approver, tiny_png, django_capture_on_commit_callbacks):
+    def publish():
+        post = lifecycle.create_draft(office, by=editor, title="Neue Bänke", body="Im Park.")
+        lifecycle.add_image(
+            post, by=editor, file=tiny_png, alt_text=ALT, author="Pressestelle", licence="CC0"
+        )
+        lifecycle.submit(post, by=editor)
+        lifecycle.approve(post, by=approver)
+        with django_capture_on_commit_callbacks(execute=True):
+            return lifecycle.publish(post, by=approver)
+
+    return publish
+
+
+def test_it_uploads_the_image_with_its_alt_text_before_the_status(
+    mastodon, fake, publish_with_image, tiny_png
+):
+    publish_with_image()
+
+    [upload] = fake.calls("POST", r"^/api/v2/media$")
+    fields = upload.multipart()
+    assert fields["description"][0].decode() == ALT
+    assert fields["file"][0].startswith(b"\x89PNG")
+    [status] = fake.posted()
+    [media] = status.media
+    assert media.description == ALT
+    [post_call] = fake.calls("POST", r"^/api/v1/statuses$")
+    assert post_call.form()["media_ids[]"] == [media.id]
+    assert fake.requests.index(upload) < fake.requests.index(post_call)
+    assert post_call.form()["visibility"] == ["public"]
+    assert post_call.form()["language"] == ["de"]
+    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    assert delivery.status == "published"
+    assert delivery.remote_id == status.id
+    assert delivery.remote_url == f"https://social.example/@bezirksamt/{status.id}"
+
+
+def test_it_waits_for_an_image_mastodon_is_still_processing(mastodon, fake, publish_with_image):
+    fake.processing_polls = 2  # answered 202, then 206 twice, then 200
+
+    publish_with_image()
+
+    assert len(fake.calls("POST", r"^/api/v2/media$")) == 1
+    polls = fake.calls("GET", r"^/api/v1/media/\d+$")
+    [status] = fake.posted()
+    assert len(polls) == 3
+    assert [m.description for m in status.media] == [ALT]
+    assert Delivery.objects.get(channel=mastodon.channel_key).status == "published"

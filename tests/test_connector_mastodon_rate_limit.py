@@ -1,0 +1,61 @@
+"""A 429 from Mastodon puts the delivery back in the queue until the server lets us in
+again, from Retry-After or, as Mastodon sends it, the X-RateLimit-Reset date. The client
+never sleeps through the limit inside a worker."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from rathaus.delivery.models import Delivery
+from tests.fakes.mastodon import FakeMastodon
+
+TOO_MANY = {"error": "Too many requests"}
+
+
+@pytest.fixture
+def fake():
+    with FakeMastodon() as server:
+        yield server
+
+
+@pytest.fixture
+def mastodon(connect_account, fake):
+    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
+
+
+def test_a_429_with_retry_after_waits_at_least_that_long(mastodon, fake, publish_post, send_all):
+    fake.fail_next(429, headers={"Retry-After": "600"}, body=TOO_MANY, path=r"/statuses$")
+    started = time.monotonic()
+
+    publish_post(title="Baum", body="Zwei Linden werden gefällt.")
+
+    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    assert time.monotonic() - started < 10  # thrown, not slept through
+    assert delivery.status == "queued"
+    assert "rate limit" in delivery.last_error
+    assert delivery.next_attempt_at >= timezone.now() + timedelta(seconds=590)
+    assert fake.posted() == []
+
+    send_all()
+
+    delivery.refresh_from_db()
+    assert delivery.status == "published"
+    assert len(fake.posted()) == 1
+
+
+def test_a_429_with_only_the_reset_date_waits_until_the_reset(mastodon, fake, publish_post):
+    reset = datetime.now(UTC) + timedelta(minutes=15)
+    fake.fail_next(
+        429,
+        headers={"X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+        body=TOO_MANY,
+        path=r"/statuses$",
+    )
+
+    publish_post(title="Baum", body="Zwei Linden werden gefällt.")
+
+    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    assert delivery.status == "queued"
+    assert delivery.next_attempt_at >= timezone.now() + timedelta(minutes=14)

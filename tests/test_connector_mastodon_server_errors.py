@@ -1,0 +1,58 @@
+"""A server error (5xx) or a broken connection is temporary: the delivery is retried and
+then published, once."""
+
+import pytest
+
+from rathaus.delivery.models import Delivery
+from tests.fakes.mastodon import FakeMastodon
+
+
+@pytest.fixture
+def fake():
+    with FakeMastodon() as server:
+        yield server
+
+
+@pytest.fixture
+def mastodon(connect_account, fake):
+    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
+
+
+def test_a_503_is_retried_then_published(mastodon, fake, publish_post, send_all):
+    fake.fail_next(503, body="<html>Service Unavailable</html>", path=r"/statuses$")
+
+    publish_post(title="Baum", body="Zwei Linden werden gefällt.")
+
+    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    assert delivery.status == "queued"
+    assert delivery.attempts == 1
+    assert "503" in delivery.last_error or "Service Unavailable" in delivery.last_error
+
+    send_all()
+
+    delivery.refresh_from_db()
+    assert delivery.status == "published"
+    assert delivery.last_error == ""
+    assert len(fake.posted()) == 1
+
+
+def test_a_server_that_is_down_is_retried(mastodon, fake, publish_post):
+    fake.stop()
+
+    publish_post(title="Baum", body="Zwei Linden werden gefällt.")
+
+    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    assert delivery.status == "queued"
+    assert "network" in delivery.last_error
+
+
+def test_it_survives_a_flaky_server_without_posting_twice(mastodon, fake, publish_post, send_all):
+    fake.failure_rate = 0.3
+
+    for n in range(5):
+        publish_post(title=f"Meldung {n}", body=f"Text der Meldung {n}.")
+    send_all(rounds=40)
+
+    statuses = fake.posts_by_account()[fake.office.id]
+    assert Delivery.objects.filter(channel=mastodon.channel_key, status="published").count() == 5
+    assert len(statuses) == len(set(statuses)) == 5

@@ -1,0 +1,108 @@
+"""A correction edits the published statuses (PUT /api/v1/statuses/:id) and keeps their
+images; withdrawing deletes every status of the thread. A status deleted on Mastodon by
+hand counts as withdrawn."""
+
+import pytest
+
+from rathaus.delivery.models import Delivery
+from rathaus.posts import lifecycle
+from tests.fakes.mastodon import FakeMastodon
+
+SENTENCE = "Die Sanierung der Lindenallee beginnt am Montag mit der Sperrung der Fahrbahn. "
+
+
+@pytest.fixture
+def fake():
+    with FakeMastodon() as server:
+        yield server
+
+
+@pytest.fixture
+def mastodon(connect_account, fake):
+    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
+
+
+@pytest.fixture
+def change(approver, django_capture_on_commit_callbacks):
+    def run(step, post, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return step(post, by=approver, **fields)
+
+    return run
+
+
+def _delivery(account, action):
+    return Delivery.objects.get(channel=account.channel_key, action=action)
+
+
+def test_a_correction_edits_the_status_and_keeps_its_image(
+    mastodon, fake, office, editor, approver, tiny_png, change
+):
+    post = lifecycle.create_draft(office, by=editor, title="Bänke", body="Zwei neue Bänke.")
+    lifecycle.add_image(
+        post, by=editor, file=tiny_png, alt_text="Zwei Bänke", author="Amt", licence="CC0"
+    )
+    lifecycle.submit(post, by=editor)
+    lifecycle.approve(post, by=approver)
+    change(lifecycle.publish, post)
+    [status] = fake.posted()
+    [media] = status.media
+
+    change(lifecycle.correct, post, note="Zahl korrigiert", body="Drei neue Bänke.")
+
+    [edit] = fake.calls("PUT", rf"^/api/v1/statuses/{status.id}$")
+    assert "Drei neue Bänke." in edit.form()["status"][0]
+    assert edit.form()["media_ids[]"] == [media.id]
+    assert "Drei neue Bänke." in status.text
+    assert status.media == [media]
+    assert status.edited_at is not None
+    assert len(fake.calls("POST", r"/media$")) == 1  # the image is not uploaded again
+    assert _delivery(mastodon, "update").status == "published"
+
+
+def test_a_correction_edits_every_part_of_a_thread(mastodon, fake, publish_post, change):
+    post = publish_post(title="Lindenallee", body=SENTENCE * 15)
+    parts = fake.posted()
+
+    change(lifecycle.correct, post, note="Datum", body=SENTENCE.replace("Montag", "Dienstag") * 15)
+
+    assert len(fake.calls("PUT", r"^/api/v1/statuses/\d+$")) == len(parts)
+    assert "Dienstag" in parts[0].text
+    assert "Montag" not in "".join(p.text for p in parts)
+    assert _delivery(mastodon, "update").status == "published"
+
+
+def test_withdrawing_deletes_every_part_of_the_thread(mastodon, fake, publish_post, change):
+    post = publish_post(title="Lindenallee", body=SENTENCE * 15)
+    parts = fake.posted()
+
+    change(lifecycle.withdraw, post, reason="Falsche Angaben")
+
+    deleted = [r.path.rsplit("/", 1)[-1] for r in fake.calls("DELETE", r"^/api/v1/statuses/")]
+    assert deleted == [p.id for p in reversed(parts)]
+    assert fake.posted() == []
+    assert _delivery(mastodon, "withdraw").status == "published"
+
+
+def test_a_status_deleted_by_hand_counts_as_withdrawn(mastodon, fake, publish_post, change):
+    post = publish_post(title="Baum", body="Zwei Linden werden gefällt.")
+    [status] = fake.posted()
+    status.deleted = True  # someone deleted it in Mastodon's web interface
+
+    change(lifecycle.withdraw, post, reason="Erledigt")
+
+    assert _delivery(mastodon, "withdraw").status == "published"
+
+
+def test_correcting_a_status_deleted_by_hand_fails_with_a_clear_reason(
+    mastodon, fake, publish_post, change
+):
+    post = publish_post(title="Baum", body="Zwei Linden werden gefällt.")
+    [status] = fake.posted()
+    status.deleted = True
+
+    change(lifecycle.correct, post, note="Tippfehler", body="Zwei Linden werden bald gefällt.")
+
+    delivery = _delivery(mastodon, "update")
+    assert delivery.status == "failed"
+    assert "no longer there" in delivery.last_error
