@@ -59,8 +59,7 @@ def _fakes() -> dict:
     }
     graph = FakeGraph().start()  # Facebook pages and their Instagram accounts
     return {
-        platform: graph if kind is FakeGraph else kind().start()
-        for platform, kind in kinds.items()
+        platform: graph if kind is FakeGraph else kind().start() for platform, kind in kinds.items()
     }
 
 
@@ -222,7 +221,9 @@ def _run(args) -> None:
     print(f"deliveries: {dict(statuses)}; attempts: {attempts}; rounds: {rounds}")
     print(f"time to all delivered (backoff waits skipped): {seconds:.2f} s")
     print(f"duplicates on the platforms: {duplicates}")
-    for channel, error in deliveries.exclude(status="published").values_list("channel", "last_error"):
+    for channel, error in deliveries.exclude(status="published").values_list(
+        "channel", "last_error"
+    ):
         print(f"  not delivered: {channel}: {error[:200]}")
 
 

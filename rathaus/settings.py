@@ -81,7 +81,12 @@ try:
             env.str(f"RATHAUS_{name}_CLIENT_ID"),
             env.secret(f"RATHAUS_{name}_CLIENT_SECRET") or "",
         )
-        for platform, name in (("x", "X"), ("facebook", "FACEBOOK"), ("linkedin", "LINKEDIN"))
+        for platform, name in (
+            ("x", "X"),
+            ("facebook", "FACEBOOK"),
+            ("instagram", "FACEBOOK"),  # the same Meta app and login
+            ("linkedin", "LINKEDIN"),
+        )
     }
     NEWSLETTER_BATCH_SIZE = env.int("RATHAUS_NEWSLETTER_BATCH_SIZE", 200, minimum=1, maximum=10000)
 except SettingError as error:
@@ -113,6 +118,7 @@ INSTALLED_APPS = [
     "rathaus.answers",
     "rathaus.response_times",
     "rathaus.connectors",
+    "rathaus.newsletter",
 ]
 
 MIDDLEWARE = [
@@ -266,5 +272,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # run_huey attaches its own handler; not propagating avoids every line twice.
-    "loggers": {"huey": {"level": "INFO", "propagate": False}},
+    "loggers": {
+        "huey": {"level": "INFO", "propagate": False},
+        # httpx logs every URL at INFO, and the Telegram Bot API has the bot's token in it.
+        "httpx": {"level": "WARNING"},
+    },
 }

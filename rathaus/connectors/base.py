@@ -217,8 +217,9 @@ class Connector(Channel):
         parts = self.render(delivery.post)
         done = list(delivery.remote_parts)
         with self.calling():
-            for part in parts[len(done) :]:
-                sent = self._find_after_unclear(delivery, part, done)
+            for number, part in enumerate(parts[len(done) :]):
+                # Only the first part not recorded can have been sent by the last attempt.
+                sent = self._find_after_unclear(delivery, part) if number == 0 else None
                 if sent is None:
                     sent = self.post(part, reply_to=done[-1]["id"] if done else None)
                 done.append({"id": sent.remote_id, "url": sent.url})
@@ -226,7 +227,7 @@ class Connector(Channel):
                 Delivery.objects.filter(pk=delivery.pk).update(remote_parts=done)
         return Sent(remote_id=done[0]["id"], url=done[0]["url"])
 
-    def _find_after_unclear(self, delivery: Delivery, part: Part, done: list) -> Sent | None:
+    def _find_after_unclear(self, delivery: Delivery, part: Part) -> Sent | None:
         # Only a retry can find its own post: the first attempt has never sent anything.
         if delivery.attempts <= 1:
             return None
@@ -267,7 +268,13 @@ class Connector(Channel):
         if parent is None:
             raise PermanentError(f"{self.label}: the message to answer is gone")
         with self.calling():
-            return self.answer(message, parent)
+            sent = self.answer(message, parent)
+        # Our answer takes the platform's id, so the citizen's reply to it joins this
+        # conversation instead of starting a new one.
+        Message.objects.filter(pk=message.pk, remote_id__startswith="local:").update(
+            remote_id=sent.remote_id, url=sent.url or message.url
+        )
+        return sent
 
     def inbound(self, **fields: Any) -> InboundMessage:
         """An InboundMessage of this account, for ``fetch``."""
@@ -325,7 +332,10 @@ class Connector(Channel):
         except DeliveryError:
             raise
         except Exception as error:
-            raise (self.classify(error) or _shared_rules(error)) from error
+            sorted_error = self.classify(error) or _shared_rules(error)
+            if isinstance(sorted_error, NeedsReauthorisation):
+                self._needs_reauth(str(sorted_error))
+            raise sorted_error from error
         from rathaus.connectors import accounts
 
         accounts.store_tokens(self.account, connection)
@@ -352,8 +362,14 @@ def _shared_rules(error: Exception) -> DeliveryError:
 
 def status_error(status: int, headers: Any, message: str) -> DeliveryError:
     """An HTTP status as a delivery error, honouring Retry-After and rate-limit resets."""
-    if status == 429 or status >= 500:
+    if status == 429:
         return TemporaryError(message, retry_after=retry_after(headers))
+    if status >= 500:
+        # Rate-limit resets come with every answer on some platforms; only a 5xx's own
+        # Retry-After says how long this failure lasts.
+        own = headers and (headers.get("Retry-After") or headers.get("retry-after"))
+        seconds = retry_after({"Retry-After": own}) if own else None
+        return TemporaryError(message, retry_after=seconds)
     if status == 401:
         return NeedsReauthorisation(message)
     return PermanentError(message)

@@ -126,6 +126,8 @@ def _said(response: httpx.Response) -> str:
     except ValueError:
         return f"HTTP {response.status_code}"
     if isinstance(body, dict):
+        if isinstance(body.get("error"), dict):  # the Graph API nests its error
+            body = body["error"]
         for key in ("error_description", "message", "error"):
             if isinstance(body.get(key), str):
                 return body[key]

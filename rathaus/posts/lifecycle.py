@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.delivery import channels, outbox
+from rathaus.delivery import channels, defaults, outbox
 from rathaus.offices.access import require_role
 from rathaus.offices.models import Office, Role
 from rathaus.posts import content
@@ -164,7 +164,12 @@ def limit_problems(post: Post) -> dict[str, list[str]]:
     alt_texts = [image.alt_text for image in post.images.all()]
     found = {}
     link = post.office.absolute_url(post.get_absolute_url())
+    restricted = defaults.chosen(post.office_id)
     for channel in channels.for_office(post.office):
+        # A channel the post won't go to (Instagram without an image, a category the
+        # office sends elsewhere) can't hold it up.
+        if not channel.takes(post) or not defaults.allows(post, channel.key, restricted):
+            continue
         text = channel.text_for(post)
         sendable = channel.sendable(
             title=post.title, text=text, link=link, is_variant=text != post.body

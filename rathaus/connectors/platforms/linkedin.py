@@ -1,0 +1,454 @@
+"""LinkedIn organisation pages, over LinkedIn's versioned REST API (Community Management API).
+
+The client is plain ``httpx``: LinkedIn's own Python client (``linkedin-api-client``) is
+marked beta and has not been maintained for a long time, while the few calls needed here
+are small and documented. Every call carries ``LinkedIn-Version`` (LinkedIn refuses calls
+without it) and ``X-Restli-Protocol-Version: 2.0.0``, so URNs in paths and query strings
+are percent-encoded as Rest.li 2.0 wants.
+
+Access tokens last 60 days and only some apps get refresh tokens: ``expires_at`` is always
+set, so that admins are warned a week before the page must be connected again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import escape as html_escape
+from django.utils.html import linebreaks
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rathaus.connectors.base import Connection, Connector, Credential, Fetched, OAuth, Part
+from rathaus.connectors.base import status_error as _status_error
+from rathaus.delivery.channels import (
+    DeliveryError,
+    Limits,
+    NeedsReauthorisation,
+    PermanentError,
+    Sent,
+    TemporaryError,
+)
+
+if TYPE_CHECKING:
+    from rathaus.inbox.inbound import InboundMessage
+    from rathaus.inbox.models import Message
+    from rathaus.posts.models import Post
+
+log = logging.getLogger(__name__)
+
+# LinkedIn supports each monthly version for at least a year; move on before it is sunset.
+API_VERSION = "202609"
+TIMEOUT = 30.0
+TOKEN_LIFETIME = timedelta(days=60)
+# The first fetch of a newly connected page looks back this far, not at every old comment.
+FIRST_FETCH = timedelta(days=7)
+# Comments may show up in the API a little after their time: each fetch looks back this far
+# behind the cursor (the inbox stores each comment once).
+OVERLAP = timedelta(minutes=10)
+RECENT_POSTS = 20
+COMMENT_PAGE, MAX_COMMENT_PAGES = 100, 5
+REAUTH_CODES = {"EXPIRED_ACCESS_TOKEN", "REVOKED_ACCESS_TOKEN", "INVALID_ACCESS_TOKEN"}
+# Characters of LinkedIn's "little" text format that are plain text only when escaped.
+_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+_ESCAPED = re.compile(r"\\([\\|{}@\[\]()<>#*_~])")
+_COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>urn:li:[^,]+),(?P<id>[^)]+)\)$")
+_ORGANIZATION = re.compile(r"^(?:urn:li:organization:|.*linkedin\.com/company/)?(\d+)/?$")
+_FEED = {
+    "feedDistribution": "MAIN_FEED",
+    "targetEntities": [],
+    "thirdPartyDistributionChannels": [],
+}
+
+
+def escape(text: str) -> str:
+    """Plain text as a post's ``commentary``: unescaped, ``(`` or ``#`` would be read as
+    mentions and hashtags, and LinkedIn cuts the text short where they don't parse."""
+    return _RESERVED.sub(r"\\\1", text)
+
+
+def unescape(commentary: str) -> str:
+    return _ESCAPED.sub(r"\1", commentary)
+
+
+def enc(urn: str) -> str:
+    return quote(urn, safe="")
+
+
+def post_url(urn: str, comment: str = "") -> str:
+    link = f"https://www.linkedin.com/feed/update/{urn}/"
+    return f"{link}?commentUrn={enc(comment)}" if comment else link
+
+
+class EscapedLimits(Limits):
+    """LinkedIn counts its 3,000 characters on the commentary as sent, escapes included:
+    counting them here keeps a text with many brackets from being refused."""
+
+    def count(self, text: str) -> int:
+        return len(escape(text))
+
+
+class Api:
+    """Calls with one access token against one API base, with LinkedIn's headers."""
+
+    def __init__(self, base: str, token: str) -> None:
+        self.base, self.token = base.rstrip("/"), token
+
+    def call(self, method: str, path: str, *, gone_ok: bool = False, **kw: Any) -> httpx.Response:
+        """``gone_ok``: a 404 is fine (deleting what someone removed by hand already);
+        ``restli``: the X-RestLi-Method LinkedIn wants for finders, updates, deletes."""
+        headers = {"Authorization": f"Bearer {self.token}", "LinkedIn-Version": API_VERSION}
+        headers |= {"X-Restli-Protocol-Version": "2.0.0"}
+        restli = kw.pop("restli", "")
+        if restli:
+            headers["X-RestLi-Method"] = restli
+        response = httpx.request(method, self.base + path, headers=headers, timeout=TIMEOUT, **kw)
+        if not (gone_ok and response.status_code == 404):
+            response.raise_for_status()
+        return response
+
+    def get(self, path: str, **params: Any) -> dict[str, Any]:
+        return self.call("GET", path, params=params).json()
+
+    def trusts(self, url: str) -> bool:
+        """Whether an upload address LinkedIn gave may see the token: only LinkedIn's own
+        hosts (or the configured API host), never a third party's."""
+        host = urlsplit(url).hostname or ""
+        return host == urlsplit(self.base).hostname or host.endswith(".linkedin.com")
+
+
+def classify_response(response: httpx.Response) -> DeliveryError:
+    """A LinkedIn error answer ({"status", "serviceErrorCode", "code", "message"}, or an
+    OAuth error) as a delivery error carrying LinkedIn's own words."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    message = body.get("message") or body.get("error_description") or response.reason_phrase
+    # A 422 names its reason inside errorDetails (e.g. DUPLICATE_POST).
+    inputs = (body.get("errorDetails") or {}).get("inputErrors") or [{}]
+    code = body.get("code") or body.get("error") or inputs[0].get("code", "")
+    text = f"LinkedIn: {message}" + (f" ({code})" if code else "")
+    if code in REAUTH_CODES:  # a 401 without one of them is sorted by status_error
+        return NeedsReauthorisation(text)
+    return _status_error(response.status_code, response.headers, text)
+
+
+def _organization_urn(value: str) -> str:
+    match = _ORGANIZATION.match(value.strip())
+    if not match:
+        raise PermanentError(
+            _("Name the organisation as urn:li:organization:<number> or by its number.")
+        )
+    return f"urn:li:organization:{match.group(1)}"
+
+
+def _lookup(api: Api, wanted: str) -> tuple[str, str, dict[str, Any]]:
+    """The organisation page the token's member administers: ``wanted``, else the first."""
+    query = {"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"}
+    acls = api.get("/rest/organizationAcls", **query).get("elements", [])
+    pages = [a.get("organization") or a.get("organizationalTarget") for a in acls]
+    urn = _organization_urn(wanted) if wanted else next(filter(None, pages), "")
+    if not urn:
+        raise PermanentError(_("LinkedIn: this account administers no organisation page."))
+    if urn not in pages:
+        raise PermanentError(
+            _("LinkedIn: this account is no administrator of %(page)s.") % {"page": urn}
+        )
+    page = api.get(f"/rest/organizations/{urn.rsplit(':', 1)[-1]}")
+    return urn, page.get("localizedName") or urn, {"vanity_name": page.get("vanityName", "")}
+
+
+def _connect(api_base: str, token: str, wanted: str, **fields: Any) -> Connection:
+    try:
+        urn, name, details = _lookup(Api(api_base, token), wanted)
+    except httpx.HTTPStatusError as error:
+        raise classify_response(error.response) from error
+    except httpx.TransportError as error:
+        raise TemporaryError(f"LinkedIn cannot be reached: {error}") from error
+    return Connection(remote_id=urn, name=name, access_token=token, details=details, **fields)
+
+
+def _in(seconds: Any) -> datetime:
+    return timezone.now() + (timedelta(seconds=int(seconds)) if seconds else TOKEN_LIFETIME)
+
+
+def _moved(api_base: str, url: str) -> str:
+    """LinkedIn's OAuth address on the configured API host (tests, proxies), path kept."""
+    if not api_base or api_base == LinkedInConnector.default_api_base:
+        return url
+    target = urlsplit(api_base)
+    return urlunsplit((target.scheme, target.netloc, urlsplit(url).path, "", ""))
+
+
+class LinkedInConnector(Connector):
+    platform = "linkedin"
+    label = "LinkedIn"
+    default_api_base = "https://api.linkedin.com"
+    default_limits = EscapedLimits(max_chars=3000, max_images=20, alt_text_max_chars=4086)
+    can_update = can_withdraw = can_reply = True
+    oauth = OAuth(
+        authorize_url="https://www.linkedin.com/oauth/v2/authorization",
+        token_url="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106
+        scopes=("w_organization_social", "r_organization_social", "rw_organization_admin"),
+        pkce=False,
+        client_auth="body",
+    )
+    connect_help = gettext_lazy(
+        "Posts go to a LinkedIn organisation page you administer. Connect with LinkedIn, or "
+        "paste an access token with the scopes w_organization_social, r_organization_social "
+        "and rw_organization_admin, made just now: LinkedIn tokens last 60 days, and you are "
+        "told a week before the page must be connected again."
+    )
+    credentials = (
+        Credential("access_token", gettext_lazy("Access token")),
+        Credential(
+            "organization",
+            gettext_lazy("Organisation"),
+            secret=False,
+            required=False,
+            help=gettext_lazy(
+                "e.g. urn:li:organization:2414183 or 2414183; empty: the first page you administer."
+            ),
+        ),
+    )
+
+    # ----- connecting -------------------------------------------------------------------
+
+    @classmethod
+    def verify(cls, api_base: str, values: dict[str, str]) -> Connection:
+        token = (values.get("access_token") or "").strip()
+        if not token:
+            raise PermanentError(_("Paste the access token."))
+        # LinkedIn tells an app a token's age only for tokens it issued to that app: a
+        # pasted token is taken as new (the connect help asks for a fresh one).
+        return _connect(
+            api_base or cls.default_api_base,
+            token,
+            (values.get("organization") or "").strip(),
+            expires_at=_in(None),
+        )
+
+    @classmethod
+    def from_oauth(cls, api_base: str, tokens: dict[str, Any]) -> Connection:
+        if not tokens.get("access_token"):
+            raise PermanentError(_("LinkedIn sent no access token."))
+        try:
+            connection = _connect(
+                api_base or cls.default_api_base,
+                tokens["access_token"],
+                str(tokens.get("organization") or ""),
+                refresh_token=tokens.get("refresh_token") or "",
+                expires_at=_in(tokens.get("expires_in")),
+            )
+        except DeliveryError as error:
+            # The OAuth view shows a PermanentError's words to the admin.
+            raise PermanentError(str(error)) from error
+        refresh_until = tokens.get("refresh_token_expires_in")
+        if refresh_until:
+            until = {"refresh_token_expires_at": _in(refresh_until).isoformat()}
+            connection = replace(connection, details=connection.details | until)
+        return connection
+
+    def refresh(self) -> Connection:
+        client_id, secret = settings.CONNECTOR_OAUTH_APPS.get("linkedin") or ("", "")
+        if not self.account.refresh_token or not client_id:
+            raise NeedsReauthorisation(_("LinkedIn: the access token has expired."))
+        form = {"grant_type": "refresh_token", "refresh_token": self.account.refresh_token}
+        form |= {"client_id": client_id, "client_secret": secret}
+        url = _moved(self.api_base, self.oauth.token_url)
+        response = httpx.post(url, data=form, timeout=TIMEOUT)
+        if response.status_code in (400, 401):
+            # A refused refresh token will not work later either.
+            raise NeedsReauthorisation(str(classify_response(response)))
+        tokens = response.raise_for_status().json()
+        return Connection(
+            remote_id=self.account.remote_id,
+            name=self.account.name,
+            access_token=tokens["access_token"],
+            refresh_token=tokens.get("refresh_token") or "",
+            expires_at=_in(tokens.get("expires_in")),
+        )
+
+    def classify(self, error: Exception) -> DeliveryError | None:
+        if isinstance(error, httpx.HTTPStatusError):
+            return classify_response(error.response)
+        return None
+
+    # ----- posts ----------------------------------------------------------------------
+
+    @property
+    def organization(self) -> str:
+        return self.account.remote_id
+
+    def _api(self) -> Api:
+        return Api(self.api_base, self.account.access_token)
+
+    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+        api = self._api()
+        body: dict[str, Any] = {
+            "author": self.organization,
+            "commentary": escape(part.text),
+            "visibility": "PUBLIC",
+            "distribution": _FEED,
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        images = [{"id": self._upload(api, i.data, i.mime), "altText": i.alt} for i in part.images]
+        if len(images) == 1:
+            body["content"] = {"media": images[0]}
+        elif images:
+            body["content"] = {"multiImage": {"images": images}}
+        urn = unquote(api.call("POST", "/rest/posts", json=body).headers.get("x-restli-id", ""))
+        if not urn:
+            # Created, but we cannot tell which post it is: the retry finds it.
+            raise TemporaryError("LinkedIn: the new post's id was missing from the answer")
+        return Sent(remote_id=urn, url=post_url(urn))
+
+    def _upload(self, api: Api, data: bytes, mime: str) -> str:
+        request = {"initializeUploadRequest": {"owner": self.organization}}
+        started = api.call(
+            "POST", "/rest/images", params={"action": "initializeUpload"}, json=request
+        ).json()["value"]
+        headers = {"Content-Type": mime}
+        if api.trusts(started["uploadUrl"]):
+            headers["Authorization"] = f"Bearer {api.token}"
+        response = httpx.put(started["uploadUrl"], content=data, headers=headers, timeout=TIMEOUT)
+        response.raise_for_status()
+        return started["image"]
+
+    def edit(self, remote_id: str, part: Part) -> Sent:
+        patch = {"patch": {"$set": {"commentary": escape(part.text)}}}
+        path = f"/rest/posts/{enc(remote_id)}"
+        self._api().call("POST", path, json=patch, restli="PARTIAL_UPDATE")
+        return Sent(remote_id=remote_id, url=post_url(remote_id))
+
+    def delete(self, remote_id: str) -> None:
+        path = f"/rest/posts/{enc(remote_id)}"
+        self._api().call("DELETE", path, restli="DELETE", gone_ok=True)
+
+    def _recent_posts(self) -> list[dict[str, Any]]:
+        params = {"author": self.organization, "q": "author", "count": RECENT_POSTS}
+        return (
+            self._api()
+            .call("GET", "/rest/posts", params=params, restli="FINDER")
+            .json()
+            .get("elements", [])
+        )
+
+    def find(self, part: Part) -> Sent | None:
+        for post in self._recent_posts():
+            if unescape(post.get("commentary") or "").strip() == part.text.strip():
+                return Sent(remote_id=post["id"], url=post_url(post["id"]))
+        return None
+
+    # ----- comments ---------------------------------------------------------------------
+
+    def fetch(self, cursor: str) -> Fetched:
+        since = int(cursor) if cursor.isdigit() else _ms(timezone.now() - FIRST_FETCH)
+        newest, messages = since, []
+        for post in self._recent_posts():
+            ours = self.post_for(post["id"])
+            for comment, in_reply_to in self._comments(post["id"]):
+                created = int((comment.get("created") or {}).get("time") or 0)
+                newest = max(newest, created)
+                if created >= since - _ms(OVERLAP) and comment.get("actor") != self.organization:
+                    messages.append(self._inbound(comment, post["id"], in_reply_to, ours))
+        return Fetched(messages=messages, cursor=str(newest))
+
+    def _comments(self, post: str) -> list[tuple[dict[str, Any], str]]:
+        """The comments on ``post`` with what each answers: the post for a comment, the
+        comment for a reply (LinkedIn nests one level deep)."""
+        found = []
+        for comment in self._comment_pages(post):
+            found.append((comment, post))
+            urn = _urn_of(comment)
+            if urn and (comment.get("commentsSummary") or {}).get("totalFirstLevelComments"):
+                found.extend((reply, urn) for reply in self._comment_pages(urn))
+        return found
+
+    def _comment_pages(self, target: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        path = f"/rest/socialActions/{enc(target)}/comments"
+        for page in range(MAX_COMMENT_PAGES):
+            elements = self._api().get(path, start=page * COMMENT_PAGE, count=COMMENT_PAGE)
+            found.extend(elements.get("elements", []))
+            if len(elements.get("elements", [])) < COMMENT_PAGE:
+                break
+        return found
+
+    def _inbound(
+        self, comment: dict[str, Any], post: str, in_reply_to: str, ours: Post | None
+    ) -> InboundMessage:
+        urn, actor = _urn_of(comment), comment.get("actor", "")
+        page = _ORGANIZATION.match(actor)
+        return self.inbound(
+            remote_id=urn,
+            text_html=linebreaks(html_escape((comment.get("message") or {}).get("text", ""))),
+            # LinkedIn tells apps no member's name, only the URN.
+            author_handle=actor,
+            author_url=f"https://www.linkedin.com/company/{page.group(1)}/" if page else "",
+            in_reply_to=in_reply_to,
+            post=ours,
+            is_public=True,
+            url=post_url(post, urn),
+        )
+
+    def answer(self, message: Message, parent: Message) -> Sent:
+        from rathaus.inbox.inbound import plain_text
+
+        found = _COMMENT_URN.match(parent.remote_id)
+        if not found:
+            raise PermanentError(_("LinkedIn: only comments can be answered."))
+        # Replies nest one level deep: answering a reply answers its thread's comment.
+        thread = parent.in_reply_to if _COMMENT_URN.match(parent.in_reply_to) else parent.remote_id
+        body = {
+            "actor": self.organization,
+            "object": found.group("object"),
+            "message": {"text": plain_text(message.text_html)},
+            "parentComment": thread,
+        }
+        path = f"/rest/socialActions/{enc(thread)}/comments"
+        response = self._api().call("POST", path, json=body)
+        created = response.json() if response.content else {}
+        header = unquote(response.headers.get("x-restli-id", ""))
+        urn = _urn_of(created) or header
+        if header and not urn.startswith("urn:"):  # the header may name the id alone
+            urn = f"urn:li:comment:({found.group('object')},{header})"
+        return Sent(remote_id=urn, url=post_url(found.group("object"), urn))
+
+    def moderate(self, message: Message, action: str) -> None:
+        # LinkedIn lets a page delete comments on its posts but not hide them: hiding is
+        # recorded in the inbox only.
+        found = _COMMENT_URN.match(message.remote_id)
+        if action != "delete" or not found:
+            return None
+        path = f"/rest/socialActions/{enc(found.group('object'))}/comments/{found.group('id')}"
+        try:
+            with self.calling():
+                self._api().call("DELETE", path, params={"actor": self.organization}, gone_ok=True)
+        except DeliveryError as error:
+            # The decision stands in the inbox; the comment stays on LinkedIn for now.
+            log.warning("deleting LinkedIn comment %s failed: %s", message.remote_id, error)
+        return None
+
+
+def _urn_of(comment: dict[str, Any]) -> str:
+    return comment.get("$URN") or comment.get("commentUrn") or ""
+
+
+def _ms(moment: datetime | timedelta) -> int:
+    seconds = moment.total_seconds() if isinstance(moment, timedelta) else moment.timestamp()
+    return int(seconds * 1000)
+
+
+CONNECTOR = LinkedInConnector

@@ -1,0 +1,598 @@
+"""Telegram: posts go to a channel through a bot; citizens write to the bot privately and
+are answered there.
+
+- Connecting: a bot token (from @BotFather) and the channel. ``verify`` checks that the bot
+  is an administrator of the channel who may post. Bot tokens don't expire. One bot per
+  channel: ``getUpdates`` belongs to the bot and confirms what it hands out, so two accounts
+  sharing a bot would take each other's messages.
+- Posting: plain text (no parse mode, link previews allowed), at most 4096 characters as
+  Telegram counts them (UTF-16 code units); a longer text becomes a thread, each message a
+  reply to the one before. One image goes as a photo, several as an album (at most 10),
+  with the text as caption when it fits 1024 characters, else as a reply after them.
+  Telegram has no alt text for photos: the office still requires one in the editor, but it
+  is sent nowhere.
+- Remote ids: ``<chat id>:<message ids>``, all messages of one part in order; the message
+  whose caption carries the text is marked ``c``, otherwise the last one carries it.
+  Citizens' messages and our answers are ``<chat id>:<message id>``.
+- Check before retry: the Bot API cannot read a channel's history, and a bot gets no update
+  for its own posts (the Bot API server skips outgoing messages), so ``getUpdates`` cannot
+  find them either. A public channel has Telegram's web preview (``t.me/s/<channel>``), which
+  lists the latest posts: ``find`` looks there. A private channel has none; a lost answer
+  there means the retry posts again, which the long read timeout makes rare.
+- Fetching: polling with ``getUpdates`` (no webhook) every 2 minutes by the connectors' task,
+  one page of at most 100 updates per run (asking for the next page would confirm this one
+  before it is stored). Only private messages from people arrive in the inbox; channel
+  posts, groups, bots and commands such as /start (sent when a citizen opens the bot) are
+  skipped. Photos and files are not carried over; the message says what was sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+import os
+import re
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import linebreaks
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from telegram import Bot, InputFile, InputMediaPhoto, ReplyParameters
+from telegram import error as tg
+from telegram.request import HTTPXRequest
+
+from rathaus.connectors import rendering
+from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part
+from rathaus.delivery.channels import (
+    DeliveryError,
+    Limits,
+    NeedsReauthorisation,
+    PermanentError,
+    Sent,
+    TemporaryError,
+)
+
+if TYPE_CHECKING:
+    from rathaus.inbox.inbound import InboundMessage
+    from rathaus.inbox.models import Message
+
+# Time periods as timedelta, as python-telegram-bot will give them in its next major version;
+# without this, every flood-control error warns about the coming change.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+T = TypeVar("T")
+CAPTION_CHARS = 1024
+PUBLIC = "https://t.me"
+# A citizen writing again within this time continues the conversation of the chat.
+SAME_CONVERSATION = timedelta(days=7)
+UPDATES = ["message", "channel_post"]
+
+
+class TelegramLimits(Limits):
+    def count(self, text: str) -> int:
+        return len(text.encode("utf-16-le")) // 2
+
+
+class TelegramConnector(Connector):
+    platform = "telegram"
+    label = _("Telegram")
+    default_limits = TelegramLimits(max_chars=4096, max_images=10, threads=True)
+    default_api_base = "https://api.telegram.org"
+    credentials = (
+        Credential(
+            "bot_token",
+            _("Bot token"),
+            help=_("From @BotFather. Use one bot for this channel only."),
+        ),
+        Credential(
+            "channel",
+            _("Channel"),
+            secret=False,
+            help=_(
+                "The channel's @name or numeric chat id. Add the bot to the channel as an "
+                "administrator who may post messages first."
+            ),
+        ),
+    )
+    can_update = True
+    can_withdraw = True
+    can_reply = True
+
+    # ----- connecting -------------------------------------------------------------------
+
+    @classmethod
+    def verify(cls, api_base: str, values: dict[str, str]) -> Connection:
+        token, channel = values.get("bot_token", "").strip(), _channel(values.get("channel", ""))
+        if not token or not channel:
+            raise PermanentError("Telegram: enter the bot token and the channel")
+        base = api_base or settings.CONNECTOR_API_BASES.get("telegram") or cls.default_api_base
+
+        async def look(bot: Bot) -> tuple:
+            me = await bot.get_me()
+            chat = await bot.get_chat(channel)
+            return me, chat, await bot.get_chat_member(chat.id, me.id)
+
+        try:
+            me, chat, member = _run(token, base.rstrip("/"), look)
+        except tg.InvalidToken as error:
+            raise PermanentError(
+                f"Telegram does not know this bot token ({error.message})"
+            ) from error
+        except tg.BadRequest as error:
+            raise PermanentError(f"Telegram: {error.message} ({channel})") from error
+        except tg.TelegramError as error:
+            raise _sorted(error) from error
+        _check_channel(me, chat, member)
+        return Connection(
+            remote_id=str(chat.id),
+            name=chat.title or f"@{chat.username}",
+            access_token=token,
+            details={
+                "bot_id": me.id,
+                "bot_username": me.username,
+                "chat_username": chat.username or "",
+            },
+        )
+
+    # ----- posting ----------------------------------------------------------------------
+
+    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+        after = _ref(reply_to).carrier if reply_to else None
+        ids, caption = self._call(lambda bot: self._send(bot, part, after))
+        return self._sent(ids, caption=caption)
+
+    async def _send(self, bot: Bot, part: Part, after: int | None) -> tuple[list[int], bool]:
+        chat = int(self.account.remote_id)
+        if not part.images:
+            message = await bot.send_message(chat, part.text, reply_parameters=_reply(after))
+            return [message.message_id], False
+        caption = part.text if self.limits.count(part.text) <= CAPTION_CHARS else None
+        if len(part.images) == 1:
+            photo = _file(part.images[0])
+            sent = [
+                await bot.send_photo(chat, photo, caption=caption, reply_parameters=_reply(after))
+            ]
+        else:
+            album = [
+                InputMediaPhoto(_file(image, attach=True), caption=caption if index == 0 else None)
+                for index, image in enumerate(part.images)
+            ]
+            sent = list(await bot.send_media_group(chat, album, reply_parameters=_reply(after)))
+        ids = [message.message_id for message in sent]
+        if caption is not None:
+            return ids, True
+        try:
+            text = await bot.send_message(chat, part.text, reply_parameters=_reply(ids[0]))
+        except tg.TelegramError as error:
+            # Telegram said no: take the images back, so that the retry posts the part whole.
+            # Without an answer the text may be there; find() then completes the part.
+            if _answered(error):
+                await _delete_quietly(bot, chat, ids)
+            raise
+        return [*ids, text.message_id], False
+
+    def edit(self, remote_id: str, part: Part) -> Sent:
+        ref = _ref(remote_id)
+        if ref.caption and self.limits.count(part.text) > CAPTION_CHARS:
+            raise PermanentError(
+                f"Telegram: the new text is longer than a photo caption ({CAPTION_CHARS} "
+                "characters); delete the post and publish it again"
+            )
+
+        async def change(bot: Bot) -> None:
+            if ref.caption:
+                await bot.edit_message_caption(ref.chat, ref.carrier, caption=part.text)
+            else:
+                await bot.edit_message_text(part.text, ref.chat, ref.carrier)
+
+        try:
+            self._call(change)
+        except tg.BadRequest as error:
+            if "not modified" not in error.message:  # a retry of an edit that was made
+                raise
+        return Sent(remote_id=remote_id, url=self._url(ref.ids[0]))
+
+    def delete(self, remote_id: str) -> None:
+        ref = _ref(remote_id)
+
+        async def remove(bot: Bot) -> None:
+            for message_id in ref.ids:
+                try:
+                    await bot.delete_message(ref.chat, message_id)
+                except tg.BadRequest as error:
+                    if "not found" in error.message:  # deleted already, by hand or a retry
+                        continue
+                    raise PermanentError(
+                        f"Telegram: {error.message} (bots may delete older messages only "
+                        "with the right to delete messages; delete it in the channel by hand)"
+                    ) from error
+
+        self._call(remove)
+
+    def find(self, part: Part) -> Sent | None:
+        username = self.account.details.get("chat_username")
+        if not username:
+            return None  # a private channel has no public page to look at
+        response = httpx.get(f"{self.web_base}/s/{username}", timeout=20)
+        if response.is_redirect:
+            return None  # the channel's preview is switched off
+        response.raise_for_status()
+        return self._match(_preview_posts(response.text), part)
+
+    def _match(self, seen: list[_Seen], part: Part) -> Sent | None:
+        wanted = _fingerprint(part.text)
+        needs_link = bool(part.link) and part.link in part.text
+        for post in reversed(seen):  # newest first
+            if _fingerprint(post.text) != wanted or (needs_link and part.link not in post.html):
+                continue
+            if not part.images:
+                if not post.media:
+                    return self._sent([post.id], caption=False)
+            elif post.media:
+                return self._sent(list(post.ids), caption=True)
+            elif post.reply_to:
+                album = next((p.ids for p in seen if post.reply_to in p.ids), (post.reply_to,))
+                return self._sent([*album, post.id], caption=False)
+        return None
+
+    # ----- citizens ---------------------------------------------------------------------
+
+    def fetch(self, cursor: str) -> Fetched:
+        offset = int(cursor) + 1 if cursor.isdigit() else None
+        updates = self._call(
+            lambda bot: bot.get_updates(
+                offset=offset, limit=100, timeout=0, allowed_updates=UPDATES
+            )
+        )
+        latest: dict[int, str] = {}  # chat → the last message taken from it in this batch
+        found = []
+        for update in updates:
+            message = update.message
+            if message is None or not _from_citizen(message):
+                continue
+            inbound = self._inbound(message, latest)
+            if inbound is not None:
+                found.append(inbound)
+                latest[message.chat.id] = inbound.remote_id
+        cursor = str(max(u.update_id for u in updates)) if updates else cursor
+        return Fetched(messages=found, cursor=cursor)
+
+    def _inbound(self, message: Any, latest: dict[int, str]) -> InboundMessage | None:
+        text = message.text or message.caption or ""
+        kind = _media_kind(message)
+        if not text.strip() and not kind:
+            return None
+        body = linebreaks(text, autoescape=True) if text.strip() else ""
+        if kind:
+            body += f"<p>[{html.escape(kind)}]</p>"
+        user = message.from_user
+        return self.inbound(
+            remote_id=f"{message.chat.id}:{message.message_id}",
+            text_html=body,
+            author_name=" ".join(filter(None, [user.first_name, user.last_name])),
+            author_handle=f"@{user.username}" if user.username else "",
+            author_url=f"{PUBLIC}/{user.username}" if user.username else "",
+            in_reply_to=self._parent(message, latest),
+            is_public=False,
+        )
+
+    def _parent(self, message: Any, latest: dict[int, str]) -> str:
+        """The message this one continues: the citizen's own message it replies to, else
+        the chat's last one (a private chat reads as one conversation; replying to our
+        answer continues it however old it is)."""
+        chat, replied = message.chat.id, message.reply_to_message
+        if replied is not None and replied.from_user and not replied.from_user.is_bot:
+            return f"{chat}:{replied.message_id}"
+        if chat in latest:
+            return latest[chat]
+        from rathaus.inbox.models import Message
+
+        earlier = Message.objects.filter(
+            office=self.account.office,
+            channel=self.key,
+            direction=Message.Direction.INBOUND,
+            remote_id__startswith=f"{chat}:",
+        )
+        if replied is None:
+            earlier = earlier.filter(received_at__gte=timezone.now() - SAME_CONVERSATION)
+        last = earlier.order_by("-received_at", "-id").values_list("remote_id", flat=True)
+        return last.first() or ""
+
+    def answer(self, message: Message, parent: Message) -> Sent:
+        from rathaus.inbox.inbound import plain_text
+
+        ref = _ref(parent.remote_id)
+        pieces = rendering.split(plain_text(message.text_html), self.limits)
+
+        async def send(bot: Bot) -> list[int]:
+            ids: list[int] = []
+            for piece in pieces:
+                after = ids[-1] if ids else ref.carrier
+                sent = await bot.send_message(ref.chat, piece, reply_parameters=_reply(after))
+                ids.append(sent.message_id)
+            return ids
+
+        try:
+            ids = self._call(send)
+        except tg.Forbidden as error:  # blocked by the citizen: nothing to re-authorise
+            raise PermanentError(f"Telegram: {error.message}") from error
+        return Sent(remote_id=f"{ref.chat}:{ids[0]}")
+
+    # ----- plumbing ---------------------------------------------------------------------
+
+    def classify(self, error: Exception) -> DeliveryError | None:
+        return _sorted(error) if isinstance(error, tg.TelegramError) else None
+
+    @property
+    def web_base(self) -> str:
+        """Where the public channel preview is read: Telegram's own site, or the server that
+        stands in for the API (a test server)."""
+        configured = settings.CONNECTOR_API_BASES.get("telegram_web", "")
+        if configured:
+            return configured.rstrip("/")
+        return PUBLIC if self.api_base == self.default_api_base else self.api_base
+
+    def _call(self, call: Callable[[Bot], Awaitable[T]]) -> T:
+        return _run(self.account.access_token, self.api_base, call)
+
+    def _url(self, message_id: int) -> str:
+        username = self.account.details.get("chat_username")
+        return f"{PUBLIC}/{username}/{message_id}" if username else ""
+
+    def _sent(self, ids: list[int], *, caption: bool) -> Sent:
+        marks = [f"{ids[0]}c", *map(str, ids[1:])] if caption else [str(i) for i in ids]
+        chat = self.account.remote_id
+        return Sent(remote_id=f"{chat}:{','.join(marks)}", url=self._url(ids[0]))
+
+
+CONNECTOR = TelegramConnector
+
+
+# ----- talking to the Bot API -----------------------------------------------------------
+
+
+class _HideToken(logging.Filter):
+    """The Bot API takes the token in the URL, which httpx logs (INFO) and so does
+    python-telegram-bot (DEBUG)."""
+
+    TOKEN = re.compile(r"(/bot\d+:)[\w-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self.TOKEN.sub(r"\1…", str(arg)) if "/bot" in str(arg) else arg
+                for arg in record.args
+            )
+        return True
+
+
+for _name in ("httpx", "telegram.Bot"):
+    if not any(isinstance(f, _HideToken) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(_HideToken())
+
+
+@cache
+def _tls() -> Any:
+    # One TLS context for all clients: building one per call costs about 20 ms.
+    return httpx.create_ssl_context()
+
+
+def _run(token: str, api_base: str, call: Callable[[Bot], Awaitable[T]]) -> T:
+    """Run ``call`` with a bot for ``token`` from synchronous code. The library sends each
+    request once (httpx transports don't retry): retrying is the delivery queue's job."""
+    from rathaus.federation import remote
+
+    async def go() -> T:
+        request = HTTPXRequest(
+            connect_timeout=10,
+            read_timeout=60,  # long: an answer given up on may leave a post we cannot find
+            write_timeout=30,
+            media_write_timeout=120,
+            pool_timeout=10,
+            httpx_kwargs={"verify": _tls()},
+        )
+        bot = Bot(
+            token,
+            base_url=f"{api_base}/bot",
+            base_file_url=f"{api_base}/file/bot",
+            request=request,
+            get_updates_request=request,
+        )
+        try:
+            return await call(bot)
+        finally:
+            await request.shutdown()
+
+    return remote.run(go())
+
+
+def _sorted(error: tg.TelegramError) -> DeliveryError:
+    if isinstance(error, tg.RetryAfter):
+        wait = _seconds(error)
+        return TemporaryError(
+            f"Telegram: too many requests, retry after {wait:.0f} s", retry_after=wait
+        )
+    if isinstance(error, tg.InvalidToken):
+        return NeedsReauthorisation(
+            "Telegram no longer accepts the bot token (revoked at @BotFather?): connect the "
+            "channel again with the bot's current token"
+        )
+    if isinstance(error, tg.Forbidden):
+        return NeedsReauthorisation(
+            f"Telegram: {error.message}. The bot was removed from the channel or lost its "
+            "rights: add it again as administrator who may post messages"
+        )
+    if isinstance(error, tg.BadRequest | tg.ChatMigrated | tg.Conflict):
+        return PermanentError(f"Telegram: {error.message}")
+    # Timeouts, lost connections, 5xx, a 429 without parameters: try again later.
+    wait = re.search(r"retry after (\d+)", error.message)
+    return TemporaryError(f"Telegram: {error.message}", retry_after=wait and float(wait[1]))
+
+
+def _seconds(error: tg.RetryAfter) -> float:
+    with warnings.catch_warnings():  # the int form is deprecated in favour of timedelta
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _answered(error: tg.TelegramError) -> bool:
+    """Whether Telegram surely did nothing: it refused. A 5xx or a lost line may hide a
+    message that was posted all the same."""
+    refusals = (tg.RetryAfter, tg.BadRequest, tg.Forbidden, tg.InvalidToken, tg.Conflict)
+    return isinstance(error, refusals)
+
+
+async def _delete_quietly(bot: Bot, chat: int, ids: list[int]) -> None:
+    # Best effort: should this fail too, the retry shows the images twice.
+    for message_id in ids:
+        with contextlib.suppress(tg.TelegramError):
+            await bot.delete_message(chat, message_id)
+
+
+def _check_channel(me: Any, chat: Any, member: Any) -> None:
+    from rathaus.connectors.models import ConnectedAccount
+
+    if chat.type != "channel":
+        raise PermanentError(f"Telegram: {chat.title or chat.id} is a {chat.type}, not a channel")
+    if member.status != "administrator" or not getattr(member, "can_post_messages", False):
+        raise PermanentError(
+            f"Telegram: the bot @{me.username} is no administrator of this channel who may "
+            "post messages; add it under the channel's administrators with “Post messages”"
+        )
+    elsewhere = ConnectedAccount.objects.filter(platform="telegram", details__bot_id=me.id)
+    elsewhere = elsewhere.exclude(remote_id=str(chat.id)).exclude(status="disconnected")
+    if elsewhere.exists():
+        raise PermanentError(
+            f"Telegram: the bot @{me.username} is connected to another channel already; "
+            "create a separate bot for each channel"
+        )
+
+
+def _channel(value: str) -> str:
+    """``@name``, a numeric chat id, or a t.me link, as the Bot API wants the chat."""
+    value = re.sub(r"^(https?://)?(t\.me|telegram\.me)/", "", value.strip()).strip("/")
+    if not value or re.fullmatch(r"-?\d+", value):
+        return value
+    return value if value.startswith("@") else f"@{value}"
+
+
+def _reply(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+
+def _file(image: Image, *, attach: bool = False) -> InputFile:
+    # Album items travel as attach://<name> references to their multipart fields.
+    return InputFile(image.data, filename=image.name.rsplit("/", 1)[-1], attach=attach)
+
+
+@dataclass(frozen=True)
+class _Ref:
+    chat: int
+    ids: tuple[int, ...]
+    caption: bool
+
+    @property
+    def carrier(self) -> int:
+        """The message that carries the text."""
+        return self.ids[0] if self.caption else self.ids[-1]
+
+
+def _ref(remote_id: str) -> _Ref:
+    chat, _sep, rest = remote_id.rpartition(":")
+    marks = rest.split(",")
+    try:
+        ids = tuple(int(mark.removesuffix("c")) for mark in marks)
+        return _Ref(chat=int(chat), ids=ids, caption=marks[0].endswith("c"))
+    except ValueError:
+        raise PermanentError(f"Telegram: not a message of ours: {remote_id!r}") from None
+
+
+# ----- citizens' messages ---------------------------------------------------------------
+
+
+def _from_citizen(message: Any) -> bool:
+    user = message.from_user
+    if message.chat.type != "private" or user is None or user.is_bot:
+        return False
+    return not re.match(r"/\w+(@\w+)?(\s|$)", message.text or "")
+
+
+def _media_kind(message: Any) -> str:
+    kinds = {
+        "photo": gettext("photo"),
+        "video": gettext("video"),
+        "voice": gettext("voice message"),
+        "audio": gettext("audio"),
+        "document": gettext("file"),
+        "sticker": gettext("sticker"),
+        "location": gettext("location"),
+        "contact": gettext("contact"),
+    }
+    sent = next((label for name, label in kinds.items() if getattr(message, name, None)), "")
+    return gettext("%(kind)s, not shown here") % {"kind": sent} if sent else ""
+
+
+# ----- the public channel preview (t.me/s/<channel>) ------------------------------------
+
+
+@dataclass(frozen=True)
+class _Seen:
+    id: int
+    ids: tuple[int, ...]  # an album's messages, else just this one
+    text: str
+    reply_to: int | None
+    media: bool
+    html: str
+
+
+REPLY = re.compile(r'<a\b[^>]*class="tgme_widget_message_reply\b[^>]*>.*?</a>', re.S)
+REPLY_TARGET = re.compile(r'href="[^"]*/(\d+)(?:\?[^"]*)?"')
+TEXT = re.compile(r'class="tgme_widget_message_text js-message_text[^"]*"[^>]*>(.*?)</div>', re.S)
+ALBUM_ITEM = re.compile(r'href="[^"]*/(\d+)\?single"')
+
+
+def _preview_posts(page: str) -> list[_Seen]:
+    """The posts on a channel's preview page, oldest first."""
+    found = []
+    for chunk in page.split('data-post="')[1:]:
+        head, _quote, body = chunk.partition('"')
+        number = head.rpartition("/")[2]
+        if not number.isdigit():
+            continue
+        reply = REPLY.search(body)
+        target = REPLY_TARGET.search(reply[0]) if reply else None
+        own = REPLY.sub("", body)
+        text = TEXT.search(own)
+        album = {int(item) for item in ALBUM_ITEM.findall(own)}
+        found.append(
+            _Seen(
+                id=int(number),
+                ids=tuple(sorted(album | {int(number)})),
+                text=_text(text[1]) if text else "",
+                reply_to=int(target[1]) if target else None,
+                media="tgme_widget_message_photo_wrap" in own,
+                html=html.unescape(own),
+            )
+        )
+    return found
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", "\n", fragment)))
+
+
+def _fingerprint(text: str) -> str:
+    # Addresses aside (the page may shorten them): the words as they stand.
+    return " ".join(re.sub(r"https?://\S+", " ", text).split())

@@ -1,0 +1,51 @@
+"""When the answer to a post got lost (the PDS created it, the connection dropped), the
+retry finds the post in the account's repository and does not post it again."""
+
+import pytest
+
+from rathaus.delivery.models import Delivery
+from tests.fakes.bluesky import FakeBluesky
+
+
+@pytest.fixture
+def fake():
+    with FakeBluesky() as server:
+        yield server
+
+
+def test_the_retry_finds_the_post_and_posts_nothing_twice(
+    fake, connect_account, publish_post, send_all
+):
+    account = fake.connect(connect_account)
+    fake.drop_after_handling_next()
+
+    post = publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
+
+    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    assert delivery.status == "queued"
+    assert len(fake.posts()) == 1  # created, though we never heard so
+    assert send_all()[account.channel_key] == "published"
+    [record] = fake.posts()
+    delivery.refresh_from_db()
+    assert delivery.remote_id == record.uri
+    assert len(fake.calls("POST", r"createRecord$")) == 1
+    assert fake.calls("GET", r"listRecords$")
+
+
+def test_a_flaky_server_never_gets_a_post_twice(fake, connect_account, publish_post, send_all):
+    account = fake.connect(connect_account)
+    fake.failure_rate = 0.3
+    bodies = [f"Meldung {n}: " + "Die Brücke am Kanal ist gesperrt. " * 12 for n in range(4)]
+
+    for number, body in enumerate(bodies):
+        publish_post(title=f"Sperrung {number}", body=body)
+    statuses = send_all(rounds=40)
+
+    assert statuses[account.channel_key] == "published"
+    deliveries = Delivery.objects.filter(channel=account.channel_key)
+    assert {d.status for d in deliveries} == {"published"}
+    assert any(d.attempts > 1 for d in deliveries)  # the failures did hit
+    texts = fake.posts_by_account()[fake.owner.did]
+    assert len(texts) == len(set(texts))
+    parts = sum(len(d.remote_parts) for d in deliveries)
+    assert len(texts) == parts

@@ -1,0 +1,95 @@
+"""Images go up as blobs (com.atproto.repo.uploadBlob) and into the post as
+app.bsky.embed.images, each with its alt text and aspect ratio; at most four."""
+
+import io
+import random
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from rathaus.delivery.models import Delivery
+from rathaus.posts import lifecycle
+from rathaus.posts.errors import LifecycleError
+from tests.fakes.bluesky import MAX_IMAGE_BYTES, FakeBluesky
+
+# httpx warns about the raw bytes the client library uploads.
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
+
+
+@pytest.fixture
+def fake():
+    with FakeBluesky() as server:
+        yield server
+
+
+@pytest.fixture
+def publish_with_images(office, editor, approver, django_capture_on_commit_callbacks):
+    def publish(files):
+        post = lifecycle.create_draft(
+            office, by=editor, title="Neue Bänke", body="Am Lindenplatz.", category="notice"
+        )
+        for number, file in enumerate(files, 1):
+            lifecycle.add_image(
+                post, by=editor, file=file, alt_text=f"Bank {number}", author="K. M.", licence="CC0"
+            )
+        lifecycle.submit(post, by=editor)
+        lifecycle.approve(post, by=approver)
+        with django_capture_on_commit_callbacks(execute=True):
+            return lifecycle.publish(post, by=approver)
+
+    return publish
+
+
+def png(name: str, size=(30, 20), noise=False) -> SimpleUploadedFile:
+    picture = Image.new("RGB", size, (0, 90, 60))
+    if noise:
+        rng = random.Random(5)
+        picture = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_it_uploads_the_images_with_their_alt_texts(fake, connect_account, publish_with_images):
+    account = fake.connect(connect_account)
+
+    post = publish_with_images([png("a.png"), png("b.png", size=(10, 40))])
+
+    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    assert delivery.status == "published", delivery.last_error
+    uploads = fake.calls("POST", r"uploadBlob$")
+    assert [u.headers["content-type"] for u in uploads] == ["image/png", "image/png"]
+    assert [u.body for u in uploads] == [i.image.open("rb").read() for i in post.images.all()]
+    [record] = fake.posts()
+    embed = record.value["embed"]
+    assert embed["$type"] == "app.bsky.embed.images"
+    assert [i["alt"] for i in embed["images"]] == ["Bank 1", "Bank 2"]
+    assert [i["aspectRatio"]["width"] for i in embed["images"]] == [30, 10]
+    assert [i["aspectRatio"]["height"] for i in embed["images"]] == [20, 40]
+    assert all((record.did, i["image"]["ref"]["$link"]) in fake.blobs for i in embed["images"])
+
+
+def test_a_fifth_image_is_refused_before_publishing(fake, connect_account, publish_with_images):
+    account = fake.connect(connect_account)
+
+    with pytest.raises(LifecycleError, match=account.channel_key):
+        publish_with_images([png(f"{n}.png") for n in range(5)])
+
+    assert not fake.requests
+
+
+def test_a_large_photo_is_scaled_down_to_what_bluesky_takes(
+    fake, connect_account, publish_with_images
+):
+    account = fake.connect(connect_account)
+    large = png("large.png", size=(900, 700), noise=True)
+    assert large.size > MAX_IMAGE_BYTES
+
+    post = publish_with_images([large])
+
+    assert Delivery.objects.get(post=post, channel=account.channel_key).status == "published"
+    [upload] = fake.calls("POST", r"uploadBlob$")
+    assert upload.headers["content-type"] == "image/jpeg"
+    assert len(upload.body) <= MAX_IMAGE_BYTES
+    assert Image.open(io.BytesIO(upload.body)).format == "JPEG"

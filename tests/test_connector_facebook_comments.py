@@ -1,0 +1,101 @@
+"""Facebook: comments on our posts of the last 30 days come into the inbox as public
+messages, linked to the post — replies in the conversation of the comment they answer,
+the page's own replies left out. Fetching again stores nothing twice, and the cursor
+(the newest comment's time) moves on."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from rathaus.connectors import fetching
+from rathaus.delivery.models import Delivery
+from rathaus.inbox.models import Message
+from tests.fakes.graph import PAGE_ID, FakeGraph
+
+
+def _fetch(page):
+    page.refresh_from_db()  # the cursor as the last fetch left it
+    return fetching.fetch(page)
+
+
+@pytest.fixture
+def graph():
+    with FakeGraph() as server:
+        yield server
+
+
+@pytest.fixture
+def page(graph, connect_account):
+    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
+
+
+@pytest.fixture
+def published(page, publish_post):
+    post = publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
+    return post, Delivery.objects.get(channel=page.channel_key).remote_id
+
+
+def test_a_comment_becomes_a_public_message_once(graph, page, published):
+    post, post_id = published
+    at = time.time() - 60
+    comment = graph.comment(post_id, "Wann genau? <b>Morgens</b>?", name="Anna Anwohnerin", at=at)
+
+    assert _fetch(page) == 1
+    assert _fetch(page) == 0
+
+    message = Message.objects.get()
+    assert message.remote_id == comment
+    assert message.channel == page.channel_key
+    assert message.author_name == "Anna Anwohnerin"
+    assert message.is_public
+    assert "Wann genau? &lt;b&gt;Morgens&lt;/b&gt;?" in message.text_html
+    assert message.url == f"https://www.facebook.com/{post_id}?comment_id={comment}"
+    assert message.conversation.post == post
+    page.refresh_from_db()
+    assert page.cursor == str(int(at))
+    first, second = graph.calls("GET", rf"^/v21\.0/{post_id}/comments$")
+    assert first.query["filter"] == ["stream"]
+    assert "since" not in first.query
+    assert second.query["since"] == [str(int(at))]
+
+
+def test_the_cursor_moves_on_to_newer_comments(graph, page, published):
+    _post, post_id = published
+    graph.comment(post_id, "Erste Frage", at=time.time() - 120)
+    _fetch(page)
+
+    later = time.time() - 10
+    graph.comment(post_id, "Zweite Frage", name="Bernd Bürger", at=later)
+
+    assert _fetch(page) == 1
+    page.refresh_from_db()
+    assert page.cursor == str(int(later))
+    assert Message.objects.count() == 2
+
+
+def test_replies_join_their_comment_and_the_pages_own_replies_stay_out(graph, page, published):
+    _post, post_id = published
+    now = time.time()
+    question = graph.comment(post_id, "Wird die Straße gesperrt?", at=now - 30)
+    graph.comment(question, "Ja, ab 8 Uhr.", name="Bezirksamt Mitte", user=PAGE_ID, at=now - 20)
+    follow_up = graph.comment(question, "Danke! Wie lange?", at=now - 10)
+
+    assert _fetch(page) == 2
+
+    first, second = Message.objects.order_by("received_at", "id")
+    assert (first.remote_id, second.remote_id) == (question, follow_up)
+    assert second.in_reply_to == question
+    assert second.conversation_id == first.conversation_id
+
+
+def test_comments_on_posts_older_than_30_days_are_not_fetched(graph, page, published):
+    _post, post_id = published
+    Delivery.objects.filter(channel=page.channel_key).update(
+        sent_at=timezone.now() - timedelta(days=31)
+    )
+    graph.comment(post_id, "Späte Frage")
+
+    assert _fetch(page) == 0
+    assert graph.calls("GET", r"/comments$") == []

@@ -1,0 +1,69 @@
+"""Facebook: hiding, showing again and deleting a comment in the inbox does the same on
+the page. When Meta refuses, the inbox keeps the decision and the comment stays as it was
+on Facebook; reporting has no API and calls nothing."""
+
+import time
+
+import pytest
+
+from rathaus.connectors import fetching
+from rathaus.delivery.models import Delivery
+from rathaus.inbox import work
+from rathaus.inbox.models import Message
+from tests.fakes.graph import FakeGraph
+
+
+@pytest.fixture
+def graph():
+    with FakeGraph() as server:
+        yield server
+
+
+@pytest.fixture
+def page(graph, connect_account):
+    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
+
+
+@pytest.fixture
+def comment(graph, page, publish_post):
+    publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
+    post_id = Delivery.objects.get(channel=page.channel_key).remote_id
+    comment_id = graph.comment(post_id, "Ihr seid alle unfähig!", at=time.time() - 10)
+    fetching.fetch(page)
+    return Message.objects.get(remote_id=comment_id)
+
+
+def test_hiding_and_showing_again(graph, comment, agent):
+    work.moderate(comment, "hide", reason="Regel 2: Beleidigung", by=agent)
+    assert graph.comments[comment.remote_id]["hidden"] is True
+
+    work.moderate(comment, "unhide", reason="", by=agent)
+    assert graph.comments[comment.remote_id]["hidden"] is False
+
+    first, second = graph.calls("POST", rf"^/v21\.0/{comment.remote_id}$")
+    assert (first.form()["is_hidden"], second.form()["is_hidden"]) == (["true"], ["false"])
+
+
+def test_deleting_deletes_it_on_facebook(graph, comment, agent):
+    work.moderate(comment, "delete", reason="Regel 2: Beleidigung", by=agent)
+
+    assert comment.remote_id not in graph.comments
+    assert graph.calls("DELETE", rf"^/v21\.0/{comment.remote_id}$")
+
+
+def test_a_refusal_keeps_the_inbox_decision(graph, comment, agent):
+    graph.error_next(100, "(#100) Cannot hide this comment")
+
+    work.moderate(comment, "hide", reason="Regel 2: Beleidigung", by=agent)
+
+    comment.refresh_from_db()
+    assert comment.hidden_at is not None
+    assert graph.comments[comment.remote_id]["hidden"] is False
+
+
+def test_reporting_calls_nothing(graph, comment, agent):
+    before = len(graph.requests)
+
+    work.moderate(comment, "report", reason="Regel 5: Spam", by=agent)
+
+    assert len(graph.requests) == before

@@ -1,0 +1,63 @@
+"""Facebook: Meta's rate limits (codes 4, 17, 32, 613 with HTTP 400, or HTTP 429) put the
+delivery back in the queue for as long as Meta says — ``estimated_time_to_regain_access``
+in X-Business-Use-Case-Usage, in minutes — and the post goes out afterwards, once."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from rathaus.delivery.models import Delivery
+from tests.fakes.graph import FakeGraph
+
+
+@pytest.fixture
+def graph():
+    with FakeGraph() as server:
+        yield server
+
+
+@pytest.fixture
+def page(graph, connect_account):
+    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
+
+
+def test_it_waits_as_long_as_the_usage_header_says_then_posts(graph, page, publish_post, send_all):
+    graph.throttle_next(code=32, minutes=7, path=r"/feed$")
+    before = timezone.now()
+
+    publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
+
+    delivery = Delivery.objects.get(channel=page.channel_key)
+    assert delivery.status == "queued"
+    assert "(#32) Page request limit reached" in delivery.last_error
+    assert delivery.next_attempt_at >= before + timedelta(minutes=7)
+    assert graph.posts == {}
+
+    assert send_all()[page.channel_key] == "published"
+    assert len(graph.posts) == 1
+
+
+def test_a_429_waits_for_its_retry_after(graph, page, publish_post, send_all):
+    graph.fail_next(429, headers={"Retry-After": "120"}, path=r"/feed$")
+    before = timezone.now()
+
+    publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
+
+    delivery = Delivery.objects.get(channel=page.channel_key)
+    assert delivery.status == "queued"
+    assert delivery.next_attempt_at >= before + timedelta(seconds=120)
+    assert send_all()[page.channel_key] == "published"
+    assert len(graph.posts) == 1
+
+
+def test_an_app_limit_without_an_estimate_waits_five_minutes(graph, page, publish_post):
+    graph.error_next(4, "(#4) Application request limit reached", path=r"/feed$")
+    before = timezone.now()
+
+    publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
+
+    delivery = Delivery.objects.get(channel=page.channel_key)
+    assert delivery.status == "queued"
+    assert "(#4) Application request limit reached (code 4" in delivery.last_error
+    assert delivery.next_attempt_at >= before + timedelta(minutes=5)

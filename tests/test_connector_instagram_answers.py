@@ -1,0 +1,74 @@
+"""Instagram: an agent's answer from the inbox goes out as the account's reply to the
+citizen's comment (replies go below top-level comments only, so an answer to a reply goes
+below the comment it belongs to), as plain text."""
+
+import time
+
+import pytest
+
+from rathaus.connectors import fetching
+from rathaus.delivery.models import Delivery
+from rathaus.inbox import work
+from rathaus.inbox.models import Conversation
+from tests.fakes.graph import IG_ID, FakeGraph, png, publish_with_images
+
+
+@pytest.fixture
+def graph():
+    with FakeGraph() as server:
+        yield server
+
+
+@pytest.fixture
+def instagram(graph, connect_account):
+    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
+
+
+@pytest.fixture
+def media_id(instagram, office, editor, approver, django_capture_on_commit_callbacks):
+    publish_with_images(
+        office,
+        editor,
+        approver,
+        django_capture_on_commit_callbacks,
+        [png()],
+        title="Linden",
+        body="Neu.",
+    )
+    return Delivery.objects.get(channel=instagram.channel_key).remote_id
+
+
+def _answer(instagram, agent, capture, text):
+    fetching.fetch(instagram)
+    with capture(execute=True):
+        work.reply(Conversation.objects.get(), text=text, by=agent)
+    return Delivery.objects.get(action="reply")
+
+
+def test_the_answer_is_a_reply_to_the_comment(
+    graph, instagram, media_id, agent, django_capture_on_commit_callbacks
+):
+    question = graph.ig_comment(media_id, "Bleibt der Weg offen?", at=time.time() - 30)
+
+    delivery = _answer(
+        instagram, agent, django_capture_on_commit_callbacks, "Ja, der Weg bleibt offen."
+    )
+
+    [call] = graph.calls("POST", rf"^/v21\.0/{question}/replies$")
+    assert call.form()["message"] == ["Ja, der Weg bleibt offen."]
+    assert delivery.status == "published"
+    reply = graph.comments[delivery.remote_id]
+    assert reply["parent"] == question
+    assert reply["author"] == {"id": IG_ID, "username": "bezirksamt.mitte"}
+
+
+def test_an_answer_to_a_reply_goes_below_the_first_comment(
+    graph, instagram, media_id, agent, django_capture_on_commit_callbacks
+):
+    question = graph.ig_comment(media_id, "Bleibt der Weg offen?", at=time.time() - 30)
+    graph.ig_comment(question, "Und nachts?", username="bernd.b", at=time.time() - 20)
+
+    delivery = _answer(instagram, agent, django_capture_on_commit_callbacks, "Auch nachts.")
+
+    assert delivery.status == "published"
+    assert graph.comments[delivery.remote_id]["parent"] == question

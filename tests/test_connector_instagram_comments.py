@@ -1,0 +1,97 @@
+"""Instagram: comments on our posts of the last 30 days come into the inbox as public
+messages with the commenter's handle — replies in the conversation of the comment they
+answer, the account's own replies left out. Fetching again stores nothing twice, and the
+cursor (the newest comment's time) moves on."""
+
+import time
+
+import pytest
+
+from rathaus.connectors import fetching
+from rathaus.delivery.models import Delivery
+from rathaus.inbox.models import Message
+from tests.fakes.graph import FakeGraph, png, publish_with_images
+
+
+def _fetch(account):
+    account.refresh_from_db()  # the cursor as the last fetch left it
+    return fetching.fetch(account)
+
+
+@pytest.fixture
+def graph():
+    with FakeGraph() as server:
+        yield server
+
+
+@pytest.fixture
+def instagram(graph, connect_account):
+    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
+
+
+@pytest.fixture
+def published(instagram, office, editor, approver, django_capture_on_commit_callbacks):
+    post = publish_with_images(
+        office,
+        editor,
+        approver,
+        django_capture_on_commit_callbacks,
+        [png()],
+        title="Linden",
+        body="Neu.",
+    )
+    return post, Delivery.objects.get(channel=instagram.channel_key)
+
+
+def test_a_comment_becomes_a_public_message_once(graph, instagram, published):
+    post, delivery = published
+    at = time.time() - 60
+    comment = graph.ig_comment(delivery.remote_id, "Wo genau?", username="anna.anwohnerin", at=at)
+
+    assert _fetch(instagram) == 1
+    assert _fetch(instagram) == 0
+
+    message = Message.objects.get()
+    assert message.remote_id == comment
+    assert message.channel == instagram.channel_key
+    assert (message.author_name, message.author_handle) == ("anna.anwohnerin", "@anna.anwohnerin")
+    assert message.author_url == "https://www.instagram.com/anna.anwohnerin/"
+    assert message.is_public
+    assert "Wo genau?" in message.text_html
+    assert message.url == delivery.remote_url
+    assert message.conversation.post == post
+    instagram.refresh_from_db()
+    assert instagram.cursor == str(int(at))
+
+
+def test_the_cursor_moves_on_to_newer_comments(graph, instagram, published):
+    _post, delivery = published
+    graph.ig_comment(delivery.remote_id, "Erste Frage", at=time.time() - 120)
+    _fetch(instagram)
+    later = time.time() - 5
+    graph.ig_comment(delivery.remote_id, "Zweite Frage", username="bernd.b", at=later)
+
+    assert _fetch(instagram) == 1
+
+    instagram.refresh_from_db()
+    assert instagram.cursor == str(int(later))
+    assert Message.objects.count() == 2
+
+
+def test_replies_join_their_comment_and_our_own_replies_stay_out(graph, instagram, published):
+    _post, delivery = published
+    now = time.time()
+    question = graph.ig_comment(delivery.remote_id, "Bleibt der Weg offen?", at=now - 30)
+    graph.ig_comment(question, "Ja.", username="bezirksamt.mitte", at=now - 20)
+    follow_up = graph.ig_comment(
+        question, "@bezirksamt.mitte Danke!", username="carla", at=now - 10
+    )
+
+    assert _fetch(instagram) == 2
+
+    first, second = Message.objects.order_by("received_at", "id")
+    assert (first.remote_id, second.remote_id) == (question, follow_up)
+    assert second.in_reply_to == question
+    assert second.conversation_id == first.conversation_id
+    [call] = graph.calls("GET", rf"^/v21\.0/{delivery.remote_id}/comments$")
+    assert "replies{" in call.query["fields"][0]

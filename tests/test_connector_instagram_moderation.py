@@ -1,0 +1,67 @@
+"""Instagram: hiding, showing again and deleting a comment in the inbox does the same on
+Instagram; when Meta refuses, the inbox keeps the decision."""
+
+import time
+
+import pytest
+
+from rathaus.connectors import fetching
+from rathaus.delivery.models import Delivery
+from rathaus.inbox import work
+from rathaus.inbox.models import Message
+from tests.fakes.graph import FakeGraph, png, publish_with_images
+
+
+@pytest.fixture
+def graph():
+    with FakeGraph() as server:
+        yield server
+
+
+@pytest.fixture
+def instagram(graph, connect_account):
+    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
+
+
+@pytest.fixture
+def comment(graph, instagram, office, editor, approver, django_capture_on_commit_callbacks):
+    publish_with_images(
+        office,
+        editor,
+        approver,
+        django_capture_on_commit_callbacks,
+        [png()],
+        title="Linden",
+        body="Neu.",
+    )
+    media_id = Delivery.objects.get(channel=instagram.channel_key).remote_id
+    comment_id = graph.ig_comment(media_id, "Kauft Follower bei …", at=time.time() - 10)
+    fetching.fetch(instagram)
+    return Message.objects.get(remote_id=comment_id)
+
+
+def test_hiding_and_showing_again(graph, comment, agent):
+    work.moderate(comment, "hide", reason="Regel 5: Werbung", by=agent)
+    assert graph.comments[comment.remote_id]["hidden"] is True
+
+    work.moderate(comment, "unhide", reason="", by=agent)
+    assert graph.comments[comment.remote_id]["hidden"] is False
+
+    first, second = graph.calls("POST", rf"^/v21\.0/{comment.remote_id}$")
+    assert (first.form()["hide"], second.form()["hide"]) == (["true"], ["false"])
+
+
+def test_deleting_deletes_it_on_instagram(graph, comment, agent):
+    work.moderate(comment, "delete", reason="Regel 5: Werbung", by=agent)
+
+    assert comment.remote_id not in graph.comments
+
+
+def test_a_refusal_keeps_the_inbox_decision(graph, comment, agent):
+    graph.fail_next(503)
+
+    work.moderate(comment, "hide", reason="Regel 5: Werbung", by=agent)
+
+    comment.refresh_from_db()
+    assert comment.hidden_at is not None
+    assert graph.comments[comment.remote_id]["hidden"] is False

@@ -1,0 +1,98 @@
+"""An agent answers a citizen from the inbox: the bot replies in the private chat, to the
+citizen's message. A citizen who blocked the bot fails that answer, not the account."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from rathaus.connectors import fetching
+from rathaus.delivery.models import Delivery
+from rathaus.inbox import work
+from rathaus.inbox.models import Conversation, Message
+from tests.fakes.telegram import FakeTelegram
+
+
+@pytest.fixture
+def telegram():
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def account(connect_account, telegram):
+    return connect_account("telegram", api_base=telegram.url, **telegram.connection_values())
+
+
+def fetch(account):
+    """One run of the periodic task, which reads the account afresh."""
+    account.refresh_from_db()
+    return fetching.fetch(account)
+
+
+@pytest.fixture
+def question(account, telegram):
+    sent = telegram.citizen_writes("Wann ist das Bürgeramt offen?")
+    fetch(account)
+    return sent
+
+
+def answer(agent, text, django_capture_on_commit_callbacks):
+    conversation = Conversation.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        return work.reply(conversation, text, by=agent)
+
+
+def test_the_answer_goes_to_the_citizen_as_a_reply(
+    account, telegram, question, agent, django_capture_on_commit_callbacks
+):
+    answer(agent, "Montags 8–18 Uhr.\n\nIhr Bezirksamt", django_capture_on_commit_callbacks)
+
+    chat = question["chat"]["id"]
+    [reply] = telegram.posts(chat)
+    assert reply["text"] == "Montags 8–18 Uhr.\n\nIhr Bezirksamt"
+    assert reply["reply_to_message"]["message_id"] == question["message_id"]
+    [call] = telegram.calls("POST", r"/sendMessage$")
+    assert json.loads(call.form()["reply_parameters"][0])["message_id"] == question["message_id"]
+    delivery = Delivery.objects.get(action="reply")
+    assert delivery.status == "published"
+    assert delivery.remote_id == f"{chat}:{reply['message_id']}"
+
+
+def test_a_citizen_replying_to_our_answer_continues_the_conversation(
+    account, telegram, question, agent, django_capture_on_commit_callbacks
+):
+    answer(agent, "Montags 8–18 Uhr.", django_capture_on_commit_callbacks)
+    [reply] = telegram.posts(question["chat"]["id"])
+    Message.objects.update(received_at=timezone.now() - timedelta(days=30))  # however old
+
+    telegram.citizen_writes("Danke!", user=question["from"], reply_to=reply["message_id"])
+    fetch(account)
+
+    assert Conversation.objects.count() == 1
+    assert Conversation.objects.get().messages.count() == 3
+
+
+def test_a_citizen_who_blocked_the_bot_fails_only_the_answer(
+    account, telegram, question, agent, django_capture_on_commit_callbacks
+):
+    telegram.block(question["from"]["id"])
+
+    answer(agent, "Montags 8–18 Uhr.", django_capture_on_commit_callbacks)
+
+    delivery = Delivery.objects.get(action="reply")
+    account.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.last_error == "Telegram: Forbidden: bot was blocked by the user"
+    assert account.status == "active"
+
+
+def test_a_long_answer_goes_in_several_messages(
+    account, telegram, question, agent, django_capture_on_commit_callbacks
+):
+    answer(agent, "Auskunft. " * 600, django_capture_on_commit_callbacks)
+
+    first, second = telegram.posts(question["chat"]["id"])
+    assert first["text"].endswith("(1/2)") and second["text"].endswith("(2/2)")
+    assert second["reply_to_message"]["message_id"] == first["message_id"]

@@ -1,0 +1,117 @@
+"""Images: one goes as a photo, several as an album, the text as caption when it fits
+1024 characters, else as a reply after them. Telegram has no alt text: it is sent nowhere."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rathaus.connectors import family
+from rathaus.delivery.models import Delivery
+from rathaus.posts import lifecycle
+from tests.fakes.telegram import FIRST_CHANNEL, FakeTelegram
+
+ALT = "Zwei grüne Bänke unter einer Linde"
+
+
+@pytest.fixture
+def telegram():
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def account(connect_account, telegram):
+    return connect_account("telegram", api_base=telegram.url, **telegram.connection_values())
+
+
+@pytest.fixture
+def publish_with_images(office, editor, approver, tiny_png, django_capture_on_commit_callbacks):
+    def publish(count: int, body: str = "Im Park stehen neue Bänke."):
+        post = lifecycle.create_draft(office, by=editor, title="Neue Bänke", body=body)
+        data = tiny_png.read()
+        for number in range(count):
+            lifecycle.add_image(
+                post,
+                by=editor,
+                file=SimpleUploadedFile(f"bank-{number}.png", data, content_type="image/png"),
+                alt_text=f"{ALT} ({number})",
+                author="Pressestelle",
+                licence="CC0",
+            )
+        lifecycle.submit(post, by=editor)
+        lifecycle.approve(post, by=approver)
+        with django_capture_on_commit_callbacks(execute=True):
+            return lifecycle.publish(post, by=approver)
+
+    return publish
+
+
+def test_one_image_goes_as_a_photo_with_the_text_as_caption(account, telegram, publish_with_images):
+    post = publish_with_images(1)
+
+    [upload] = telegram.calls("POST", r"/sendPhoto$")
+    fields = upload.multipart()
+    assert fields["photo"][0].startswith(b"\x89PNG")
+    assert fields["photo"][1] == "bank-0.png"
+    [photo] = telegram.posts()
+    assert photo["caption"].startswith("Neue Bänke\n\nIm Park stehen neue Bänke.")
+    assert "text" not in photo
+    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    assert delivery.status == "published"
+    assert delivery.remote_id == f"{FIRST_CHANNEL}:{photo['message_id']}c"
+
+
+def test_several_images_go_as_an_album_with_the_caption_on_the_first(
+    account, telegram, publish_with_images
+):
+    publish_with_images(3)
+
+    [call] = telegram.calls("POST", r"/sendMediaGroup$")
+    fields = call.multipart()
+    media = json.loads(fields["media"][0])
+    assert [item["type"] for item in media] == ["photo"] * 3
+    assert "caption" in media[0] and all("caption" not in item for item in media[1:])
+    for item in media:
+        assert fields[item["media"].removeprefix("attach://")][0].startswith(b"\x89PNG")
+    album = telegram.posts()
+    assert len(album) == 3 and len({m["media_group_id"] for m in album}) == 1
+    delivery = Delivery.objects.get(channel=account.channel_key)
+    ids = [m["message_id"] for m in album]
+    assert delivery.remote_id == f"{FIRST_CHANNEL}:{ids[0]}c,{ids[1]},{ids[2]}"
+    assert delivery.remote_url.endswith(f"/{ids[0]}")
+
+
+def test_a_text_too_long_for_a_caption_follows_the_photo_as_a_reply(
+    account, telegram, publish_with_images
+):
+    publish_with_images(1, body="Bänke. " * 200)  # 1400 characters: too long for a caption
+
+    photo, text = telegram.posts()
+    assert "caption" not in photo
+    assert text["text"].startswith("Neue Bänke\n\nBänke. Bänke.")
+    assert text["reply_to_message"]["message_id"] == photo["message_id"]
+    delivery = Delivery.objects.get(channel=account.channel_key)
+    assert delivery.remote_id == f"{FIRST_CHANNEL}:{photo['message_id']},{text['message_id']}"
+
+
+def test_an_album_with_a_long_text_gets_the_text_as_a_reply(account, telegram, publish_with_images):
+    publish_with_images(2, body="Bänke. " * 200)
+
+    first, second, text = telegram.posts()
+    assert "caption" not in first and "caption" not in second
+    assert text["reply_to_message"]["message_id"] == first["message_id"]
+    assert Delivery.objects.get(channel=account.channel_key).status == "published"
+
+
+def test_the_alt_text_is_sent_nowhere(account, telegram, publish_with_images):
+    publish_with_images(2)
+
+    assert all(ALT.encode() not in request.body for request in telegram.requests)
+
+
+def test_the_editor_still_asks_for_an_alt_text(account, english_messages):
+    limits = family.connector_for(account).limits
+
+    assert limits.max_images == 10
+    assert "Every image needs an alt text." in limits.problems(text="x", title="", alt_texts=[" "])

@@ -1,0 +1,95 @@
+"""Answering a citizen from the inbox: the answer is a reply on X to the citizen's post
+(reply.in_reply_to_tweet_id), whose X id the answer keeps, so that the citizen's next reply
+joins the conversation. A lost answer is not posted twice; what X cannot take is refused
+with a clear message and nothing is posted."""
+
+import pytest
+
+from rathaus.connectors import fetching
+from rathaus.delivery.models import Delivery
+from rathaus.inbox import work
+from rathaus.inbox.models import Message
+from tests.fakes.x import FakeX
+
+
+@pytest.fixture
+def fake():
+    with FakeX() as server:
+        yield server
+
+
+@pytest.fixture
+def x_account(connect_account, fake):
+    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
+
+
+@pytest.fixture
+def question(x_account, fake, publish_post):
+    publish_post(title="Sperrung", body="Die Lindenallee ist ab Montag gesperrt.")
+    ours = Delivery.objects.get(channel=x_account.channel_key, action="publish").remote_id
+    remote_id = fake.reply("Wie lange denn?", to=ours)
+    fetching.fetch(x_account)
+    return Message.objects.get(remote_id=remote_id)
+
+
+def _answer(question, agent, text, capture, **options):
+    with capture(execute=True):
+        answer = work.reply(question.conversation, text=text, by=agent, **options)
+    return answer, Delivery.objects.get(message=answer)
+
+
+def test_an_answer_is_a_reply_to_the_citizens_post(
+    question, agent, fake, x_account, django_capture_on_commit_callbacks
+):
+    answer, delivery = _answer(
+        question, agent, "Bis Freitag.\n\nIhr Bezirksamt", django_capture_on_commit_callbacks
+    )
+
+    [tweet] = [t for t in fake.posts_of("1") if t["reply_to"]]
+    answer.refresh_from_db()
+    assert delivery.status == "published"
+    assert tweet["reply_to"] == question.remote_id
+    assert tweet["posted"] == "Bis Freitag.\n\nIhr Bezirksamt"
+    assert answer.remote_id == delivery.remote_id == tweet["id"]
+    assert answer.url == f"https://x.com/ba_mitte/status/{tweet['id']}"
+
+    later = fake.reply("Danke!", to=tweet["id"])
+    assert fetching.fetch(x_account) == 1
+    assert Message.objects.get(remote_id=later).conversation == question.conversation
+
+
+def test_a_lost_answer_is_not_posted_twice(
+    question, agent, fake, send_all, django_capture_on_commit_callbacks
+):
+    fake.drop_after_handling_next()
+    _answer(question, agent, "Bis Freitag.", django_capture_on_commit_callbacks)
+
+    send_all()
+
+    delivery = Delivery.objects.get(action="reply")
+    assert delivery.last_error == ""
+    assert delivery.status == "published"
+    assert len([t for t in fake.posts_of("1") if t["reply_to"]]) == 1
+    assert delivery.remote_id == fake.posts_of("1")[-1]["id"]
+
+
+def test_an_answer_too_long_for_x_is_refused(
+    question, agent, fake, django_capture_on_commit_callbacks, english_messages
+):
+    _message, delivery = _answer(question, agent, "Lang. " * 60, django_capture_on_commit_callbacks)
+
+    assert delivery.status == "failed"
+    assert "at most 280 characters" in delivery.last_error
+    assert [t for t in fake.posts_of("1") if t["reply_to"]] == []
+
+
+def test_a_private_answer_is_not_posted_publicly(
+    question, agent, fake, django_capture_on_commit_callbacks, english_messages
+):
+    _message, delivery = _answer(
+        question, agent, "Ihre Adresse: …", django_capture_on_commit_callbacks, public=False
+    )
+
+    assert delivery.status == "failed"
+    assert "public" in delivery.last_error
+    assert [t for t in fake.posts_of("1") if t["reply_to"]] == []
