@@ -15,5 +15,6 @@ urlpatterns = [
     # Before the newsroom: /<office>/kontakt/ and the citizen's follow link.
     path("", include("rathaus.contact.urls")),
     path("", include("rathaus.answers.urls")),
+    path("", include("rathaus.newsletter.urls")),
     path("", include("rathaus.newsroom.urls")),
 ]

@@ -1,0 +1,53 @@
+"""Background jobs of the newsletter: one task per batch of a mailing, the confirmation
+mail, a safety net every ten minutes and the daily clean-up of personal data."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def send_batch(mailing_id: int, batch: int) -> int:
+    from rathaus.newsletter import mailings
+
+    return mailings.send_batch(mailing_id, batch)
+
+
+@db_task()
+def send_confirmation(subscriber_id: int) -> bool:
+    """A mail server that is down loses little: the citizen can subscribe again."""
+    from rathaus.newsletter import composing
+    from rathaus.newsletter.models import NewsletterSettings, Subscriber
+
+    subscriber = Subscriber.objects.select_related("office").filter(pk=subscriber_id).first()
+    if subscriber is None or subscriber.status != Subscriber.Status.PENDING:
+        return False
+    newsletter = NewsletterSettings.objects.filter(office=subscriber.office).first()
+    if newsletter is None:
+        return False
+    try:
+        composing.confirmation(subscriber, newsletter).send()
+    except (smtplib.SMTPException, OSError):
+        log.warning("newsletter confirmation %s could not be sent", subscriber_id, exc_info=True)
+        return False
+    return True
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def newsletter_safety_net() -> int:
+    from rathaus.newsletter import mailings
+
+    return mailings.clean_up()
+
+
+@db_periodic_task(crontab(hour="3", minute="40"))
+def newsletter_daily_clean_up() -> tuple[int, int]:
+    from rathaus.newsletter import subscribing
+
+    return subscribing.purge()

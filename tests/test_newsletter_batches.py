@@ -1,0 +1,137 @@
+"""A mailing goes out in batches of NEWSLETTER_BATCH_SIZE through the task queue, one task
+per batch, and every subscriber gets it exactly once, even when the queue hands a batch
+task out twice."""
+
+import pytest
+from django.core import mail
+from huey import signals
+from huey.contrib.djhuey import HUEY
+from huey.storage import MemoryStorage
+
+from rathaus.delivery.models import Delivery
+from rathaus.newsletter import tasks
+from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
+from rathaus.posts import lifecycle
+
+
+def _subscribers(office, count, categories="*"):
+    Subscriber.objects.bulk_create(
+        Subscriber(
+            office=office,
+            email=f"leser{number}@example.org",
+            categories=categories,
+            status=Subscriber.Status.CONFIRMED,
+        )
+        for number in range(count)
+    )
+
+
+@pytest.fixture
+def queue_only():
+    """The task queue as in production: tasks wait in the queue until a worker takes them.
+    A queue of this test's own, in memory, so no other run's queue is touched."""
+    HUEY.immediate = False
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield HUEY
+    HUEY.immediate = True  # back to a fresh in-memory queue that runs tasks at once
+
+
+def _taken(huey) -> list:
+    found = []
+    while (task := huey.dequeue()) is not None:
+        found.append(task)
+    return found
+
+
+def test_450_subscribers_go_out_in_3_batches_each_exactly_once_when_every_task_runs_twice(
+    office, settings, publish_post, queue_only, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_BATCH_SIZE = 200
+    NewsletterSettings.objects.create(office=office, enabled=True)
+    _subscribers(office, 450)
+    publish_post(title="Wahlhelfer gesucht", body="Melden Sie sich!", category="notice")
+    assert mail.outbox == []  # nothing is sent before a worker takes the tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for task in _taken(queue_only):  # the delivery: queues the mailing
+            queue_only.execute(task)
+    delivery = Delivery.objects.get(channel="newsletter")
+    assert delivery.status == Delivery.Status.PUBLISHED
+    mailing = Mailing.objects.get()
+    assert (mailing.recipients, mailing.batches) == (450, 3)
+
+    batch_tasks = _taken(queue_only)
+    assert sorted(task.args for task in batch_tasks) == [
+        (mailing.pk, 0),
+        (mailing.pk, 1),
+        (mailing.pk, 2),
+    ]
+    sent_by_task = [queue_only.execute(task) for task in batch_tasks + batch_tasks]
+    assert sorted(sent_by_task) == [0, 0, 0, 50, 200, 200]
+
+    addresses = [message.to[0] for message in mail.outbox]
+    assert len(addresses) == 450
+    assert len(set(addresses)) == 450
+    assert Send.objects.filter(status=Send.Status.SENT).count() == 450
+
+
+def test_one_task_per_batch_also_with_the_queue_running_at_once(office, settings, publish_post):
+    settings.NEWSLETTER_BATCH_SIZE = 200
+    NewsletterSettings.objects.create(office=office, enabled=True)
+    _subscribers(office, 450)
+    executed = []
+
+    @HUEY.signal(signals.SIGNAL_EXECUTING)
+    def record(signal, task):
+        if task.name.endswith("send_batch"):
+            executed.append(task.args[1])
+
+    try:
+        publish_post(title="Wahlhelfer gesucht", body="Melden Sie sich!", category="notice")
+    finally:
+        HUEY.disconnect_signal(record, signals.SIGNAL_EXECUTING)
+    assert sorted(executed) == [0, 1, 2]
+    sizes = [Send.objects.filter(batch=batch).count() for batch in (0, 1, 2)]
+    assert sizes == [200, 200, 50]
+    assert len(mail.outbox) == 450
+    tasks.send_batch(Mailing.objects.get().pk, 1)  # a lost-and-found task runs again
+    assert len(mail.outbox) == 450
+
+
+def test_a_subscriber_who_leaves_before_their_batch_gets_nothing(
+    office, settings, publish_post, queue_only, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_BATCH_SIZE = 2
+    NewsletterSettings.objects.create(office=office, enabled=True)
+    _subscribers(office, 4)
+    publish_post(title="Sperrmüll", body="Abholung am Freitag.", category="service")
+    with django_capture_on_commit_callbacks(execute=True):
+        for task in _taken(queue_only):
+            queue_only.execute(task)
+    Subscriber.objects.get(email="leser3@example.org").delete()  # unsubscribed meanwhile
+    for task in _taken(queue_only):
+        queue_only.execute(task)
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "leser0@example.org",
+        "leser1@example.org",
+        "leser2@example.org",
+    ]
+    assert Send.objects.filter(status=Send.Status.CANCELLED).count() == 1
+
+
+def test_a_post_withdrawn_while_it_goes_out_is_not_sent_further(
+    office, settings, approver, publish_post, queue_only, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_BATCH_SIZE = 2
+    NewsletterSettings.objects.create(office=office, enabled=True)
+    _subscribers(office, 4)
+    post = publish_post(title="Falsche Meldung", body="Oops.", category="service")
+    with django_capture_on_commit_callbacks(execute=True):
+        for task in _taken(queue_only):
+            queue_only.execute(task)
+    first, second = sorted(_taken(queue_only), key=lambda task: task.args[1])
+    queue_only.execute(first)
+    lifecycle.withdraw(post, by=approver, reason="Falsch")
+    queue_only.execute(second)
+    assert len(mail.outbox) == 2
+    assert Send.objects.filter(status=Send.Status.CANCELLED).count() == 2

@@ -1,0 +1,126 @@
+"""Through a real SMTP conversation (aiosmtpd on loopback): the envelope sender is the
+recipient's own bounce address; a recipient refused for good (5xx) counts as a hard bounce;
+one put off (4xx), or a mail server that is down, keeps the row queued and the batch is
+tried again later, sending only what was not sent."""
+
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from huey.contrib.djhuey import HUEY
+
+from rathaus.delivery.models import Delivery
+from rathaus.newsletter import addresses, tasks
+from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
+
+
+class Recorder:
+    """Refuses addresses at refused.example for good, puts off those at later.example."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 No such mailbox here"
+        if address.endswith("@later.example"):
+            return "451 4.7.1 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture
+def newsletter(office):
+    return NewsletterSettings.objects.create(
+        office=office, enabled=True, bounce_address="newsletter@mitte.example"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_scheduled_tasks():
+    HUEY.flush()
+    yield
+    HUEY.flush()
+
+
+def _subscribers(office, *emails):
+    for email in emails:
+        Subscriber.objects.create(office=office, email=email, status=Subscriber.Status.CONFIRMED)
+
+
+def _status(email):
+    return Send.objects.get(subscriber__email=email).status
+
+
+def test_the_envelope_sender_is_the_recipients_bounce_address(
+    office, newsletter, smtp_server, publish_post
+):
+    _subscribers(office, "anna@example.org")
+    publish_post(title="Sperrmüll", body="Freitag.", category="service")
+    send = Send.objects.get()
+    assert smtp_server.envelopes == [(addresses.verp(newsletter, send.pk), ["anna@example.org"])]
+
+
+def test_a_refused_recipient_is_a_hard_bounce_and_the_rest_goes_out(
+    office, newsletter, smtp_server, publish_post
+):
+    _subscribers(office, "weg@refused.example", "anna@example.org")
+    publish_post(title="Sperrmüll", body="Freitag.", category="service")
+    assert [rcpt for _sender, rcpt in smtp_server.envelopes] == [["anna@example.org"]]
+    refused = Send.objects.get(subscriber__email="weg@refused.example")
+    assert (refused.status, refused.bounce) == (Send.Status.FAILED, Send.Bounce.HARD)
+    assert refused.error == "550 5.1.1 No such mailbox here"
+    assert Subscriber.objects.get(email="weg@refused.example").status == Subscriber.Status.BOUNCED
+    assert _status("anna@example.org") == Send.Status.SENT
+
+
+def test_a_put_off_recipient_stays_queued_and_the_batch_is_tried_again(
+    office, newsletter, smtp_server, publish_post
+):
+    _subscribers(office, "bert@later.example", "anna@example.org")
+    publish_post(title="Sperrmüll", body="Freitag.", category="service")
+    assert _status("bert@later.example") == Send.Status.QUEUED
+    assert _status("anna@example.org") == Send.Status.SENT
+    mailing = Mailing.objects.get()
+    assert [task.args for task in HUEY.scheduled()] == [(mailing.pk, 0)]
+    Subscriber.objects.filter(email="bert@later.example").update(email="bert@example.org")
+    tasks.send_batch.call_local(mailing.pk, 0)
+    assert [rcpt for _sender, rcpt in smtp_server.envelopes] == [
+        ["anna@example.org"],
+        ["bert@example.org"],
+    ]
+
+
+def test_a_mail_server_that_is_down_loses_nothing(office, newsletter, settings, publish_post):
+    _subscribers(office, "anna@example.org")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nobody listens
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    post = publish_post(title="Sperrmüll", body="Freitag.", category="service")
+    delivery = Delivery.objects.get(post=post, channel="newsletter")
+    assert delivery.status == Delivery.Status.PUBLISHED  # the mailing is queued
+    assert _status("anna@example.org") == Send.Status.QUEUED
+    assert len(HUEY.scheduled()) == 1
