@@ -124,7 +124,13 @@ def attention(office: Office, now=None) -> list[ConnectedAccount]:
     """Accounts the dashboard warns about: to connect again, or a token expiring soon."""
     now = now or timezone.now()
     accounts = ConnectedAccount.objects.filter(office=office).exclude(status=Status.DISCONNECTED)
-    return [a for a in accounts if a.status == Status.NEEDS_REAUTH or a.expires_soon(now)]
+    return [a for a in accounts if a.status == Status.NEEDS_REAUTH or _expires_soon(a, now)]
+
+
+def _expires_soon(account: ConnectedAccount, now) -> bool:
+    # With a refresh token the access renews itself before it expires; only a failed
+    # refresh needs a person, and that marks the account "needs re-authorisation".
+    return account.expires_soon(now) and not account.refresh_token
 
 
 def warn_expiring(now=None) -> int:
@@ -137,6 +143,8 @@ def warn_expiring(now=None) -> int:
     ).select_related("office")
     warned = 0
     for account in due:
+        if not _expires_soon(account, now):
+            continue
         if not ConnectedAccount.objects.filter(pk=account.pk, expiry_warned_at=None).update(
             expiry_warned_at=now
         ):

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from rathaus.connectors import family
 from rathaus.connectors.base import Connection, OAuth
-from rathaus.delivery.channels import PermanentError
+from rathaus.delivery.channels import DeliveryError
 
 SESSION_KEY = "rathaus_oauth"
 TIMEOUT = 15.0
@@ -116,7 +116,7 @@ def finish(flow: dict[str, Any], code: str) -> Connection:
     connector = family.connectors()[platform]
     try:
         return connector.from_oauth(settings.CONNECTOR_API_BASES.get(platform, ""), response.json())
-    except PermanentError as error:
+    except DeliveryError as error:
         raise OAuthError(str(error)) from error
 
 

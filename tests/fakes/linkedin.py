@@ -11,6 +11,7 @@ that was not escaped, and refuses a post whose text repeats one of the page's po
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ class LinkedInFake(FakeServer):
         self.comments: dict[str, dict[str, Any]] = {}
         self.refused_duplicates: list[tuple[str, str]] = []
         self._ids = itertools.count(7_100_000_000_000_000_001)
+        self.state = threading.RLock()
         self._add_routes()
 
     # ----- for tests and the benchmark --------------------------------------------------
@@ -166,8 +168,9 @@ class LinkedInFake(FakeServer):
     def _rest(self, method: str, pattern: str):
         def decorate(handler):
             def checked(request: Request) -> Response:
-                refused = self._refused(request)
-                return refused or handler(request, self.tokens[request.bearer])
+                with self.state:  # one call at a time changes posts (the benchmark's workers)
+                    refused = self._refused(request)
+                    return refused or handler(request, self.tokens[request.bearer])
 
             self.route(method, pattern)(checked)
             return handler

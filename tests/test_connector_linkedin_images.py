@@ -1,0 +1,86 @@
+"""Images go up through the Images API first (initializeUpload, then a PUT of the bytes to
+LinkedIn's upload address) and are attached with their alt text: one as ``media``, several
+as ``multiImage``."""
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from rathaus.delivery.models import Delivery
+from rathaus.posts import lifecycle
+from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
+
+
+@pytest.fixture
+def fake():
+    with LinkedInFake() as server:
+        yield server
+
+
+@pytest.fixture
+def account(connect_account, fake):
+    return connect_account(
+        "linkedin", api_base=fake.url, remote_id=ORGANIZATION, access_token=TOKEN
+    )
+
+
+def _png(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), colour).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def publish_with_images(office, editor, approver, django_capture_on_commit_callbacks):
+    def publish(*alt_texts: str):
+        post = lifecycle.create_draft(
+            office, by=editor, title="Neue Bänke", body="Im Park stehen neue Bänke."
+        )
+        for number, alt in enumerate(alt_texts):
+            lifecycle.add_image(
+                post,
+                by=editor,
+                file=_png(f"bank{number}.png", (number * 40, 90, 60)),
+                alt_text=alt,
+                author="Pressestelle",
+                licence="CC BY 4.0",
+            )
+        lifecycle.submit(post, by=editor)
+        lifecycle.approve(post, by=approver)
+        with django_capture_on_commit_callbacks(execute=True):
+            return lifecycle.publish(post, by=approver)
+
+    return publish
+
+
+def test_it_uploads_one_image_and_attaches_it_with_its_alt_text(fake, account, publish_with_images):
+    post = publish_with_images("Eine grüne Parkbank unter einer Linde")
+
+    [image_urn] = fake.images
+    [created] = fake.live_posts()
+    [initialize] = fake.calls("POST", r"^/rest/images$")
+    assert initialize.query["action"] == ["initializeUpload"]
+    assert json.loads(initialize.body) == {"initializeUploadRequest": {"owner": ORGANIZATION}}
+    assert fake.images[image_urn]["data"] == post.images.get().image.open("rb").read()
+    assert fake.images[image_urn]["mime"] == "image/png"
+    assert created["content"] == {
+        "media": {"id": image_urn, "altText": "Eine grüne Parkbank unter einer Linde"}
+    }
+    assert Delivery.objects.get(channel=account.channel_key).status == Delivery.Status.PUBLISHED
+
+
+def test_several_images_go_out_as_a_multi_image_post(fake, account, publish_with_images):
+    publish_with_images("Bank am Teich", "Bank am Spielplatz", "Bank am Eingang")
+
+    [created] = fake.live_posts()
+    images = created["content"]["multiImage"]["images"]
+    assert [i["altText"] for i in images] == [
+        "Bank am Teich",
+        "Bank am Spielplatz",
+        "Bank am Eingang",
+    ]
+    assert all(fake.images[i["id"]]["data"] for i in images)
+    assert len(fake.calls("PUT", r"^/dms-uploads/")) == 3
