@@ -84,3 +84,39 @@ def test_the_check_itself_finds_a_missing_label(page):
     """Control: a broken axe run would otherwise look like 'no violations'."""
     page.set_content('<html lang="de"><title>x</title><main><input type="text"></main></html>')
     assert any(problem.startswith("label:") for problem in violations(page))
+
+
+def test_the_newsletter_pages_have_no_axe_violations(page, live_server, office):
+    from rathaus.newsletter.models import NewsletterSettings
+
+    NewsletterSettings.objects.create(office=office, enabled=True)
+    found = {}
+    for path in (f"/{office.slug}/newsletter/", f"/{office.slug}/newsletter/bitte-bestaetigen/"):
+        page.goto(live_server.url + path)
+        if problems := violations(page):
+            found[path] = problems
+    assert found == {}
+
+
+def test_the_channels_pages_have_no_axe_violations(page, live_server, office, office_admin):
+    from rathaus.connectors.models import ConnectedAccount
+
+    ConnectedAccount.objects.create(
+        office=office, platform="xing", name="mitte", remote_id="https://www.xing.com/pages/m"
+    )
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", office_admin.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/desk/**")
+    found = {}
+    for path in (
+        f"/desk/{office.slug}/kanaele/",
+        f"/desk/{office.slug}/kanaele/verbinden/mastodon/",
+        f"/desk/{office.slug}/kanaele/verbinden/bluesky/",
+    ):
+        page.goto(base + path)
+        if problems := violations(page):
+            found[path] = problems
+    assert found == {}
