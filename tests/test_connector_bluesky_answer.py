@@ -9,6 +9,9 @@ from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
 from tests.fakes.bluesky import FakeBluesky
 
+# These tests match the platforms' and our messages in their English source text.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def fake():

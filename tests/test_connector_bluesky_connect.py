@@ -9,6 +9,9 @@ from rathaus.delivery.channels import DeliveryError
 from tests.conftest import PASSWORD
 from tests.fakes.bluesky import ACCOUNT_PASSWORD, APP_PASSWORD, HANDLE, FakeBluesky
 
+# These tests match the platforms' and our messages in their English source text.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def fake():

@@ -9,6 +9,9 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
 from tests.fakes.graph import PAGE_ID, USER_TOKEN, FakeGraph
 
+# These tests match the platforms' and our messages in their English source text.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def graph():
@@ -38,7 +41,9 @@ def test_a_page_token_connects_the_page(graph, office, office_admin):
         (USER_TOKEN, "this is not the page's access token"),
     ],
 )
-def test_a_wrong_token_is_refused_and_nothing_stored(graph, office, office_admin, token, said):
+def test_a_wrong_token_is_refused_and_nothing_stored(
+    graph, office, office_admin, token, said, english_messages
+):
     with pytest.raises(DeliveryError, match=said):
         _connect(office, office_admin, graph, {"page_id": PAGE_ID, "access_token": token})
 

@@ -9,6 +9,9 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
 from tests.fakes.graph import IG_ID, PAGE_ID, FakeGraph
 
+# These tests match the platforms' and our messages in their English source text.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def graph():

@@ -13,6 +13,9 @@ from rathaus.delivery.channels import PermanentError
 from tests.conftest import PASSWORD
 from tests.fakes.graph import APP_ID, APP_SECRET, IG_ID, PAGE_ID, USER_TOKEN, FakeGraph
 
+# These tests match the platforms' and our messages in their English source text.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def graph(settings):

@@ -7,6 +7,9 @@ import pytest
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import FakeGraph, png, publish_with_images
 
+# These tests match the platforms' and our messages in their English source text.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def graph():

@@ -13,6 +13,9 @@ from rathaus.connectors.platforms.linkedin import LinkedInConnector
 from rathaus.delivery.channels import DeliveryError
 from tests.fakes.linkedin import CLIENT, ORGANIZATION, TOKEN, LinkedInFake
 
+# These tests match the platforms' and our messages in their English source text.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def fake():

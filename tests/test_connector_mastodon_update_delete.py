@@ -8,6 +8,9 @@ from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.mastodon import FakeMastodon
 
+# These tests match the platforms' and our messages in their English source text.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 SENTENCE = "Die Sanierung der Lindenallee beginnt am Montag mit der Sperrung der Fahrbahn. "
 
 
