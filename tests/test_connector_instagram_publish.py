@@ -4,7 +4,7 @@ processed it, then published; several images become a carousel. The delivery lin
 post's permalink."""
 
 import pytest
-from django.core.files.storage import default_storage
+from django.urls import reverse
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import IG_ID, PAGE_ID, FakeGraph, png, publish_with_images
@@ -38,7 +38,13 @@ def publish(office, editor, approver, django_capture_on_commit_callbacks):
 
 
 def _public_urls(post):
-    return [post.office.absolute_url(default_storage.url(i.image.name)) for i in post.images.all()]
+    """Each image's JPEG rendition on the newsroom: Instagram takes JPEG only."""
+    return [
+        post.office.absolute_url(
+            reverse("newsroom:image-jpeg", args=[post.office.slug, post.pk, i.pk])
+        )
+        for i in post.images.all()
+    ]
 
 
 def test_one_image_is_a_photo_post_from_the_newsroom(graph, instagram, publish):
@@ -47,7 +53,7 @@ def test_one_image_is_a_photo_post_from_the_newsroom(graph, instagram, publish):
     [container] = graph.calls("POST", rf"^/v21\.0/{IG_ID}/media$")
     form = {k: v[0] for k, v in container.form().items()}
     [url] = _public_urls(post)
-    assert url.startswith("https://presse.mitte.example/media/posts/")
+    assert url.startswith(f"https://presse.mitte.example/mitte/meldungen/{post.pk}/bilder/")
     assert form["image_url"] == url
     assert form["alt_text"] == "Bild 1"
     assert form["caption"].startswith(

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.connectors import rendering
@@ -53,6 +54,8 @@ class Image:
     mime: str
     alt: str
     name: str
+    # Its JPEG rendition on the newsroom, for platforms that fetch images by address.
+    jpeg_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -406,5 +409,14 @@ def _images(post: Post) -> tuple[Image, ...]:
         with image.image.open("rb") as file:
             data = file.read()
         mime = mimetypes.guess_type(image.image.name)[0] or "application/octet-stream"
-        found.append(Image(data=data, mime=mime, alt=image.alt_text, name=image.image.name))
+        path = reverse("newsroom:image-jpeg", args=[post.office.slug, post.pk, image.pk])
+        found.append(
+            Image(
+                data=data,
+                mime=mime,
+                alt=image.alt_text,
+                name=image.image.name,
+                jpeg_url=post.office.absolute_url(path),
+            )
+        )
     return tuple(found)

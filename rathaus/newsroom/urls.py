@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.newsroom import feeds, sitemaps, views
+from rathaus.newsroom import feeds, renditions, sitemaps, views
 
 app_name = "newsroom"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("<slug:office>/datenschutz/", views.privacy, name="privacy"),
     path("<slug:office>/impressum/", views.imprint, name="imprint"),
     path("<slug:office>/meldungen/<int:pk>-<str:slug>/", views.post, name="post"),
+    path(
+        "<slug:office>/meldungen/<int:pk>/bilder/<int:image>.jpg",
+        renditions.image_jpeg,
+        name="image-jpeg",
+    ),
     path("<slug:office>/feed.rss", feeds.rss, name="rss"),
     path("<slug:office>/feed.atom", feeds.atom, name="atom"),
     path("<slug:office>/kategorie/<slug:category>/feed.rss", feeds.rss, name="category-rss"),

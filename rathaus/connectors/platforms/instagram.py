@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.files.storage import default_storage
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -183,8 +182,9 @@ class InstagramConnector(Connector):
         )
 
     def _public_url(self, image: Image) -> str:
-        # Meta downloads the image from here while it makes the container.
-        url = self.account.office.absolute_url(default_storage.url(image.name))
+        # Meta downloads the image from here while it makes the container, and takes JPEG
+        # only: the newsroom serves every post image as JPEG.
+        url = image.jpeg_url
         if not url.startswith(("https://", "http://")):
             raise PermanentError(
                 gettext(
