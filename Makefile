@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.inbox_ingest
 	$(BIN)/python -m bench.federation_fanout
+	$(BIN)/python -m bench.connectors_fanout
 
 messages: $(STAMP)
 	cd rathaus && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --ignore "*/migrations/*"

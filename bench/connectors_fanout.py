@@ -127,14 +127,14 @@ def _publish(office, editor, approver):
 
 
 def _send(delivery_id: int) -> str | None:
-    from django.db import close_old_connections
+    from django.db import connection
 
     from rathaus.delivery import sending
 
     try:
         return sending.send(delivery_id)
     finally:
-        close_old_connections()
+        connection.close()  # this thread's; the sandbox drops its database at the end
 
 
 def _drain(post, workers: int) -> tuple[float, int]:

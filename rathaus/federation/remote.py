@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import ipaddress
 import json
@@ -350,7 +351,12 @@ def _private_loop() -> asyncio.AbstractEventLoop:
         return _Private.loop
 
 
-def run(coro: Coroutine[Any, Any, T]) -> T:
+# Every call has its own shorter time-outs; this one only keeps a worker from waiting for
+# ever on a coroutine that lost its way.
+RUN_TIMEOUT = 300.0
+
+
+def run(coro: Coroutine[Any, Any, T], *, timeout: float = RUN_TIMEOUT) -> T:
     """Run a coroutine to its end and return its result, from synchronous code."""
     # Our own loop in its own thread: works whether or not the caller's thread already runs
     # a loop (Playwright in pytest, ASGI), and the shared session stays on one loop.
@@ -358,7 +364,12 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     if threading.current_thread() is _Private.thread:
         coro.close()
         raise RuntimeError("remote.run() called from the remote loop itself; await instead")
-    return asyncio.run_coroutine_threadsafe(coro, loop).result()
+    future = asyncio.run_coroutine_threadsafe(coro, loop)
+    try:
+        return future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        future.cancel()
+        raise TimeoutError(f"no result after {timeout:.0f} s") from None
 
 
 async def _fetch(url: str, accept: str, key_id: str | None, private_pem: str | None) -> dict:

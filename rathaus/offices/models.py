@@ -26,6 +26,7 @@ RESERVED_SLUGS = {
     "i18n",
     "ap",
     "nodeinfo",
+    "newsletter",  # /newsletter/bounces/<token>/
 }
 
 
