@@ -1,16 +1,11 @@
 """When the answer to a post got lost (the PDS created it, the connection dropped), the
 retry finds the post in the account's repository and does not post it again."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def test_the_retry_finds_the_post_and_posts_nothing_twice(

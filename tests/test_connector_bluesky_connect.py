@@ -8,15 +8,13 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
 from tests.conftest import PASSWORD
 from tests.fakes.bluesky import ACCOUNT_PASSWORD, APP_PASSWORD, HANDLE, FakeBluesky
+from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def test_it_connects_with_handle_and_app_password(fake, office, office_admin):

@@ -1,19 +1,15 @@
 """Bluesky has no editing: a correction is not sent there. Withdrawing a post deletes its
 records (com.atproto.repo.deleteRecord), every part of a thread."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.bluesky import POST, FakeBluesky
+from tests.fakes.server import serving
 
 BODY = " ".join(["Die Sanierung der Brücke am Kanal dauert bis in den Herbst."] * 8)
 
 
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def test_withdrawing_deletes_every_part(

@@ -1,15 +1,10 @@
 """Server errors are tried again; a refusal of the post fails it with Bluesky's words."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def test_a_server_error_is_retried_then_published(fake, connect_account, publish_post, send_all):

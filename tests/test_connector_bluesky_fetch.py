@@ -7,12 +7,9 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 @pytest.fixture

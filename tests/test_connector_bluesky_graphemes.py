@@ -5,6 +5,7 @@ import pytest
 from rathaus.connectors.platforms.bluesky import BlueskyConnector, graphemes
 from rathaus.delivery.models import Delivery
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.server import serving
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man ZWJ woman ZWJ girl
 GERMANY = "\U0001f1e9\U0001f1ea"
@@ -46,10 +47,7 @@ def test_the_limit_counts_graphemes_and_keeps_the_byte_limit():
     assert limits.count(SCOTLAND * 250) == 700
 
 
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def test_a_text_full_of_emoji_is_one_post_when_its_graphemes_fit(

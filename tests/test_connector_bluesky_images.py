@@ -12,15 +12,13 @@ from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from rathaus.posts.errors import LifecycleError
 from tests.fakes.bluesky import MAX_IMAGE_BYTES, FakeBluesky
+from tests.fakes.server import serving
 
 # httpx warns about the raw bytes the client library uploads.
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
 
 
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 @pytest.fixture

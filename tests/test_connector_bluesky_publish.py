@@ -1,15 +1,10 @@
 """Publishing a post on Bluesky: one app.bsky.feed.post record with clickable links."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from tests.fakes.bluesky import POST, FakeBluesky
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def test_it_publishes_a_post_as_a_record_with_link_facets(fake, connect_account, publish_post):

@@ -3,17 +3,13 @@ then the post goes out once."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def test_a_rate_limit_waits_for_the_reset_then_publishes(

@@ -3,20 +3,16 @@ the previous one and names the first as the thread's root, by URI and CID."""
 
 import itertools
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.server import serving
 
 BODY = " ".join(
     f"Satz {n}: Die Sanierung der Brücke am Kanal dauert bis Herbst." for n in range(14)
 )
 
 
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def ref(record):

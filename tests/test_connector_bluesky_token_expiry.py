@@ -4,16 +4,11 @@ account needs to be connected again."""
 
 from datetime import timedelta
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeBluesky() as server:
-        yield server
+fake = serving(FakeBluesky)
 
 
 def statuses(post, account):

@@ -11,6 +11,7 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
 from tests.fakes.graph import PAGE_ID, FakeGraph
+from tests.fakes.server import serving
 
 
 def _fetch(page):
@@ -18,10 +19,7 @@ def _fetch(page):
     return fetching.fetch(page)
 
 
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
 from tests.fakes.graph import PAGE_ID, FakeGraph
+from tests.fakes.server import serving
 
 
 def _fetch(page):
@@ -20,10 +21,7 @@ def _fetch(page):
     return fetching.fetch(page)
 
 
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

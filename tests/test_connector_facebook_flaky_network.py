@@ -1,16 +1,11 @@
 """Facebook: on a network where every fifth call fails with a 503 and answers get lost,
 every post still reaches the page — exactly once."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import PAGE_ID, FakeGraph
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 def test_every_post_arrives_once(graph, connect_account, publish_post, send_all):

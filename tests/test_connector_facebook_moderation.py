@@ -11,12 +11,9 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
 from tests.fakes.graph import FakeGraph
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -9,12 +9,9 @@ from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import FakeGraph
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -9,12 +9,9 @@ from rathaus.connectors import accounts
 from rathaus.delivery import sending
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import PAGE_ID, FakeGraph
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

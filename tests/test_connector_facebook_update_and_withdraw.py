@@ -6,12 +6,9 @@ import pytest
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.graph import FakeGraph
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
 from tests.fakes.graph import FakeGraph, png, publish_with_images
+from tests.fakes.server import serving
 
 
 def _fetch(account):
@@ -18,10 +19,7 @@ def _fetch(account):
     return fetching.fetch(account)
 
 
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -8,15 +8,13 @@ from rathaus.connectors import accounts
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
 from tests.fakes.graph import IG_ID, PAGE_ID, FakeGraph
+from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 def _connect(office, office_admin, graph, values):

@@ -1,16 +1,11 @@
 """Instagram: on a network where every fifth call fails with a 503 and answers get lost,
 every image post still reaches the account — exactly once."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import IG_ID, FakeGraph, png, publish_with_images
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 def test_every_post_arrives_once(

@@ -10,12 +10,9 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
 from tests.fakes.graph import FakeGraph, png, publish_with_images
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -8,12 +8,9 @@ from rathaus.connectors import family
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.graph import FakeGraph
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -9,12 +9,9 @@ from rathaus.delivery.channels import PermanentError
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.graph import FakeGraph, png, publish_with_images
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import FakeGraph, png, publish_with_images
+from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

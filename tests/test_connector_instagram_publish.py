@@ -8,12 +8,9 @@ from django.urls import reverse
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import IG_ID, PAGE_ID, FakeGraph, png, publish_with_images
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def graph():
-    with FakeGraph() as server:
-        yield server
+graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -5,12 +5,9 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 @pytest.fixture

@@ -11,12 +11,9 @@ from django.utils import timezone
 from rathaus.connectors import fetching
 from rathaus.inbox.models import Conversation, Message
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 @pytest.fixture

@@ -3,19 +3,15 @@ and the daily mail warn the admins a week before, not after the first failed pos
 
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from rathaus.connectors import accounts
 from tests.fakes.linkedin import TOKEN, LinkedInFake
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 def test_admins_are_warned_a_week_before_the_token_expires(fake, office, office_admin):

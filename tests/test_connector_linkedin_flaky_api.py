@@ -2,17 +2,12 @@
 benchmark runs it), every post still reaches every page, and none twice; the benchmark's
 hooks on the fake work."""
 
-import pytest
-
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
 from tests.fakes.linkedin import LinkedInFake
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 def test_every_post_reaches_every_page_once(fake, office, publish_post, send_all):

@@ -12,12 +12,9 @@ from PIL import Image
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 @pytest.fixture

@@ -9,12 +9,9 @@ from rathaus.connectors import fetching
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
+from tests.fakes.server import serving
 
 # As LinkedIn answers a post whose text repeats one of the page's recent posts.
 DUPLICATE = {
@@ -18,10 +19,7 @@ DUPLICATE = {
 }
 
 
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
+from tests.fakes.server import serving
 
 THROTTLED = {
     "status": 429,
@@ -17,10 +18,7 @@ THROTTLED = {
 }
 
 
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 @pytest.fixture

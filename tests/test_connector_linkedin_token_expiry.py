@@ -3,19 +3,15 @@ re-authorisation", the account is marked, and the office's admins are told."""
 
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with LinkedInFake() as server:
-        yield server
+fake = serving(LinkedInFake)
 
 
 def test_an_expired_token_marks_delivery_and_account(

@@ -10,12 +10,9 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

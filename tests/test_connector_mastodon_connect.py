@@ -10,12 +10,9 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
 from tests.conftest import PASSWORD
 from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 def test_it_connects_an_account_with_an_access_token(office, office_admin, fake):

@@ -8,12 +8,9 @@ from rathaus.connectors import fetching
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.inbox.models import Conversation, Message
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ import pytest
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serving
 
 ALT = "Zwei grüne Bänke unter einer Linde"
 
 
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

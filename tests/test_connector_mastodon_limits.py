@@ -8,14 +8,12 @@ from rathaus.connectors import family
 from rathaus.connectors.platforms.mastodon import MastodonLimits
 from rathaus.desk import counters
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serving
 
 LINK = "https://www.berlin.de/ba-mitte/aktuelles/pressemitteilungen/2025/" + "x" * 120 + ".php"
 
 
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

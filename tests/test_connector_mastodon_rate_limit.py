@@ -10,14 +10,12 @@ from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serving
 
 TOO_MANY = {"error": "Too many requests"}
 
 
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

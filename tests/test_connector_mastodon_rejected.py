@@ -5,12 +5,9 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

@@ -7,14 +7,12 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.mastodon import FakeMastodon, length
+from tests.fakes.server import serving
 
 SENTENCE = "Die Sanierung der Lindenallee beginnt am Montag mit der Sperrung der Fahrbahn. "
 
 
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

@@ -8,12 +8,9 @@ from django.core import mail
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serving
 
-
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

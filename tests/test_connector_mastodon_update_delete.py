@@ -7,6 +7,7 @@ import pytest
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -14,10 +15,7 @@ pytestmark = pytest.mark.usefixtures("english_messages")
 SENTENCE = "Die Sanierung der Lindenallee beginnt am Montag mit der Sperrung der Fahrbahn. "
 
 
-@pytest.fixture
-def fake():
-    with FakeMastodon() as server:
-        yield server
+fake = serving(FakeMastodon)
 
 
 @pytest.fixture

@@ -11,13 +11,10 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
+from tests.fakes.server import serving
 from tests.fakes.telegram import FakeTelegram
 
-
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 @pytest.fixture

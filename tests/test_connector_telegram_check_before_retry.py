@@ -7,13 +7,10 @@ import pytest
 from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
+from tests.fakes.server import serving
 from tests.fakes.telegram import FIRST_CHANNEL, FakeTelegram
 
-
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 @pytest.fixture

@@ -6,13 +6,10 @@ import pytest
 from rathaus.connectors import accounts
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
+from tests.fakes.server import serving
 from tests.fakes.telegram import FIRST_BOT, FIRST_CHANNEL, TOKEN, FakeTelegram
 
-
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 def connect(office, telegram, office_admin, **values):

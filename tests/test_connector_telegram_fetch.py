@@ -10,13 +10,10 @@ from django.utils import timezone
 
 from rathaus.connectors import family, fetching
 from rathaus.inbox.models import Conversation, Message
+from tests.fakes.server import serving
 from tests.fakes.telegram import FakeTelegram
 
-
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 @pytest.fixture

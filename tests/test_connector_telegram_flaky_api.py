@@ -3,16 +3,11 @@ and none twice."""
 
 from collections import Counter
 
-import pytest
-
 from rathaus.delivery.models import Delivery
+from tests.fakes.server import serving
 from tests.fakes.telegram import FakeTelegram
 
-
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 def test_posts_survive_a_flaky_api_without_duplicates(

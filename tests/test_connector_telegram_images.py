@@ -9,15 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rathaus.connectors import family
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
+from tests.fakes.server import serving
 from tests.fakes.telegram import FIRST_CHANNEL, FakeTelegram
 
 ALT = "Zwei grüne Bänke unter einer Linde"
 
 
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 @pytest.fixture

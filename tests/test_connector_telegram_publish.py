@@ -3,13 +3,10 @@
 import pytest
 
 from rathaus.delivery.models import Delivery
+from tests.fakes.server import serving
 from tests.fakes.telegram import CHANNEL, FIRST_CHANNEL, FakeTelegram
 
-
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 @pytest.fixture

@@ -4,13 +4,10 @@ python-telegram-bot sends every request once."""
 import pytest
 
 from rathaus.delivery.models import Delivery
+from tests.fakes.server import serving
 from tests.fakes.telegram import FakeTelegram
 
-
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 @pytest.fixture

@@ -3,15 +3,10 @@ must not reach the log."""
 
 import logging
 
-import pytest
-
+from tests.fakes.server import serving
 from tests.fakes.telegram import FakeTelegram
 
-
-@pytest.fixture
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
+telegram = serving(FakeTelegram)
 
 
 def test_the_bot_token_stays_out_of_the_log(connect_account, telegram, publish_post, caplog):

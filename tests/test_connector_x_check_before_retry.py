@@ -5,15 +5,13 @@ post among the account's latest ones (X gives the text back with t.co links and 
 import pytest
 
 from rathaus.delivery.models import Delivery
+from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
 LONG = " ".join(f"Satz {n}: Parken & Laden in der Lindenallee ist gesperrt." for n in range(12))
 
 
-@pytest.fixture
-def fake():
-    with FakeX() as server:
-        yield server
+fake = serving(FakeX)
 
 
 @pytest.fixture

@@ -7,13 +7,10 @@ import pytest
 from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
+from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
-
-@pytest.fixture
-def fake():
-    with FakeX() as server:
-        yield server
+fake = serving(FakeX)
 
 
 @pytest.fixture

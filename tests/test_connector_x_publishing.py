@@ -10,13 +10,10 @@ from PIL import Image
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
+from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
-
-@pytest.fixture
-def fake():
-    with FakeX() as server:
-        yield server
+fake = serving(FakeX)
 
 
 @pytest.fixture

@@ -8,13 +8,10 @@ import pytest
 from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
+from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
-
-@pytest.fixture
-def fake():
-    with FakeX() as server:
-        yield server
+fake = serving(FakeX)
 
 
 @pytest.fixture

@@ -3,19 +3,15 @@ connects it again; the admins are told by mail and nothing is posted."""
 
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
+from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
-
-@pytest.fixture
-def fake():
-    with FakeX() as server:
-        yield server
+fake = serving(FakeX)
 
 
 def test_a_refused_token_needs_reauthorisation(connect_account, fake, office_admin, publish_post):

@@ -5,13 +5,10 @@ import pytest
 
 from rathaus.delivery import sending
 from rathaus.delivery.models import Delivery
+from tests.fakes.server import serving
 from tests.fakes.x import DUPLICATE, FakeX
 
-
-@pytest.fixture
-def fake():
-    with FakeX() as server:
-        yield server
+fake = serving(FakeX)
 
 
 @pytest.fixture

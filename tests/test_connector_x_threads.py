@@ -6,6 +6,7 @@ import pytest
 
 from rathaus.connectors.platforms.x import weighted_length
 from rathaus.delivery.models import Delivery
+from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
 LONG = " ".join(
@@ -13,10 +14,7 @@ LONG = " ".join(
 )
 
 
-@pytest.fixture
-def fake():
-    with FakeX() as server:
-        yield server
+fake = serving(FakeX)
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
+from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
 LONG = " ".join(f"Satz {n}: Die Lindenallee wird gesperrt, auch für Räder." for n in range(12))
 
 
-@pytest.fixture
-def fake():
-    with FakeX() as server:
-        yield server
+fake = serving(FakeX)
 
 
 @pytest.fixture

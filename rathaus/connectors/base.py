@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.urls import reverse
@@ -309,16 +309,18 @@ class Connector(Channel):
         self._refresh_if_due()
         try:
             yield
-        except NeedsReauthorisation as error:
-            self._needs_reauth(str(error))
-            raise
-        except DeliveryError:
-            raise
         except Exception as error:
-            sorted_error = self.classify(error) or _shared_rules(error)
-            if isinstance(sorted_error, NeedsReauthorisation):
-                self._needs_reauth(str(sorted_error))
-            raise sorted_error from error
+            self._raise_sorted(error)
+
+    def _raise_sorted(self, error: Exception) -> NoReturn:
+        """Raise ``error`` as a delivery error; an account that lost its access stops."""
+        found = error if isinstance(error, DeliveryError) else None
+        found = found or self.classify(error) or _shared_rules(error)
+        if isinstance(found, NeedsReauthorisation):
+            self._needs_reauth(str(found))
+        if found is error:
+            raise error
+        raise found from error
 
     def _refresh_if_due(self) -> None:
         expires = self.account.token_expires_at
@@ -329,16 +331,8 @@ class Connector(Channel):
             raise NeedsReauthorisation(self.account.problem)
         try:
             connection = self.refresh()
-        except NeedsReauthorisation as error:
-            self._needs_reauth(str(error))
-            raise
-        except DeliveryError:
-            raise
         except Exception as error:
-            sorted_error = self.classify(error) or _shared_rules(error)
-            if isinstance(sorted_error, NeedsReauthorisation):
-                self._needs_reauth(str(sorted_error))
-            raise sorted_error from error
+            self._raise_sorted(error)
         from rathaus.connectors import accounts
 
         accounts.store_tokens(self.account, connection)

@@ -243,3 +243,16 @@ class FakeServer:
 
     def calls(self, method: str, path_pattern: str) -> list[Request]:
         return [r for r in self.requests if r.method == method and re.search(path_pattern, r.path)]
+
+
+def serving(kind: type[FakeServer]) -> Callable[[], Any]:
+    """A pytest fixture that runs a fake of ``kind`` for one test:
+    ``fake = serving(FakeMastodon)`` in a test module."""
+    import pytest
+
+    @pytest.fixture
+    def serve() -> Any:
+        with kind() as server:
+            yield server
+
+    return serve
