@@ -307,3 +307,9 @@ def send_all():
         return {d.channel: d.status for d in Delivery.objects.all()}
 
     return run
+
+
+@pytest.fixture
+def loopback_platforms(settings):
+    """Platform fakes run on 127.0.0.1, which connecting refuses unless it is allowed."""
+    settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]

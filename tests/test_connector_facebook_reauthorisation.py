@@ -11,6 +11,8 @@ from rathaus.delivery.models import Delivery
 from tests.fakes.graph import PAGE_ID, FakeGraph
 from tests.fakes.server import serving
 
+pytestmark = pytest.mark.usefixtures("loopback_platforms")
+
 graph = serving(FakeGraph)
 
 

@@ -11,7 +11,7 @@ from tests.fakes.graph import IG_ID, PAGE_ID, FakeGraph
 from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
-pytestmark = pytest.mark.usefixtures("english_messages")
+pytestmark = pytest.mark.usefixtures("english_messages", "loopback_platforms")
 
 
 graph = serving(FakeGraph)

@@ -15,7 +15,7 @@ from tests.fakes.linkedin import CLIENT, ORGANIZATION, TOKEN, LinkedInFake
 from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
-pytestmark = pytest.mark.usefixtures("english_messages")
+pytestmark = pytest.mark.usefixtures("english_messages", "loopback_platforms")
 
 
 fake = serving(LinkedInFake)

@@ -3,6 +3,7 @@ and the daily mail warn the admins a week before, not after the first failed pos
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
@@ -10,6 +11,8 @@ from django.utils import timezone
 from rathaus.connectors import accounts
 from tests.fakes.linkedin import TOKEN, LinkedInFake
 from tests.fakes.server import serving
+
+pytestmark = pytest.mark.usefixtures("loopback_platforms")
 
 fake = serving(LinkedInFake)
 

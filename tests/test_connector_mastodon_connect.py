@@ -12,6 +12,8 @@ from tests.conftest import PASSWORD
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import serving
 
+pytestmark = pytest.mark.usefixtures("loopback_platforms")
+
 fake = serving(FakeMastodon)
 
 

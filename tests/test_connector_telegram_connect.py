@@ -9,6 +9,8 @@ from rathaus.delivery.channels import DeliveryError
 from tests.fakes.server import serving
 from tests.fakes.telegram import FIRST_BOT, FIRST_CHANNEL, TOKEN, FakeTelegram
 
+pytestmark = pytest.mark.usefixtures("loopback_platforms")
+
 telegram = serving(FakeTelegram)
 
 

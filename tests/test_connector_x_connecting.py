@@ -15,6 +15,8 @@ from rathaus.connectors.platforms.x import XConnector
 from rathaus.delivery.channels import DeliveryError, NeedsReauthorisation, TemporaryError
 from tests.fakes.x import CLIENT_ID, CLIENT_SECRET, FakeX
 
+pytestmark = pytest.mark.usefixtures("loopback_platforms")
+
 REDIRECT = "https://rathaus.example/desk/oauth/x/done"
 
 

@@ -126,3 +126,18 @@ def test_the_channels_page_connects_and_disconnects(client, office, office_admin
     account = ConnectedAccount.objects.get()
     client.post(reverse("desk:account_disconnect", args=[office.slug, account.pk]))
     assert ConnectedAccount.objects.get().status == "disconnected"
+
+
+def test_a_server_on_the_operators_own_network_is_refused(office, office_admin, settings):
+    settings.FEDERATION_PRIVATE_HOSTS = []
+    for address in (
+        "http://127.0.0.1:8080",
+        "https://10.0.0.5",
+        "https://[::1]/",
+        "ftp://x.example",
+    ):
+        with pytest.raises(PermanentError):
+            accounts.connect(
+                office, "mastodon", {"access_token": "t"}, api_base=address, by=office_admin
+            )
+    assert not ConnectedAccount.objects.exists()

@@ -6,7 +6,9 @@ are told when an account needs to be connected again, and 7 days before a token 
 
 from __future__ import annotations
 
+import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -18,6 +20,8 @@ from rathaus.audit.log import record
 from rathaus.connectors import family
 from rathaus.connectors.base import Connection
 from rathaus.connectors.models import EXPIRY_WARNING, ConnectedAccount
+from rathaus.delivery.channels import DeliveryError, PermanentError
+from rathaus.federation import remote
 from rathaus.offices.access import require_role
 from rathaus.offices.models import Membership, Office, Role
 
@@ -30,8 +34,33 @@ def connect(
     """Connect with what the admin entered (a token, an app password); the platform checks
     it first, so a wrong one is refused with the platform's words and stores nothing."""
     require_role(by, office, Role.ADMIN)
-    connection = family.connectors()[platform].verify(api_base.rstrip("/"), values)
+    connector = family.connectors()[platform]
+    if api_base:
+        check_server(api_base)
+    try:
+        connection = connector.verify(api_base.rstrip("/"), values)
+    except DeliveryError:
+        raise
+    except Exception as error:  # the library's own (network) error: in words, not a 500
+        raise PermanentError(f"{connector.label}: {error}") from error
     return store(office, platform, connection, api_base=api_base, by=by)
+
+
+def check_server(api_base: str) -> None:
+    """Refuse a server address that is not on the public internet: an office admin must
+    not reach the operator's own network through Rathaus (the Fediverse's allow-list,
+    RATHAUS_FEDERATION_PRIVATE_HOSTS, admits test and demo hosts)."""
+    parts = urlsplit(api_base)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise PermanentError(f"{api_base} is not a web address")
+    if remote.may_be_private(parts.hostname):
+        return
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+    except OSError as error:
+        raise PermanentError(f"{parts.hostname} cannot be found: {error}") from error
+    if not found or not all(remote.is_public(address) for address in found):
+        raise PermanentError(f"{parts.hostname} is not a public address")
 
 
 def store(

@@ -50,6 +50,9 @@ class Limits:
     threads: bool = False
     # Characters a link takes, whatever its length (X counts every URL as 23).
     link_chars: int | None = None
+    # Video and albums: posts carry images only so far; media channels (YouTube, Flickr)
+    # will say here what they take.
+    max_videos: int | None = 0
 
     def count(self, text: str) -> int:
         """Characters as the channel counts them; platforms override (X weights, Bluesky

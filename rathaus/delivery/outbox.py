@@ -45,7 +45,10 @@ def enqueue(post: Post, action: str) -> list[Delivery]:
 def enqueue_many(posts: list[Post], action: str) -> list[Delivery]:
     """One Delivery per post and channel for this version of each post. Calling it again
     for the same versions creates nothing new: the idempotency key is unique."""
-    restricted = {pk: defaults.chosen(pk) for pk in {post.office_id for post in posts}}
+    offices = {post.office_id: post.office for post in posts}
+    # Looked up once per office: connected accounts are rows, not a fixed list.
+    available = {pk: channels.for_office(office) for pk, office in offices.items()}
+    restricted = {pk: defaults.chosen(pk) for pk in offices}
     wanted = {
         _key(post, channel, action): Delivery(
             post=post,
@@ -55,7 +58,7 @@ def enqueue_many(posts: list[Post], action: str) -> list[Delivery]:
             idempotency_key=_key(post, channel, action),
         )
         for post in posts
-        for channel in channels.for_office(post.office)
+        for channel in available[post.office_id]
         if _wanted(channel, post, action, restricted[post.office_id])
     }
     existing = set(
