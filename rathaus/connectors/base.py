@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 Status = ConnectedAccount.Status
 # A token this close to its expiry is refreshed before the next call.
 REFRESH_AHEAD = timedelta(minutes=5)
+# How many of an account's latest posts a reply to a thread's later part is looked up in.
+RECENT_THREADS = 200
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,8 @@ class Connector(Channel):
 
     def _find_after_unclear(self, delivery: Delivery, part: Part) -> Sent | None:
         # Only a retry can find its own post: the first attempt has never sent anything.
-        if delivery.attempts <= 1:
+        # A retry a person asked for starts counting again, but keeps the last error.
+        if delivery.attempts <= 1 and not delivery.last_error:
             return None
         return self.find(part)
 
@@ -287,11 +290,14 @@ class Connector(Channel):
 
     def post_for(self, remote_id: str) -> Post | None:
         """Our post of which ``remote_id`` is a part here, to link a comment to it."""
-        for delivery in (
-            Delivery.objects.filter(channel=self.key, action=Delivery.Action.PUBLISH)
-            .exclude(remote_parts=[])
-            .select_related("post")
-        ):
+        published = Delivery.objects.filter(channel=self.key, action=Delivery.Action.PUBLISH)
+        first = published.filter(remote_id=remote_id).select_related("post").first()
+        if first is not None:
+            return first.post
+        # A later part of a thread: among the recent posts only, so that fetching stays
+        # cheap for an account with years of posts.
+        recent = published.exclude(remote_parts=[]).select_related("post").order_by("-pk")
+        for delivery in recent[:RECENT_THREADS]:
             if any(done["id"] == remote_id for done in delivery.remote_parts):
                 return delivery.post
         return None
