@@ -51,3 +51,19 @@ def test_a_retry_that_finds_nothing_posts(mastodon, fake, publish_post, send_all
     assert len(fake.posted()) == 1
     assert fake.calls("GET", rf"^/api/v1/accounts/{fake.office.id}/statuses$")
     assert Delivery.objects.get(channel=mastodon.channel_key).status == "published"
+
+
+def test_a_retry_a_person_asks_for_also_looks_first(mastodon, fake, publish_post, approver):
+    from rathaus.delivery import sending
+
+    fake.drop_after_handling_next()
+    publish_post(title="Sperrung", body=BODY)
+    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    # As if every automatic attempt had failed: a person retries, attempts count from 0.
+    Delivery.objects.filter(pk=delivery.pk).update(status="failed")
+    sending.retry(delivery, by=approver)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "published"
+    assert len(fake.posted()) == 1
+    assert len(fake.calls("POST", r"^/api/v1/statuses$")) == 1
