@@ -27,9 +27,11 @@ def _subscribers(office, count, categories="*"):
 
 
 @pytest.fixture
-def queue_only():
+def queue_only(transactional_db):
     """The task queue as in production: tasks wait in the queue until a worker takes them.
-    A queue of this test's own, in memory, so no other run's queue is touched."""
+    A queue of this test's own, in memory, so no other run's queue is touched. Committed
+    for real (transactional_db): a worker closes its database connection after each task,
+    which would end a test's enclosing transaction on PostgreSQL."""
     HUEY.immediate = False
     HUEY.storage = MemoryStorage(HUEY.name)
     yield HUEY

@@ -16,8 +16,11 @@ from rathaus.newsletter.models import NewsletterSettings, Send, Subscriber
 
 
 @pytest.fixture
-def queued_mailing(office, settings, publish_post, django_capture_on_commit_callbacks):
-    """A mailing to three subscribers in two batches whose tasks were lost."""
+def queued_mailing(
+    transactional_db, office, settings, publish_post, django_capture_on_commit_callbacks
+):
+    """A mailing to three subscribers in two batches whose tasks were lost (committed for
+    real: the worker closes its connection after each task, see test_newsletter_batches)."""
     settings.NEWSLETTER_BATCH_SIZE = 2
     NewsletterSettings.objects.create(office=office, enabled=True)
     for number in range(3):
