@@ -114,7 +114,7 @@ def test_the_dashboard_shows_accounts_to_connect_again(
     )
     client.login(username=office_admin.username, password=PASSWORD)
     page = client.get(reverse("desk:dashboard", args=[office.slug])).content.decode()
-    assert "Presseseite" in page and "abgelaufen" in page
+    assert "Xing: Presseseite" in page and "abgelaufen" in page
 
 
 def test_the_channels_page_connects_and_disconnects(client, office, office_admin):

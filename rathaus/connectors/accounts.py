@@ -192,8 +192,7 @@ def warn_expiring(now=None) -> int:
 
 
 def _label(account: ConnectedAccount) -> str:
-    connector = family.connectors().get(account.platform)
-    return f"{connector.label if connector else account.platform}: {account.name}"
+    return f"{account.platform_label}: {account.name}"
 
 
 def _tell_admins(account: ConnectedAccount, subject: str, text: str) -> None:

@@ -65,6 +65,13 @@ class ConnectedAccount(models.Model):
         return f"{self.platform}:{self.pk}"
 
     @property
+    def platform_label(self) -> str:
+        from rathaus.connectors import family  # family imports this module
+
+        connector = family.connectors().get(self.platform)
+        return connector.label if connector else self.platform
+
+    @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
