@@ -2,8 +2,9 @@
 
 import pytest
 
-from rathaus.connectors.platforms.bluesky import BlueskyConnector, graphemes
+from rathaus.connectors.platforms.bluesky import BlueskyConnector
 from rathaus.delivery.models import Delivery
+from rathaus.lib.graphemes import graphemes
 from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.server import serving
 

@@ -4,7 +4,8 @@ and every link 23 (it becomes a t.co link). The thread is cut by that count."""
 
 import pytest
 
-from rathaus.connectors.platforms.x import XConnector, weighted_length
+from rathaus.connectors.platforms._x_text import weighted_length
+from rathaus.connectors.platforms.x import XConnector
 
 
 @pytest.mark.parametrize(

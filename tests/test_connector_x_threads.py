@@ -4,7 +4,7 @@ is the delivery's."""
 
 import pytest
 
-from rathaus.connectors.platforms.x import weighted_length
+from rathaus.connectors.platforms._x_text import weighted_length
 from rathaus.delivery.models import Delivery
 from tests.fakes.server import serving
 from tests.fakes.x import FakeX

@@ -30,14 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import html
-import logging
 import os
 import re
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -48,17 +45,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from telegram import Bot, InputFile, InputMediaPhoto, ReplyParameters
 from telegram import error as tg
-from telegram.request import HTTPXRequest
 
 from rathaus.connectors import rendering
 from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part
+from rathaus.connectors.platforms import _telegram_api as api
+from rathaus.connectors.platforms import _telegram_preview as preview
 from rathaus.delivery.channels import (
     DeliveryError,
     Limits,
-    NeedsReauthorisation,
     PermanentError,
     Sent,
-    TemporaryError,
 )
 
 if TYPE_CHECKING:
@@ -122,7 +118,7 @@ class TelegramConnector(Connector):
             return me, chat, await bot.get_chat_member(chat.id, me.id)
 
         try:
-            me, chat, member = _run(token, base.rstrip("/"), look)
+            me, chat, member = api.run(token, base.rstrip("/"), look)
         except tg.InvalidToken as error:
             raise PermanentError(
                 f"Telegram does not know this bot token ({error.message})"
@@ -130,7 +126,7 @@ class TelegramConnector(Connector):
         except tg.BadRequest as error:
             raise PermanentError(f"Telegram: {error.message} ({channel})") from error
         except tg.TelegramError as error:
-            raise _sorted(error) from error
+            raise api.sorted_error(error) from error
         _check_channel(me, chat, member)
         return Connection(
             remote_id=str(chat.id),
@@ -175,7 +171,7 @@ class TelegramConnector(Connector):
         except tg.TelegramError as error:
             # Telegram said no: take the images back, so that the retry posts the part whole.
             # Without an answer the text may be there; find() then completes the part.
-            if _answered(error):
+            if api.answered(error):
                 await _delete_quietly(bot, chat, ids)
             raise
         return [*ids, text.message_id], False
@@ -226,13 +222,15 @@ class TelegramConnector(Connector):
         if response.is_redirect:
             return None  # the channel's preview is switched off
         response.raise_for_status()
-        return self._match(_preview_posts(response.text), part)
+        return self._match(preview.posts(response.text), part)
 
-    def _match(self, seen: list[_Seen], part: Part) -> Sent | None:
-        wanted = _fingerprint(part.text)
+    def _match(self, seen: list[preview.Seen], part: Part) -> Sent | None:
+        wanted = preview.fingerprint(part.text)
         needs_link = bool(part.link) and part.link in part.text
         for post in reversed(seen):  # newest first
-            if _fingerprint(post.text) != wanted or (needs_link and part.link not in post.html):
+            if preview.fingerprint(post.text) != wanted or (
+                needs_link and part.link not in post.html
+            ):
                 continue
             if not part.images:
                 if not post.media:
@@ -330,7 +328,7 @@ class TelegramConnector(Connector):
     # ----- plumbing ---------------------------------------------------------------------
 
     def classify(self, error: Exception) -> DeliveryError | None:
-        return _sorted(error) if isinstance(error, tg.TelegramError) else None
+        return api.sorted_error(error) if isinstance(error, tg.TelegramError) else None
 
     @property
     def web_base(self) -> str:
@@ -342,7 +340,7 @@ class TelegramConnector(Connector):
         return PUBLIC if self.api_base == self.default_api_base else self.api_base
 
     def _call(self, call: Callable[[Bot], Awaitable[T]]) -> T:
-        return _run(self.account.access_token, self.api_base, call)
+        return api.run(self.account.access_token, self.api_base, call)
 
     def _url(self, message_id: int) -> str:
         username = self.account.details.get("chat_username")
@@ -355,101 +353,6 @@ class TelegramConnector(Connector):
 
 
 CONNECTOR = TelegramConnector
-
-
-# ----- talking to the Bot API -----------------------------------------------------------
-
-
-class _HideToken(logging.Filter):
-    """The Bot API takes the token in the URL, which httpx logs (INFO) and so does
-    python-telegram-bot (DEBUG)."""
-
-    TOKEN = re.compile(r"(/bot\d+:)[\w-]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                self.TOKEN.sub(r"\1…", str(arg)) if "/bot" in str(arg) else arg
-                for arg in record.args
-            )
-        return True
-
-
-for _name in ("httpx", "telegram.Bot"):
-    if not any(isinstance(f, _HideToken) for f in logging.getLogger(_name).filters):
-        logging.getLogger(_name).addFilter(_HideToken())
-
-
-@cache
-def _tls() -> Any:
-    # One TLS context for all clients: building one per call costs about 20 ms.
-    return httpx.create_ssl_context()
-
-
-def _run(token: str, api_base: str, call: Callable[[Bot], Awaitable[T]]) -> T:
-    """Run ``call`` with a bot for ``token`` from synchronous code. The library sends each
-    request once (httpx transports don't retry): retrying is the delivery queue's job."""
-    from rathaus.federation import remote
-
-    async def go() -> T:
-        request = HTTPXRequest(
-            connect_timeout=10,
-            read_timeout=60,  # long: an answer given up on may leave a post we cannot find
-            write_timeout=30,
-            media_write_timeout=120,
-            pool_timeout=10,
-            httpx_kwargs={"verify": _tls()},
-        )
-        bot = Bot(
-            token,
-            base_url=f"{api_base}/bot",
-            base_file_url=f"{api_base}/file/bot",
-            request=request,
-            get_updates_request=request,
-        )
-        try:
-            return await call(bot)
-        finally:
-            await request.shutdown()
-
-    return remote.run(go())
-
-
-def _sorted(error: tg.TelegramError) -> DeliveryError:
-    if isinstance(error, tg.RetryAfter):
-        wait = _seconds(error)
-        return TemporaryError(
-            f"Telegram: too many requests, retry after {wait:.0f} s", retry_after=wait
-        )
-    if isinstance(error, tg.InvalidToken):
-        return NeedsReauthorisation(
-            "Telegram no longer accepts the bot token (revoked at @BotFather?): connect the "
-            "channel again with the bot's current token"
-        )
-    if isinstance(error, tg.Forbidden):
-        return NeedsReauthorisation(
-            f"Telegram: {error.message}. The bot was removed from the channel or lost its "
-            "rights: add it again as administrator who may post messages"
-        )
-    if isinstance(error, tg.BadRequest | tg.ChatMigrated | tg.Conflict):
-        return PermanentError(f"Telegram: {error.message}")
-    # Timeouts, lost connections, 5xx, a 429 without parameters: try again later.
-    wait = re.search(r"retry after (\d+)", error.message)
-    return TemporaryError(f"Telegram: {error.message}", retry_after=wait and float(wait[1]))
-
-
-def _seconds(error: tg.RetryAfter) -> float:
-    with warnings.catch_warnings():  # the int form is deprecated in favour of timedelta
-        warnings.simplefilter("ignore")
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def _answered(error: tg.TelegramError) -> bool:
-    """Whether Telegram surely did nothing: it refused. A 5xx or a lost line may hide a
-    message that was posted all the same."""
-    refusals = (tg.RetryAfter, tg.BadRequest, tg.Forbidden, tg.InvalidToken, tg.Conflict)
-    return isinstance(error, refusals)
 
 
 async def _delete_quietly(bot: Bot, chat: int, ids: list[int]) -> None:
@@ -542,57 +445,3 @@ def _media_kind(message: Any) -> str:
     }
     sent = next((label for name, label in kinds.items() if getattr(message, name, None)), "")
     return gettext("%(kind)s, not shown here") % {"kind": sent} if sent else ""
-
-
-# ----- the public channel preview (t.me/s/<channel>) ------------------------------------
-
-
-@dataclass(frozen=True)
-class _Seen:
-    id: int
-    ids: tuple[int, ...]  # an album's messages, else just this one
-    text: str
-    reply_to: int | None
-    media: bool
-    html: str
-
-
-REPLY = re.compile(r'<a\b[^>]*class="tgme_widget_message_reply\b[^>]*>.*?</a>', re.S)
-REPLY_TARGET = re.compile(r'href="[^"]*/(\d+)(?:\?[^"]*)?"')
-TEXT = re.compile(r'class="tgme_widget_message_text js-message_text[^"]*"[^>]*>(.*?)</div>', re.S)
-ALBUM_ITEM = re.compile(r'href="[^"]*/(\d+)\?single"')
-
-
-def _preview_posts(page: str) -> list[_Seen]:
-    """The posts on a channel's preview page, oldest first."""
-    found = []
-    for chunk in page.split('data-post="')[1:]:
-        head, _quote, body = chunk.partition('"')
-        number = head.rpartition("/")[2]
-        if not number.isdigit():
-            continue
-        reply = REPLY.search(body)
-        target = REPLY_TARGET.search(reply[0]) if reply else None
-        own = REPLY.sub("", body)
-        text = TEXT.search(own)
-        album = {int(item) for item in ALBUM_ITEM.findall(own)}
-        found.append(
-            _Seen(
-                id=int(number),
-                ids=tuple(sorted(album | {int(number)})),
-                text=_text(text[1]) if text else "",
-                reply_to=int(target[1]) if target else None,
-                media="tgme_widget_message_photo_wrap" in own,
-                html=html.unescape(own),
-            )
-        )
-    return found
-
-
-def _text(fragment: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", "\n", fragment)))
-
-
-def _fingerprint(text: str) -> str:
-    # Addresses aside (the page may shorten them): the words as they stand.
-    return " ".join(re.sub(r"https?://\S+", " ", text).split())
