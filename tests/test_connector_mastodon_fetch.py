@@ -113,3 +113,14 @@ def test_the_first_fetch_reads_the_recent_mentions_of_a_new_account(mastodon, fa
 
     assert set(Message.objects.values_list("remote_id", flat=True)) == {m.id for m in mentions}
     assert _cursor(mastodon) == max(n["id"] for n in fake.notifications)
+
+
+def test_an_account_being_fetched_is_not_fetched_again_at_the_same_time(mastodon, fake):
+    from django.core.cache import cache
+
+    fake.mention("Wann wird die Lindenallee wieder geöffnet?")
+    cache.add(f"rathaus:fetching:{mastodon.pk}", True, timeout=60)  # another run is at it
+    assert _fetch(mastodon) == 0
+    assert not fake.calls("GET", r"/notifications")
+    cache.delete(f"rathaus:fetching:{mastodon.pk}")
+    assert _fetch(mastodon) == 1

@@ -5,7 +5,9 @@ message once, so fetching the same thing twice adds nothing."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from rathaus.connectors import family
@@ -13,7 +15,12 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
 from rathaus.inbox import ingest
 
+if TYPE_CHECKING:
+    from rathaus.connectors.base import Connector
+
 log = logging.getLogger(__name__)
+# Longer than any one account's fetch may take; a worker that died frees it then.
+LOCK_SECONDS = 600
 
 
 def fetch(account: ConnectedAccount) -> int:
@@ -21,6 +28,18 @@ def fetch(account: ConnectedAccount) -> int:
     connector = family.connector_for(account)
     if not connector.can_fetch:
         return 0
+    # A run that outlasts its two minutes must not fetch the same account in parallel
+    # with the next one: both would move the cursor, and Telegram hands updates out once.
+    lock = f"rathaus:fetching:{account.pk}"
+    if not cache.add(lock, True, timeout=LOCK_SECONDS):
+        return 0
+    try:
+        return _fetch(account, connector)
+    finally:
+        cache.delete(lock)
+
+
+def _fetch(account: ConnectedAccount, connector: Connector) -> int:
     try:
         with connector.calling():
             fetched = connector.fetch(account.cursor)
