@@ -164,19 +164,26 @@ def english_messages():
         yield
 
 
+def publish(office, editor, approver, capture, *, images=(), **fields):
+    """A post of ``office`` written by ``editor`` with ``images`` (each the arguments of
+    ``lifecycle.add_image``), approved and published by ``approver``; ``capture`` is
+    pytest-django's ``django_capture_on_commit_callbacks``, so the deliveries' on-commit
+    wake-ups run as a real commit would run them."""
+    post = lifecycle.create_draft(office, by=editor, **fields)
+    for image in images:
+        lifecycle.add_image(post, by=editor, **image)
+    lifecycle.submit(post, by=editor)
+    lifecycle.approve(post, by=approver)
+    with capture(execute=True):
+        return lifecycle.publish(post, by=approver)
+
+
 @pytest.fixture
 def publish_post(office, editor, approver, django_capture_on_commit_callbacks):
-    """A factory: a post of ``office`` written by ``editor``, approved and published by
-    ``approver``, with the deliveries' on-commit wake-ups run as a real commit would."""
-
-    def publish(**fields):
-        post = lifecycle.create_draft(office, by=editor, **fields)
-        lifecycle.submit(post, by=editor)
-        lifecycle.approve(post, by=approver)
-        with django_capture_on_commit_callbacks(execute=True):
-            return lifecycle.publish(post, by=approver)
-
-    return publish
+    """A factory: :func:`publish` with this test's office, editor and approver."""
+    return lambda **fields: publish(
+        office, editor, approver, django_capture_on_commit_callbacks, **fields
+    )
 
 
 SIGNING_KEY_ID = "https://presse.mitte.example/@mitte#main-key"

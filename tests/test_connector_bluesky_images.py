@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from rathaus.delivery.models import Delivery
-from rathaus.posts import lifecycle
 from rathaus.posts.errors import LifecycleError
 from tests.fakes.bluesky import MAX_IMAGE_BYTES, FakeBluesky
 from tests.fakes.server import serving
@@ -22,19 +21,15 @@ fake = serving(FakeBluesky)
 
 
 @pytest.fixture
-def publish_with_images(office, editor, approver, django_capture_on_commit_callbacks):
+def publish_with_images(publish_post):
     def publish(files):
-        post = lifecycle.create_draft(
-            office, by=editor, title="Neue Bänke", body="Am Lindenplatz.", category="notice"
+        images = [
+            {"file": file, "alt_text": f"Bank {number}", "author": "K. M.", "licence": "CC0"}
+            for number, file in enumerate(files, 1)
+        ]
+        return publish_post(
+            title="Neue Bänke", body="Am Lindenplatz.", category="notice", images=images
         )
-        for number, file in enumerate(files, 1):
-            lifecycle.add_image(
-                post, by=editor, file=file, alt_text=f"Bank {number}", author="K. M.", licence="CC0"
-            )
-        lifecycle.submit(post, by=editor)
-        lifecycle.approve(post, by=approver)
-        with django_capture_on_commit_callbacks(execute=True):
-            return lifecycle.publish(post, by=approver)
 
     return publish
 

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from rathaus.delivery.models import Delivery
-from rathaus.posts import lifecycle
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
 from tests.fakes.server import serving
 
@@ -31,24 +30,18 @@ def _png(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def publish_with_images(office, editor, approver, django_capture_on_commit_callbacks):
+def publish_with_images(publish_post):
     def publish(*alt_texts: str):
-        post = lifecycle.create_draft(
-            office, by=editor, title="Neue Bänke", body="Im Park stehen neue Bänke."
-        )
-        for number, alt in enumerate(alt_texts):
-            lifecycle.add_image(
-                post,
-                by=editor,
-                file=_png(f"bank{number}.png", (number * 40, 90, 60)),
-                alt_text=alt,
-                author="Pressestelle",
-                licence="CC BY 4.0",
-            )
-        lifecycle.submit(post, by=editor)
-        lifecycle.approve(post, by=approver)
-        with django_capture_on_commit_callbacks(execute=True):
-            return lifecycle.publish(post, by=approver)
+        images = [
+            {
+                "file": _png(f"bank{number}.png", (number * 40, 90, 60)),
+                "alt_text": alt,
+                "author": "Pressestelle",
+                "licence": "CC BY 4.0",
+            }
+            for number, alt in enumerate(alt_texts)
+        ]
+        return publish_post(title="Neue Bänke", body="Im Park stehen neue Bänke.", images=images)
 
     return publish
 

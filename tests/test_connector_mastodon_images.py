@@ -4,7 +4,6 @@ then names them. An image Mastodon is still processing (202) is waited for."""
 import pytest
 
 from rathaus.delivery.models import Delivery
-from rathaus.posts import lifecycle
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import serving
 
@@ -20,16 +19,10 @@ def mastodon(connect_account, fake):
 
 
 @pytest.fixture
-def publish_with_image(office, editor, approver, tiny_png, django_capture_on_commit_callbacks):
+def publish_with_image(publish_post, tiny_png):
     def publish():
-        post = lifecycle.create_draft(office, by=editor, title="Neue Bänke", body="Im Park.")
-        lifecycle.add_image(
-            post, by=editor, file=tiny_png, alt_text=ALT, author="Pressestelle", licence="CC0"
-        )
-        lifecycle.submit(post, by=editor)
-        lifecycle.approve(post, by=approver)
-        with django_capture_on_commit_callbacks(execute=True):
-            return lifecycle.publish(post, by=approver)
+        image = {"file": tiny_png, "alt_text": ALT, "author": "Pressestelle", "licence": "CC0"}
+        return publish_post(title="Neue Bänke", body="Im Park.", images=[image])
 
     return publish
 

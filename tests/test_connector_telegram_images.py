@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.connectors import family
 from rathaus.delivery.models import Delivery
-from rathaus.posts import lifecycle
 from tests.fakes.server import serving
 from tests.fakes.telegram import FIRST_CHANNEL, FakeTelegram
 
@@ -24,23 +23,19 @@ def account(connect_account, telegram):
 
 
 @pytest.fixture
-def publish_with_images(office, editor, approver, tiny_png, django_capture_on_commit_callbacks):
+def publish_with_images(publish_post, tiny_png):
     def publish(count: int, body: str = "Im Park stehen neue Bänke."):
-        post = lifecycle.create_draft(office, by=editor, title="Neue Bänke", body=body)
         data = tiny_png.read()
-        for number in range(count):
-            lifecycle.add_image(
-                post,
-                by=editor,
-                file=SimpleUploadedFile(f"bank-{number}.png", data, content_type="image/png"),
-                alt_text=f"{ALT} ({number})",
-                author="Pressestelle",
-                licence="CC0",
-            )
-        lifecycle.submit(post, by=editor)
-        lifecycle.approve(post, by=approver)
-        with django_capture_on_commit_callbacks(execute=True):
-            return lifecycle.publish(post, by=approver)
+        images = [
+            {
+                "file": SimpleUploadedFile(f"bank-{number}.png", data, content_type="image/png"),
+                "alt_text": f"{ALT} ({number})",
+                "author": "Pressestelle",
+                "licence": "CC0",
+            }
+            for number in range(count)
+        ]
+        return publish_post(title="Neue Bänke", body=body, images=images)
 
     return publish
 

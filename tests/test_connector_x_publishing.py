@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from rathaus.delivery.models import Delivery
-from rathaus.posts import lifecycle
 from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
@@ -36,16 +35,10 @@ def test_it_posts_the_text_with_the_link_to_the_original(x_account, fake, publis
 
 
 @pytest.fixture
-def publish_with_image(office, editor, approver, django_capture_on_commit_callbacks):
+def publish_with_image(publish_post):
     def publish(file, alt_text):
-        post = lifecycle.create_draft(office, by=editor, title="Neue Bänke", body="Im Park.")
-        lifecycle.add_image(
-            post, by=editor, file=file, alt_text=alt_text, author="Presse", licence="CC BY 4.0"
-        )
-        lifecycle.submit(post, by=editor)
-        lifecycle.approve(post, by=approver)
-        with django_capture_on_commit_callbacks(execute=True):
-            return lifecycle.publish(post, by=approver)
+        image = {"file": file, "alt_text": alt_text, "author": "Presse", "licence": "CC BY 4.0"}
+        return publish_post(title="Neue Bänke", body="Im Park.", images=[image])
 
     return publish
 

@@ -672,14 +672,10 @@ def png(name: str = "linden.png", colour: tuple[int, int, int] = (0, 90, 60)):
 
 def publish_with_images(office, editor, approver, capture, files, **fields):
     """A post of ``office`` with images (alt texts "Bild 1", "Bild 2" …), published."""
-    from rathaus.posts import lifecycle
+    from tests.conftest import publish
 
-    post = lifecycle.create_draft(office, by=editor, **fields)
-    for number, file in enumerate(files, 1):
-        lifecycle.add_image(
-            post, by=editor, file=file, alt_text=f"Bild {number}", author="Presse", licence="CC0"
-        )
-    lifecycle.submit(post, by=editor)
-    lifecycle.approve(post, by=approver)
-    with capture(execute=True):
-        return lifecycle.publish(post, by=approver)
+    images = [
+        {"file": file, "alt_text": f"Bild {number}", "author": "Presse", "licence": "CC0"}
+        for number, file in enumerate(files, 1)
+    ]
+    return publish(office, editor, approver, capture, images=images, **fields)
