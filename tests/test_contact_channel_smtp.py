@@ -5,17 +5,16 @@ down means another try later."""
 
 import email
 import re
-import socket
 from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from rathaus.contact import spam, submitting
 from rathaus.contact.channel import ContactChannel
 from rathaus.delivery import channels
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
+from tests import loopback
 
 
 class Recorder:
@@ -37,24 +36,12 @@ class Recorder:
         return "250 Message accepted"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings):
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
     settings.DEFAULT_FROM_EMAIL = "Bezirksamt Mitte <presse@mitte.example>"
-    yield recorder
-    controller.stop()
+    with loopback.smtp_server(recorder, settings):
+        yield recorder
 
 
 def _conversation(office, address):
@@ -138,7 +125,11 @@ def test_a_mail_server_that_is_down_means_another_try_later(
     settings, office, office_admin, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        loopback.free_port(),
+        2,
+    )
     conversation = _conversation(office, "anna@example.org")
     delivery, _answer_message = _answer(
         conversation, office_admin, django_capture_on_commit_callbacks

@@ -4,7 +4,6 @@ here a stand-in Mastodon (Bob on a local aiohttp server) whose inbox checks our 
 import io
 import json
 import re
-import socket
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from django.utils import timezone
 from rathaus.federation.models import Activity, Outgoing, RemoteActor
 from rathaus.lib import httpsig
 from tests.fediverse_server import FediverseServer, Recorded
+from tests.loopback import free_port
 
 Status = Outgoing.Status
 KEY_ID = "http://rathaus.example/ap/presse#main-key"
@@ -88,13 +88,6 @@ def federation(*args: str) -> str:
 
 def handle(server) -> str:
     return f"@bob@{server.netloc}"
-
-
-def free_port() -> int:
-    """A port nobody listens on (taken from the system and let go again)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_lookup_shows_what_federation_needs(server, bob):

@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 20
@@ -53,12 +54,6 @@ globals().update(json.loads(sys.argv[1]))
 result = None
 """
 EPILOGUE = f"\nprint({RESULT!r} + json.dumps(result, default=str))\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _clean_environ() -> dict[str, str]:
@@ -214,10 +209,10 @@ result = account.public_key_pem
 @pytest.fixture
 def instances(tmp_path):
     """A and B, set up (in parallel) and serving; stopped however the test ends."""
-    a = Instance("A", tmp_path / "a", _free_port())
-    b = Instance("B", tmp_path / "b", _free_port())
+    a = Instance("A", tmp_path / "a", free_port())
+    b = Instance("B", tmp_path / "b", free_port())
     while b.port == a.port:
-        b.port = _free_port()
+        b.port = free_port()
     for instance in (a, b):
         (instance.data_dir / "static").mkdir(parents=True)  # WhiteNoise warns without it
     try:

@@ -18,14 +18,9 @@ from rathaus.inbox.models import Conversation
 from rathaus.mail import outbound
 from rathaus.mail.inbound import ingest
 from rathaus.mail.models import Mailbox
+from tests.loopback import free_port
 
 pytestmark = pytest.mark.usefixtures("english_messages")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Recorder:

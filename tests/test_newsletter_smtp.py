@@ -3,15 +3,13 @@ recipient's own bounce address; a recipient refused for good (5xx) counts as a h
 one put off (4xx), or a mail server that is down, keeps the row queued and the batch is
 tried again later, sending only what was not sent."""
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from huey.contrib.djhuey import HUEY
 
 from rathaus.delivery.models import Delivery
 from rathaus.newsletter import addresses, tasks
 from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
+from tests import loopback
 
 
 class Recorder:
@@ -33,23 +31,11 @@ class Recorder:
         return "250 Message accepted"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings):
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    yield recorder
-    controller.stop()
+    with loopback.smtp_server(recorder, settings):
+        yield recorder
 
 
 @pytest.fixture
@@ -117,7 +103,7 @@ def test_a_put_off_recipient_stays_queued_and_the_batch_is_tried_again(
 def test_a_mail_server_that_is_down_loses_nothing(office, newsletter, settings, publish_post):
     _subscribers(office, "anna@example.org")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nobody listens
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", loopback.free_port()  # nobody listens
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     post = publish_post(title="Sperrmüll", body="Freitag.", category="service")
     delivery = Delivery.objects.get(post=post, channel="newsletter")
