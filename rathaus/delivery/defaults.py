@@ -13,7 +13,6 @@ from rathaus.offices.models import Role
 
 if TYPE_CHECKING:
     from rathaus.offices.models import Office
-    from rathaus.posts.models import Post
 
 # The office's own site is the original every other channel copies: it always gets a post.
 ALWAYS = "newsroom"
@@ -24,12 +23,12 @@ def chosen(office_id: int) -> dict[str, list[str]]:
     return {d.category: d.channels for d in ChannelDefault.objects.filter(office_id=office_id)}
 
 
-def allows(post: Post, channel_key: str, restricted: dict[str, list[str]]) -> bool:
-    """Whether ``post`` goes to ``channel_key`` by its office's defaults (``restricted`` is
-    :func:`chosen` of the post's office)."""
-    if channel_key == ALWAYS or post.category not in restricted:
+def allows(category: str, channel_key: str, restricted: dict[str, list[str]]) -> bool:
+    """Whether posts of ``category`` go to ``channel_key`` by the office's defaults
+    (``restricted`` is :func:`chosen` of that office)."""
+    if channel_key == ALWAYS or category not in restricted:
         return True
-    return channel_key in restricted[post.category]
+    return channel_key in restricted[category]
 
 
 def choose(office: Office, matrix: dict[str, list[str]], *, by) -> None:

@@ -25,7 +25,7 @@ def _wanted(
     channel: channels.Channel, post: Post, action: str, restricted: dict[str, list[str]]
 ) -> bool:
     if action == Action.PUBLISH:
-        return channel.takes(post) and defaults.allows(post, channel.key, restricted)
+        return channel.takes(post) and defaults.allows(post.category, channel.key, restricted)
     if action == Action.UPDATE and not channel.can_update:
         return False
     if action == Action.WITHDRAW and not channel.can_withdraw:

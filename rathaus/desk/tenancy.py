@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from rathaus.delivery.models import Delivery
-from rathaus.offices.access import office_for
-from rathaus.offices.models import Office
+from rathaus.offices.access import has_role, office_for
+from rathaus.offices.models import Office, Role
 from rathaus.posts.models import Post, PostImage
 
 
-def office_of(request: HttpRequest, slug: str) -> Office:
-    """404 for anyone who is not a member, so outsiders cannot learn which offices exist."""
-    return office_for(request.user, slug)
+def office_of(request: HttpRequest, slug: str, *roles: Role) -> Office:
+    """404 for anyone who is not a member, so outsiders cannot learn which offices exist;
+    with ``roles``, 403 for a member who has none of them."""
+    office = office_for(request.user, slug)
+    if roles and not has_role(request.user, office, *roles):
+        raise PermissionDenied
+    return office
 
 
 def post_of(office: Office, pk: int) -> Post:

@@ -168,7 +168,7 @@ def limit_problems(post: Post) -> dict[str, list[str]]:
     for channel in channels.for_office(post.office):
         # A channel the post won't go to (Instagram without an image, a category the
         # office sends elsewhere) can't hold it up.
-        if not channel.takes(post) or not defaults.allows(post, channel.key, restricted):
+        if not channel.takes(post) or not defaults.allows(post.category, channel.key, restricted):
             continue
         text = channel.text_for(post)
         sendable = channel.sendable(

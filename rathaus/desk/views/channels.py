@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,17 +17,10 @@ from rathaus.delivery.channels import DeliveryError
 from rathaus.desk.forms import ConnectForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
-from rathaus.offices.access import has_role, office_for
+from rathaus.offices.access import office_for
 from rathaus.offices.models import Office, Role
 from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Category
-
-
-def _admin_office(request: HttpRequest, slug: str) -> Office:
-    office = office_of(request, slug)
-    if not has_role(request.user, office, Role.ADMIN):
-        raise PermissionDenied
-    return office
 
 
 def _connector(platform: str) -> type:
@@ -40,7 +32,7 @@ def _connector(platform: str) -> type:
 
 @login_required
 def channel_settings(request: HttpRequest, office: str) -> HttpResponse:
-    office = _admin_office(request, office)
+    office = office_of(request, office, Role.ADMIN)
     every = [c for c in channels.for_office(office) if c.key != defaults.ALWAYS]
     if request.method == "POST":
         matrix = {c.value: request.POST.getlist(f"default_{c.value}") for c in Category}
@@ -49,7 +41,7 @@ def channel_settings(request: HttpRequest, office: str) -> HttpResponse:
         return redirect("desk:channels", office.slug)
     chosen = defaults.chosen(office.pk)
     rows = [
-        (category, [(c, category.value not in chosen or c.key in chosen[category]) for c in every])
+        (category, [(c, defaults.allows(category, c.key, chosen)) for c in every])
         for category in Category
     ]
     context = {
@@ -68,7 +60,7 @@ def channel_settings(request: HttpRequest, office: str) -> HttpResponse:
 
 @login_required
 def account_connect(request: HttpRequest, office: str, platform: str) -> HttpResponse:
-    office = _admin_office(request, office)
+    office = office_of(request, office, Role.ADMIN)
     connector = _connector(platform)
     form = ConnectForm(request.POST or None, connector=connector)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +88,7 @@ def account_connect(request: HttpRequest, office: str, platform: str) -> HttpRes
 
 @login_required
 def account_disconnect(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    office = _admin_office(request, office)
+    office = office_of(request, office, Role.ADMIN)
     account = get_object_or_404(ConnectedAccount, office=office, pk=pk)
     if request.method != "POST":
         return redirect("desk:channels", office.slug)
@@ -109,7 +101,7 @@ def account_disconnect(request: HttpRequest, office: str, pk: int) -> HttpRespon
 
 @login_required
 def oauth_start(request: HttpRequest, office: str, platform: str) -> HttpResponse:
-    office = _admin_office(request, office)
+    office = office_of(request, office, Role.ADMIN)
     _connector(platform)
     if request.method != "POST":
         return redirect("desk:account_connect", office.slug, platform)

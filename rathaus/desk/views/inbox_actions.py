@@ -305,9 +305,7 @@ class CitizenDataForm(DescribedForm):
 @login_required
 def citizen_data(request: HttpRequest, office: str) -> HttpResponse:
     """Data-subject requests (GDPR Art. 15 and 17): export or erase one citizen's data."""
-    office = office_of(request, office)
-    if not has_role(request.user, office, Role.ADMIN):
-        raise PermissionDenied
+    office = office_of(request, office, Role.ADMIN)
     form = CitizenDataForm(request.POST or None)
     status = 200
     if request.method == "POST":
