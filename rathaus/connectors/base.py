@@ -153,6 +153,10 @@ class Connector(Channel):
         return self.platform
 
     @property
+    def variant_label(self) -> str:
+        return str(self.label)
+
+    @property
     def limits(self) -> Limits:  # type: ignore[override]
         """Platforms whose limits differ per account (Mastodon instances) override this."""
         return self.default_limits
@@ -381,7 +385,7 @@ def status_error(status: int, headers: Any, message: str) -> DeliveryError:
 def retry_after(headers: Any) -> float | None:
     """Seconds to wait, from Retry-After (seconds or a date) or an x-rate-limit-reset /
     ratelimit-reset epoch; None when the server said nothing."""
-    from email.utils import parsedate_to_datetime
+    from rathaus.federation.remote import parse_retry_after
 
     if not headers:
         return None
@@ -390,10 +394,7 @@ def retry_after(headers: Any) -> float | None:
         try:
             return max(0.0, float(value))
         except ValueError:
-            try:
-                return max(0.0, (parsedate_to_datetime(value) - timezone.now()).total_seconds())
-            except (TypeError, ValueError):
-                return None
+            return parse_retry_after(value)  # an HTTP date
     for name in ("x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset"):
         reset = headers.get(name) or headers.get(name.title())
         if reset and reset.isdigit():

@@ -125,6 +125,11 @@ class Channel:
         """Which editor variant this channel sends: all accounts of one platform share one."""
         return self.key
 
+    @property
+    def variant_label(self) -> str:
+        """What the editor's variant field is called after: the channel, or the platform."""
+        return str(self.name)
+
     def enabled_for(self, office: Office) -> bool:
         return True
 

@@ -140,9 +140,8 @@ class PostForm(LocalTimesForm):
         by_key = {c.variant_key: c for c in channels.for_office(office) if c.has_variant}
         self.variant_channels = list(by_key.values())
         for channel in self.variant_channels:
-            name = getattr(channel, "label", channel.name)
             self.fields[f"variant_{channel.variant_key}"] = forms.CharField(
-                label=_("Text for %(channel)s") % {"channel": name},
+                label=_("Text for %(channel)s") % {"channel": channel.variant_label},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=_("Leave empty to send the main text."),

@@ -45,9 +45,9 @@ class XingConnector(Connector):
         return Connection(remote_id=page, name=name, details={"page": page})
 
     def prepared(self, delivery: Delivery) -> Prepared:
-        text = "\n\n".join(part.text for part in self.render(delivery.post))
-        link = self.render(delivery.post)[0].link
-        return Prepared(text=text, share_url=f"{SHARE}?{urlencode({'url': link})}")
+        parts = self.render(delivery.post)
+        text = "\n\n".join(part.text for part in parts)
+        return Prepared(text=text, share_url=f"{SHARE}?{urlencode({'url': parts[0].link})}")
 
 
 CONNECTOR = XingConnector
