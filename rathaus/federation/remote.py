@@ -16,7 +16,6 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
-import ipaddress
 import json
 import os
 import socket
@@ -35,7 +34,7 @@ from aiohttp.resolver import DefaultResolver
 from django.conf import settings
 from yarl import URL
 
-from rathaus.lib import httpsig
+from rathaus.lib import httpsig, netguard
 
 AP_ACCEPT = (
     "application/activity+json, "
@@ -51,8 +50,6 @@ MAX_REDIRECTS = 3
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 POST_ANSWER_BYTES = 64 * 1024  # of an inbox's answer only the start is kept, for the log
 CHUNK = 64 * 1024
-CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
-NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 T = TypeVar("T")
 
@@ -95,30 +92,10 @@ class Response:
 
 # --- which addresses we may contact ---------------------------------------------------------
 
-
-def may_be_private(host: str) -> bool:
-    """True if the operator allowed this host to resolve to a non-public address."""
-    allowed = getattr(settings, "FEDERATION_PRIVATE_HOSTS", [])
-    return _bare(host) in {_bare(str(name)) for name in allowed}
-
-
-def _bare(host: str) -> str:
-    return host.strip().strip("[]").rstrip(".").lower()
-
-
-def is_public(address: str) -> bool:
-    """True if an IP address is reachable on the public internet, i.e. none of ours."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address):
-        # An IPv4 address wrapped in IPv6 is judged as the IPv4 address it reaches.
-        nat64 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in NAT64 else None
-        ip = ip.ipv4_mapped or ip.sixtofour or nat64 or ip
-    # is_global alone lets IPv4 multicast through; the rest is spelt out for the reader.
-    ours = (ip.is_private, ip.is_loopback, ip.is_link_local, ip.is_multicast, ip.is_reserved)
-    return ip.is_global and not any(ours) and not ip.is_unspecified and ip not in CGNAT
+# The rules live in lib.netguard, shared with every other client that connects on an
+# outsider's or an office admin's word.
+may_be_private = netguard.may_be_private
+is_public = netguard.is_public
 
 
 def check_url(url: str | URL) -> URL:
