@@ -171,7 +171,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rathaus",
-        }
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "rathaus-shared",
+        },
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
@@ -181,7 +186,15 @@ if REDIS_URL:
         "utc": True,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # What every process must see alike (login throttles, used TOTP codes): granian
+        # runs two workers. The table is made after every migrate (offices.login_policy).
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rathaus_shared_cache",
+        },
+    }
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "rathaus",
@@ -214,6 +227,15 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# Every login (desk and admin: the admin's own form redirects to allauth's) is throttled:
+# 5 failed attempts per account in 15 minutes, then even the right password is refused
+# until the window passes; the same for second-factor codes. Kept in the "shared" cache.
+ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "20/m/ip,5/15m/key"}
+if CONTACT_CLIENT_ADDRESS_HEADER:
+    # The proxy's header, so one address's failures do not lock out everyone behind it.
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = (
+        CONTACT_CLIENT_ADDRESS_HEADER.removeprefix("HTTP_").replace("_", "-").title()
+    )
 LOCALE_PATHS = [BASE_DIR / "rathaus" / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

@@ -3,6 +3,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from rathaus.offices.login_policy import admin_login
+
+# The admin's own login form takes a password alone: it sends to allauth's (2FA, throttle).
+admin.site.login = admin_login
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

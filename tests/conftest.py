@@ -14,6 +14,25 @@ from rathaus.posts import lifecycle
 PASSWORD = "correct-horse-battery"
 
 
+def with_totp(user) -> str:
+    """Give ``user`` a TOTP authenticator, as every office admin and staff account must have
+    one (offices.login_policy); returns the secret, for tests that compute codes."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for ``secret``."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 def _user(username: str, office: Office, *roles: Role):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     for role in roles:
