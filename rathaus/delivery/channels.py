@@ -12,11 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from rathaus.lib.weburls import web_url
+
 if TYPE_CHECKING:
     from rathaus.delivery.models import Delivery
     from rathaus.inbox.models import Message
     from rathaus.offices.models import Office
     from rathaus.posts.models import Post
+
+
+# Delivery.remote_url and Message.url hold this much; a longer link is dropped, not cut.
+URL_CHARS = 500
 
 
 class DeliveryError(Exception):
@@ -95,8 +101,17 @@ class Limits:
 
 @dataclass(frozen=True)
 class Sent:
+    """What a platform answered: its id for what we sent, and the link to it there."""
+
     remote_id: str
     url: str = ""
+
+    def __post_init__(self) -> None:
+        # The link comes from the platform's answer and ends up as a link on the desk (the
+        # delivery, our answer in the conversation): only http(s), never ``javascript:``.
+        # Checked here, where every channel's answer is made, so no channel can forget it.
+        kept = web_url(self.url)
+        object.__setattr__(self, "url", kept if len(kept) <= URL_CHARS else "")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from rathaus.audit.log import record
 from rathaus.delivery import channels, tasks
 from rathaus.delivery.models import RETRYABLE, Delivery
 from rathaus.lib import backoff
+from rathaus.lib.weburls import web_url
 from rathaus.offices.access import require_role
 from rathaus.offices.models import Role
 from rathaus.posts.errors import LifecycleError
@@ -131,6 +132,9 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
 def confirm_manual(delivery: Delivery, *, by: Any, url: str = "") -> Delivery:
     """An editor says they posted the prepared text by hand (e.g. on Xing)."""
     require_role(by, delivery.office, Role.EDITOR, Role.APPROVER, Role.ADMIN)
+    if url and (web_url(url) != url or len(url) > channels.URL_CHARS):
+        # Shown as a link on the post's page: http(s) only, as every link from outside.
+        raise LifecycleError(_("The link must start with https://."))
     if not Delivery.objects.filter(pk=delivery.pk, status=Status.MANUAL).update(
         status=Status.PUBLISHED, sent_at=timezone.now(), remote_url=url, updated_at=timezone.now()
     ):

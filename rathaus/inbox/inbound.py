@@ -19,6 +19,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib.weburls import web_url
 
 if TYPE_CHECKING:
     from rathaus.offices.models import Office
@@ -30,6 +31,7 @@ conversation_opened = Signal()
 # What a citizen's message may keep of its markup; everything else is dropped, never shown.
 ALLOWED_TAGS = {"p", "br", "a", "span", "strong", "em", "ul", "ol", "li", "blockquote", "code"}
 SUBJECT_CHARS = 80
+URL_CHARS = 500  # Message.url and author_url
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,13 @@ def new_conversation(inbound: InboundMessage, text: str, now) -> Conversation:
     )
 
 
+def _link(value: str) -> str:
+    """A link from outside as we keep it: http(s) only (a Note's ``url`` of
+    ``javascript:…`` would run on the desk when clicked), and whole or not at all."""
+    kept = web_url(value)
+    return kept if len(kept) <= URL_CHARS else ""
+
+
 def new_message(inbound: InboundMessage, conversation: Conversation, text: str) -> Message:
     """The stored form of ``inbound`` (unsaved); ``text`` is the sanitised text."""
     return Message(
@@ -106,9 +115,9 @@ def new_message(inbound: InboundMessage, conversation: Conversation, text: str) 
         in_reply_to=inbound.in_reply_to,
         author_name=inbound.author_name[:200],
         author_handle=inbound.author_handle[:500],
-        author_url=inbound.author_url[:500],
+        author_url=_link(inbound.author_url),
         text_html=text,
-        url=inbound.url[:500],
+        url=_link(inbound.url),
         is_public=inbound.is_public,
     )
 
