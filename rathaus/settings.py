@@ -224,6 +224,8 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 # Staff accounts are created by office admins; nobody signs up on a public site.
 ACCOUNT_ADAPTER = "rathaus.offices.accounts.NoSignupAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds sealed at rest like every other secret.
+MFA_ADAPTER = "rathaus.offices.mfa.SealingMFAAdapter"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]

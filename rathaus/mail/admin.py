@@ -1,5 +1,7 @@
 """Mailboxes in the Django admin, scoped like the Fediverse accounts: an office admin sees,
-edits and creates mailboxes of their offices only. The IMAP password is never shown."""
+edits and creates mailboxes of their offices only. The IMAP password is never shown, and
+the push address only once: right after the mailbox is created or given a new one (only
+the token's hash is stored)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.mail.models import Mailbox, new_token
+from rathaus.mail.models import Mailbox
 from rathaus.offices.scoped_admin import OfficeScopedAdmin
 
 
@@ -50,14 +52,31 @@ class MailboxAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("push address"))
     def push_address(self, obj: Mailbox) -> str:
-        if not obj.pk:
-            return ""
-        return reverse("mail:push", args=[obj.token])
+        return _(
+            "Shown once, when the mailbox is created or given a new push address "
+            "(action in the list of mailboxes)."
+        )
+
+    def _show_push_address(self, request, mailbox: Mailbox) -> None:
+        url = request.build_absolute_uri(reverse("mail:push", args=[mailbox.token]))
+        self.message_user(
+            request,
+            _("Push address of %(mailbox)s (shown only now, copy it): %(url)s")
+            % {"mailbox": mailbox.address, "url": url},
+            level=messages.WARNING,
+        )
+
+    def save_model(self, request, obj: Mailbox, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._show_push_address(request, obj)
 
     @admin.action(description=_("Give the selected mailboxes a new push address"))
     def new_push_token(self, request, queryset) -> None:
         for mailbox in queryset:
-            Mailbox.objects.filter(pk=mailbox.pk).update(token=new_token())
+            mailbox.new_push_token()
+            mailbox.save(update_fields=["token_hash"])
+            self._show_push_address(request, mailbox)
         self.message_user(
             request, _("The old push addresses no longer work."), level=messages.WARNING
         )

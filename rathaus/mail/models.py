@@ -1,5 +1,9 @@
 """An office's inbound email address: mail reaches it by IMAP (fetched every minute) or
-by an MTA posting the raw message to the push endpoint with the mailbox's token."""
+by an MTA posting the raw message to the push endpoint with the mailbox's token.
+
+The push token is only ever compared, so only its SHA-256 is stored (``token_hash``): the
+token itself exists once, on the instance that made it (``mailbox.token``), and the admin
+shows it right then; a lost one is replaced, never read back."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.lib import sealing
 from rathaus.offices.sealed import SealedTextField
 
 # The only hosts an IMAP password may be sent to unencrypted: this machine.
@@ -53,10 +58,10 @@ class Mailbox(models.Model):
         _("connection security"), max_length=10, choices=Security.choices, default=Security.SSL
     )
     imap_username = models.CharField(_("IMAP user name"), max_length=255, blank=True)
-    # Stored as given until credentials are encrypted at rest.
+    # Sealed at rest; the admin never shows it.
     imap_password = SealedTextField(_("IMAP password"), blank=True)
     imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
-    token = models.CharField(_("push token"), max_length=64, unique=True, default=new_token)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     # The highest UID taken over from the folder, valid while its UIDVALIDITY stays.
     last_uid = models.PositiveBigIntegerField(default=0)
     uid_validity = models.PositiveBigIntegerField(default=0)
@@ -73,6 +78,23 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.token_hash:
+            self.new_push_token()
+        super().save(*args, **kwargs)
+
+    def new_push_token(self) -> str:
+        """A new push token (the old one stops working once saved); the plain token is
+        kept on this instance only, as ``token``, to be shown once."""
+        self.token = new_token()
+        self.token_hash = sealing.digest(self.token)
+        return self.token
+
+    @classmethod
+    def by_token(cls, token: str):
+        """The mailboxes whose push token this is (at most one): looked up by its hash."""
+        return cls.objects.filter(token_hash=sealing.digest(token))
 
     @property
     def domain(self) -> str:

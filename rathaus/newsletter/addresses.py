@@ -31,6 +31,8 @@ def page(subscriber: Subscriber, name: str) -> str:
 
 
 def bounce_push_url(newsletter: NewsletterSettings) -> str:
+    """Only right after the token was made (``new_bounce_token``): later, only its hash
+    is known."""
     return federation_addresses.absolute(
         reverse("newsletter:bounces", args=[newsletter.bounce_token])
     )

@@ -1,15 +1,15 @@
 """The newsletter in the Django admin, scoped to the offices an admin administers: the
 settings (switch, sender, bounce address and the bounce push address to give the mail
-server), the subscribers (never added by hand: only a confirmation makes one) and the
-mailings with their progress."""
+server, shown once: only its token's hash is kept), the subscribers (never added by hand:
+only a confirmation makes one) and the mailings with their progress."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.newsletter import addresses, mailings
-from rathaus.newsletter.models import Mailing, NewsletterSettings, Subscriber, new_token
+from rathaus.newsletter.models import Mailing, NewsletterSettings, Subscriber
 from rathaus.offices.scoped_admin import OfficeScopedAdmin
 
 
@@ -25,12 +25,32 @@ class NewsletterSettingsAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("bounce push address"))
     def bounce_push_url(self, obj: NewsletterSettings) -> str:
-        return addresses.bounce_push_url(obj) if obj.pk else ""
+        return _(
+            "Shown once, when the settings are created or given a new bounce push address "
+            "(action in the list)."
+        )
+
+    def _show_bounce_push_url(self, request, newsletter: NewsletterSettings) -> None:
+        self.message_user(
+            request,
+            _("Bounce push address of %(office)s (shown only now, copy it): %(url)s")
+            % {"office": newsletter.office, "url": addresses.bounce_push_url(newsletter)},
+            level=messages.WARNING,
+        )
+
+    def save_model(self, request, obj: NewsletterSettings, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._show_bounce_push_url(request, obj)
 
     @admin.action(description=_("Give the selected offices a new bounce push address"))
     def new_bounce_token(self, request, queryset) -> None:
-        for newsletter in queryset:
-            NewsletterSettings.objects.filter(pk=newsletter.pk).update(bounce_token=new_token())
+        for newsletter in queryset.select_related("office"):
+            newsletter.new_bounce_token()
+            NewsletterSettings.objects.filter(pk=newsletter.pk).update(
+                bounce_token_hash=newsletter.bounce_token_hash
+            )
+            self._show_bounce_push_url(request, newsletter)
 
 
 @admin.register(Subscriber)

@@ -13,6 +13,11 @@ What is kept, and for how long (data protection):
   address cannot give.
 - Send rows say which subscriber got which mailing; when a subscriber is deleted they keep
   only the counts (the subscriber becomes NULL).
+
+Tokens (issue 10): the bounce push token is only compared, so only its SHA-256 is stored
+and the admin shows the address once. A subscriber's token must go into every later mail
+(the unsubscribe link), so it is sealed (``sealed_token``) and looked up by its SHA-256
+(``token_hash``); a database dump holds neither in plain.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.lib import sealing
+from rathaus.offices.sealed import SealedTextField
 from rathaus.posts.models import Category
 
 PENDING_DAYS = 7
@@ -85,9 +92,7 @@ class NewsletterSettings(models.Model):
         blank=True,
         help_text=_("Shown under every newsletter, e.g. the imprint. Empty: the office's imprint."),
     )
-    bounce_token = models.CharField(
-        _("bounce push token"), max_length=64, unique=True, default=new_token, editable=False
-    )
+    bounce_token_hash = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("newsletter settings")
@@ -97,9 +102,32 @@ class NewsletterSettings(models.Model):
         return str(self.office)
 
     def save(self, *args, **kwargs) -> None:
+        if not self.bounce_token_hash:
+            self.new_bounce_token()
         super().save(*args, **kwargs)
         # The newsroom's footer links to the subscription page only while it is switched on.
         self.office.touch()
+
+    def new_bounce_token(self) -> str:
+        """A new bounce push token (the old one stops working once saved); the plain token
+        is kept on this instance only, as ``bounce_token``, to be shown once."""
+        self.bounce_token = new_token()
+        self.bounce_token_hash = sealing.digest(self.bounce_token)
+        return self.bounce_token
+
+    @classmethod
+    def by_bounce_token(cls, token: str):
+        return cls.objects.filter(bounce_token_hash=sealing.digest(token))
+
+
+class TokenHashField(models.CharField):
+    """A subscriber's token hash; a row saved without a token (also by ``bulk_create``)
+    gets a new one here. Declared before ``sealed_token``, which is saved after it."""
+
+    def pre_save(self, model_instance, add):
+        if not getattr(model_instance, self.attname):
+            model_instance.token = new_token()
+        return super().pre_save(model_instance, add)
 
 
 class Subscriber(models.Model):
@@ -122,8 +150,10 @@ class Subscriber(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    # Names the subscription in the confirm, change and unsubscribe links.
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The token names the subscription in the confirm, change and unsubscribe links: sealed,
+    # so mails can be built later, and found by its hash (see ``token``).
+    token_hash = TokenHashField(max_length=64, unique=True, editable=False)
+    sealed_token = SealedTextField(editable=False)
     created_at = models.DateTimeField(_("subscribed"), auto_now_add=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -142,6 +172,20 @@ class Subscriber(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def token(self) -> str:
+        return self.sealed_token
+
+    @token.setter
+    def token(self, value: str) -> None:
+        """A new token: the links with the old one stop working once saved."""
+        self.sealed_token = value
+        self.token_hash = sealing.digest(value)
+
+    @classmethod
+    def by_token(cls, token: str):
+        return cls.objects.filter(token_hash=sealing.digest(token))
 
     @property
     def all_categories(self) -> bool:

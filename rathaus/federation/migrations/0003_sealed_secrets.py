@@ -5,12 +5,10 @@ from django.db import migrations
 
 
 def seal_stored(apps, schema_editor):
-    """Values stored in plain before: read (a plain value opens as it is) and written
-    back, which seals them."""
+    """Values stored in plain before are sealed. Read raw: the field opens only sealed
+    values (issue 10: no guessing from the value's prefix)."""
     for app_label, model_name, field in FIELDS:
-        model = apps.get_model(app_label, model_name)
-        for row in model.objects.exclude(**{field: ""}).only("pk", field):
-            model.objects.filter(pk=row.pk).update(**{field: getattr(row, field)})
+        rathaus.offices.sealed.seal_plain_values(apps.get_model(app_label, model_name), field)
 
 
 FIELDS = [('federation', 'Account', 'private_key_pem'), ('federation', 'InstanceActor', 'private_key_pem')]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from rathaus.offices.mfa import reseal_data
 from rathaus.offices.sealed import sealed_fields
 
 
@@ -22,3 +23,17 @@ class Command(BaseCommand):
                     model.objects.filter(pk=pk).update(**{field: value})
                     count += 1
             self.stdout.write(f"{model._meta.label}.{field}: {count} sealed again")
+        self._reseal_two_factor()
+
+    def _reseal_two_factor(self) -> None:
+        """allauth's authenticators keep their sealed secrets inside a JSON column."""
+        from allauth.mfa.models import Authenticator
+
+        count = 0
+        with transaction.atomic():
+            for authenticator in Authenticator.objects.select_for_update():
+                data = reseal_data(authenticator.type, authenticator.data)
+                if data != authenticator.data:
+                    Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+                    count += 1
+        self.stdout.write(f"mfa.Authenticator.data: {count} sealed again")
