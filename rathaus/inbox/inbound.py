@@ -32,6 +32,14 @@ conversation_opened = Signal()
 ALLOWED_TAGS = {"p", "br", "a", "span", "strong", "em", "ul", "ol", "li", "blockquote", "code"}
 SUBJECT_CHARS = 80
 URL_CHARS = 500  # Message.url and author_url
+# Blocks a message may arrive in but not keep (a Note's <div> or <h1>, a table): their end
+# becomes a line break, or the words on either side would run together ("<div>a</div>
+# <div>b</div>" → "ab"). Mail parsing adds the break itself; no second one then.
+_BLOCK_END = re.compile(
+    r"</(div|h[1-6]|pre|table|tr|td|th|section|article|header|footer|aside|nav|dl|dt|dd"
+    r"|figure|figcaption|address|details|summary)\s*>(?!\s*<br)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class InboundMessage:
 
 def sanitise(html: str) -> str:
     return nh3.clean(
-        html or "",
+        _BLOCK_END.sub(r"\g<0><br>", html or ""),
         tags=ALLOWED_TAGS,
         # "*": nh3 keeps title and lang on every tag unless told otherwise.
         attributes={"a": {"href"}, "*": set()},
@@ -75,8 +83,9 @@ def plain_text(text_html: str) -> str:
 
 
 def subject_of(html: str) -> str:
-    """The first words of a message, for a conversation without a subject of its own."""
-    text = " ".join(nh3.clean(html, tags=set()).split())
+    """The first words of a message, for a conversation without a subject of its own:
+    text (shown escaped once, by the template), its paragraphs and lines a space apart."""
+    text = " ".join(plain_text(html).split())
     return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
 
 

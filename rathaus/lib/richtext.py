@@ -7,6 +7,8 @@ through. Images are not part of the subset: they are attached with required alt 
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -57,5 +59,6 @@ def render(markdown: str) -> str:
 
 
 def plain_text(markdown: str) -> str:
-    """The text a reader sees, without markup: for feeds' summaries and search."""
-    return nh3.clean(render(markdown), tags=set()).strip()
+    """The text a reader sees, without markup: for feeds' summaries and search. Entities
+    are decoded ("&" not "&amp;"): whoever shows it as HTML escapes it once."""
+    return html.unescape(nh3.clean(render(markdown), tags=set())).strip()
