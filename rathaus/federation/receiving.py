@@ -198,6 +198,7 @@ def _create(activity: dict, signer: RemoteActor) -> str:
                 author_handle=signer.handle,
                 author_url=signer.uri,
                 in_reply_to=reply_to,
+                recipient=sending.addressee(accounts, office.pk, reply_to),
                 post=target[1] if target and target[1].office_id == office.pk else None,
                 is_public=public,
                 url=_id(obj.get("url")) or _id(obj),

@@ -22,6 +22,7 @@ from rathaus.delivery.channels import PermanentError
 from rathaus.federation import addresses, mentions, objects, tasks
 from rathaus.federation.models import Account, Activity, Follower, Outgoing, RemoteActor
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib.weburls import web_url
 from rathaus.posts.models import Post
 
 # Activity.kind of an answer to a citizen (its JSON type is Create).
@@ -126,10 +127,37 @@ def account_of_reply(url: str) -> Account | None:
     return found.account if found else None
 
 
-def _account_for(conversation: Conversation) -> Account:
-    """The account that answers: the one the citizen wrote to, else one carrying the post's
-    category, else the office's first."""
+def _owner(accounts: Iterable[Account], url: str) -> Account | None:
+    """Which of ``accounts`` a URL of ours belongs to: its actor, a post's Note or an
+    answer all live under ``/ap/<username>``."""
+    for account in accounts:
+        actor = addresses.actor(account.username)
+        if url == actor or url.startswith(actor + "/"):
+            return account
+    return None
+
+
+def addressee(accounts: list[Account], office_id: int, in_reply_to: str) -> str:
+    """The actor URL of the account a citizen's note was written to, of those of one office
+    it names (mentioned, addressed or answered): the account whose post or answer it
+    replies to, else the first one named. Stored with the message, so the answer comes
+    from there (``_account_for``)."""
+    mine = [a for a in accounts if a.office_id == office_id]
+    chosen = _owner(mine, in_reply_to) if in_reply_to else None
+    chosen = chosen or (mine[0] if mine else None)
+    return addresses.actor(chosen.username) if chosen else ""
+
+
+def _account_for(conversation: Conversation, parent: Message) -> Account:
+    """The account that answers: the one the citizen wrote to (stored at receipt, or the
+    one whose post or answer they replied to), else one carrying the post's category,
+    else the office's first. Never the first by name when the citizen chose another: a
+    direct message to @presse is answered by @presse."""
     accounts = list(Account.objects.filter(office=conversation.office))
+    for url in (parent.recipient, parent.in_reply_to):
+        found = _owner(accounts, url) if url else None
+        if found is not None:
+            return found
     post = conversation.post
     preferred = [a for a in accounts if post is None or a.publishes(post.category)]
     if not (preferred or accounts):
@@ -148,12 +176,12 @@ def answer(message: Message) -> Activity:
     citizen = parent and RemoteActor.objects.filter(uri=parent.author_url).first()
     if citizen is None:
         raise PermanentError("There is no Fediverse account to answer: it was deleted.")
-    account = _account_for(conversation)
+    account = _account_for(conversation, parent)
     actor = addresses.actor(account.username)
     note_id = addresses.reply(account.username, str(message.pk))
     mention = format_html(
         '<span class="h-card"><a href="{}" class="u-url mention">@<span>{}</span></a></span>',
-        citizen.url or citizen.uri,
+        web_url(citizen.url) or citizen.uri,  # the profile link the remote actor named
         citizen.username or citizen.domain,
     )
     content = f"<p>{mention}</p>{message.text_html}"

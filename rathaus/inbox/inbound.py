@@ -53,6 +53,9 @@ class InboundMessage:
     author_url: str = ""
     author_email: str = ""
     in_reply_to: str = ""
+    # Which of the office's own addresses it was written to, where there are several (the
+    # Fediverse accounts): the answer comes from there.
+    recipient: str = ""
     post: Post | None = None
     is_public: bool = False
     url: str = ""
@@ -122,6 +125,7 @@ def new_message(inbound: InboundMessage, conversation: Conversation, text: str) 
         channel=inbound.channel,
         remote_id=inbound.remote_id,
         in_reply_to=inbound.in_reply_to,
+        recipient=inbound.recipient[:500],
         author_name=inbound.author_name[:200],
         author_handle=inbound.author_handle[:500],
         author_url=_link(inbound.author_url),

@@ -158,6 +158,9 @@ class Message(models.Model):
     # message delivered twice is stored once.
     remote_id = models.CharField(max_length=500)
     in_reply_to = models.CharField(max_length=500, blank=True)
+    # The office's own address the citizen wrote to (a Fediverse account's actor URL), so
+    # the answer goes out from there and not from whichever account comes first.
+    recipient = models.CharField(max_length=500, blank=True)
     direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.INBOUND)
     author_name = models.CharField(_("name"), max_length=200, blank=True)
     author_handle = models.CharField(_("address"), max_length=500, blank=True)
