@@ -3,20 +3,16 @@ sees and edits only those of their offices, and can pick only that office's peop
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from rathaus.inbox.models import ReplyReviewer, Team, Topic
 from rathaus.offices.models import Membership
-from rathaus.offices.scoped_admin import OfficeScopedAdmin, administered
+from rathaus.offices.scoped_admin import OfficeScopedAdmin, people
 
 
 def _people(request):
     """Members of the offices the user administers (the form narrows it to one office)."""
-    users = get_user_model().objects.order_by("username")
-    if request.user.is_superuser:
-        return users
-    return users.filter(memberships__office__in=administered(request)).distinct()
+    return people(request).order_by("username")
 
 
 def _outside(office, users) -> list[str]:

@@ -4,6 +4,7 @@ and new rows only for those. Every app's admin of per-office rows builds on this
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -16,6 +17,29 @@ def administered(request: HttpRequest) -> QuerySet[Office]:
     return Office.objects.filter(
         memberships__user=request.user, memberships__role=Role.ADMIN
     ).distinct()
+
+
+def people(request: HttpRequest) -> QuerySet:
+    """The accounts an admin may see: members of the offices they administer (all for a
+    superuser). Every user list, user field and autocomplete of the admin starts here."""
+    users = get_user_model().objects.all()
+    if request.user.is_superuser:
+        return users
+    return users.filter(memberships__office__in=administered(request)).distinct()
+
+
+def may_change_person(request: HttpRequest, user) -> bool:
+    """Whether the admin may change ``user`` at all: a superuser always; an office admin only
+    someone who works for none but the offices they administer and holds no right they lack
+    themselves. Otherwise changing that account would reach into another office (e.g. the
+    login name of an admin of it) or lift them above their own rights."""
+    actor = request.user
+    if actor.is_superuser:
+        return True
+    if user.is_superuser or not user.get_all_permissions() <= actor.get_all_permissions():
+        return False
+    theirs = set(user.memberships.values_list("office_id", flat=True))
+    return bool(theirs) and theirs <= set(administered(request).values_list("pk", flat=True))
 
 
 class OfficeScopedAdmin(admin.ModelAdmin):
