@@ -15,6 +15,7 @@ from rathaus.delivery import channels
 from rathaus.offices import clock
 from rathaus.offices.models import Office
 from rathaus.posts import content
+from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Category, Post, Status
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -161,6 +162,14 @@ class PostForm(LocalTimesForm):
         for variant in post.variants.all():
             initial[f"variant_{variant.channel}"] = variant.text
         return initial
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        try:
+            content.check_title(title)
+        except LifecycleError as error:
+            raise forms.ValidationError(str(error)) from None
+        return title
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

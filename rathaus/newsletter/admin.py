@@ -75,7 +75,16 @@ class SubscriberAdmin(OfficeScopedAdmin):
 @admin.register(Mailing)
 class MailingAdmin(OfficeScopedAdmin):
     list_display = ["subject", "office", "created_at", "recipients", "batches", "progress"]
-    fields = ["office", "post", "subject", "post_url", "created_at", "recipients", "progress"]
+    fields = [
+        "office",
+        "post",
+        "subject",
+        "post_url",
+        "created_at",
+        "recipients",
+        "progress",
+        "error",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("progress"))

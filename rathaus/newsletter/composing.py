@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from rathaus.federation import addresses as federation_addresses
 from rathaus.inbox.inbound import plain_text
 from rathaus.lib import richtext
+from rathaus.lib.oneline import one_line
 from rathaus.mail.models import Mailbox
 from rathaus.newsletter import addresses
 from rathaus.newsletter.models import (
@@ -44,7 +45,8 @@ def sender(newsletter: NewsletterSettings) -> tuple[str, str, str]:
         mailbox = Mailbox.objects.filter(office=office, active=True).first()
         address = mailbox.address if mailbox else parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     address = address or "rathaus@localhost"
-    header = formataddr((newsletter.sender_name or office.name, address))
+    # Names typed into the admin: a line break would end the header (and Django refuses it).
+    header = formataddr((one_line(newsletter.sender_name or office.name), address))
     return header, address, address.rpartition("@")[2] or "localhost"
 
 
@@ -64,7 +66,7 @@ def snapshot(post: Post) -> dict:
     ]
     return {
         "office": office,
-        "subject": post.title,
+        "subject": one_line(post.title),
         "body_html": richtext.render(variant) if variant else post.body_html,
         "images": images,
         "post_url": federation_addresses.newsroom(office, post.get_absolute_url()),
@@ -120,7 +122,8 @@ def issue(
         **unsubscribe_headers(manage_url, bounce),
     }
     mail = EmailMultiAlternatives(
-        subject=mailing.subject,
+        # Titles are single-line (posts.content.check_title); one saved before may not be.
+        subject=one_line(mailing.subject),
         body=text,
         # The envelope sender: where the recipient's server sends a bounce (Return-Path).
         from_email=bounce or from_address,
@@ -148,7 +151,7 @@ def confirmation(subscriber: Subscriber, newsletter: NewsletterSettings) -> Emai
     with translation.override(subscriber.language):
         body = render_to_string("newsletter/email/confirm.txt", context)
         subject = _("Please confirm your subscription to the newsletter of %(office)s") % {
-            "office": office.name
+            "office": one_line(office.name)
         }
     return EmailMessage(
         subject=subject,

@@ -10,6 +10,11 @@ died while sending: it is marked failed, never sent again, since the mail may ha
 A mail server that cannot be reached, or puts a recipient off (4xx), puts the row back in
 the queue and the batch is tried again after RETRY_SECONDS; after MAX_ATTEMPTS the row
 fails. A recipient the server refuses for good (5xx) counts as a hard bounce.
+
+A mail that cannot be made at all (any other error: a header Django refuses, a template
+that fails) would fail the same way for every recipient, so the mailing stops: the row and
+every queued row fail with the message, which the desk shows with the progress. Before,
+such an error left the row "sending" and the rest queued, and nobody got the mailing.
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ SENT, SKIPPED, PUT_OFF = "sent", "skipped", "put off"
 
 class _ServerTrouble(Exception):
     """The mail server cannot take mail now: stop the batch, try it again later."""
+
+
+class _Broken(Exception):
+    """The mail cannot be made: stop the whole mailing and say why."""
 
 
 def recipients(office_id: int, category: str):
@@ -120,9 +129,21 @@ def send_batch(mailing_id: int, batch: int) -> int:
     except (_ServerTrouble, smtplib.SMTPException, OSError) as error:
         log.warning("newsletter %s batch %s stopped: %s", mailing_id, batch, error)
         outcomes.append(PUT_OFF)
+    except _Broken as error:
+        log.error("newsletter %s stopped: %s", mailing_id, error, exc_info=error.__cause__)
+        _stop(mailing, str(error))
+        return outcomes.count(SENT)
     if PUT_OFF in outcomes:
         _retry_later(mailing_id, batch)
     return outcomes.count(SENT)
+
+
+def _stop(mailing: Mailing, reason: str) -> None:
+    reason = reason[:300]
+    Mailing.objects.filter(pk=mailing.pk).update(error=reason)
+    Send.objects.filter(mailing=mailing, status=SendStatus.QUEUED).update(
+        status=SendStatus.FAILED, error=reason
+    )
 
 
 def _retry_later(mailing_id: int, batch: int) -> None:
@@ -176,6 +197,10 @@ def _send_one(
     except (smtplib.SMTPException, OSError) as error:
         _put_off(send, str(error) or type(error).__name__)
         raise _ServerTrouble(str(error)) from error
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}"
+        _finish(send, SendStatus.FAILED, error=reason[:300])
+        raise _Broken(reason) from error
     _finish(send, SendStatus.SENT, sent_at=timezone.now(), error="")
     return SENT
 
@@ -243,4 +268,6 @@ def progress(mailing: Mailing) -> str:
         parts.append(_("%(failed)s failed") % shown)
     if found["cancelled"]:
         parts.append(_("%(cancelled)s not sent (unsubscribed or withdrawn)") % shown)
+    if mailing.error:
+        parts.append(_("The mailing stopped: %(error)s") % {"error": mailing.error})
     return " · ".join(parts)

@@ -223,6 +223,9 @@ class Mailing(models.Model):
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
     batches = models.PositiveIntegerField(_("batches"), default=0)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    # Why the mailing stopped, when a mail could not be made (mailings.send_batch): shown
+    # on the desk instead of a mailing that seems to be still on its way.
+    error = models.CharField(_("error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

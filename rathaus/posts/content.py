@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from rathaus.delivery import channels
+from rathaus.lib.oneline import has_breaks
 from rathaus.offices.models import Office
 from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Post, PostVariant, Tag
@@ -24,6 +25,15 @@ EDITABLE_FIELDS = {
 }
 
 
+def check_title(title: str) -> None:
+    """A title is one line: it becomes a mail subject (a header, where a line break starts
+    a new header) and a feed's and a platform's title."""
+    if has_breaks(title):
+        raise LifecycleError(
+            _("The title must be a single line, without line breaks or control characters.")
+        )
+
+
 def write(
     post: Post, fields: dict, variants: dict[str, str] | None, tags: list[str] | None
 ) -> None:
@@ -31,6 +41,8 @@ def write(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise LifecycleError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    if "title" in fields:
+        check_title(fields["title"] or "")
     for name, value in fields.items():
         setattr(post, name, value)
     if post.event_start and post.event_end and post.event_end < post.event_start:
