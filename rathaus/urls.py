@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from rathaus.desk.views.members import InvitationView
 from rathaus.offices.login_policy import admin_login
 
 # The admin's own login form takes a password alone: it sends to allauth's (2FA, throttle).
@@ -10,6 +11,12 @@ admin.site.login = admin_login
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The link in an invitation to the desk (offices.members): set a first password.
+    path(
+        "accounts/einladung/<uidb64>/<token>/",
+        InvitationView.as_view(),
+        name="desk_invitation",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("rathaus.desk.urls")),

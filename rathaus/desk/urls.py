@@ -8,6 +8,7 @@ from rathaus.desk.views import (
     images,
     inbox,
     inbox_actions,
+    members,
     offices,
     posts,
 )
@@ -31,6 +32,11 @@ urlpatterns = [
     path("<slug:office>/zustellungen/<int:pk>/erneut/", deliveries.delivery_retry, name="retry"),
     path("<slug:office>/kalender/", calendar.calendar, name="calendar"),
     path("<slug:office>/kanaele/", channels.channel_settings, name="channels"),
+    path("<slug:office>/mitglieder/", members.member_list, name="members"),
+    path("<slug:office>/mitglieder/<int:pk>/rollen/", members.member_roles, name="member_roles"),
+    path(
+        "<slug:office>/mitglieder/<int:pk>/entfernen/", members.member_remove, name="member_remove"
+    ),
     path(
         "<slug:office>/kanaele/verbinden/<slug:platform>/",
         channels.account_connect,

@@ -9,9 +9,12 @@ import html
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core import mail
+from django.urls import reverse
 
 from rathaus.offices.models import Membership, Role
 from tests.conftest import PASSWORD, _user, with_totp
@@ -252,3 +255,173 @@ def test_an_office_admin_may_still_correct_a_colleagues_name(mitte_admin, editor
     assert changed.status_code == 302
     editor.refresh_from_db()
     assert (editor.first_name, editor.last_name) == ("Erika", "Muster")
+
+
+# --- the members page on the desk: invitations instead of picking ----------------------------
+
+LINK = re.compile(r"http://testserver/accounts/einladung/\S+")
+
+
+@pytest.fixture
+def desk_admin(client, office_admin):
+    client.force_login(office_admin)
+    assert client.get(reverse("desk:members", args=["mitte"])).status_code == 200
+    return client
+
+
+def _invite(client, email: str, *roles: str, **names):
+    return client.post(
+        reverse("desk:members", args=["mitte"]), {"email": email, "roles": roles, **names}
+    )
+
+
+def test_the_members_page_is_for_this_offices_admins_only(
+    client, office, outsider, editor, mitte_people
+):
+    urls = [
+        reverse("desk:members", args=["mitte"]),
+        reverse("desk:member_roles", args=["mitte", editor.pk]),
+        reverse("desk:member_remove", args=["mitte", editor.pk]),
+    ]
+    for person, status in [(outsider, 404), (editor, 403)]:
+        client.force_login(person)
+        page = client.get(urls[0])
+        assert page.status_code == status
+        assert _mentions(page, mitte_people) == []
+        for url in urls:
+            client.post(url, {"email": "fremd@nord.example", "roles": [Role.ADMIN]})
+    assert not User.objects.filter(email="fremd@nord.example").exists()
+    assert set(Membership.objects.filter(user=editor).values_list("role", flat=True)) == {
+        Role.EDITOR
+    }
+    assert mail.outbox == []
+
+
+def test_another_offices_member_cannot_be_changed_through_my_office(
+    client, outsider, editor, other_office
+):
+    client.force_login(outsider)
+    for name in ["desk:member_roles", "desk:member_remove"]:
+        answer = client.post(reverse(name, args=["nord", editor.pk]), {"roles": [Role.ADMIN]})
+        assert answer.status_code == 404
+    assert not Membership.objects.filter(user=editor, office=other_office).exists()
+
+
+def test_an_invited_colleague_sets_a_password_and_works_here(
+    desk_admin, office, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = _invite(
+            desk_admin, "ines.neu@mitte.example", Role.EDITOR, Role.AGENT, first_name="Ines"
+        )
+    assert answer.status_code == 302
+    ines = User.objects.get(email="ines.neu@mitte.example")
+    assert not ines.has_usable_password() and ines.first_name == "Ines"
+    assert set(
+        Membership.objects.filter(user=ines, office=office).values_list("role", flat=True)
+    ) == {
+        Role.EDITOR,
+        Role.AGENT,
+    }
+    [sent] = mail.outbox
+    assert sent.to == ["ines.neu@mitte.example"]
+    assert ines.username in sent.body
+    link = LINK.search(sent.body)[0]
+
+    desk_admin.logout()
+    form = desk_admin.get(link, follow=True)
+    assert form.status_code == 200 and b'name="new_password1"' in form.content
+    done = desk_admin.post(
+        form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert done.status_code == 302 and done.url == reverse("account_login")
+    ines.refresh_from_db()
+    assert ines.check_password(NEW_PASSWORD)
+    assert EmailAddress.objects.get(user=ines).verified
+    again = desk_admin.get(link, follow=True)
+    assert b'name="new_password1"' not in again.content  # the link worked once
+
+
+def test_inviting_an_existing_account_reveals_nothing(
+    desk_admin, office, outsider, django_capture_on_commit_callbacks
+):
+    """Nora (Nord) proved her address; Mitte invites her and a new person. Mitte's admin
+    sees the same answer for both; Nora keeps her account and password and gets a note."""
+    outsider.email = "nora@nord.example"
+    outsider.save()
+    EmailAddress.objects.create(user=outsider, email=outsider.email, primary=True, verified=True)
+    answers = []
+    for email in ["nora@nord.example", "neu@mitte.example"]:
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = _invite(desk_admin, email, Role.AGENT)
+        page = desk_admin.get(answer.url).content.decode()
+        told = re.search(r'<div class="messages">(.*?)</div>', page, re.S)[1]
+        assert email in told
+        answers.append((answer.status_code, answer.url, told.replace(email, "ADDRESS")))
+    assert answers[0] == answers[1]
+    assert User.objects.filter(email__iexact="nora@nord.example").count() == 1
+    assert Membership.objects.filter(user=outsider, office=office, role=Role.AGENT).exists()
+    outsider.refresh_from_db()
+    assert outsider.check_password(PASSWORD)
+    note, invitation = mail.outbox
+    assert note.to == ["nora@nord.example"] and not LINK.search(note.body)
+    assert invitation.to == ["neu@mitte.example"] and LINK.search(invitation.body)
+
+
+def test_an_address_typed_into_an_account_does_not_join_it(
+    desk_admin, office, other_office, django_capture_on_commit_callbacks
+):
+    """Mallory put the new colleague's address into her own account (never proved): the
+    invitation must not hand her a membership of Mitte."""
+    mallory = _user("mallory", other_office, Role.EDITOR)
+    mallory.email = "kollegin@mitte.example"
+    mallory.save()
+    EmailAddress.objects.create(user=mallory, email=mallory.email, primary=True, verified=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(desk_admin, "kollegin@mitte.example", Role.ADMIN)
+    assert not Membership.objects.filter(user=mallory, office=office).exists()
+    new = User.objects.get(email="kollegin@mitte.example", memberships__office=office)
+    assert new != mallory and not new.has_usable_password()
+    assert LINK.search(mail.outbox[0].body)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"email": "kein-at-zeichen", "roles": [Role.EDITOR]},
+        {"email": "neu@mitte.example"},
+        {"email": "neu@mitte.example", "roles": ["superuser"]},
+    ],
+)
+def test_a_bad_invitation_is_a_form_error(desk_admin, data):
+    answer = desk_admin.post(reverse("desk:members", args=["mitte"]), data)
+    assert answer.status_code == 400
+    assert b"error-summary" in answer.content
+    assert not User.objects.filter(email__in=["kein-at-zeichen", "neu@mitte.example"]).exists()
+    assert mail.outbox == []
+
+
+def test_a_member_is_removed_and_loses_the_office(desk_admin, client, editor, office):
+    answer = desk_admin.post(reverse("desk:member_remove", args=["mitte", editor.pk]))
+    assert answer.status_code == 302
+    assert not Membership.objects.filter(user=editor, office=office).exists()
+    assert User.objects.filter(pk=editor.pk).exists()  # the account may work elsewhere
+    client.force_login(editor)
+    assert client.get(reverse("desk:dashboard", args=["mitte"])).status_code == 404
+
+
+def test_roles_are_changed_to_exactly_the_chosen_ones(desk_admin, editor, office):
+    desk_admin.post(
+        reverse("desk:member_roles", args=["mitte", editor.pk]), {"roles": [Role.APPROVER]}
+    )
+    assert list(
+        Membership.objects.filter(user=editor, office=office).values_list("role", flat=True)
+    ) == [Role.APPROVER]
+
+
+def test_the_last_office_admin_cannot_leave(desk_admin, office_admin, office):
+    answer = desk_admin.post(
+        reverse("desk:member_remove", args=["mitte", office_admin.pk]), follow=True
+    )
+    assert answer.status_code == 200
+    assert Membership.objects.filter(user=office_admin, office=office, role=Role.ADMIN).exists()

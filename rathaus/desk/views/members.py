@@ -1,0 +1,130 @@
+"""The office's members (office admins): who works here with which roles, inviting a
+colleague by e-mail address, changing roles, removing; and the page where an invited person
+sets their password. The steps are in ``offices.members``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rathaus.desk.forms import DescribedForm
+from rathaus.desk.pages import page
+from rathaus.desk.tenancy import office_of
+from rathaus.offices import members
+from rathaus.offices.models import Role
+from rathaus.posts.errors import LifecycleError
+
+
+def _roles_field(required: bool) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=gettext_lazy("Roles"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=required,
+    )
+
+
+class InviteForm(DescribedForm):
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
+    roles = _roles_field(required=True)
+
+
+class RolesForm(forms.Form):
+    roles = _roles_field(required=False)
+
+
+def _member(office, pk: int):
+    """A member of ``office``; 404 for anyone else, whoever they are elsewhere."""
+    users = get_user_model().objects.filter(memberships__office=office).distinct()
+    return get_object_or_404(users, pk=pk)
+
+
+@login_required
+def member_list(request: HttpRequest, office: str) -> HttpResponse:
+    office = office_of(request, office, Role.ADMIN)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            members.invite(
+                office,
+                email=data["email"],
+                roles=data["roles"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except LifecycleError as error:
+            form.add_error(None, str(error))
+        else:
+            # The same words whether or not the address had an account: no enumeration.
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": data["email"]}
+            )
+            return redirect("desk:members", office.slug)
+    context = {
+        "office": office,
+        "members": members.members_of(office),
+        "roles": Role.choices,
+        "form": form,
+    }
+    return page(request, "desk/members.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def member_roles(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+    office = office_of(request, office, Role.ADMIN)
+    person = _member(office, pk)
+    if request.method != "POST":
+        return redirect("desk:members", office.slug)
+    form = RolesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown role."))
+        return redirect("desk:members", office.slug)
+    return _change(request, office, person, form.cleaned_data["roles"])
+
+
+@login_required
+def member_remove(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+    office = office_of(request, office, Role.ADMIN)
+    person = _member(office, pk)
+    if request.method != "POST":
+        return redirect("desk:members", office.slug)
+    return _change(request, office, person, [])
+
+
+def _change(request: HttpRequest, office, person, roles: list[str]) -> HttpResponse:
+    try:
+        members.set_roles(office, person, roles, by=request.user)
+    except LifecycleError as error:
+        messages.error(request, str(error))
+    else:
+        name = person.get_full_name() or person.get_username()
+        text = _("%(name)s's roles were saved.") if roles else _("%(name)s was removed.")
+        messages.success(request, text % {"name": name})
+    return redirect("desk:members", office.slug)
+
+
+class InvitationView(PasswordResetConfirmView):
+    """The link in the invitation: Django's one-time password link (it stops working once a
+    password is set), which also proves that the address belongs to the account."""
+
+    template_name = "desk/invitation.html"
+    success_url = reverse_lazy("account_login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        members.confirmed(form.user)
+        messages.success(self.request, _("Your password is set. You can log in now."))
+        return response
