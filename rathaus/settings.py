@@ -89,6 +89,9 @@ try:
         )
     }
     NEWSLETTER_BATCH_SIZE = env.int("RATHAUS_NEWSLETTER_BATCH_SIZE", 200, minimum=1, maximum=10000)
+    # A post image's limits at upload: bytes, and pixels (a small file can unpack huge).
+    UPLOAD_MAX_MB = env.int("RATHAUS_UPLOAD_MAX_MB", 10, minimum=1, maximum=100)
+    UPLOAD_MAX_MEGAPIXELS = env.int("RATHAUS_UPLOAD_MAX_MEGAPIXELS", 40, minimum=1, maximum=150)
 except SettingError as error:
     raise ImproperlyConfigured(f"Rathaus configuration: {error}") from None
 
@@ -246,8 +249,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "rathaus" / "static"]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+# Uploads (post images, citizens' photos, logos) are private: no URL serves this directory.
+# Views hand out each file after checking who asks (desk) or the post's state (newsroom).
+# Not "media/", which older versions served and a proxy may still serve.
+MEDIA_ROOT = DATA_DIR / "uploads"
+MEDIA_URL = "/uploads-are-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 from rathaus.desk.views.members import InvitationView
 from rathaus.offices.login_policy import admin_login
@@ -20,8 +18,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("rathaus.desk.urls")),
-    # Uploaded images; a reverse proxy in front may serve MEDIA_ROOT itself instead.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # No route serves uploads (MEDIA_ROOT): the desk and the newsroom hand out each file
+    # through a view that checks membership or the post's state.
     path("", include("rathaus.federation.urls")),
     path("", include("rathaus.mail.urls")),
     # Before the newsroom: /<office>/kontakt/ and the citizen's follow link.

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from rathaus.delivery.models import Delivery
+from rathaus.posts import images
 from tests.fakes.graph import IG_ID, PAGE_ID, FakeGraph, png, publish_with_images
 from tests.fakes.server import serving
 
@@ -38,7 +39,7 @@ def _public_urls(post):
     """Each image's JPEG rendition on the newsroom: Instagram takes JPEG only."""
     return [
         post.office.absolute_url(
-            reverse("newsroom:image-jpeg", args=[post.office.slug, post.pk, i.pk])
+            reverse("newsroom:image-jpeg", args=[post.office.slug, post.pk, i.key])
         )
         for i in post.images.all()
     ]
@@ -52,6 +53,8 @@ def test_one_image_is_a_photo_post_from_the_newsroom(graph, instagram, publish):
     [url] = _public_urls(post)
     assert url.startswith(f"https://presse.mitte.example/mitte/meldungen/{post.pk}/bilder/")
     assert form["image_url"] == url
+    # The JPEG is there for Meta to fetch, whichever delivery ran first.
+    assert images.rendition_path(post.images.get()).exists()
     assert form["alt_text"] == "Bild 1"
     assert form["caption"].startswith(
         "Neue Linden\n\nIn der Allee stehen jetzt junge Linden. #Mitte"

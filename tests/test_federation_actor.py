@@ -65,7 +65,11 @@ def test_the_office_logo_is_the_icon(client, account, tiny_png):
     icon = client.get("/ap/baumschutz", **ACTIVITY).json()["icon"]
     assert icon["type"] == "Image"
     assert icon["mediaType"] == "image/png"
-    assert icon["url"].startswith("https://rathaus.example/media/logos/")
+    # Uploads are private; the logo comes from the newsroom's own view.
+    assert icon["url"] == "https://rathaus.example/mitte/logo"
+    served = client.get("/mitte/logo")
+    assert served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
 
 
 def test_the_public_key_is_an_rsa_2048_key_of_the_account(client, account):

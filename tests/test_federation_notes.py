@@ -75,10 +75,11 @@ def test_images_are_attached_with_their_alt_text(
         lifecycle.publish(draft, by=approver)
     [image] = get_note(client, draft).json()["attachment"]
     assert image["type"] == "Document"
-    assert image["mediaType"] == "image/png"
+    # The public copy: the JPEG rendition the newsroom serves under the image's random key.
+    assert image["mediaType"] == "image/jpeg"
     assert image["name"] == "Zwei Linden mit Pilzbefall am Stamm"
-    assert image["url"].startswith("https://rathaus.example/media/posts/")
-    assert image["url"].endswith(".png")
+    key = draft.images.get().key
+    assert image["url"] == f"https://rathaus.example/mitte/meldungen/{draft.pk}/bilder/{key}.jpg"
 
 
 def test_a_long_post_is_an_article_with_its_first_paragraph_as_summary(

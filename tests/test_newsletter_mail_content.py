@@ -75,7 +75,7 @@ def test_the_mail_carries_the_post_as_text_and_html_without_anything_loaded(news
     assert f'href="{original}"' in html
     assert 'href="https://baum.example/"' in html  # links point where they say, no redirect
     image = post.images.get()
-    image_url = f"https://presse.mitte.example{image.image.url}"
+    image_url = f"https://presse.mitte.example/mitte/meldungen/{post.pk}/bilder/{image.key}.jpg"
     assert f'<a href="{image_url}">Junge Linde mit Pfahl</a>' in html
     assert "A. Gärtner, CC BY 4.0" in html
     assert image_url in message.body

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.connectors import rendering
@@ -35,6 +34,7 @@ from rathaus.delivery.channels import (
     TemporaryError,
 )
 from rathaus.delivery.models import Delivery
+from rathaus.posts import images as post_images
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
@@ -406,11 +406,14 @@ def retry_after(headers: Any) -> float | None:
 
 def _images(post: Post) -> tuple[Image, ...]:
     found = []
+    # Platforms that fetch by address (Instagram) get the newsroom's JPEG: make sure it is
+    # there even if this delivery runs before the newsroom's.
+    post_images.render_post(post.pk)
     for image in post.images.all():
         with image.image.open("rb") as file:
             data = file.read()
         mime = mimetypes.guess_type(image.image.name)[0] or "application/octet-stream"
-        path = reverse("newsroom:image-jpeg", args=[post.office.slug, post.pk, image.pk])
+        path = image.public_url()
         found.append(
             Image(
                 data=data,

@@ -198,7 +198,12 @@ class CorrectionForm(PostForm):
 
 
 class ImageForm(DescribedForm):
-    image = forms.ImageField(label=gettext_lazy("Image file"))
+    image = forms.ImageField(
+        label=gettext_lazy("Image file"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
     alt_text = forms.CharField(
         label=gettext_lazy("Alt text"),
         max_length=1500,
@@ -216,6 +221,13 @@ class ImageForm(DescribedForm):
         max_length=200,
         help_text=gettext_lazy("e.g. CC BY 4.0, or “all rights reserved, used with permission”."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The limits lifecycle.add_image checks (posts.images), from the settings.
+        self.fields["image"].help_text = _(
+            "JPEG, PNG, WebP or GIF; at most %(mb)d MB and %(megapixels)d megapixels."
+        ) % {"mb": settings.UPLOAD_MAX_MB, "megapixels": settings.UPLOAD_MAX_MEGAPIXELS}
 
 
 class ReasonForm(DescribedForm):

@@ -7,7 +7,6 @@ import mimetypes
 import re
 
 from django.conf import settings
-from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.translation import gettext as _
@@ -48,11 +47,12 @@ def timestamp(value) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
-def _image(file: FieldFile, name: str | None = None) -> dict:
+def _image(url: str, media_type: str, name: str | None = None) -> dict:
+    # Uploads are private: ``url`` is the newsroom view that serves the public copy.
     found = {
         "type": "Image" if name is None else "Document",
-        "mediaType": mimetypes.guess_type(file.name)[0] or "application/octet-stream",
-        "url": addresses.absolute(file.url),
+        "mediaType": media_type,
+        "url": addresses.absolute(url),
     }
     if name is not None:
         found["name"] = name
@@ -93,7 +93,8 @@ def actor(account: Account) -> dict:
         "published": timestamp(account.created_at),
     }
     if office.logo:
-        found["icon"] = _image(office.logo)
+        media_type = mimetypes.guess_type(office.logo.name)[0] or "application/octet-stream"
+        found["icon"] = _image(reverse("newsroom:logo", args=[office.slug]), media_type)
     return document(found)
 
 
@@ -190,7 +191,9 @@ def note(account: Account, post: Post) -> dict:
         "to": [PUBLIC],
         "cc": [addresses.collection(account.username, "followers")] + [a.uri for a in named],
         "tag": tags + mentions.tags(named),
-        "attachment": [_image(image.image, image.alt_text) for image in post.images.all()],
+        "attachment": [
+            _image(image.public_url(), "image/jpeg", image.alt_text) for image in post.images.all()
+        ],
         "sensitive": False,
         "inReplyTo": None,
     }

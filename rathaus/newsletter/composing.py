@@ -57,7 +57,7 @@ def snapshot(post: Post) -> dict:
     variant = post.variant_text(CHANNEL_KEY)
     images = [
         {
-            "url": federation_addresses.newsroom(office, image.image.url),
+            "url": federation_addresses.newsroom(office, image.public_url()),
             "alt": image.alt_text,
             "author": image.author,
             "licence": image.licence,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.delivery.channels import Channel, Limits, Sent
 from rathaus.delivery.models import Delivery
+from rathaus.posts import images
 
 
 class NewsroomChannel(Channel):
@@ -18,12 +19,17 @@ class NewsroomChannel(Channel):
 
     def publish(self, delivery: Delivery) -> Sent:
         # The page is live as soon as the post's status is public; the row records it.
+        # Here, in the worker, the images' public JPEGs are made once: the newsroom only
+        # ever sends these files, so no public request decodes an image.
         post = delivery.post
+        images.render_post(post.pk)
         return Sent(remote_id=str(post.pk), url=post.office.absolute_url(post.get_absolute_url()))
 
     def update(self, delivery: Delivery) -> Sent:
         return self.publish(delivery)
 
     def withdraw(self, delivery: Delivery) -> None:
-        # The post's page now answers 410 Gone with the reason; nothing else to remove.
+        # The post's page and its images' addresses now answer 410 Gone; the public copies
+        # of the images go (the originals stay on the desk).
+        images.forget_renditions(delivery.post)
         return None

@@ -16,10 +16,11 @@ urlpatterns = [
     path("<slug:office>/impressum/", views.imprint, name="imprint"),
     path("<slug:office>/meldungen/<int:pk>-<str:slug>/", views.post, name="post"),
     path(
-        "<slug:office>/meldungen/<int:pk>/bilder/<int:image>.jpg",
+        "<slug:office>/meldungen/<int:pk>/bilder/<str:key>.jpg",
         renditions.image_jpeg,
         name="image-jpeg",
     ),
+    path("<slug:office>/logo", renditions.logo, name="logo"),
     path("<slug:office>/feed.rss", feeds.rss, name="rss"),
     path("<slug:office>/feed.atom", feeds.atom, name="atom"),
     path("<slug:office>/kategorie/<slug:category>/feed.rss", feeds.rss, name="category-rss"),

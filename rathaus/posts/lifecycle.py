@@ -20,7 +20,7 @@ from rathaus.audit.log import record
 from rathaus.delivery import channels, defaults, outbox
 from rathaus.offices.access import require_role
 from rathaus.offices.models import Office, Role
-from rathaus.posts import content
+from rathaus.posts import content, images
 from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Category, Post, PostImage, Status
 
@@ -128,13 +128,17 @@ def add_image(
         raise LifecycleError(_("Every image needs an alt text."))
     if not author.strip() or not licence.strip():
         raise LifecycleError(_("Every image needs its author and licence (copyright)."))
+    suffix = images.checked(file)  # ImageRejected: too big, too many pixels, no image
     before = _snapshot(post)
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
+    original_name = (file.name or "")[:255]
+    file.name = f"image{suffix}"  # original_path gives it a random name with this suffix
     image = PostImage(
         post=post,
         image=file,
+        original_name=original_name,
         alt_text=alt_text.strip(),
         author=author.strip(),
         licence=licence.strip(),

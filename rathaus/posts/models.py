@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -197,9 +199,27 @@ class PostVariant(models.Model):
         return f"{self.channel}: {self.text[:40]}"
 
 
+def image_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def original_path(instance: PostImage, filename: str) -> str:
+    """A random name for an uploaded original: nobody can guess it, and the uploader's own
+    file name (often a person's name or a date) is kept apart, in ``original_name``."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"posts/{secrets.token_urlsafe(18)}{suffix if suffix in IMAGE_SUFFIXES else ''}"
+
+
+IMAGE_SUFFIXES = {".jpg", ".png", ".webp", ".gif"}
+
+
 class PostImage(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("image"), upload_to="posts/%Y/%m/")
+    # The original, in the private upload directory; the public only ever gets the JPEG
+    # rendition, by ``key``, and only while the post is public.
+    image = models.ImageField(_("image"), upload_to=original_path)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    key = models.CharField(max_length=32, unique=True, default=image_key, editable=False)
     alt_text = models.CharField(
         _("alt text"),
         max_length=1500,
@@ -219,3 +239,10 @@ class PostImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+    def public_url(self) -> str:
+        """The newsroom's address of the JPEG rendition (answers only while public)."""
+        return reverse("newsroom:image-jpeg", args=[self.post.office.slug, self.post_id, self.key])
+
+    def desk_url(self) -> str:
+        return reverse("desk:image_file", args=[self.post.office.slug, self.post_id, self.pk])
