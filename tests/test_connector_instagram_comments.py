@@ -81,15 +81,16 @@ def test_replies_join_their_comment_and_our_own_replies_stay_out(graph, instagra
     now = time.time()
     question = graph.ig_comment(delivery.remote_id, "Bleibt der Weg offen?", at=now - 30)
     graph.ig_comment(question, "Ja.", username="bezirksamt.mitte", at=now - 20)
-    follow_up = graph.ig_comment(
-        question, "@bezirksamt.mitte Danke!", username="carla", at=now - 10
-    )
+    follow_up = graph.ig_comment(question, "@bezirksamt.mitte Danke!", at=now - 10)
+    # Someone else in the thread has a conversation of their own (issue 10, item 4).
+    other = graph.ig_comment(question, "Und für Räder?", username="carla", at=now - 5)
 
-    assert _fetch(instagram) == 2
+    assert _fetch(instagram) == 3
 
-    first, second = Message.objects.order_by("received_at", "id")
-    assert (first.remote_id, second.remote_id) == (question, follow_up)
-    assert second.in_reply_to == question
+    first, second, third = Message.objects.order_by("received_at", "id")
+    assert (first.remote_id, second.remote_id, third.remote_id) == (question, follow_up, other)
+    assert second.in_reply_to == question == third.in_reply_to
     assert second.conversation_id == first.conversation_id
+    assert third.conversation_id != first.conversation_id
     [call] = graph.calls("GET", rf"^/v21\.0/{delivery.remote_id}/comments$")
     assert "replies{" in call.query["fields"][0]

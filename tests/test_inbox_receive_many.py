@@ -43,7 +43,14 @@ STATUSES = {
 def batch(office, post):
     return [
         # Replies to what we hold: answered, closed and waiting reopen, new stays new.
-        _in(office, "email", "<r1@web.example>", in_reply_to="<m1@web.example>"),
+        # (From the citizen: only they may write into their conversation, issue 10.)
+        _in(
+            office,
+            "email",
+            "<r1@web.example>",
+            in_reply_to="<m1@web.example>",
+            author_email="A@web.example",
+        ),
         _in(office, "email", "<r2@web.example>", in_reply_to="<m2@web.example>"),
         _in(
             office,
@@ -211,7 +218,13 @@ def _statements(queries) -> tuple[int, int]:
 def test_a_batch_of_replies_and_duplicates_takes_a_few_queries(office):
     _prepare(office)
     later = [
-        _in(office, "email", f"<x{n}@web.example>", in_reply_to="<m1@web.example>")
+        _in(
+            office,
+            "email",
+            f"<x{n}@web.example>",
+            in_reply_to="<m1@web.example>",
+            author_email="a@web.example",
+        )
         for n in range(150)
     ] + [_in(office, "contact", "contact:2") for _ in range(150)]
     with CaptureQueriesContext(connection) as queries:

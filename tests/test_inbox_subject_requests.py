@@ -63,11 +63,15 @@ def citizens(office, other_office, tiny_png, citizen, account, settings):
         author_handle="@bernd@social.example",
         is_public=True,
     )
-    in_bernds_thread = write(
-        office,
-        "https://social.example/users/anna/statuses/2",
-        "Anna antwortet Bernd",
+    # A reply now opens a conversation of its own unless it comes from the conversation's
+    # citizen (issue 10, item 4); Anna's reply inside Bernd's conversation is held from
+    # before that, and a channel that names no sender still threads so.
+    in_bernds_thread = Message.objects.create(
+        conversation=bernd_thread.conversation,
+        office=office,
         channel="fediverse",
+        remote_id="https://social.example/users/anna/statuses/2",
+        text_html="<p>Anna antwortet Bernd</p>",
         author_name="Anna Anwohnerin",
         author_handle=ANNA,
         author_url=citizen.uri,

@@ -13,12 +13,6 @@ from rathaus.inbox.models import Conversation, Message
 from rathaus.mail import outbound
 
 
-def message_id(message: Message, domain: str) -> str:
-    """The same id on every attempt, so a mail sent twice after a retry is one mail to the
-    citizen's program; without angle brackets, as the inbox keeps Message-IDs."""
-    return f"contact.{message.office_id}.{message.pk}@{domain or 'localhost'}"
-
-
 def confirmation(conversation: Conversation, follow_url: str) -> EmailMessage:
     office = conversation.office
     body = render_to_string(
@@ -57,5 +51,7 @@ def answer(message: Message, follow_url: str) -> EmailMessage:
         body=body,
         from_email=from_header,
         to=[conversation.citizen_email],
-        headers={"Message-ID": f"<{message_id(message, domain)}>"},
+        # Random and kept on the message before sending: the same id on every attempt,
+        # and one nobody else can name in a reply (see mail.inbound).
+        headers={"Message-ID": f"<{outbound.message_id(message, domain)}>"},
     )

@@ -3,7 +3,8 @@ form, email, platform connectors) converts its payload into an :class:`InboundMe
 calls :func:`receive`. A channel never writes conversations itself.
 
 Threading: a message answering one we hold (``in_reply_to`` = that message's remote id)
-joins its conversation; anything else starts a new one, linked to the post it answers.
+joins its conversation if it comes from that conversation's citizen (:func:`may_join`);
+anything else starts a new one, linked to the post it answers.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
 import nh3
@@ -62,6 +64,10 @@ class InboundMessage:
     subject: str = ""
     # An auto-reply or delivery report: kept, but nobody owes it an answer.
     automatic: bool = False
+    # The channel proved by other means that this message belongs to the conversation of
+    # ``in_reply_to`` although its sender is not that conversation's citizen (a delivery
+    # report quoting one of our unguessable Message-IDs); see may_join.
+    thread_proven: bool = False
 
 
 def sanitise(html: str) -> str:
@@ -147,6 +153,27 @@ def opened(conversation: Conversation, inbound: InboundMessage) -> None:
         conversation_opened.send(sender=Conversation, conversation=conversation)
 
 
+def _address(email: str) -> str:
+    return parseaddr(email or "")[1].strip().lower()
+
+
+def may_join(conversation: Conversation, inbound: InboundMessage) -> bool:
+    """Whether a message replying to one of ``conversation`` may join it: only its citizen's.
+
+    Anyone can reply to a message whose id they know (a Message-ID, a public answer on the
+    Fediverse or a platform), and what joins a conversation is shown on the citizen's follow
+    page, answered to its last sender and handed out with the citizen's data. So someone
+    else replying starts a conversation of their own, as a public thread's other voices do.
+    Compared: the mail address where either side has one, else the handle; a channel that
+    knows no sender at all (a Facebook comment) cannot tell, and joins."""
+    if inbound.thread_proven:
+        return True
+    if inbound.author_email or conversation.citizen_email:
+        theirs = _address(inbound.author_email)
+        return bool(theirs) and theirs == _address(conversation.citizen_email)
+    return inbound.author_handle.strip().lower() == conversation.citizen_handle.strip().lower()
+
+
 def _conversation_for(inbound: InboundMessage, text: str, now) -> Conversation:
     parent = None
     if inbound.in_reply_to:
@@ -157,7 +184,7 @@ def _conversation_for(inbound: InboundMessage, text: str, now) -> Conversation:
             .select_related("conversation")
             .first()
         )
-    if parent is not None:
+    if parent is not None and may_join(parent.conversation, inbound):
         conversation = parent.conversation
         reopen(conversation, now)
         conversation.save(update_fields=["status", "last_message_at"])

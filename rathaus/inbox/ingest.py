@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from rathaus.inbox.inbound import (
     InboundMessage,
+    may_join,
     new_conversation,
     new_message,
     opened,
@@ -117,7 +118,7 @@ def _store(inbounds: Sequence[InboundMessage]) -> list[tuple[Message, bool]]:
         text = sanitise(inbound.text_html)
         now = timezone.now()
         parent = held.get((office_id, inbound.channel, inbound.in_reply_to))
-        if inbound.in_reply_to and parent is not None:
+        if inbound.in_reply_to and parent is not None and may_join(parent.conversation, inbound):
             conversation = parent.conversation
             reopen(conversation, now)
             if conversation.pk is not None:

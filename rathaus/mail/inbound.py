@@ -3,14 +3,20 @@ as it can be, threaded into the conversation it answers and handed to the inbox'
 
 Threading, in this order: In-Reply-To, then References from the newest, must name a
 message of this office we hold; else a reference number in the subject ("[#ABCD2345]")
-names a conversation of this office whose citizen wrote from the same address. Only ever
-the mailbox's own office is searched: its token decides the office, never the mail.
+names a conversation of this office. Either way the sender must be the conversation's
+citizen (the same address, compared without case and display name): anyone can write a
+Message-ID or a reference number into a header, and what joins a conversation is shown
+to its citizen as theirs. Only a delivery report may join from another address, and only
+by quoting one of our own Message-IDs, which are random (``outbound.new_message_id``).
+Only ever the mailbox's own office is searched: its token decides the office, never the
+mail.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from email.utils import parseaddr
 
 from django.db import transaction
 from django.utils.html import escape
@@ -64,42 +70,75 @@ def _answers_by_email(message: Message) -> bool:
     )
 
 
-def _parent(mailbox: Mailbox, mail: ParsedMail) -> tuple[Message | None, str]:
-    """The message this mail answers, and a note if the subject named a conversation the
-    mail may not join."""
-    wanted = [*mail.in_reply_to, *reversed(mail.references), *mail.bounced_ids]
-    if wanted:
-        # Other channels may have stored the ids of mail they sent with the brackets.
-        spellings = [*wanted, *(f"<{i}>" for i in wanted)]
-        held = {
-            m.remote_id.strip("<>"): m
-            for m in Message.objects.filter(office=mailbox.office, remote_id__in=spellings)
-            .exclude(direction=Message.Direction.NOTE)
-            .select_related("conversation")
-        }
-        for remote_id in wanted:
-            if remote_id in held and _answers_by_email(held[remote_id]):
-                return held[remote_id], ""
+def _same_sender(conversation: Conversation, mail: ParsedMail) -> bool:
+    sender = parseaddr(mail.author_email)[1].strip().lower()
+    return bool(sender) and sender == parseaddr(conversation.citizen_email)[1].strip().lower()
+
+
+def _by_headers(mailbox: Mailbox, mail: ParsedMail) -> tuple[Message | None, bool, bool]:
+    """The message we hold that the mail's headers name and it may join, whether a
+    delivery report proved that, and whether a named one was refused (another sender)."""
+    replied = [*mail.in_reply_to, *reversed(mail.references)]
+    # A delivery report's own sender is a mail server; the Message-ID it quotes must be
+    # one of ours (random, so known only to the mail's recipient and their servers).
+    bounced = mail.bounced_ids if mail.automatic else []
+    wanted = [*replied, *bounced]
+    if not wanted:
+        return None, False, False
+    # Other channels may have stored the ids of mail they sent with the brackets.
+    spellings = [*wanted, *(f"<{i}>" for i in wanted)]
+    held = {
+        m.remote_id.strip("<>"): m
+        for m in Message.objects.filter(office=mailbox.office, remote_id__in=spellings)
+        .exclude(direction=Message.Direction.NOTE)
+        .select_related("conversation")
+    }
+    refused = False
+    for remote_id in replied:
+        if remote_id in held and _answers_by_email(held[remote_id]):
+            if _same_sender(held[remote_id].conversation, mail):
+                return held[remote_id], False, refused
+            refused = True
+    for remote_id in bounced:
+        message = held.get(remote_id)
+        ours = message is not None and message.direction == Message.Direction.OUTBOUND
+        if ours and _answers_by_email(message):
+            return message, True, refused
+    return None, False, refused
+
+
+def _parent(mailbox: Mailbox, mail: ParsedMail) -> tuple[Message | None, bool, str]:
+    """The message this mail answers, whether only a delivery report's quote proved it,
+    and a note if the mail named a conversation it may not join."""
+    parent, proven, refused = _by_headers(mailbox, mail)
+    if parent is not None:
+        return parent, proven, ""
+    if refused:
+        note = _(
+            "Answers a message of a conversation another address started; "
+            "filed as a new conversation."
+        )
+        return None, False, note
     reference = reference_in(mail.subject)
     if not reference:
-        return None, ""
+        return None, False, ""
     conversation = Conversation.objects.filter(
         office=mailbox.office, reference=reference, anonymised_at=None
     ).first()
     if conversation is None:
-        return None, ""
-    if conversation.citizen_email.lower() != mail.author_email.lower() or not mail.author_email:
+        return None, False, ""
+    if not _same_sender(conversation, mail):
         note = _(
             "Mentions conversation %(reference)s, which another address started; "
             "filed as a new conversation."
         )
-        return None, note % {"reference": reference}
+        return None, False, note % {"reference": reference}
     last = (
         conversation.messages.exclude(direction=Message.Direction.NOTE)
         .order_by("-received_at", "-id")
         .first()
     )
-    return last, ""
+    return last, False, ""
 
 
 def _notes(mail: ParsedMail, *, photo_kept: bool, too_large: int | None) -> list[str]:
@@ -156,7 +195,7 @@ def ingest(mailbox: Mailbox, raw: bytes, *, too_large: int | None = None) -> Mes
     remote_id, held = _duplicate_or_id(mailbox, mail, raw)
     if held is not None:
         return held
-    parent, reference_note = _parent(mailbox, mail)
+    parent, proven, reference_note = _parent(mailbox, mail)
     photo = _photo(mail)
     notes = _notes(mail, photo_kept=photo is not None, too_large=too_large)
     if reference_note:
@@ -176,6 +215,7 @@ def ingest(mailbox: Mailbox, raw: bytes, *, too_large: int | None = None) -> Mes
                 in_reply_to=parent.remote_id if parent else "",
                 subject=" ".join(subject.split()) or _("(no subject)"),
                 automatic=mail.automatic,
+                thread_proven=proven,
             )
         )
         if created and photo is not None:

@@ -5,8 +5,9 @@ back (Message-ID, In-Reply-To, References, and the reference number in the subje
 from __future__ import annotations
 
 import re
+import secrets
 import smtplib
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -64,12 +65,19 @@ def references(answer: Message) -> list[str]:
     return chain[-MAX_REFERENCES:]
 
 
-def _message_id(answer: Message, domain: str) -> str:
+def new_message_id(domain: str) -> str:
+    """A Message-ID nobody can guess (128 random bits; ``make_msgid`` adds the time and
+    process id to a non-cryptographic random number), without angle brackets, as the
+    inbox keeps them. A reply naming it proves that its writer received our mail."""
+    return f"{secrets.token_urlsafe(16)}@{domain or 'localhost'}"
+
+
+def message_id(answer: Message, domain: str) -> str:
     """Made once and kept before sending, so a retry sends the same id and the citizen's
     mail program shows a mail that went out twice only once."""
     if is_mail_id(answer.remote_id):
         return answer.remote_id
-    new = make_msgid(domain=domain).strip("<>")
+    new = new_message_id(domain)
     Message.objects.filter(pk=answer.pk).update(remote_id=new)
     answer.remote_id = new
     return new
@@ -79,7 +87,7 @@ def compose(answer: Message) -> EmailMultiAlternatives:
     conversation = answer.conversation
     from_header, domain = sender(conversation)
     chain = references(answer)
-    headers = {"Message-ID": f"<{_message_id(answer, domain)}>"}
+    headers = {"Message-ID": f"<{message_id(answer, domain)}>"}
     if chain:
         headers["References"] = " ".join(f"<{i}>" for i in chain)
     if is_mail_id(answer.in_reply_to):
