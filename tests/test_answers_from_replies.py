@@ -29,6 +29,8 @@ class ChatChannel(Channel):
     name = "Chat"
     publishes_posts = False
     can_reply = True
+    # Channels declare the kinds of answer they deliver (issue 10, item 22); this one both.
+    answers = frozenset({"public", "direct"})
 
     def reply(self, delivery) -> Sent:
         return Sent(remote_id=f"chat-{delivery.message_id}")

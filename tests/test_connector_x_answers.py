@@ -9,6 +9,7 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
+from rathaus.posts.errors import LifecycleError
 from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 
@@ -83,10 +84,12 @@ def test_an_answer_too_long_for_x_is_refused(
 def test_a_private_answer_is_not_posted_publicly(
     question, agent, fake, django_capture_on_commit_callbacks, english_messages
 ):
-    _message, delivery = _answer(
-        question, agent, "Ihre Adresse: …", django_capture_on_commit_callbacks, public=False
-    )
+    # X declares public answers only: a private one is refused before anything is stored
+    # or sent (it used to fail only at sending time).
+    with pytest.raises(LifecycleError, match="public"):
+        _answer(
+            question, agent, "Ihre Adresse: …", django_capture_on_commit_callbacks, public=False
+        )
 
-    assert delivery.status == "failed"
-    assert "public" in delivery.last_error
+    assert not Delivery.objects.filter(message__isnull=False).exists()
     assert [t for t in fake.posts_of("1") if t["reply_to"]] == []

@@ -18,6 +18,8 @@ class ReviewedChannel(Channel):
     name = "Geprüfter Kanal"
     publishes_posts = False
     can_reply = True
+    # Channels declare the kinds of answer they deliver (issue 10, item 22); this one both.
+    answers = frozenset({"public", "direct"})
 
     def reply(self, delivery) -> Sent:
         return Sent(remote_id=f"g:{delivery.message_id}")

@@ -22,6 +22,8 @@ class AnswerChannel(Channel):
     name = "Antwortkanal"
     publishes_posts = False
     can_reply = True
+    # Channels declare the kinds of answer they deliver (issue 10, item 22); this one both.
+    answers = frozenset({"public", "direct"})
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, bool]] = []

@@ -19,6 +19,8 @@ class FlakyChannel(Channel):
     name = "Wackelkanal"
     publishes_posts = False
     can_reply = True
+    # Channels declare the kinds of answer they deliver (issue 10, item 22); this one both.
+    answers = frozenset({"public", "direct"})
 
     def __init__(self) -> None:
         self.calls = 0

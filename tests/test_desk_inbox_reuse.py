@@ -20,6 +20,8 @@ class ReuseChannel(Channel):
     name = "Wiederverwendung"
     publishes_posts = False
     can_reply = True
+    # Channels declare the kinds of answer they deliver (issue 10, item 22); this one both.
+    answers = frozenset({"public", "direct"})
 
     def reply(self, delivery) -> Sent:
         return Sent(remote_id=f"w:{delivery.message_id}")

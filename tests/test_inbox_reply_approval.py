@@ -16,6 +16,8 @@ class AnsweringChannel(Channel):
     name = "Answering"
     publishes_posts = False
     can_reply = True
+    # Channels declare the kinds of answer they deliver (issue 10, item 22); this one both.
+    answers = frozenset({"public", "direct"})
 
     def __init__(self):
         self.sent = []

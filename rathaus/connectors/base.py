@@ -272,6 +272,7 @@ class Connector(Channel):
         from rathaus.inbox.models import Message
 
         message = delivery.message
+        self.refuse_undeliverable(message)  # never more public than the agent chose
         parent = Message.objects.filter(
             office=message.office, channel=message.channel, remote_id=message.in_reply_to
         ).first()

@@ -8,7 +8,7 @@ import smtplib
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.contact import follow, mails
-from rathaus.delivery.channels import Channel, PermanentError, Sent, TemporaryError
+from rathaus.delivery.channels import DIRECT, Channel, PermanentError, Sent, TemporaryError
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
 
@@ -26,9 +26,11 @@ class ContactChannel(Channel):
     name = _("Contact form")
     publishes_posts = False
     can_reply = True
+    answers = frozenset({DIRECT})  # the follow page and mail reach the citizen alone
 
     def reply(self, delivery: Delivery) -> Sent:
         message = delivery.message
+        self.refuse_undeliverable(message)
         conversation = message.conversation
         remote_id = f"{follow.CHANNEL}:{message.pk}"
         if conversation.citizen_email:

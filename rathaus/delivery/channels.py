@@ -16,7 +16,7 @@ from rathaus.lib.weburls import web_url
 
 if TYPE_CHECKING:
     from rathaus.delivery.models import Delivery
-    from rathaus.inbox.models import Message
+    from rathaus.inbox.models import Conversation, Message
     from rathaus.offices.models import Office
     from rathaus.posts.models import Post
 
@@ -122,6 +122,26 @@ class Prepared:
     share_url: str
 
 
+# The kinds of answer to a citizen: a reply everyone on the platform can see, or a
+# message only the citizen receives.
+PUBLIC = "public"
+DIRECT = "direct"
+
+
+def refusal(channel_name: str, kind: str) -> str:
+    """Why ``kind`` of answer cannot go through the channel, for the agent."""
+    from django.utils.translation import gettext as _
+
+    if kind == DIRECT:
+        return _(
+            "%(channel)s can only answer in public; a direct answer to the citizen alone is "
+            "not possible there."
+        ) % {"channel": channel_name}
+    return _("%(channel)s can only answer the citizen directly, not in public.") % {
+        "channel": channel_name
+    }
+
+
 class Channel:
     key: ClassVar[str]
     name: ClassVar[str]
@@ -131,6 +151,10 @@ class Channel:
     can_withdraw: ClassVar[bool] = False
     publishes_posts: ClassVar[bool] = True  # False: a channel citizens write through only
     can_reply: ClassVar[bool] = False
+    # The kinds of answer (PUBLIC, DIRECT) the channel really delivers, as the platform
+    # shows them: a channel that cannot send private messages must not claim DIRECT, or a
+    # "direct" answer goes out as a public post. Empty where it answers nobody.
+    answers: ClassVar[frozenset[str]] = frozenset()
     # True: nobody can post here by machine (Xing); the desk shows a prepared text and a
     # share link, and an editor confirms by hand that it was posted.
     manual: ClassVar[bool] = False
@@ -183,8 +207,23 @@ class Channel:
     def withdraw(self, delivery: Delivery) -> None:
         raise PermanentError(f"{self.name} cannot remove a published post")
 
+    def answer_kinds(self, conversation: Conversation) -> frozenset[str]:
+        """The kinds of answer on offer in ``conversation``: what the channel delivers, and
+        a public one only where the citizen wrote in public."""
+        kinds = self.answers if self.can_reply else frozenset()
+        return kinds if conversation.is_public else kinds - {PUBLIC}
+
+    def refuse_undeliverable(self, message: Message) -> None:
+        """PermanentError unless the answer ``message`` goes out as the agent chose: every
+        ``reply`` calls this before anything is sent, so that an answer fails rather than
+        go out more publicly than chosen."""
+        kind = PUBLIC if message.is_public else DIRECT
+        if kind not in self.answer_kinds(message.conversation):
+            raise PermanentError(refusal(str(self.name), kind))
+
     def reply(self, delivery: Delivery) -> Sent:
-        """Send ``delivery.message``, our answer in a conversation that came through here."""
+        """Send ``delivery.message``, our answer in a conversation that came through here;
+        call ``refuse_undeliverable`` first."""
         raise PermanentError(f"{self.name} cannot answer citizens")
 
     def moderate(self, message: Message, action: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.delivery.channels import Channel, Limits, PermanentError, Sent
+from rathaus.delivery.channels import DIRECT, PUBLIC, Channel, Limits, PermanentError, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.federation import addresses, reach, sending
 from rathaus.federation.models import Account
@@ -23,6 +23,7 @@ class FediverseChannel(Channel):
     can_update = True
     can_withdraw = True
     can_reply = True
+    answers = frozenset({PUBLIC, DIRECT})  # a Note to everyone, or to the citizen alone
 
     def enabled_for(self, office: Office) -> bool:
         return Account.objects.filter(office=office).exists()
@@ -62,6 +63,7 @@ class FediverseChannel(Channel):
         return reach.summary(delivery.post, delivery.action)
 
     def reply(self, delivery: Delivery) -> Sent:
+        self.refuse_undeliverable(delivery.message)
         activity = sending.answer(delivery.message)
         note = activity.body["object"]["id"]
         return Sent(remote_id=note, url=note)

@@ -185,6 +185,12 @@ def reply(conversation: Conversation, text: str, *, by: Any, public: bool | None
         .first()
     )
     public = conversation.is_public if public is None else public and conversation.is_public
+    kind = channels.PUBLIC if public else channels.DIRECT
+    channel = _reply_channel(conversation)
+    if kind not in channel.answer_kinds(conversation):
+        # Refused before anything is stored or sent: the agent chooses again, from what
+        # the channel can really deliver.
+        raise LifecycleError(channels.refusal(str(channel.name), kind))
     reviewed = ReplyReviewer.objects.filter(office=office, user=by).exists()
     now = timezone.now()
     with transaction.atomic():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.delivery.channels import Channel, Sent
+from rathaus.delivery.channels import DIRECT, Channel, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.mail import inbound, outbound
 
@@ -16,6 +16,8 @@ class EmailChannel(Channel):
     has_variant = False
     publishes_posts = False
     can_reply = True
+    answers = frozenset({DIRECT})
 
     def reply(self, delivery: Delivery) -> Sent:
+        self.refuse_undeliverable(delivery.message)
         return Sent(remote_id=outbound.send(delivery.message))

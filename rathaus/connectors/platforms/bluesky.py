@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.connectors import rendering
 from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Part, status_error
 from rathaus.delivery.channels import (
+    PUBLIC,
     DeliveryError,
     Limits,
     NeedsReauthorisation,
@@ -125,6 +126,9 @@ class BlueskyConnector(Connector):
     can_update = False
     can_withdraw = True
     can_reply = True
+    # A reply post only: the API used here has no private messages, so a "direct" answer
+    # would be a public post with the reference number in it.
+    answers = frozenset({PUBLIC})
 
     def __init__(self, account: ConnectedAccount) -> None:
         super().__init__(account)

@@ -30,7 +30,7 @@ from rathaus.connectors.base import (
     Part,
 )
 from rathaus.connectors.platforms import _graph
-from rathaus.delivery.channels import DeliveryError, Limits, PermanentError, Sent
+from rathaus.delivery.channels import PUBLIC, DeliveryError, Limits, PermanentError, Sent
 from rathaus.inbox.inbound import plain_text
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ class FacebookConnector(Connector):
     can_update = True
     can_withdraw = True
     can_reply = True
+    answers = frozenset({PUBLIC})  # a comment under the comment, as the page
     oauth = OAUTH
     credentials = (
         Credential(

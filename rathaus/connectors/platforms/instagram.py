@@ -28,6 +28,7 @@ from rathaus.connectors.base import Connection, Connector, Credential, Fetched, 
 from rathaus.connectors.platforms import _graph
 from rathaus.connectors.platforms.facebook import OAUTH
 from rathaus.delivery.channels import (
+    PUBLIC,
     DeliveryError,
     Limits,
     PermanentError,
@@ -76,6 +77,7 @@ class InstagramConnector(Connector):
     can_update = False
     can_withdraw = False
     can_reply = True
+    answers = frozenset({PUBLIC})  # a reply under the comment
 
     def takes(self, post: Post) -> bool:
         """Instagram shows images: a post without one goes everywhere else, not here."""

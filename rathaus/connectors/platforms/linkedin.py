@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from rathaus.connectors.base import Connection, Connector, Credential, Fetched, OAuth, Part
 from rathaus.connectors.base import status_error as _status_error
 from rathaus.delivery.channels import (
+    PUBLIC,
     DeliveryError,
     Limits,
     NeedsReauthorisation,
@@ -196,6 +197,7 @@ class LinkedInConnector(Connector):
     default_api_base = "https://api.linkedin.com"
     default_limits = EscapedLimits(max_chars=3000, max_images=20, alt_text_max_chars=4086)
     can_update = can_withdraw = can_reply = True
+    answers = frozenset({PUBLIC})  # a comment, as the organisation
     oauth = OAuth(
         authorize_url="https://www.linkedin.com/oauth/v2/authorization",
         token_url="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106

@@ -43,6 +43,8 @@ from mastodon._url_regex import url_regex  # the URL pattern Mastodon counts lin
 from rathaus.connectors import base
 from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Part
 from rathaus.delivery.channels import (
+    DIRECT,
+    PUBLIC,
     DeliveryError,
     Limits,
     NeedsReauthorisation,
@@ -93,6 +95,7 @@ class MastodonConnector(Connector):
     can_update = True
     can_withdraw = True
     can_reply = True
+    answers = frozenset({PUBLIC, DIRECT})  # unlisted in the thread, or visibility "direct"
     connect_help = _(
         "On your Mastodon server, open Preferences → Development → New application, give it "
         "the scopes read and write, save it and copy „Your access token“."

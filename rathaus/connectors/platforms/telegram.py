@@ -50,12 +50,7 @@ from rathaus.connectors import rendering
 from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part
 from rathaus.connectors.platforms import _telegram_api as api
 from rathaus.connectors.platforms import _telegram_preview as preview
-from rathaus.delivery.channels import (
-    DeliveryError,
-    Limits,
-    PermanentError,
-    Sent,
-)
+from rathaus.delivery.channels import DIRECT, DeliveryError, Limits, PermanentError, Sent
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
@@ -102,6 +97,7 @@ class TelegramConnector(Connector):
     can_update = True
     can_withdraw = True
     can_reply = True
+    answers = frozenset({DIRECT})  # the bot's private chat with the citizen
 
     # ----- connecting -------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from rathaus.connectors.base import (
 )
 from rathaus.connectors.platforms import _x_text as xtext
 from rathaus.delivery.channels import (
+    PUBLIC,
     DeliveryError,
     Limits,
     NeedsReauthorisation,
@@ -186,6 +187,7 @@ class XConnector(Connector):
     can_update = False  # X lets only some paid accounts edit, and not through the API
     can_withdraw = True
     can_reply = True
+    answers = frozenset({PUBLIC})  # a reply post; this connector sends no direct messages
     oauth = OAuth(
         authorize_url="https://x.com/i/oauth2/authorize",
         token_url="https://api.x.com/2/oauth2/token",  # noqa: S106 (an address)

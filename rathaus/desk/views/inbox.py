@@ -140,13 +140,19 @@ class ReplyForm(DescribedForm):
     def __init__(self, *args: Any, conversation: Conversation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         name = deliveries.channel_name(conversation.channel)
-        if conversation.is_public:
-            self.fields["visibility"].choices = [
-                ("public", _("Public: everyone on %(channel)s can see it") % {"channel": name}),
-                ("direct", _("Direct: only the citizen")),
+        # Only what the channel can really deliver is offered (Bluesky has no private
+        # messages here, Telegram's bot chats are private only), and public only where the
+        # citizen wrote in public.
+        self.kinds = answer_kinds(conversation)
+        if channels.PUBLIC in self.kinds:
+            choices = [
+                ("public", _("Public: everyone on %(channel)s can see it") % {"channel": name})
             ]
+            if channels.DIRECT in self.kinds:
+                choices.append(("direct", _("Direct: only the citizen")))
+            self.fields["visibility"].choices = choices
         else:
-            del self.fields["visibility"]  # a private conversation is answered privately
+            del self.fields["visibility"]  # answered privately (or not at all)
         found = templates_of(conversation.office)
         self.templates = {str(t.pk): t for t in found}
         self.fields["template"].choices = [("", _("– choose –"))] + [
@@ -156,6 +162,24 @@ class ReplyForm(DescribedForm):
     @property
     def public(self) -> bool:
         return self.cleaned_data.get("visibility") == "public"
+
+    @property
+    def asks_visibility(self) -> bool:
+        return "visibility" in self.fields
+
+    @property
+    def offers_direct(self) -> bool:
+        return channels.DIRECT in self.kinds
+
+
+def answer_kinds(conversation: Conversation) -> frozenset[str]:
+    """The kinds of answer the conversation's channel delivers here; none for a channel
+    that is gone (an account disconnected and deleted)."""
+    try:
+        channel = channels.get(conversation.channel)
+    except KeyError:
+        return frozenset()
+    return channel.answer_kinds(conversation)
 
 
 class ModerationForm(DescribedForm):
@@ -242,10 +266,6 @@ def render_conversation(
     previous, following = queues.neighbours(
         queues.queue_of(office, user, filters, now), conversation
     )
-    try:
-        channel = channels.get(conversation.channel)
-    except KeyError:
-        channel = None
     context = {
         "office": office,
         "conversation": conversation,
@@ -253,7 +273,7 @@ def render_conversation(
         "topics": list(conversation.topics.all()),
         "overdue": Conversation.objects.overdue(now).filter(pk=conversation.pk).exists(),
         "channel_name": deliveries.channel_name(conversation.channel),
-        "can_reply": channel is not None and channel.can_reply and not conversation.anonymised_at,
+        "can_reply": bool(answer_kinds(conversation)) and not conversation.anonymised_at,
         "may_work": has_role(user, office, *AGENTS),
         "reviewed": ReplyReviewer.objects.filter(office=office, user=user).exists(),
         "colleagues": members_of(office).exclude(pk=user.pk)[:30],
