@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.contact import spam
 from rathaus.inbox import photos
+from rathaus.lib.oneline import has_breaks
 
 MAX_MESSAGE_CHARS = 5000
+MAX_NAME_CHARS = 100
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
@@ -84,7 +88,7 @@ class MessageForm(forms.Form):
 class ContactForm(MessageForm):
     name = forms.CharField(
         label=_("Name (optional)"),
-        max_length=200,
+        max_length=MAX_NAME_CHARS,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -97,6 +101,18 @@ class ContactForm(MessageForm):
     )
 
     field_order = ["name", "email", "message", "photo", "website", "nonce", "work"]
+
+    def clean_name(self) -> str:
+        # A name is one line of letters: line breaks, control characters and invisible
+        # format characters (e.g. a bidi override turning text around) only serve to
+        # dress up spam or to forge a header.
+        name = self.cleaned_data.get("name", "")
+        if has_breaks(name) or any(unicodedata.category(c) == "Cf" for c in name):
+            raise ValidationError(
+                _("Please write your name on one line, without special characters."),
+                code="name",
+            )
+        return name
 
 
 class FollowUpForm(MessageForm):

@@ -1,5 +1,10 @@
 """The two mails the contact form sends: the confirmation with the reference number and the
-follow link, and our answer. Plain text only: nothing to render, nothing to track."""
+follow link, and our answer. Plain text only: nothing to render, nothing to track.
+
+Both go to an address anyone can type into the form, unconfirmed: so they carry no text
+the submitter typed (name, message, a subject made from it), only the office's own words,
+the reference number and the follow link. Otherwise the form would mail anyone's text
+from the office to anyone."""
 
 from __future__ import annotations
 
@@ -46,8 +51,9 @@ def answer(message: Message, follow_url: str) -> EmailMessage:
     # From the office's mailbox and with the reference in the subject, so that the
     # citizen's answer by mail threads back into this conversation.
     from_header, domain = outbound.sender(conversation)
+    subject = _("Our answer to your message to %(office)s") % {"office": office.name}
     return EmailMessage(
-        subject=outbound.subject(conversation),
+        subject=f"{subject} [#{conversation.reference}]",
         body=body,
         from_email=from_header,
         to=[conversation.citizen_email],
