@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from rathaus.offices.models import Office, Role
@@ -36,10 +37,17 @@ def may_change_person(request: HttpRequest, user) -> bool:
     actor = request.user
     if actor.is_superuser:
         return True
-    if user.is_superuser or not user.get_all_permissions() <= actor.get_all_permissions():
+    if user.is_superuser or not _rights(user) <= _rights(actor):
         return False
     theirs = set(user.memberships.values_list("office_id", flat=True))
     return bool(theirs) and theirs <= set(administered(request).values_list("pk", flat=True))
+
+
+def _rights(user) -> set[int]:
+    # Read from the tables, not get_all_permissions(): that is empty for a switched-off
+    # account, which would let an office admin switch a powerful one back on.
+    granted = Q(user=user) | Q(group__user=user)
+    return set(Permission.objects.filter(granted).values_list("pk", flat=True))
 
 
 class OfficeScopedAdmin(admin.ModelAdmin):

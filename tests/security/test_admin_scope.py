@@ -425,3 +425,18 @@ def test_the_last_office_admin_cannot_leave(desk_admin, office_admin, office):
     )
     assert answer.status_code == 200
     assert Membership.objects.filter(user=office_admin, office=office, role=Role.ADMIN).exists()
+
+
+def test_a_switched_off_account_with_more_rights_stays_off(mitte_admin, office):
+    """Switched off by a superuser, the account keeps its rights on paper; the office admin
+    (who lacks them) must not switch it on again."""
+    strong = _user("stark", office, Role.EDITOR)
+    strong.is_active = False
+    strong.save()
+    # A right of the mail app: the office admin here has those of auth, offices and inbox.
+    strong.user_permissions.add(Permission.objects.filter(content_type__app_label="mail")[0])
+    mitte_admin.post(
+        f"/admin/auth/user/{strong.pk}/change/", {"username": "stark", "is_active": "on"}
+    )
+    strong.refresh_from_db()
+    assert not strong.is_active
