@@ -89,6 +89,10 @@ try:
         )
     }
     NEWSLETTER_BATCH_SIZE = env.int("RATHAUS_NEWSLETTER_BATCH_SIZE", 200, minimum=1, maximum=10000)
+    # A desk login ends after this many hours without a request, and after the second in
+    # any case (offices.login_policy.SessionLimitsMiddleware).
+    SESSION_IDLE_HOURS = env.int("RATHAUS_SESSION_IDLE_HOURS", 8, minimum=1, maximum=24 * 7)
+    SESSION_MAX_HOURS = env.int("RATHAUS_SESSION_MAX_HOURS", 24, minimum=1, maximum=24 * 30)
     # A post image's limits at upload: bytes, and pixels (a small file can unpack huge).
     UPLOAD_MAX_MB = env.int("RATHAUS_UPLOAD_MAX_MB", 10, minimum=1, maximum=100)
     UPLOAD_MAX_MEGAPIXELS = env.int("RATHAUS_UPLOAD_MAX_MEGAPIXELS", 40, minimum=1, maximum=150)
@@ -136,6 +140,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: idle and absolute session limits, then the two-factor duty.
+    "rathaus.offices.login_policy.SessionLimitsMiddleware",
+    "rathaus.offices.login_policy.TwoFactorDutyMiddleware",
 ]
 
 ROOT_URLCONF = "rathaus.urls"
@@ -281,6 +288,7 @@ if EMAIL_BACKEND is None:
 # Security: strict by default; RATHAUS_HTTPS=false only for local demos and tests.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # not Django's 14 days
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -291,6 +299,11 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: the browser keeps these only if Secure, for path / and without Domain, so
+    # neither a sibling subdomain nor plain http can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-rathaus_session"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False

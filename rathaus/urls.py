@@ -1,11 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from rathaus.desk.views.members import InvitationView
-from rathaus.offices.login_policy import admin_login
 
 # The admin's own login form takes a password alone: it sends to allauth's (2FA, throttle).
-admin.site.login = admin_login
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

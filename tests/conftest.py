@@ -80,13 +80,19 @@ def agent(office):
 
 @pytest.fixture
 def office_admin(office):
-    return _user("otto.admin", office, Role.ADMIN)
+    """With a second factor set up (``totp_secret``): office admins must have one."""
+    user = _user("otto.admin", office, Role.ADMIN)
+    user.totp_secret = with_totp(user)
+    return user
 
 
 @pytest.fixture
 def outsider(other_office):
-    """Editor, approver and admin of the *other* office: may see nothing of ``office``."""
-    return _user("nora.nord", other_office, Role.EDITOR, Role.APPROVER, Role.ADMIN)
+    """Editor, approver and admin of the *other* office: may see nothing of ``office``.
+    With a second factor set up, as an office admin must have."""
+    user = _user("nora.nord", other_office, Role.EDITOR, Role.APPROVER, Role.ADMIN)
+    with_totp(user)
+    return user
 
 
 @pytest.fixture

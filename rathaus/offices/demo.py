@@ -12,6 +12,9 @@ from rathaus.offices.models import Office, Role
 
 # One password for every demo account. It is printed on start: a demo, never production.
 PASSWORD = "rathaus-demo-2026"  # noqa: S105 (published on purpose, demo only)
+# Office admins must log in with a second factor: the demo admins share this published TOTP
+# secret, printed on start to be added to an authenticator app. A demo, never production.
+TOTP_SECRET = "RATHAUSDEMOTOTPSECRETDEMOONLY234"  # noqa: S105 (demo only)
 
 MITTE = {
     "slug": "mitte",

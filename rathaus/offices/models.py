@@ -141,6 +141,15 @@ class Office(models.Model):
         default="BE",
         help_text=_("Holidays of this state do not count towards response times."),
     )
+    # Office admins (and staff) must always use a second factor; this extends it to all.
+    require_two_factor = models.BooleanField(
+        _("members must use two-factor login"),
+        default=False,
+        help_text=_(
+            "Office admins always must. If set, every member of this office has to set up "
+            "an authenticator app before they can use the desk."
+        ),
+    )
     # Bumped on every publication so cached newsroom pages of this office expire at once.
     content_version = models.PositiveIntegerField(default=0, editable=False)
 

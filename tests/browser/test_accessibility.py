@@ -7,7 +7,7 @@ keyboard use is checked separately below.
 
 import pytest
 
-from tests.browser.conftest import violations
+from tests.browser.conftest import log_in, violations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -105,11 +105,7 @@ def test_the_channels_pages_have_no_axe_violations(page, live_server, office, of
         office=office, platform="xing", name="mitte", remote_id="https://www.xing.com/pages/m"
     )
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", office_admin.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/desk/**")
+    log_in(page, base, office_admin.username)
     found = {}
     for path in (
         f"/desk/{office.slug}/kanaele/",

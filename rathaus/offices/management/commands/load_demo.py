@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, time, timedelta
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -23,7 +24,7 @@ from rathaus.delivery.models import ChannelDefault
 from rathaus.federation.models import Account
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Team
-from rathaus.offices import clock, demo
+from rathaus.offices import clock, demo, login_policy
 from rathaus.offices.models import Membership, Office
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post
@@ -146,6 +147,8 @@ class Command(BaseCommand):
                 )
         for role in roles:
             Membership.objects.get_or_create(user=user, office=offices[slug], role=role)
+        if login_policy.two_factor_required(user) and not login_policy.has_second_factor(user):
+            TOTP.activate(user, demo.TOTP_SECRET)
         return user
 
     @transaction.atomic
@@ -207,6 +210,11 @@ class Command(BaseCommand):
         out(f"  Demo logins, password for all: {demo.PASSWORD}  (DEMO ONLY, change for real use)")
         for name, (slug, roles, *_rest) in demo.USERS.items():
             out(f"    {name:<15} {slug:<6} {', '.join(str(r.label) for r in roles)}")
+        out(
+            f"  Office admins log in with a second factor: add the TOTP secret "
+            f"{demo.TOTP_SECRET} to an authenticator app (DEMO ONLY), or use "
+            f"otpauth://totp/Rathaus%20Demo?secret={demo.TOTP_SECRET}&issuer=Rathaus"
+        )
 
 
 def _meta(spec: demo.DemoPost) -> dict:
