@@ -416,3 +416,64 @@ def test_the_login_sets_a_host_prefixed_secure_cookie_under_https(client, office
         response = client.post(LOGIN, {"login": editor.username, "password": PASSWORD}, secure=True)
         cookie = response.cookies["__Host-rathaus_session"]
         assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+
+
+# --- 13. Passwords: 12 characters at least, no common word dressed up --------------------
+
+
+def _refusals(password: str, user=None) -> list[str]:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        return [e.code for e in error.error_list]
+    return []
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "passwort123",  # the auditor's example
+        "Sommer2024!!",
+        "Passwort2024!",
+        "P@ssw0rt2024",
+        "Fußball2024!!",
+        "ichliebedich2024",
+        "Bezirksamt2025!",
+        "Schatzi-1234567",
+        "hall0hall0hall0",
+        "qwertzuiop12",
+        "asdfghjklöä1",
+        "123456789012",
+        "aaaaaaaaaaaa",
+        "Dezember1985!!",
+    ],
+)
+def test_common_passwords_and_their_dressed_up_forms_are_refused(db, password):
+    assert _refusals(password)
+
+
+def test_eleven_characters_are_too_few(db):
+    assert "password_too_short" in _refusals("Xk9#2mQ!7pL")  # 11, random
+    assert _refusals("Xk9#2mQ!7pLz") == []  # 12
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Fahrrad-Kompass-Nebel-7", "Wolkenkratzer-Eule-58", "Lindenallee am Rathausplatz"],
+)
+def test_a_good_long_password_is_accepted(db, password):
+    assert _refusals(password) == []
+
+
+def test_the_password_change_form_refuses_a_common_one(client, office, editor):
+    _log_in(client, editor)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "Sommer2024!!", "password2": "Sommer2024!!"},
+    )
+    assert response.status_code == 200  # the form again, with the error
+    editor.refresh_from_db()
+    assert editor.check_password(PASSWORD)
