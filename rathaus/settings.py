@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -13,6 +14,27 @@ from rathaus.lib.env import Env, SettingError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
+
+# Every process that loads these settings (manage.py and its commands, granian's workers
+# through wsgi.py, the Huey consumers) creates files in the data dir: the SQLite database
+# with its WAL and shared-memory files, the queue, the keys, media. A side effect here is
+# the one place that runs before any of them; with the usual umask 022 they would be
+# world-readable.
+os.umask(0o077)
+
+
+def _private_data_dir(data_dir: Path) -> None:
+    """Create the data dir for the owner only, and close what an older version (or a copy
+    from a backup) left open: the dir itself and its top level. What lies deeper is out of
+    reach once the dir is 0700."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for path in (data_dir, *data_dir.iterdir()):
+        try:
+            mode = path.lstat().st_mode
+            if not path.is_symlink() and mode & 0o077:
+                path.chmod(mode & 0o700)
+        except OSError:  # someone else's file: not ours to change, and not fatal
+            pass
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -50,6 +72,7 @@ def _encryption_keys(data_dir: Path) -> list[str]:
 try:
     DEBUG = env.bool("RATHAUS_DEBUG", False)
     DATA_DIR = Path(env.str("RATHAUS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+    _private_data_dir(DATA_DIR)
     SECRET_KEY = _secret_key(DATA_DIR)
     ENCRYPTION_KEYS = _encryption_keys(DATA_DIR)
     ALLOWED_HOSTS = env.list("RATHAUS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -131,6 +154,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache, so that cache hits get the policy and the cache headers too.
+    "csp.middleware.CSPMiddleware",
+    "rathaus.lib.headers.NoStoreMiddleware",
     "rathaus.newsroom.caching.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -272,6 +298,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+# Django chmods uploads to 0644 / 0755 whatever the umask says; citizens' photos are theirs.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -293,6 +322,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # not Django's 14 days
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): no inline script or style anywhere, so an injected
+# <script> or on…= attribute does not run even if escaping fails once. No nonces: newsroom
+# pages are cached whole and would share one. The same policy for the demo (plain http).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
