@@ -151,13 +151,14 @@ def public_key_for(key_id: str, refresh: bool = False) -> str | None:
         if known is not None:
             return known.public_key_pem
     try:
-        actor = _fetch_key_owner(key_id)
+        actor = fetch_key_owner(key_id)
     except remote.RemoteError:
         return None
     return actor.public_key_pem if actor.key_id == key_id else None
 
 
-def _fetch_key_owner(key_id: str) -> RemoteActor:
+def fetch_key_owner(key_id: str) -> RemoteActor:
+    """Fetch the actor behind a key id and store it; raises a :class:`remote.RemoteError`."""
     # Mastodon and Misskey: "<actor>#main-key", so the document is the actor itself.
     # GoToSocial: "<actor>/main-key", a key object (id, owner, publicKeyPem).
     url = urldefrag(key_id).url

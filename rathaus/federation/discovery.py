@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from rathaus.federation import addresses
-from rathaus.federation.models import Account
+from rathaus.federation.models import USERNAME, Account
 from rathaus.offices.models import Office
 from rathaus.posts.models import Post
 
@@ -73,7 +73,8 @@ def webfinger(request: HttpRequest) -> HttpResponse:
         username = username_in(request.GET.get("resource", "").strip())
     except BadResource:
         return HttpResponseBadRequest("resource must be acct:user@domain or an actor URL")
-    if username is None:
+    # Only a name an account can have reaches the database (PostgreSQL refuses NUL bytes).
+    if username is None or not USERNAME.fullmatch(username):
         raise Http404
     account = Account.objects.filter(username=username).select_related("office").first()
     if account is None:

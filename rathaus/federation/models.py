@@ -3,6 +3,7 @@ activity they send: what Mastodon users find as @presse@domain, follow and answe
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,9 @@ from rathaus.posts.models import Category
 
 # Path segments under /ap/ that are not accounts; an account so named would be shadowed.
 RESERVED_USERNAMES = {"inbox", "instance"}
+# What an account's username can be (the validator below): anything else is no account,
+# and never reaches a query (PostgreSQL refuses a NUL byte in a string with an error).
+USERNAME = re.compile(r"[a-z0-9_]{1,30}")
 
 
 def validate_username(value: str) -> None:
@@ -268,3 +272,41 @@ class Outgoing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} → {self.inbox}: {self.status}"
+
+
+class IncomingRequest(models.Model):
+    """A signed POST to an inbox whose signer's key we do not have (or that did not verify
+    with the stored one): kept as received until a worker has fetched the key, checked the
+    signature and handled the activity, so no web request waits on another server."""
+
+    key_id = models.CharField(max_length=500)
+    # The host in the key id: the unit of the per-server cap on waiting requests.
+    key_host = models.CharField(max_length=255, db_index=True)
+    method = models.CharField(max_length=10)
+    path = models.TextField()
+    scheme = models.CharField(max_length=5)
+    headers = models.JSONField()  # only those the signature needs
+    body = models.BinaryField()
+    received_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True, db_index=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} signed by {self.key_id}"
+
+
+class KeyFetch(models.Model):
+    """When a signer's key was last fetched, so a flood of badly signed requests makes us
+    fetch a key at most once every few minutes, and a host that did not answer is left
+    alone for a while."""
+
+    key_id = models.CharField(max_length=500, unique=True)
+    host = models.CharField(max_length=255, db_index=True)
+    fetched_at = models.DateTimeField()
+    # The host did not answer (time-out, 5xx): other keys of it wait too.
+    failed = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.key_id} at {self.fetched_at}"

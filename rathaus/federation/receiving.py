@@ -30,6 +30,9 @@ NOTE_TYPES = {"Note", "Article", "Question", "Page", "Event", "Image", "Video"}
 
 # Larger activities are refused: a Note with a long thread of quotes stays far below.
 MAX_BYTES = 1024 * 1024
+# Real activities nest a handful of levels (Create → Note → tag → Mention); deep nesting
+# only serves to exhaust the stack of whoever walks the document next.
+MAX_DEPTH = 32
 
 
 class Unreadable(ValueError):
@@ -44,6 +47,16 @@ def _id(value) -> str:
     """An object given as its id or embedded with one."""
     if isinstance(value, dict):
         value = value.get("id", "")
+    return value if isinstance(value, str) else ""
+
+
+def _type(value) -> str:
+    """An object's type, if it is given as one string (a list of types is not ours)."""
+    kind = value.get("type") if isinstance(value, dict) else None
+    return kind if isinstance(kind, str) else ""
+
+
+def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
@@ -99,15 +112,37 @@ def _addressed(obj: dict) -> list[Account]:
     return list(accounts.values())
 
 
+def _check_depth(document: object) -> None:
+    # Iterative: a recursive walk would fail on the very documents it is meant to catch.
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise Unreadable(f"nested deeper than {MAX_DEPTH} levels")
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+
+
 def read(body: bytes) -> dict:
+    """The activity in a request body: a JSON object in UTF-8 with a type, or Unreadable."""
     if len(body) > MAX_BYTES:
         raise Unreadable(f"activity larger than {MAX_BYTES} bytes")
     try:
-        activity = json.loads(body)
+        # ActivityPub is UTF-8; json.loads would also guess UTF-16 and UTF-32 from bytes.
+        activity = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise Unreadable(f"not JSON: {error}") from None
+    except RecursionError:
+        raise Unreadable(f"nested deeper than {MAX_DEPTH} levels") from None
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         raise Unreadable("not an activity: a JSON object with a type is expected")
+    _check_depth(activity)
+    try:
+        # A lone surrogate (an escaped "\ud800") is valid JSON but no text: the database
+        # would refuse it later, in the middle of handling the activity.
+        json.dumps(activity, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise Unreadable("not text: a lone UTF-16 surrogate") from None
     return activity
 
 
@@ -147,7 +182,7 @@ def _follow(activity: dict, signer: RemoteActor) -> str:
 def _undo(activity: dict, signer: RemoteActor) -> str:
     obj = activity.get("object")
     undone = _id(obj)
-    kind = obj.get("type") if isinstance(obj, dict) else None
+    kind = _type(obj) or None
     if kind in (None, "Follow"):
         target = _account_at(_id(obj.get("object"))) if isinstance(obj, dict) else None
         follows = Follower.objects.filter(actor=signer)
@@ -178,7 +213,7 @@ def _react(kind: str) -> Callable[[dict, RemoteActor], str]:
 
 def _create(activity: dict, signer: RemoteActor) -> str:
     obj = activity.get("object")
-    if not isinstance(obj, dict) or obj.get("type") not in NOTE_TYPES:
+    if _type(obj) not in NOTE_TYPES or not _id(obj):
         return "ignored"
     if _id(obj.get("attributedTo")) not in ("", signer.uri):
         raise NotTheSigner("the note is attributed to someone else")
@@ -193,7 +228,7 @@ def _create(activity: dict, signer: RemoteActor) -> str:
                 office=office,
                 channel=CHANNEL,
                 remote_id=_id(obj),
-                text_html=obj.get("content") or "",
+                text_html=_text(obj.get("content")),
                 author_name=signer.name,
                 author_handle=signer.handle,
                 author_url=signer.uri,
@@ -211,15 +246,15 @@ def _update(activity: dict, signer: RemoteActor) -> str:
     obj = activity.get("object")
     if not isinstance(obj, dict):
         return "ignored"
-    if obj.get("type") in NOTE_TYPES:
+    if _type(obj) in NOTE_TYPES:
         changed = inbound.edit(
-            CHANNEL, _id(obj), text_html=obj.get("content") or "", author_url=signer.uri
+            CHANNEL, _id(obj), text_html=_text(obj.get("content")), author_url=signer.uri
         )
         return "edited" if changed else "ignored"
     if _id(obj) == signer.uri:
         RemoteActor.objects.filter(pk=signer.pk).update(
-            name=str(obj.get("name") or "")[:200],
-            username=str(obj.get("preferredUsername") or signer.username)[:200],
+            name=_text(obj.get("name"))[:200],
+            username=(_text(obj.get("preferredUsername")) or signer.username)[:200],
         )
         return "actor updated"
     return "ignored"
@@ -257,7 +292,7 @@ def _flag(activity: dict, signer: RemoteActor) -> str:
                 office=account.office,
                 channel=CHANNEL,
                 remote_id=_id(activity),
-                text_html=f"<p>{escape(str(activity.get('content') or ''))}</p>{reported}",
+                text_html=f"<p>{escape(_text(activity.get('content')))}</p>{reported}",
                 author_name=signer.name or signer.domain,
                 author_handle=signer.handle,
                 author_url=signer.uri,

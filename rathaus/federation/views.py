@@ -4,6 +4,7 @@ nothing here reads the session or hands out a CSRF token."""
 from __future__ import annotations
 
 import logging
+import re
 
 from django.http import (
     Http404,
@@ -21,11 +22,12 @@ from rathaus.federation import (
     addresses,
     collections,
     fanout,
+    incoming,
     objects,
     receiving,
     sending,
 )
-from rathaus.federation.models import Account, Activity, InstanceActor
+from rathaus.federation.models import USERNAME, Account, Activity, InstanceActor
 from rathaus.federation.negotiation import ACTIVITY_JSON, activity_response, json_type
 from rathaus.lib import httpsig
 from rathaus.posts.models import Post, Status
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 
 def _account(username: str) -> Account:
+    if not USERNAME.fullmatch(username):
+        raise Http404
     return get_object_or_404(Account.objects.select_related("office"), username=username)
 
 
@@ -87,11 +91,18 @@ def activity(request: HttpRequest, username: str, pk: int) -> HttpResponse:
     return _post_object(request, username, pk, objects.create)
 
 
+# An office publishes far fewer than 20 million posts; a larger page number is past the end
+# anyway, and would overflow the database's integers as an offset.
+MAX_PAGE = 1_000_000
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+
+
 def _page_number(request: HttpRequest) -> int | None:
     raw = request.GET.get("page")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not PAGE_NUMBER.fullmatch(raw) or int(raw) > MAX_PAGE:
         raise Http404
     return int(raw)
 
@@ -131,15 +142,28 @@ def inbox(request: HttpRequest, username: str | None = None) -> HttpResponse:
     if receiving.is_unknown_actor_deleted(activity):
         # A deleted account's key can no longer be fetched; there is nothing of it to remove.
         return _plain("", 202)
+    request_data = {
+        "method": request.method,
+        "path": request.get_full_path(),
+        "headers": dict(request.headers),
+        "body": request.body,
+        "scheme": request.scheme,
+    }
     try:
+        # Only the stored key: a key to fetch waits on another server, so a worker does it.
         verified = httpsig.verify_any(
             request.method,
-            request.get_full_path(),
-            dict(request.headers),
+            request_data["path"],
+            request_data["headers"],
             request.body,
-            public_key_for=actors.public_key_for,
+            public_key_for=incoming.stored_key_lookup,
             scheme=request.scheme,
         )
+    except httpsig.KeyNeedsFetching as needed:
+        return _keep(needed.key_id, request_data)
+    except httpsig.SignatureError as error:
+        return _plain(f"{type(error).__name__}: {error}", 401)
+    try:
         signer = actors.owner_of(verified.key_id)
         if signer is None:
             raise httpsig.UnknownKey(f"no actor for {verified.key_id}")
@@ -148,6 +172,20 @@ def inbox(request: HttpRequest, username: str | None = None) -> HttpResponse:
     except (httpsig.SignatureError, receiving.NotTheSigner) as error:
         return _plain(f"{type(error).__name__}: {error}", 401)
     log.info("inbox %s from %s: %s", activity.get("type"), signer.uri, result)
+    return _plain("", 202)
+
+
+def _keep(key_id: str, request_data: dict) -> HttpResponse:
+    """Store a request for a worker to verify (202), or say when to come back (429, 503)."""
+    try:
+        row = incoming.store(key_id=key_id, **request_data)
+    except httpsig.SignatureError as error:
+        return _plain(f"{type(error).__name__}: {error}", 401)
+    except incoming.Full as full:
+        response = _plain(str(full), full.status)
+        response["Retry-After"] = str(incoming.RETRY_AFTER)
+        return response
+    incoming.wake(row)
     return _plain("", 202)
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -68,6 +68,15 @@ class DigestMismatch(SignatureError):
 
 class WeakSignature(SignatureError):
     """A header that must be covered (request target, host, date, digest) is not signed."""
+
+
+class KeyNeedsFetching(Exception):
+    """Raised by a lookup that may not wait for the network (the one a web request uses):
+    the signature can only be checked once the key has been fetched, elsewhere."""
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"the key {key_id} must be fetched first")
+        self.key_id = key_id
 
 
 class KeyLookup(Protocol):
@@ -119,7 +128,8 @@ def _private_key(pem: str) -> rsa.RSAPrivateKey:
 def _rsa_verify(public_pem: str, signature: bytes, message: bytes) -> bool:
     try:
         key = serialization.load_pem_public_key(public_pem.encode())
-    except ValueError:
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        # The PEM came from someone else's actor document: a broken one fails the check.
         return False
     if not isinstance(key, rsa.RSAPublicKey):
         return False
@@ -168,7 +178,10 @@ def request_target(url: str) -> str:
 
 def check_window(signed_at: datetime, now: datetime | None, max_skew: float) -> None:
     now = now or datetime.now(UTC)
-    drift = (now - signed_at).total_seconds()
+    try:
+        drift = (now - signed_at).total_seconds()
+    except OverflowError:  # e.g. year 1 with an offset that moves it before year 1 in UTC
+        raise StaleSignature(f"signed at {signed_at!r}, out of any window") from None
     if drift > max_skew:
         raise StaleSignature(f"signed {int(drift)} s ago, more than {max_skew:g} s")
     if -drift > max_skew:
@@ -180,7 +193,7 @@ def _parse_date(value: str | None) -> datetime:
         raise MalformedSignature("the request has no Date header")
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:
         raise MalformedSignature(f"unreadable Date header {value!r}") from error
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -333,6 +346,19 @@ def verify(
 
     check_with_rotation(params["keyId"], public_key_for, check)
     return VerifiedSignature(params["keyId"], "cavage", tuple(names), signed_at)
+
+
+def signed_header_names(headers: Mapping[str, str]) -> set[str]:
+    """The request headers a signature covers (lower case): what must be kept of a request
+    to check its signature later. Only call it on headers ``verify_any`` has parsed."""
+    given = lower_headers(headers)
+    if "signature-input" in given:
+        from rathaus.lib import rfc9421
+
+        components = rfc9421.covered_components(given["signature-input"])
+        return {name for name in components if not name.startswith("@")}
+    names = parse_signature_header(given.get("signature", "")).get("headers", "date")
+    return {name for name in names.lower().split() if not name.startswith("(")}
 
 
 def verify_any(

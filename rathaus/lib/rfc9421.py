@@ -47,6 +47,8 @@ _LABELS = re.compile(r"(?:^|,)\s*[a-z*][a-z0-9_.*-]*=\(")
 _INPUT = re.compile(r"^\s*([a-z*][a-z0-9_.*-]*)=\(([^)]*)\)(.*)$")
 _COMPONENT = re.compile(r'"([^"]+)"')
 _PARAM = re.compile(r';\s*([a-z]+)=("[^"]*"|-?\d+)')
+# Seconds since 1970 have 10 digits until the year 2286; longer numbers are no time.
+MAX_DIGITS = 12
 _SHA256 = re.compile(r"(?:^|,)\s*sha-256\s*=\s*:([A-Za-z0-9+/=]*):")
 
 
@@ -123,8 +125,18 @@ def _parse_input(value: str) -> _Input:
         raise MalformedSignature(f"unreadable Signature-Input {value!r}")
     params: dict[str, str | int] = {}
     for name, raw in _PARAM.findall(match[3]):
-        params[name] = raw.strip('"') if raw.startswith('"') else int(raw)
+        if raw.startswith('"'):
+            params[name] = raw.strip('"')
+        elif len(raw.lstrip("-")) > MAX_DIGITS:
+            raise MalformedSignature(f"the parameter {name} is no time we can read")
+        else:
+            params[name] = int(raw)
     return _Input(match[1], tuple(_COMPONENT.findall(match[2])), params)
+
+
+def covered_components(signature_input: str) -> tuple[str, ...]:
+    """The component names a Signature-Input covers, e.g. ``("@method", "content-digest")``."""
+    return _parse_input(signature_input).components
 
 
 def _check_covered(signature_input: _Input, has_body: bool) -> None:
@@ -146,7 +158,10 @@ def _check_params(signature_input: _Input, now: datetime | None, max_skew: float
         raise MalformedSignature(f"unsupported algorithm {params['alg']!r}")
     if not isinstance(params.get("created"), int):
         raise MalformedSignature("Signature-Input has no created time")
-    signed_at = datetime.fromtimestamp(params["created"], UTC)
+    try:
+        signed_at = datetime.fromtimestamp(params["created"], UTC)
+    except (OverflowError, OSError, ValueError):  # beyond the years a datetime holds
+        raise StaleSignature(f"created={params['created']} is out of any window") from None
     check_window(signed_at, now, max_skew)
     if (
         isinstance(params.get("expires"), int)
