@@ -3,15 +3,38 @@ of the office that carries the post's category; ``fanout`` delivers it to the fo
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.delivery.channels import DIRECT, PUBLIC, Channel, Limits, PermanentError, Sent
 from rathaus.delivery.models import Delivery
-from rathaus.federation import addresses, reach, sending
+from rathaus.federation import addresses, reach, remote, sending
 from rathaus.federation.models import Account
 from rathaus.inbox.models import Message
+from rathaus.lib import netguard
 from rathaus.offices.models import Office
 from rathaus.posts.models import Post
+
+T = TypeVar("T")
+
+
+def _refusal_is_permanent(method: Callable[..., T]) -> Callable[..., T]:
+    """An address the SSRF guard refuses stays refused: the delivery fails at once instead
+    of being retried as if the server were down."""
+
+    @functools.wraps(method)
+    def guarded(*args, **kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except (remote.Refused, netguard.Refused) as error:
+            raise PermanentError(
+                _("Not sent: the server's address is not allowed (%(reason)s).") % {"reason": error}
+            ) from error
+
+    return guarded
 
 
 class FediverseChannel(Channel):
@@ -45,12 +68,14 @@ class FediverseChannel(Channel):
         note = addresses.note(accounts[0].username, delivery.post_id)
         return Sent(remote_id=note, url=note)
 
+    @_refusal_is_permanent
     def publish(self, delivery: Delivery) -> Sent:
         accounts = self._accounts(delivery)
         for account in accounts:
             sending.publish(account, delivery.post)
         return self._sent(accounts, delivery)
 
+    @_refusal_is_permanent
     def update(self, delivery: Delivery) -> Sent:
         accounts = self._accounts(delivery)
         for account in accounts:
@@ -62,6 +87,7 @@ class FediverseChannel(Channel):
             return ""
         return reach.summary(delivery.post, delivery.action)
 
+    @_refusal_is_permanent
     def reply(self, delivery: Delivery) -> Sent:
         self.refuse_undeliverable(delivery.message)
         activity = sending.answer(delivery.message)
@@ -74,6 +100,7 @@ class FediverseChannel(Channel):
         if action == "report":
             sending.report(message)
 
+    @_refusal_is_permanent
     def withdraw(self, delivery: Delivery) -> None:
         for account in self._accounts(delivery):
             sending.delete(account, delivery.post)

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from rathaus.federation import addresses, remote
 from rathaus.federation.models import Activity, Follower, Outgoing, RemoteHost
+from rathaus.lib import netguard
 
 Status = Outgoing.Status
 MAX_ATTEMPTS = 16
@@ -136,8 +137,11 @@ async def _post(session, row: Outgoing, payload: _Payload) -> Outcome:
         answer = await remote.post_signed(
             session, row.inbox, payload.body, key_id=payload.key_id, private_pem=payload.private_pem
         )
-    except remote.RemoteError as error:
-        return Outcome(row.pk, None, f"{type(error).__name__}: {error}")
+    except (remote.RemoteError, netguard.Refused) as error:
+        # An address the SSRF guard refuses stays refused: retrying cannot help, and the
+        # server is not "down" (its availability is not touched).
+        refused = isinstance(error, remote.Refused | netguard.Refused)
+        return Outcome(row.pk, None, f"{type(error).__name__}: {error}", permanent=refused)
     error = "" if 200 <= answer.status < 300 else f"HTTP {answer.status}: {answer.text}"
     return Outcome(row.pk, answer.status, error, answer.retry_after)
 
