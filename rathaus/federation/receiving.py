@@ -1,9 +1,9 @@
 """What an office's accounts do with the activities other servers send to their inboxes.
 
 The view (or a worker, when the key had to be fetched: ``incoming``) has verified the HTTP
-signature and resolved its key to ``signer``; here each
-activity type has one small handler. Replies and mentions go into the citizen inbox through
-its one door (``inbox.inbound``); everything else changes federation state only.
+signature and resolved its key to ``signer``; here each activity type has one small
+handler. Replies and mentions go into the citizen inbox through its one door
+(``inbox.inbound``); everything else changes federation state only.
 """
 
 from __future__ import annotations
