@@ -78,7 +78,7 @@ def checked(upload: UploadedFile) -> str:
                         "Please make it smaller."
                     )
                     % {
-                        "pixels": f"{image.width * image.height / 1_000_000:.0f}",
+                        "pixels": f"{image.width * image.height / 1_000_000:.1f}",
                         "limit": settings.UPLOAD_MAX_MEGAPIXELS,
                     },
                     code="pixels",

@@ -258,7 +258,7 @@ def test_a_decompression_bomb_is_a_form_error_and_nothing_is_stored(desk, draft)
 
 def test_a_144_megapixel_image_is_a_form_error(desk, draft):
     response = _upload(desk, draft, "riesig.png", _huge_png(12_000, 12_000))
-    _rejected(response, "144 megapixels")
+    _rejected(response, "144.0 megapixels")
 
 
 def test_the_pixel_limit_is_a_setting(desk, draft, settings):
@@ -372,3 +372,22 @@ def test_a_contact_photo_bomb_or_giant_is_a_form_error_and_nothing_is_stored(cli
         assert "photo" in response.context["form"].errors
     assert Message.objects.count() == 0
     assert _stored_files() == []
+
+
+def test_a_contact_photo_is_kept_at_most_max_side_long(client, office):
+    from rathaus.inbox import photos
+    from rathaus.inbox.models import Message
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (photos.MAX_SIDE + 904, 100), (200, 30, 30)).save(buffer, format="JPEG")
+    response = client.post(
+        "/mitte/kontakt/",
+        {
+            "message": "Schlagloch, siehe Foto",
+            "nonce": spam.new_nonce(),
+            "photo": SimpleUploadedFile("foto.jpg", buffer.getvalue(), content_type="image/jpeg"),
+        },
+    )
+    assert response.status_code == 200
+    with Message.objects.get().photo.open("rb") as stored, Image.open(stored) as picture:
+        assert picture.width == photos.MAX_SIDE
