@@ -39,7 +39,9 @@ def test_it_posts_a_long_text_as_a_thread(mastodon, fake, publish_post):
     assert [p["id"] for p in delivery.remote_parts] == [s.id for s in statuses]
 
 
-def test_a_server_with_a_higher_limit_gets_fewer_parts(connect_account, publish_post):
+def test_a_server_with_a_higher_limit_gets_fewer_parts(
+    connect_account, publish_post, loopback_platforms
+):
     with FakeMastodon(max_characters=5000) as server:
         account = connect_account("mastodon", api_base=server.url, **server.connection_values())
         publish_post(title="Lindenallee", body=SENTENCE * 15)

@@ -68,7 +68,9 @@ def server(tls_files):
 
 
 @pytest.fixture
-def mailbox(office, server):
+def mailbox(office, server, settings):
+    # The test server runs on loopback, which the operator must allow (issue 10, item 6).
+    settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
     return Mailbox.objects.create(
         office=office,
         address="buergeranfragen@mitte.example",

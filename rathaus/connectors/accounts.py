@@ -6,7 +6,6 @@ are told when an account needs to be connected again, and 7 days before a token 
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +20,8 @@ from rathaus.connectors import family
 from rathaus.connectors.base import Connection
 from rathaus.connectors.models import EXPIRY_WARNING, ConnectedAccount
 from rathaus.delivery.channels import DeliveryError, PermanentError
-from rathaus.federation import remote
+from rathaus.lib import netguard
+from rathaus.lib.weburls import is_web_url
 from rathaus.offices.access import require_role
 from rathaus.offices.models import Membership, Office, Role
 
@@ -42,6 +42,8 @@ def connect(
     except DeliveryError:
         raise
     except Exception as error:  # the library's own (network) error: in words, not a 500
+        if netguard.refusal(error):  # e.g. a redirect into the operator's network
+            raise PermanentError(f"{connector.label}: not a public address") from None
         raise PermanentError(f"{connector.label}: {error}") from error
     return store(office, platform, connection, api_base=api_base, by=by)
 
@@ -51,16 +53,17 @@ def check_server(api_base: str) -> None:
     not reach the operator's own network through Rathaus (the Fediverse's allow-list,
     RATHAUS_FEDERATION_PRIVATE_HOSTS, admits test and demo hosts)."""
     parts = urlsplit(api_base)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    if not is_web_url(api_base):
         raise PermanentError(f"{api_base} is not a web address")
-    if remote.may_be_private(parts.hostname):
-        return
     try:
-        found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
-    except OSError as error:
-        raise PermanentError(f"{parts.hostname} cannot be found: {error}") from error
-    if not found or not all(remote.is_public(address) for address in found):
-        raise PermanentError(f"{parts.hostname} is not a public address")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        netguard.check_host(parts.hostname or "")
+        netguard.resolve_public(parts.hostname or "", port)
+    except (netguard.Refused, ValueError):
+        # The same words for every refused address (and no time-out waited for): the
+        # admin learns nothing about what listens in the operator's network. The clients
+        # check again on every connection (lib.netguard), so DNS cannot turn it later.
+        raise PermanentError(f"{parts.hostname} is not a public address") from None
 
 
 def store(

@@ -326,7 +326,7 @@ class Connector(Channel):
     def _raise_sorted(self, error: Exception) -> NoReturn:
         """Raise ``error`` as a delivery error; an account that lost its access stops."""
         found = error if isinstance(error, DeliveryError) else None
-        found = found or self.classify(error) or _shared_rules(error)
+        found = found or _refused(error) or self.classify(error) or _shared_rules(error)
         if isinstance(found, NeedsReauthorisation):
             self._needs_reauth(str(found))
         if found is error:
@@ -352,6 +352,14 @@ class Connector(Channel):
         from rathaus.connectors import accounts
 
         accounts.needs_reauthorisation(self.account, problem)
+
+
+def _refused(error: Exception) -> DeliveryError | None:
+    """A connection the SSRF guard refused (lib.netguard), however the library wrapped
+    it: permanent, as trying again reaches the same address."""
+    from rathaus.lib import netguard
+
+    return PermanentError("not a public address") if netguard.refusal(error) else None
 
 
 def _shared_rules(error: Exception) -> DeliveryError:

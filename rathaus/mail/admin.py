@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.lib import netguard
 from rathaus.mail.models import Mailbox
 from rathaus.offices.scoped_admin import OfficeScopedAdmin
 
@@ -35,6 +36,23 @@ class MailboxForm(forms.ModelForm):
             "imap_password",
             "imap_folder",
         ]
+
+    def clean_imap_host(self) -> str:
+        # Checked again when connecting (DNS may answer differently then); here only what
+        # is known without asking another server, so that saving never waits on one.
+        host = self.cleaned_data.get("imap_host", "").strip()
+        if host:
+            try:
+                netguard.check_host(host)
+            except netguard.Refused:
+                raise forms.ValidationError(
+                    _(
+                        "Not a public address. Enter the name of a mail server on the "
+                        "internet, without a port (the port has a field of its own)."
+                    ),
+                    code="not_public",
+                ) from None
+        return host
 
     def clean_imap_password(self) -> str:
         given = self.cleaned_data.get("imap_password", "")

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from rathaus.lib import netguard
 from rathaus.mail.inbound import MAX_BYTES, ingest
 from rathaus.mail.models import Mailbox
 
@@ -59,15 +61,27 @@ def folder_name(name: str) -> str:
     return "".join(out)
 
 
+class _IMAP4(imaplib.IMAP4):
+    """IMAP to the host an office admin typed: connected only if it is a public address
+    (or one the operator allowed), checked on the very addresses connected to."""
+
+    def _create_socket(self, timeout):
+        return netguard.create_connection((self.host, self.port), timeout)
+
+
+class _IMAP4_SSL(imaplib.IMAP4_SSL):
+    def _create_socket(self, timeout):
+        sock = netguard.create_connection((self.host, self.port), timeout)
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+
+
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     if mailbox.unencrypted_refused:
         raise FetchError("unencrypted connections are only allowed to this machine")
     context = ssl.create_default_context()
     if mailbox.imap_security == Mailbox.Security.SSL:
-        return imaplib.IMAP4_SSL(
-            mailbox.imap_host, mailbox.port, ssl_context=context, timeout=TIMEOUT
-        )
-    imap = imaplib.IMAP4(mailbox.imap_host, mailbox.port, timeout=TIMEOUT)
+        return _IMAP4_SSL(mailbox.imap_host, mailbox.port, ssl_context=context, timeout=TIMEOUT)
+    imap = _IMAP4(mailbox.imap_host, mailbox.port, timeout=TIMEOUT)
     if mailbox.imap_security == Mailbox.Security.STARTTLS:
         try:
             # Raises if the server does not offer it: never fall back to clear text.
@@ -164,10 +178,28 @@ def fetch(mailbox: Mailbox) -> int:
     taken, error = 0, ""
     imap = None
     try:
-        imap = _connect(mailbox)
+        try:
+            imap = _connect(mailbox)
+        except netguard.Refused as refused:
+            # The same words for every refused address, whatever is listening there: the
+            # admin learns nothing about the operator's network.
+            log.warning("mailbox %s: %s", mailbox.pk, refused)
+            raise FetchError(
+                _("The IMAP server %(host)s is not a public address.") % {"host": mailbox.imap_host}
+            ) from None
+        except ssl.SSLError:
+            raise  # the server answered: what was wrong with its certificate helps the admin
+        except OSError as failed:
+            log.warning("mailbox %s: cannot connect: %s", mailbox.pk, failed)
+            raise FetchError(
+                _("Could not connect to the IMAP server %(host)s.") % {"host": mailbox.imap_host}
+            ) from None
         for _uid in _take_over(imap, mailbox):
             taken += 1
-    except (imaplib.IMAP4.error, OSError, UnicodeError, FetchError) as problem:
+    except FetchError as problem:
+        error = str(problem)
+        log.warning("mailbox %s (%s): %s", mailbox.pk, mailbox.address, error)
+    except (imaplib.IMAP4.error, OSError, UnicodeError) as problem:
         error = f"{type(problem).__name__}: {problem}"
         log.warning("mailbox %s (%s): %s", mailbox.pk, mailbox.address, error)
     except Exception as problem:  # a database outage or a bug: say what it was

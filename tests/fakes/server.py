@@ -251,7 +251,11 @@ def serving(kind: type[FakeServer]) -> Callable[[], Any]:
     import pytest
 
     @pytest.fixture
-    def serve() -> Any:
+    def serve(settings) -> Any:
+        # The fake runs on loopback, which the connectors' clients refuse to connect to
+        # unless the operator allowed it (lib.netguard).
+        allowed = list(getattr(settings, "FEDERATION_PRIVATE_HOSTS", []))
+        settings.FEDERATION_PRIVATE_HOSTS = [*allowed, "127.0.0.1"]
         with kind() as server:
             yield server
 

@@ -57,6 +57,7 @@ from rathaus.delivery.channels import (
     TemporaryError,
 )
 from rathaus.inbox.inbound import plain_text
+from rathaus.lib import netguard
 from rathaus.lib.graphemes import graphemes
 
 if TYPE_CHECKING:
@@ -384,7 +385,10 @@ CONNECTOR = BlueskyConnector
 
 
 def _client(api_base: str) -> Client:
-    return Client(base_url=api_base, request=Request(timeout=30.0, verify=_tls()))
+    # Connects only to public addresses (or allowed hosts), redirects included: the
+    # server is an address an office admin typed, and the library follows redirects.
+    transport = netguard.HTTPTransport(verify=_tls())
+    return Client(base_url=api_base, request=Request(timeout=30.0, transport=transport))
 
 
 @cache

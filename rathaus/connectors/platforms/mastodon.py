@@ -52,6 +52,7 @@ from rathaus.delivery.channels import (
     Sent,
     TemporaryError,
 )
+from rathaus.lib import netguard
 
 if TYPE_CHECKING:
     from rathaus.delivery.models import Delivery
@@ -339,7 +340,9 @@ class _LastAnswer:
 
 
 def _client(api_base: str, token: str, last: _LastAnswer) -> Mastodon:
-    session = requests.Session()
+    # Connects only to public addresses (or allowed hosts), redirects included: the
+    # instance is an address an office admin typed.
+    session = netguard.requests_session()
     session.hooks["response"].append(last)
     client = Mastodon(
         api_base_url=api_base,
