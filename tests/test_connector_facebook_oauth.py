@@ -26,7 +26,9 @@ def graph(settings):
         yield server
 
 
-def test_signing_in_connects_the_page_with_a_lasting_token(client, office, office_admin, graph):
+def test_signing_in_connects_the_page_with_a_lasting_token(
+    client, office, office_admin, graph, django_capture_on_commit_callbacks
+):
     client.login(username=office_admin.username, password=PASSWORD)
     start = client.post(reverse("desk:oauth_start", args=[office.slug, "facebook"]))
     location = urlsplit(start["Location"])
@@ -35,7 +37,8 @@ def test_signing_in_connects_the_page_with_a_lasting_token(client, office, offic
     assert "pages_manage_posts" in query["scope"][0]
     assert "instagram_content_publish" in query["scope"][0]
 
-    client.get(reverse("desk:oauth_callback"), {"code": "code-1", "state": query["state"][0]})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker exchanges the code
+        client.get(reverse("desk:oauth_callback"), {"code": "code-1", "state": query["state"][0]})
 
     account = ConnectedAccount.objects.get()
     assert (account.platform, account.remote_id, account.name) == (

@@ -25,14 +25,17 @@ def graph(settings):
         yield server
 
 
-def test_signing_in_connects_the_linked_account(client, office, office_admin, graph, settings):
+def test_signing_in_connects_the_linked_account(
+    client, office, office_admin, graph, settings, django_capture_on_commit_callbacks
+):
     settings.CONNECTOR_OAUTH_APPS["instagram"] = (APP_ID, APP_SECRET)  # the same Meta app
     client.login(username=office_admin.username, password=PASSWORD)
     start = client.post(reverse("desk:oauth_start", args=[office.slug, "instagram"]))
     query = parse_qs(urlsplit(start["Location"]).query)
     assert "instagram_content_publish" in query["scope"][0]
 
-    client.get(reverse("desk:oauth_callback"), {"code": "code-1", "state": query["state"][0]})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker exchanges the code
+        client.get(reverse("desk:oauth_callback"), {"code": "code-1", "state": query["state"][0]})
 
     account = ConnectedAccount.objects.get()
     assert (account.platform, account.remote_id, account.name) == (

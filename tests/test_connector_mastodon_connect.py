@@ -98,11 +98,16 @@ def test_a_token_that_names_a_file_is_sent_as_it_is_never_read(
     assert not ConnectedAccount.objects.exists()
 
 
-def test_the_desk_form_shows_mastodons_refusal(client, office, office_admin, fake):
+def test_the_desk_form_shows_mastodons_refusal(
+    client, office, office_admin, fake, django_capture_on_commit_callbacks
+):
     client.login(username=office_admin.username, password=PASSWORD)
     url = reverse("desk:account_connect", args=[office.slug, "mastodon"])
 
-    response = client.post(url, {"api_base": fake.url, "access_token": "wrong"})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker asks Mastodon
+        client.post(url, {"api_base": fake.url, "access_token": "wrong"})
+    # The outcome is shown on the channels page the form sends the admin to.
+    response = client.get(reverse("desk:channels", args=[office.slug]))
 
     assert response.status_code == 200
     assert "The access token is invalid" in response.content.decode()

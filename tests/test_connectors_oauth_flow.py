@@ -70,11 +70,14 @@ def test_the_admin_is_sent_to_the_platform_with_state_and_pkce(
     assert query["code_challenge_method"] == ["S256"] and query["state"][0]
 
 
-def test_coming_back_with_a_code_connects_the_account(client, office, office_admin, provider):
+def test_coming_back_with_a_code_connects_the_account(
+    client, office, office_admin, provider, django_capture_on_commit_callbacks
+):
     client.login(username=office_admin.username, password=PASSWORD)
     query, _location = _start(client, office)
     callback = reverse("desk:oauth_callback")
-    response = client.get(callback, {"code": "good-code", "state": query["state"][0]})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker exchanges the code
+        response = client.get(callback, {"code": "good-code", "state": query["state"][0]})
     assert response["Location"] == reverse("desk:channels", args=[office.slug])
     account = ConnectedAccount.objects.get()
     assert (account.office, account.platform, account.access_token) == (office, "demo", "at-1")
@@ -84,11 +87,14 @@ def test_coming_back_with_a_code_connects_the_account(client, office, office_adm
     assert provider.calls("POST", "/oauth/token")[0].headers["authorization"].startswith("Basic ")
 
 
-def test_a_state_works_once(client, office, office_admin, provider):
+def test_a_state_works_once(
+    client, office, office_admin, provider, django_capture_on_commit_callbacks
+):
     client.login(username=office_admin.username, password=PASSWORD)
     query, _location = _start(client, office)
     callback = reverse("desk:oauth_callback")
-    client.get(callback, {"code": "good-code", "state": query["state"][0]})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(callback, {"code": "good-code", "state": query["state"][0]})
     again = client.get(callback, {"code": "good-code", "state": query["state"][0]}, follow=True)
     assert "used already" in again.content.decode() or "bereits" in again.content.decode()
     assert ConnectedAccount.objects.count() == 1
@@ -101,12 +107,15 @@ def test_a_forged_state_connects_nothing(client, office, office_admin, provider)
     assert not ConnectedAccount.objects.exists()
 
 
-def test_a_refused_code_is_reported_and_stores_nothing(client, office, office_admin, provider):
+def test_a_refused_code_is_reported_and_stores_nothing(
+    client, office, office_admin, provider, django_capture_on_commit_callbacks
+):
     client.login(username=office_admin.username, password=PASSWORD)
     query, _location = _start(client, office)
-    response = client.get(
-        reverse("desk:oauth_callback"), {"code": "old", "state": query["state"][0]}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker exchanges the code
+        client.get(reverse("desk:oauth_callback"), {"code": "old", "state": query["state"][0]})
+    # The outcome is shown on the channels page the callback sends the admin to.
+    response = client.get(reverse("desk:channels", args=[office.slug]))
     assert "Code expired" in response.content.decode()
     assert not ConnectedAccount.objects.exists()
 

@@ -6,6 +6,8 @@ are told when an account needs to be connected again, and 7 days before a token 
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,16 +18,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.connectors import family
+from rathaus.connectors import family, oauth, tasks
 from rathaus.connectors.base import Connection
-from rathaus.connectors.models import EXPIRY_WARNING, ConnectedAccount
+from rathaus.connectors.models import (
+    EXPIRY_WARNING,
+    PENDING_KEPT,
+    ConnectedAccount,
+    PendingConnection,
+)
 from rathaus.delivery.channels import DeliveryError, PermanentError
 from rathaus.lib import netguard
 from rathaus.lib.weburls import is_web_url
 from rathaus.offices.access import require_role
 from rathaus.offices.models import Membership, Office, Role
+from rathaus.posts.errors import LifecycleError
 
 Status = ConnectedAccount.Status
+Pending = PendingConnection.Status
+logger = logging.getLogger(__name__)
+# An OAuth code is a few hundred characters; anything far longer is no code.
+MAX_CODE = 4000
 
 
 def connect(
@@ -46,6 +58,121 @@ def connect(
             raise PermanentError(f"{connector.label}: not a public address") from None
         raise PermanentError(f"{connector.label}: {error}") from error
     return store(office, platform, connection, api_base=api_base, by=by)
+
+
+def request_connection(
+    office: Office, platform: str, values: dict[str, str], *, api_base: str = "", by: Any
+) -> PendingConnection:
+    """Ask the worker to connect with what the admin entered (:func:`finish_connection`
+    does what :func:`connect` does). Only what needs no network is checked here, so the
+    desk answers at once however slow the platform, its server or its DNS is."""
+    require_role(by, office, Role.ADMIN)
+    if platform not in family.connectors():
+        raise LifecycleError(_("This platform is unknown."))
+    if api_base and not is_web_url(api_base):
+        raise LifecycleError(_("Enter a server address that starts with https:// or http://."))
+    try:  # what is known without DNS; the worker and every connection check the rest
+        if api_base:
+            netguard.check_host(urlsplit(api_base).hostname or "")
+    except (netguard.Refused, ValueError):
+        raise LifecycleError(_("This server is not a public address.")) from None
+    return _queue(office, platform, {"values": values}, api_base=api_base, by=by)
+
+
+def request_oauth_connection(flow: dict[str, Any], code: str, *, by: Any) -> PendingConnection:
+    """Ask the worker to exchange the OAuth ``code`` of ``flow`` (whose state the request
+    checked and used up) for tokens and keep the account."""
+    office = Office.objects.filter(pk=flow.get("office")).first()
+    if office is None or flow.get("platform") not in family.connectors():
+        raise LifecycleError(_("This sign-in link is unknown or was used already. Start again."))
+    require_role(by, office, Role.ADMIN)
+    if not code or len(code) > MAX_CODE:
+        raise LifecycleError(_("The platform did not give a usable sign-in code. Start again."))
+    return _queue(office, flow["platform"], {"flow": flow, "code": code}, by=by)
+
+
+def _queue(
+    office: Office, platform: str, credentials: dict[str, Any], *, api_base: str = "", by: Any
+) -> PendingConnection:
+    with transaction.atomic():
+        # A new attempt replaces what the desk still shows of an earlier one.
+        PendingConnection.objects.filter(office=office, platform=platform).exclude(
+            status=Pending.QUEUED
+        ).delete()
+        pending = PendingConnection.objects.create(
+            office=office,
+            platform=platform,
+            api_base=api_base.rstrip("/"),
+            credentials=json.dumps(credentials),
+            requested_by=by,
+        )
+        # Huey only wakes the worker; the row is the truth, so the task must see it.
+        transaction.on_commit(lambda: tasks.finish_connection(pending.pk))
+    return pending
+
+
+def finish_connection(pending_id: int) -> PendingConnection | None:
+    """The worker's side of :func:`request_connection` and :func:`request_oauth_connection`:
+    check with the platform, keep the account, and record the outcome for the desk. One
+    attempt: a failure is shown to the admin, who tries again. The credentials are emptied
+    as the row is taken, so they outlive the check in no case."""
+    pending = (
+        PendingConnection.objects.select_related("office", "requested_by")
+        .filter(pk=pending_id, status=Pending.QUEUED, started=None)
+        .first()
+    )
+    if pending is None:
+        return None  # taken by another worker, or forgotten
+    taken = PendingConnection.objects.filter(pk=pending.pk, started=None).update(
+        started=timezone.now(), credentials=""
+    )
+    if not taken:
+        return None
+    outcome: dict[str, Any]
+    try:
+        account = _check(pending, json.loads(pending.credentials))
+    except (DeliveryError, oauth.OAuthError, LifecycleError) as error:
+        outcome = {"status": Pending.FAILED, "error": str(error)[:2000]}
+    except Exception:  # whatever it was, the desk must not say "being checked" for ever
+        logger.exception("checking connection %s failed", pending.pk)
+        outcome = {
+            "status": Pending.FAILED,
+            "error": _("The check failed unexpectedly. Try again later."),
+        }
+    else:
+        outcome = {"status": Pending.DONE, "account": account}
+    PendingConnection.objects.filter(pk=pending.pk).update(finished=timezone.now(), **outcome)
+    pending.refresh_from_db()
+    return pending
+
+
+def _check(pending: PendingConnection, credentials: dict[str, Any]) -> ConnectedAccount:
+    office, by = pending.office, pending.requested_by
+    if "flow" in credentials:
+        connection = oauth.finish(credentials["flow"], credentials["code"])
+        return store(office, pending.platform, connection, by=by)
+    return connect(
+        office, pending.platform, credentials["values"], api_base=pending.api_base, by=by
+    )
+
+
+def connections_under_way(office: Office) -> list[PendingConnection]:
+    """What the channels page shows of the connections asked for in the last hour."""
+    return list(PendingConnection.objects.filter(office=office).select_related("account"))
+
+
+def dismiss(pending: PendingConnection, *, by: Any) -> None:
+    """Take a finished connection off the channels page (one still being checked stays)."""
+    require_role(by, pending.office, Role.ADMIN)
+    PendingConnection.objects.filter(pk=pending.pk).exclude(status=Pending.QUEUED).delete()
+
+
+def forget_stale(now=None) -> int:
+    """Delete connections asked for more than an hour ago, with anything still sealed in
+    them (a worker that never came)."""
+    now = now or timezone.now()
+    deleted, _kinds = PendingConnection.objects.filter(created__lt=now - PENDING_KEPT).delete()
+    return deleted
 
 
 def check_server(api_base: str) -> None:

@@ -78,3 +78,55 @@ class ConnectedAccount(models.Model):
     def expires_soon(self, now=None) -> bool:
         now = now or timezone.now()
         return bool(self.token_expires_at and self.token_expires_at <= now + EXPIRY_WARNING)
+
+
+# A connection that was asked for and not yet checked is forgotten after this long.
+PENDING_KEPT = timedelta(hours=1)
+
+
+class PendingConnection(models.Model):
+    """An account an office admin asked to connect, checked by the worker: the check waits
+    on the platform (and on DNS), and nothing that waits on another server runs inside a
+    web request. What the admin typed (or the OAuth flow and its code) is sealed here only
+    until the check ran, success or failure; the row itself goes after ``PENDING_KEPT``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Being checked")
+        FAILED = "failed", _("Failed")
+        DONE = "done", _("Connected")
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="pending_connections"
+    )
+    platform = models.CharField(_("platform"), max_length=20)
+    api_base = models.URLField(_("server address"), max_length=300, blank=True)
+    # JSON: {"values": {...}} for a token or app password, {"flow": {...}, "code": "..."}
+    # for OAuth; "" once the worker took it.
+    credentials = SealedTextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Set when a worker takes the row (a conditional update: only one worker checks it).
+    started = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    account = models.ForeignKey(
+        ConnectedAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("pending connection")
+        verbose_name_plural = _("pending connections")
+
+    def __str__(self) -> str:
+        return f"{self.platform} ({self.status})"
+
+    @property
+    def platform_label(self) -> str:
+        from rathaus.connectors import family  # family imports this module
+
+        connector = family.connectors().get(self.platform)
+        return connector.label if connector else self.platform

@@ -33,6 +33,7 @@ urlpatterns = [
     path("<slug:office>/zustellungen/<int:pk>/erneut/", deliveries.delivery_retry, name="retry"),
     path("<slug:office>/kalender/", calendar.calendar, name="calendar"),
     path("<slug:office>/kanaele/", channels.channel_settings, name="channels"),
+    path("<slug:office>/kanaele/verbindungen/", channels.connections, name="connections"),
     path("<slug:office>/mitglieder/", members.member_list, name="members"),
     path("<slug:office>/mitglieder/<int:pk>/rollen/", members.member_roles, name="member_roles"),
     path(

@@ -1,22 +1,27 @@
 """The office's channels (office admins): connected platform accounts, connecting by token
-or OAuth, disconnecting, and which channels each category goes to by default."""
+or OAuth, disconnecting, and which channels each category goes to by default.
+
+Connecting waits on the platform (and on DNS for the server address), so these views only
+check what needs no network and leave the rest to the worker (``accounts.request_*``); the
+channels page shows the connection being checked and then its outcome."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.connectors import accounts, family, oauth
-from rathaus.connectors.models import ConnectedAccount
+from rathaus.connectors.models import ConnectedAccount, PendingConnection
 from rathaus.delivery import channels, defaults
 from rathaus.delivery.channels import DeliveryError
 from rathaus.desk.forms import ConnectForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
+from rathaus.lib.weburls import is_web_url
 from rathaus.offices.access import office_for
 from rathaus.offices.models import Office, Role
 from rathaus.posts.errors import LifecycleError
@@ -28,6 +33,24 @@ def _connector(platform: str) -> type:
     if connector is None:
         raise Http404
     return connector
+
+
+def _to_channels(office: Office) -> HttpResponse:
+    """After a POST: see the channels page (303, so a reload does not post again)."""
+    response = HttpResponseRedirect(reverse("desk:channels", args=[office.slug]))
+    response.status_code = 303
+    return response
+
+
+def _accounts_context(office: Office) -> dict:
+    pending = accounts.connections_under_way(office)
+    return {
+        "office": office,
+        "accounts": ConnectedAccount.objects.filter(office=office),
+        "attention": {a.pk for a in accounts.attention(office)},
+        "pending": pending,
+        "checking": any(p.status == PendingConnection.Status.QUEUED for p in pending),
+    }
 
 
 @login_required
@@ -45,9 +68,7 @@ def channel_settings(request: HttpRequest, office: str) -> HttpResponse:
         for category in Category
     ]
     context = {
-        "office": office,
-        "accounts": ConnectedAccount.objects.filter(office=office),
-        "attention": {a.pk for a in accounts.attention(office)},
+        **_accounts_context(office),
         "platforms": [
             (key, connector, oauth.offers_oauth(key))
             for key, connector in family.connectors().items()
@@ -64,26 +85,43 @@ def account_connect(request: HttpRequest, office: str, platform: str) -> HttpRes
     connector = _connector(platform)
     form = ConnectForm(request.POST or None, connector=connector)
     if request.method == "POST" and form.is_valid():
-        try:
-            account = accounts.connect(
-                office,
-                platform,
-                form.values(),
-                api_base=form.cleaned_data.get("api_base", ""),
-                by=request.user,
+        api_base = form.cleaned_data.get("api_base", "")
+        if api_base and not is_web_url(api_base):
+            form.add_error(
+                "api_base", _("Enter a server address that starts with https:// or http://.")
             )
-        except DeliveryError as error:
-            form.add_error(None, _("The platform refused: %(error)s") % {"error": error})
+        elif connector.manual:
+            # A channel posted by hand has no API: its check waits on nobody.
+            try:
+                account = accounts.connect(
+                    office, platform, form.values(), api_base=api_base, by=request.user
+                )
+            except DeliveryError as error:
+                form.add_error(None, _("The platform refused: %(error)s") % {"error": error})
+            else:
+                messages.success(request, _("%(name)s is connected.") % {"name": account.name})
+                return redirect("desk:channels", office.slug)
         else:
-            messages.success(request, _("%(name)s is connected.") % {"name": account.name})
-            return redirect("desk:channels", office.slug)
+            try:
+                accounts.request_connection(
+                    office, platform, form.values(), api_base=api_base, by=request.user
+                )
+            except LifecycleError as error:
+                form.add_error(None, str(error))
+            else:
+                return _to_channels(office)
     context = {
         "office": office,
         "connector": connector,
         "form": form,
         "offers_oauth": oauth.offers_oauth(platform),
     }
-    return page(request, "desk/channel_connect.html", context)
+    response = page(request, "desk/channel_connect.html", context)
+    if context["offers_oauth"]:
+        # "Sign in with …" posts to oauth_start, which redirects to the platform; browsers
+        # hold that redirect to this page's form-action (django-csp adds it to 'self').
+        response._csp_update = {"form-action": [oauth.authorize_origin(platform)]}
+    return response
 
 
 @login_required
@@ -138,10 +176,22 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         )
         return redirect("desk:channels", office.slug)
     try:
-        connection = oauth.finish(flow, request.GET["code"])
-        account = accounts.store(office, flow["platform"], connection, by=request.user)
-    except (oauth.OAuthError, DeliveryError, LifecycleError) as error:
+        accounts.request_oauth_connection(flow, request.GET["code"], by=request.user)
+    except LifecycleError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s is connected.") % {"name": account.name})
-    return redirect("desk:channels", office.slug)
+    return _to_channels(office)
+
+
+@login_required
+def connections(request: HttpRequest, office: str) -> HttpResponse:
+    """The connected accounts and the connections being checked, which the channels page
+    fetches again every 2 seconds while one is (htmx); a POST dismisses a finished one."""
+    office = office_of(request, office, Role.ADMIN)
+    if request.method == "POST":
+        pk = request.POST.get("dismiss", "")
+        if not (pk.isascii() and pk.isdigit() and len(pk) < 16):  # else a 500, not a 404
+            raise Http404
+        pending = get_object_or_404(PendingConnection, office=office, pk=int(pk))
+        accounts.dismiss(pending, by=request.user)
+        return _to_channels(office)
+    return render(request, "desk/channels_accounts.html", _accounts_context(office))
