@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -42,6 +43,8 @@ RETRIES = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 # after remote.TOTAL_TIMEOUT (15 s), so a lease is far longer than any processing.
 LEASE = timedelta(minutes=5)
 BATCH = 20
+# The minutely sweep stops taking more batches after this, so runs do not pile up.
+SWEEP_SECONDS = 45
 # Always kept: the signature itself and what its checks read besides the covered headers.
 KEPT = {"host", "date", "digest", "content-digest", "content-type", "signature", "signature-input"}
 
@@ -135,14 +138,20 @@ def claim(pks: list[int] | None = None, *, limit: int = BATCH) -> list[IncomingR
     return list(IncomingRequest.objects.filter(claim=token))
 
 
-def process_due(pks: list[int] | None = None, *, limit: int = BATCH) -> int:
-    """Check and handle due requests (``pks`` only, if given); returns how many were taken."""
+def process_due(pks: list[int] | None = None, *, seconds: float = SWEEP_SECONDS) -> int:
+    """Check and handle due requests (``pks`` only, if given), batch after batch for up to
+    ``seconds``; returns how many were taken."""
     if pks is None:
         KeyFetch.objects.filter(fetched_at__lt=timezone.now() - REFETCH_AFTER).delete()
-    rows = claim(pks, limit=limit)
-    for row in rows:
-        process(row)
-    return len(rows)
+    deadline = time.monotonic() + seconds
+    taken = 0
+    while rows := claim(pks):
+        for row in rows:
+            process(row)
+        taken += len(rows)
+        if pks is not None or time.monotonic() > deadline:
+            break
+    return taken
 
 
 def process(row: IncomingRequest) -> str:

@@ -353,3 +353,11 @@ def test_the_minutely_sweep_processes_rows_a_lost_task_left(
 
     assert Follower.objects.count() == 1
     assert not IncomingRequest.objects.exists()
+
+
+def test_the_sweep_takes_batch_after_batch(db, monkeypatch):
+    monkeypatch.setattr(incoming, "BATCH", 2)
+    for _ in range(5):
+        _row()  # an unreadable body: dropped when processed
+    assert incoming.process_due() == 5
+    assert not IncomingRequest.objects.exists()

@@ -422,3 +422,11 @@ def test_a_signature_checked_with_a_broken_stored_key_is_401_or_202(deliver, cit
     response = deliver("/ap/inbox", FOLLOW | {"object": "http://rathaus.example/ap/presse"})
     assert response.status_code in (202, 401)
     assert not Follower.objects.exists()
+
+
+def test_a_body_beyond_what_django_reads_is_400(deliver, citizen, account):
+    response = deliver(
+        "/ap/inbox", {}, body=b'{"type": "Create", "x": "' + b"a" * 3_000_000 + b'"}'
+    )
+    assert response.status_code == 400
+    _nothing_kept()
