@@ -113,15 +113,21 @@ def _addressed(obj: dict) -> list[Account]:
     return list(accounts.values())
 
 
-def _check_depth(document: object) -> None:
+def _check_shape(document: object) -> None:
+    """Refuse deep nesting and NUL characters (an escaped "\\u0000": PostgreSQL stores no
+    NUL in text, so it would fail the query of whichever handler meets it)."""
     # Iterative: a recursive walk would fail on the very documents it is meant to catch.
     stack = [(document, 1)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise Unreadable(f"nested deeper than {MAX_DEPTH} levels")
-        children = value.values() if isinstance(value, dict) else value
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        children = list(value.values()) + list(value) if isinstance(value, dict) else value
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            elif isinstance(child, str) and "\x00" in child:
+                raise Unreadable("not text: a NUL character")
 
 
 def read(body: bytes) -> dict:
@@ -137,7 +143,7 @@ def read(body: bytes) -> dict:
         raise Unreadable(f"nested deeper than {MAX_DEPTH} levels") from None
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         raise Unreadable("not an activity: a JSON object with a type is expected")
-    _check_depth(activity)
+    _check_shape(activity)
     try:
         # A lone surrogate (an escaped "\ud800") is valid JSON but no text: the database
         # would refuse it later, in the middle of handling the activity.

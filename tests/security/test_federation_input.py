@@ -163,6 +163,14 @@ def test_deeply_nested_json_is_400_unsigned_too(client, account, name):
     _nothing_kept()
 
 
+# "\u0000" is valid JSON, but PostgreSQL stores no NUL in text: every lookup would fail.
+NUL_BODIES = [
+    b'{"type": "Delete", "actor": "https://a.example/\\u0000", "object": "https://a.example/\\u0000"}',
+    b'{"type": "Create", "actor": "x", "object": {"content": "a\\u0000b"}}',
+    b'{"type": "Undo", "actor": "x", "object": {"\\u0000": 1}}',
+]
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -181,10 +189,19 @@ def test_deeply_nested_json_is_400_unsigned_too(client, account, name):
         # A lone surrogate: valid JSON escape, no valid text; the database would choke on it.
         b'{"type": "Create", "actor": "x", "content": "\\ud800"}',
         b'{"type": "Create", "actor": "x", "\\udfff": 1}',
+        *NUL_BODIES,
     ],
 )
 def test_a_body_that_is_no_activity_is_400(deliver, citizen, account, body):
     response = deliver("/ap/inbox", {}, body=body)
+    assert response.status_code == 400
+    _nothing_kept()
+
+
+@pytest.mark.parametrize("body", NUL_BODIES)
+def test_a_nul_character_is_400_unsigned_too(client, account, body):
+    # The unsigned Delete of an unknown actor is looked up before any signature check.
+    response = client.post("/ap/inbox", data=body, content_type="application/activity+json")
     assert response.status_code == 400
     _nothing_kept()
 
