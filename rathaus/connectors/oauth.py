@@ -52,6 +52,14 @@ def _app(platform: str) -> tuple[OAuth, str, str]:
     return connector.oauth, client_id, client_secret
 
 
+def authorize_origin(platform: str) -> str:
+    """Where ``start`` sends the admin (scheme, host, port): the connect page's CSP must
+    allow its sign-in form to be redirected there (form-action)."""
+    oauth, _client_id, _secret = _app(platform)
+    parts = urlsplit(_moved(oauth.authorize_url, platform))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def start(session: Any, *, office_id: int, platform: str, redirect_uri: str) -> str:
     """Remember the flow in the session; the platform's address to send the admin to."""
     oauth, client_id, _secret = _app(platform)

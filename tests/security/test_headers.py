@@ -150,7 +150,11 @@ POLICY = {
 def _strict(response) -> dict[str, str]:
     """The policy's directives that differ from the strict policy (empty if it is strict)."""
     found = _directives(response)
-    return {name: found.get(name, "(missing)") for name, value in POLICY.items() if found.get(name) != value}
+    return {
+        name: found.get(name, "(missing)")
+        for name, value in POLICY.items()
+        if found.get(name) != value
+    }
 
 
 def test_newsroom_pages_carry_the_policy_also_when_answered_from_the_cache(
@@ -184,7 +188,9 @@ def test_public_pages_carry_the_policy(client, office, published, path):
     assert _strict(response) == {}
 
 
-def test_desk_account_and_admin_pages_carry_the_policy(client, office, colleague, django_user_model):
+def test_desk_account_and_admin_pages_carry_the_policy(
+    client, office, colleague, django_user_model
+):
     assert _strict(client.get(reverse("account_login"))) == {}
     client.force_login(colleague)
     for url in (
@@ -198,3 +204,38 @@ def test_desk_account_and_admin_pages_carry_the_policy(client, office, colleague
     client.force_login(root)
     assert _strict(client.get("/admin/")) == {}
     assert _strict(client.get("/admin/posts/post/")) == {}
+
+
+def test_the_oauth_sign_in_form_may_go_on_to_the_platform_and_nowhere_else(
+    client, office, office_admin, settings
+):
+    """The "Sign in with X" form posts to us and is redirected to X; browsers check that
+    redirect against the form's page's form-action, so that page names X's origin."""
+    settings.CONNECTOR_OAUTH_APPS = {**settings.CONNECTOR_OAUTH_APPS, "x": ("id-1", "secret-1")}
+    client.force_login(office_admin)
+    response = client.get(reverse("desk:account_connect", args=[office.slug, "x"]))
+    assert response.status_code == 200
+    assert _directives(response)["form-action"].split() == ["'self'", "https://x.com"]
+    others = client.get(reverse("desk:channels", args=[office.slug]))
+    assert _directives(others)["form-action"] == "'self'"
+
+
+def test_no_template_has_inline_script_style_or_event_handlers():
+    """What the policy would refuse in the browser is refused here already: a new
+    <script> without src, a style= or <style>, or an on…= attribute in any page template
+    (mail templates are not pages and keep their inline styles, as mail clients need)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "rathaus"
+    inline = re.compile(
+        r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>|<style\b|\sstyle=|\son[a-z]+=",
+        re.IGNORECASE,
+    )
+    found = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for path in root.rglob("templates/**/*.html")
+        if "/email/" not in path.as_posix()
+        for match in inline.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
