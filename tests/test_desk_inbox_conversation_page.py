@@ -55,7 +55,9 @@ def test_the_page_shows_photos_with_a_text_alternative(client, agent, question, 
     html = _page(client, agent, question.conversation)
     # Uploads are private: the photo comes through the desk's view for members.
     conversation = question.conversation
-    url = reverse("desk:photo_file", args=[conversation.office.slug, conversation.pk, question.pk])
+    url = reverse(
+        "desk:conversation_photo", args=[conversation.office.slug, conversation.pk, question.pk]
+    )
     assert f'src="{url}"' in html
     assert client.get(url).status_code == 200
     tag = html[html.index(f'src="{url}"') :].split(">", 1)[0]

@@ -42,6 +42,7 @@ def victim(office, published, editor, tiny_png, approver, agent):
             is_public=True,
         )
     )
+    question.photo.save("linde.png", tiny_png)  # for the photo's own URL
     work.add_note(question.conversation, f"@{agent.username} bitte ansehen", by=approver)
     account = ConnectedAccount.objects.create(
         office=office, platform="xing", name="mitte", remote_id="https://www.xing.com/pages/m"
@@ -63,6 +64,8 @@ def _kwargs(pattern: URLPattern, victim: dict) -> dict:
     kwargs = {}
     for name in _parameters(pattern):
         kwargs[name] = victim[name]
+    if "message" in kwargs:
+        kwargs["message"] = victim["message"].pk
     if pattern.name in ("retry", "delivery_confirm"):
         kwargs["pk"] = victim["delivery"].pk
     if pattern.name == "account_disconnect":
@@ -98,7 +101,7 @@ def test_it_covers_every_desk_url():
     # their own (below, and in test_connectors_oauth_flow).
     assert unscoped == {"home", "oauth_callback"}
     assert len(covered) == len(PATTERNS) - 2
-    known = {"office", "pk", "image", "step", "platform"}
+    known = {"office", "pk", "image", "step", "platform", "message"}
     for pattern in PATTERNS:
         assert set(_parameters(pattern)) <= known, pattern.name
 

@@ -70,7 +70,7 @@ urlpatterns = [
     ),
     path(f"{inbox_}/buergerdaten/", inbox_actions.citizen_data, name="citizen_data"),
     path(f"{conversation}/", inbox.conversation, name="conversation"),
-    path(f"{conversation}/fotos/<int:message>/", images.photo_file, name="photo_file"),
+    path(f"{conversation}/fotos/<int:message>/", images.photo_file, name="conversation_photo"),
     path(f"{conversation}/zuweisen/", inbox_actions.assign, name="conversation_assign"),
     path(f"{conversation}/status/", inbox_actions.status, name="conversation_status"),
     path(f"{conversation}/details/", inbox_actions.details, name="conversation_details"),

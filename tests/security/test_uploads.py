@@ -204,7 +204,9 @@ def test_a_citizens_photo_is_shown_only_to_the_offices_members(
 ):
     message = photo_conversation
     conversation = message.conversation
-    url = reverse("desk:photo_file", args=[conversation.office.slug, conversation.pk, message.pk])
+    url = reverse(
+        "desk:conversation_photo", args=[conversation.office.slug, conversation.pk, message.pk]
+    )
     assert client.get(f"/media/{message.photo.name}").status_code == 404
     assert client.get(url).status_code == 302
     client.login(username=outsider.username, password=PASSWORD)

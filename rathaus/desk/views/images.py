@@ -8,10 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from rathaus.desk.forms import ImageForm
 from rathaus.desk.tenancy import image_of, office_of, post_of
@@ -89,19 +88,21 @@ def _private_file(field: FieldFile, cache_control: str) -> FileResponse:
 
 
 @login_required
-@require_safe
 def image_file(request: HttpRequest, office: str, pk: int, image: int) -> HttpResponse:
     """A post's original image, whatever the post's state, for the office's members."""
     found = image_of(post_of(office_of(request, office), pk), image)
+    if request.method not in ("GET", "HEAD"):  # after the lookup: outsiders get 404 first
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return _private_file(found.image, "private, max-age=300")
 
 
 @login_required
-@require_safe
 def photo_file(request: HttpRequest, office: str, pk: int, message: int) -> HttpResponse:
     """A citizen's photo, for the members of the office the conversation belongs to."""
     conversation = conversation_of(office_of(request, office), pk)
     found = get_object_or_404(Message, conversation=conversation, pk=message)
     if not found.photo:
         raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return _private_file(found.photo, "private, no-store")
