@@ -63,6 +63,13 @@ def has_second_factor(user) -> bool:
     ).exists()
 
 
+def _has_session_cookie(request: HttpRequest) -> bool:
+    """Only a request with a session cookie can be logged in. Asking ``request.user`` on
+    any other request would read the session and add ``Vary: Cookie`` to public pages,
+    which must stay cacheable and cookie-free."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 # Where the two-factor duty applies: everything a logged-in person does. The newsroom and
 # the other public pages show nothing more to a logged-in person, so they stay open.
 GUARDED_PREFIXES = ("/desk/", "/admin/", "/accounts/")
@@ -87,6 +94,8 @@ class TwoFactorDutyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _has_session_cookie(request):
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -129,6 +138,8 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _has_session_cookie(request):
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and self._expired(request):
             logout(request)
