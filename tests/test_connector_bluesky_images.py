@@ -10,6 +10,7 @@ from PIL import Image
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts.errors import LifecycleError
+from rathaus.posts.images import rendition_path
 from tests.fakes.bluesky import MAX_IMAGE_BYTES, FakeBluesky
 from tests.fakes.server import serving
 
@@ -52,8 +53,8 @@ def test_it_uploads_the_images_with_their_alt_texts(fake, connect_account, publi
     delivery = Delivery.objects.get(post=post, channel=account.channel_key)
     assert delivery.status == "published", delivery.last_error
     uploads = fake.calls("POST", r"uploadBlob$")
-    assert [u.headers["content-type"] for u in uploads] == ["image/png", "image/png"]
-    assert [u.body for u in uploads] == [i.image.open("rb").read() for i in post.images.all()]
+    assert [u.headers["content-type"] for u in uploads] == ["image/jpeg", "image/jpeg"]
+    assert [u.body for u in uploads] == [rendition_path(i).read_bytes() for i in post.images.all()]
     [record] = fake.posts()
     embed = record.value["embed"]
     assert embed["$type"] == "app.bsky.embed.images"

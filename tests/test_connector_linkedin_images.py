@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from rathaus.delivery.models import Delivery
+from rathaus.posts.images import rendition_path
 from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
 from tests.fakes.server import serving
 
@@ -54,8 +55,8 @@ def test_it_uploads_one_image_and_attaches_it_with_its_alt_text(fake, account, p
     [initialize] = fake.calls("POST", r"^/rest/images$")
     assert initialize.query["action"] == ["initializeUpload"]
     assert json.loads(initialize.body) == {"initializeUploadRequest": {"owner": ORGANIZATION}}
-    assert fake.images[image_urn]["data"] == post.images.get().image.open("rb").read()
-    assert fake.images[image_urn]["mime"] == "image/png"
+    assert fake.images[image_urn]["data"] == rendition_path(post.images.get()).read_bytes()
+    assert fake.images[image_urn]["mime"] == "image/jpeg"
     assert created["content"] == {
         "media": {"id": image_urn, "altText": "Eine grüne Parkbank unter einer Linde"}
     }

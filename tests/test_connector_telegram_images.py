@@ -45,9 +45,9 @@ def test_one_image_goes_as_a_photo_with_the_text_as_caption(account, telegram, p
 
     [upload] = telegram.calls("POST", r"/sendPhoto$")
     fields = upload.multipart()
-    assert fields["photo"][0].startswith(b"\x89PNG")
+    assert fields["photo"][0].startswith(b"\xff\xd8\xff")
     # The file goes under its stored random name: the uploader's own name stays in the house.
-    assert fields["photo"][1].endswith(".png")
+    assert fields["photo"][1].endswith(".jpg")
     assert "bank" not in fields["photo"][1]
     [photo] = telegram.posts()
     assert photo["caption"].startswith("Neue Bänke\n\nIm Park stehen neue Bänke.")
@@ -68,7 +68,7 @@ def test_several_images_go_as_an_album_with_the_caption_on_the_first(
     assert [item["type"] for item in media] == ["photo"] * 3
     assert "caption" in media[0] and all("caption" not in item for item in media[1:])
     for item in media:
-        assert fields[item["media"].removeprefix("attach://")][0].startswith(b"\x89PNG")
+        assert fields[item["media"].removeprefix("attach://")][0].startswith(b"\xff\xd8\xff")
     album = telegram.posts()
     assert len(album) == 3 and len({m["media_group_id"] for m in album}) == 1
     delivery = Delivery.objects.get(channel=account.channel_key)

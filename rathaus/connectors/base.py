@@ -12,7 +12,6 @@ failure, refreshes tokens and sorts errors into temporary / re-authorise / perma
 from __future__ import annotations
 
 import logging
-import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -414,22 +413,23 @@ def retry_after(headers: Any) -> float | None:
 
 
 def _images(post: Post) -> tuple[Image, ...]:
+    """The post's images as the platforms get them: the newsroom's JPEG rendition, never
+    the original upload, whose camera data (GPS position, device, owner) would otherwise
+    go to every platform. Platforms that fetch by address (Instagram) get its URL; it is
+    made here if this delivery runs before the newsroom's."""
     found = []
-    # Platforms that fetch by address (Instagram) get the newsroom's JPEG: make sure it is
-    # there even if this delivery runs before the newsroom's.
     post_images.render_post(post.pk)
     for image in post.images.all():
-        with image.image.open("rb") as file:
-            data = file.read()
-        mime = mimetypes.guess_type(image.image.name)[0] or "application/octet-stream"
-        path = image.public_url()
+        rendition = post_images.rendition_path(image)
+        if not rendition.exists():  # unreadable: logged when rendering was tried
+            raise PermanentError(f"image {image.original_name or image.pk} cannot be read")
         found.append(
             Image(
-                data=data,
-                mime=mime,
+                data=rendition.read_bytes(),
+                mime="image/jpeg",
                 alt=image.alt_text,
-                name=image.image.name,
-                jpeg_url=post.office.absolute_url(path),
+                name=rendition.name,
+                jpeg_url=post.office.absolute_url(image.public_url()),
             )
         )
     return tuple(found)
