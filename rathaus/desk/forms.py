@@ -23,13 +23,23 @@ LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 class LocalDateTimeField(forms.DateTimeField):
     """A wall-clock time without a zone. Django would read it in the server's zone and stumble
-    over the DST nights; the form converts it with the office's zone instead."""
+    over the DST nights; the form converts it with the office's zone instead.
 
+    Only years FIRST_YEAR to LAST_YEAR: near year 1 or 9999 the shift between the office's
+    zone and UTC leaves the calendar (OverflowError), now or when the time is shown."""
+
+    FIRST_YEAR, LAST_YEAR = 1900, 2199
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT_FORMAT)
 
     def to_python(self, value: Any) -> datetime | None:
         with timezone.override(UTC):  # UTC has no skipped or doubled hours
             moment = super().to_python(value)
+        if moment and not self.FIRST_YEAR <= moment.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Enter a date between the years %(first)d and %(last)d.")
+                % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR},
+                code="out_of_range",
+            )
         return moment.replace(tzinfo=None) if moment else None
 
     def prepare_value(self, value: Any) -> Any:
@@ -69,7 +79,7 @@ class LocalTimesForm(DescribedForm):
                 continue
             try:
                 data[name] = clock.local_to_utc(local, self.office.zone)
-            except clock.NonexistentTime as error:
+            except (clock.NonexistentTime, clock.OutOfRange) as error:
                 self.add_error(name, str(error))
                 continue
             if clock.is_ambiguous(local, self.office.zone):

@@ -59,7 +59,7 @@ def parse(value: str | None, office: Office) -> date:
         year, month = (int(part) for part in (value or "").split("-"))
         if 1900 <= year <= 2200:
             return date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # "2026-99999999999999999999" is too big for date()
         pass
     return clock.utc_to_local(timezone.now(), office.zone).date().replace(day=1)
 

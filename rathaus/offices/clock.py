@@ -18,6 +18,10 @@ class NonexistentTime(ValueError):
     """The wall-clock time is skipped by a daylight-saving switch."""
 
 
+class OutOfRange(ValueError):
+    """The time lies so close to year 1 or 9999 that the zone's offset leaves the calendar."""
+
+
 def is_ambiguous(local: datetime, zone: ZoneInfo) -> bool:
     """True when the wall-clock time happens twice (the autumn switch)."""
     first = local.replace(tzinfo=zone, fold=0)
@@ -31,7 +35,12 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
         return local.astimezone(UTC)
     candidate = local.replace(tzinfo=zone, fold=0)
     # A skipped time does not survive the round trip through UTC unchanged.
-    round_trip = candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    try:
+        round_trip = candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:
+        raise OutOfRange(
+            _("%(time)s cannot be converted to UTC.") % {"time": local.isoformat()}
+        ) from None
     if round_trip != local:
         raise NonexistentTime(
             _("%(time)s does not exist in %(zone)s: the clocks skip this hour.")

@@ -50,6 +50,8 @@ def parse_working_hours(working_hours: Mapping) -> Periods:
             day = -1
         if not 0 <= day <= 6:
             raise ValueError(f"Not a weekday (0 = Monday … 6 = Sunday): {key!r}")
+        if not isinstance(ranges, list | tuple | None):
+            raise ValueError(f"A weekday has a list of periods: {ranges!r}")
         for pair in ranges or []:
             if not isinstance(pair, list | tuple) or len(pair) != 2:
                 raise ValueError(f"A period is a pair of times: {pair!r}")
