@@ -125,10 +125,14 @@ def _forget_texts_in_log(conversation_ids: list[int]) -> None:
 
 def expired(office: Office, now: datetime) -> Any:
     """Closed conversations of ``office`` whose retention period has ended."""
+    try:
+        cutoff = now - timedelta(days=office.retention_days)
+    except OverflowError:  # a period beyond year 1 has not ended for anything yet
+        return Conversation.objects.none()
     return Conversation.objects.filter(
         office=office,
         status=Conversation.Status.CLOSED,
-        closed_at__lt=now - timedelta(days=office.retention_days),
+        closed_at__lt=cutoff,
         anonymised_at=None,
     )
 

@@ -166,3 +166,15 @@ def test_correcting_a_published_post_with_an_impossible_time_is_a_form_error(
     assert "event_start" in response.context["form"].errors
     published.refresh_from_db()
     assert published.event_start is None and published.corrected_at is None
+
+
+def test_a_retention_period_longer_than_the_calendar_keeps_everything(office, other_office):
+    """An admin typing 1,000,000,000 days must not stop the daily job for every office."""
+    from django.utils import timezone
+
+    from rathaus.inbox import retention
+
+    office.retention_days = 1_000_000_000
+    office.save(update_fields=["retention_days"])
+    assert list(retention.expired(office, timezone.now())) == []
+    assert retention.anonymise_expired() == 0
