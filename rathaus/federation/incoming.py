@@ -76,6 +76,13 @@ def stored_key_lookup(key_id: str, refresh: bool = False) -> str | None:
     return known.public_key_pem
 
 
+def _host(key_id: str) -> str:
+    try:
+        return (urlsplit(key_id).hostname or "").lower()
+    except ValueError:  # e.g. "http://[::1" – no URL at all
+        return ""
+
+
 def _recent():
     return KeyFetch.objects.filter(fetched_at__gte=timezone.now() - REFETCH_AFTER)
 
@@ -88,7 +95,7 @@ def store(
     Raises :class:`Full` when too many wait, :class:`httpsig.MalformedSignature` for a key
     id or headers we would not keep.
     """
-    host = (urlsplit(key_id).hostname or "").lower()
+    host = _host(key_id)
     if not host or len(key_id) > MAX_KEY_ID:
         raise httpsig.MalformedSignature("the keyId is no URL we can fetch")
     names = KEPT | httpsig.signed_header_names(headers)
@@ -123,10 +130,11 @@ def _free(now: datetime) -> Q:
     return Q(leased_until__isnull=True) | Q(leased_until__lt=now)
 
 
-def claim(pks: list[int] | None = None, *, limit: int = BATCH) -> list[IncomingRequest]:
-    """Take due rows with a lease: the conditional UPDATE lets only one worker win a row,
-    and a row whose worker died is free again when the lease ends."""
+def claim(pks: list[int] | None = None, *, limit: int | None = None) -> list[IncomingRequest]:
+    """Take due rows (BATCH at most) with a lease: the conditional UPDATE lets only one
+    worker win a row, and a row whose worker died is free again when the lease ends."""
     now = timezone.now()
+    limit = limit or BATCH
     due = IncomingRequest.objects.filter(_free(now), next_attempt_at__lte=now)
     if pks is not None:
         due = due.filter(pk__in=pks)
@@ -212,15 +220,14 @@ def fetching_key_lookup(key_id: str, refresh: bool = False) -> str | None:
         known = actors.owner_of(key_id)
         if known is not None:
             return known.public_key_pem
-    now = timezone.now()
-    host = (urlsplit(key_id).hostname or "").lower()
+    host = _host(key_id)
     recent = _recent()
     if recent.filter(host=host, failed=True).exists():
         raise TryLater(f"{host} did not answer a key request a moment ago")
     if recent.filter(key_id=key_id).exists():
         return None  # fetched a moment ago: what we have is all there is
     KeyFetch.objects.update_or_create(
-        key_id=key_id, defaults={"host": host, "fetched_at": now, "failed": False}
+        key_id=key_id, defaults={"host": host, "fetched_at": timezone.now(), "failed": False}
     )
     try:
         actor = actors.fetch_key_owner(key_id)
