@@ -90,3 +90,62 @@ def violations(page) -> list[str]:
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
         for v in result.response["violations"]
     ]
+
+
+# Runs before any page script, in every document the page loads: collects the browser's own
+# Content-Security-Policy reports (the page's own scripts cannot hide them from this).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+class PolicyWatch:
+    """Every CSP violation on ``page``: the ``securitypolicyviolation`` events of the
+    document shown now and the console's reports of every document since the last look
+    (a report of a page that redirected on is only in the console)."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.console: list[str] = []
+        page.on("console", self._heard)
+        page.add_init_script(CSP_LISTENER)
+
+    def _heard(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.console.append(message.text)
+
+    def reports(self) -> list[str]:
+        """What was reported since the last call."""
+        found = self.page.evaluate("window.__cspViolations || []") + self.console
+        self.page.evaluate("window.__cspViolations = []")
+        self.console.clear()
+        return found
+
+
+PHONE = {"width": 375, "height": 812}
+
+
+def phone_overflow(page) -> list[str]:
+    """At a phone's 375 × 812 viewport: the page's width beyond the screen, and the
+    elements that stick out furthest (empty when nothing needs horizontal scrolling)."""
+    desktop = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        page.wait_for_function("window.innerWidth === 375")
+        wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if wider <= 0:
+            return []
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll("body *")]
+                .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                .slice(-3)
+                .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+                     + (e.className && typeof e.className === "string"
+                        ? "." + e.className.trim().split(/\\s+/).join(".") : ""))"""
+        )
+        return [f"{wider}px wider than the phone: {', '.join(culprits)}"]
+    finally:
+        page.set_viewport_size(desktop)
