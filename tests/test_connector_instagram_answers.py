@@ -37,8 +37,9 @@ def media_id(instagram, office, editor, approver, django_capture_on_commit_callb
 
 def _answer(instagram, agent, capture, text):
     fetching.fetch(instagram)
+    # The newest conversation: someone else's reply in a thread is one of its own.
     with capture(execute=True):
-        work.reply(Conversation.objects.get(), text=text, by=agent)
+        work.reply(Conversation.objects.latest("pk"), text=text, by=agent)
     return Delivery.objects.get(action="reply")
 
 
@@ -67,5 +68,7 @@ def test_an_answer_to_a_reply_goes_below_the_first_comment(
 
     delivery = _answer(instagram, agent, django_capture_on_commit_callbacks, "Auch nachts.")
 
+    assert Conversation.objects.count() == 2  # Bernd's reply is his own conversation
+    assert delivery.message.conversation.citizen_handle == "@bernd.b"
     assert delivery.status == "published"
     assert graph.comments[delivery.remote_id]["parent"] == question
