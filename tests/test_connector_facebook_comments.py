@@ -88,6 +88,21 @@ def test_replies_join_their_comment_and_the_pages_own_replies_stay_out(graph, pa
     assert second.conversation_id == first.conversation_id
 
 
+def test_someone_elses_reply_below_a_comment_is_a_conversation_of_its_own(graph, page, published):
+    """A reply by another person below Anna's comment is not filed under Anna's
+    conversation: it would be answered to her and handed out with her data."""
+    _post, post_id = published
+    now = time.time()
+    question = graph.comment(post_id, "Wird die Straße gesperrt?", at=now - 30)
+    stranger = graph.comment(question, "Das weiß doch keiner.", name="Bernd", user="777", at=now)
+
+    assert _fetch(page) == 2
+
+    anna, bernd = Message.objects.order_by("received_at", "id")
+    assert (anna.remote_id, bernd.remote_id) == (question, stranger)
+    assert bernd.conversation_id != anna.conversation_id
+
+
 def test_comments_on_posts_older_than_30_days_are_not_fetched(graph, page, published):
     _post, post_id = published
     Delivery.objects.filter(channel=page.channel_key).update(

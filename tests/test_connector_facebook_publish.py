@@ -54,7 +54,7 @@ def test_it_attaches_the_images_as_unpublished_photos_with_alt_texts(
     fields = [upload.multipart() for upload in uploads]
     assert [f["published"][0] for f in fields] == [b"false", b"false"]
     assert [f["alt_text_custom"][0].decode() for f in fields] == ["Bild 1", "Bild 2"]
-    assert all(f["source"][0].startswith(b"\x89PNG") for f in fields)
+    assert all(f["source"][0].startswith(b"\xff\xd8\xff") for f in fields)
     [feed] = graph.calls("POST", rf"^/v21\.0/{PAGE_ID}/feed$")
     form = feed.form()
     attached = [json.loads(form[f"attached_media[{i}]"][0])["media_fbid"] for i in (0, 1)]

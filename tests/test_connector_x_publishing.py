@@ -51,14 +51,14 @@ def test_it_uploads_images_with_their_alt_text(x_account, fake, tiny_png, publis
     media = fake.media[media_id]
     assert Delivery.objects.get(channel=x_account.channel_key).status == "published"
     assert media["alt"] == "Zwei grüne Bänke unter einer Linde"
-    assert media["data"].startswith(b"\x89PNG")
-    assert media["type"] == "image/png"
+    assert media["data"].startswith(b"\xff\xd8\xff")  # the rendition, without metadata
+    assert media["type"] == "image/jpeg"
     # The alt text is set before the post that shows the image exists.
     paths = [r.path for r in fake.requests if r.method == "POST"]
     assert paths == ["/2/media/upload", "/2/media/metadata", "/2/tweets"]
 
 
-def test_a_gif_goes_to_x_as_png(x_account, fake, publish_with_image):
+def test_a_gif_goes_to_x_as_a_still_jpeg(x_account, fake, publish_with_image):
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2), (0, 90, 60)).save(buffer, format="GIF")
     gif = SimpleUploadedFile("bank.gif", buffer.getvalue(), content_type="image/gif")
@@ -67,5 +67,5 @@ def test_a_gif_goes_to_x_as_png(x_account, fake, publish_with_image):
 
     [media] = fake.media.values()
     assert Delivery.objects.get(channel=x_account.channel_key).status == "published"
-    assert (media["type"], media["alt"]) == ("image/png", "Eine Bank")
-    assert media["data"].startswith(b"\x89PNG")
+    assert (media["type"], media["alt"]) == ("image/jpeg", "Eine Bank")
+    assert media["data"].startswith(b"\xff\xd8\xff")

@@ -214,6 +214,9 @@ class FacebookConnector(Connector):
             remote_id=str(comment["id"]),
             text_html=linebreaks(escape(text)),
             author_name=author.get("name", ""),
+            # The page-scoped id: what tells whether a reply comes from the same person, so
+            # someone else's reply below a citizen's comment is not filed under theirs.
+            author_handle=str(author.get("id") or ""),
             in_reply_to=str((comment.get("parent") or {}).get("id") or ""),
             post=post,
             is_public=True,
