@@ -51,6 +51,16 @@ class DescribedForm(forms.Form):
 
     def full_clean(self) -> None:
         super().full_clean()
+        self._describe()
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        # Views add errors after cleaning (an upload the image check refuses, a lifecycle
+        # step): the control must then point at that error too, not only at its help text.
+        if hasattr(self, "cleaned_data"):
+            self._describe()
+
+    def _describe(self) -> None:
         for name, field in self.fields.items():
             auto_id = self[name].auto_id
             ids = [f"{auto_id}_helptext"] if field.help_text else []

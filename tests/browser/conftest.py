@@ -138,10 +138,12 @@ def phone_overflow(page) -> list[str]:
         wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if wider <= 0:
             return []
+        # The outermost elements that stick out: their parent still fits on the screen.
         culprits = page.evaluate(
             """() => [...document.querySelectorAll("body *")]
-                .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-                .slice(-3)
+                .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5
+                    && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 0.5)
+                .slice(0, 3)
                 .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
                      + (e.className && typeof e.className === "string"
                         ? "." + e.className.trim().split(/\\s+/).join(".") : ""))"""
@@ -149,3 +151,34 @@ def phone_overflow(page) -> list[str]:
         return [f"{wider}px wider than the phone: {', '.join(culprits)}"]
     finally:
         page.set_viewport_size(desktop)
+
+
+def description_problems(page) -> list[str]:
+    """What axe does not check about form errors: every ``aria-describedby`` names elements
+    that exist and say something, and every control marked invalid is described by its
+    error message (class ``field-error``), so a screen reader reads why."""
+    return page.evaluate(
+        """() => {
+        const problems = [];
+        for (const control of document.querySelectorAll("[aria-describedby]")) {
+            const name = control.id || control.getAttribute("name") || control.tagName;
+            const ids = control.getAttribute("aria-describedby").split(/\\s+/);
+            for (const id of ids) {
+                const target = document.getElementById(id);
+                if (!target || !target.textContent.trim()) {
+                    problems.push(`${name} is described by #${id}, which is empty or missing`);
+                }
+            }
+        }
+        for (const control of document.querySelectorAll("[aria-invalid=true]")) {
+            const ids = (control.getAttribute("aria-describedby") || "").split(/\\s+/);
+            const own = control.closest("fieldset[aria-describedby]");
+            if (own) ids.push(...own.getAttribute("aria-describedby").split(/\\s+/));
+            const named = ids.map((id) => id && document.getElementById(id));
+            if (!named.some((e) => e && e.classList.contains("field-error"))) {
+                problems.push(`${control.id || control.name} is invalid without its error`);
+            }
+        }
+        return problems;
+    }"""
+    )

@@ -13,10 +13,20 @@ login is typed once per person.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.utils import translation
+from PIL import Image
 
-from tests.browser.conftest import PolicyWatch, _current_code, phone_overflow, violations
+from tests.browser.conftest import (
+    PolicyWatch,
+    _current_code,
+    description_problems,
+    log_in,
+    phone_overflow,
+    violations,
+)
 from tests.conftest import PASSWORD, _user, totp_code
 
 pytestmark = pytest.mark.browser
@@ -35,8 +45,8 @@ def survey(page):
 
     def check(label: str) -> None:
         page.wait_for_load_state("networkidle")
-        problems = violations(page) + [f"CSP: {r}" for r in watch.reports()]
-        problems += phone_overflow(page)
+        problems = violations(page) + description_problems(page)
+        problems += [f"CSP: {report}" for report in watch.reports()] + phone_overflow(page)
         if problems:
             found[label] = problems
 
@@ -102,7 +112,7 @@ def test_logging_in_with_its_error_states(
             break
     assert throttled in page.inner_text("main")
     survey("login, throttled")
-    assert survey.found == {}
+    assert survey.found == {}, "\n".join(f"{k}: {v}" for k, v in survey.found.items())
 
 
 def test_setting_up_the_authenticator_app(page, live_server, office, survey):
@@ -146,4 +156,146 @@ def test_setting_up_the_authenticator_app(page, live_server, office, survey):
         page.press("input[name=code]", "Enter")
     assert Authenticator.objects.filter(user=newcomer, type=Authenticator.Type.TOTP).exists()
     survey("after set-up")
-    assert survey.found == {}
+    assert survey.found == {}, "\n".join(f"{k}: {v}" for k, v in survey.found.items())
+
+
+def _png(size=(40, 20)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 90, 60)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _bmp() -> bytes:
+    """An image Pillow reads but the desk does not take (README "Uploads are private")."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 90, 60)).save(buffer, format="BMP")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def stopped_mailing(office, publish_post, monkeypatch):
+    """A published post whose newsletter mailing stopped (a mail could not be made)."""
+    from rathaus.newsletter import composing
+    from rathaus.newsletter.models import NewsletterSettings, Subscriber
+
+    NewsletterSettings.objects.create(office=office, enabled=True)
+    Subscriber.objects.create(
+        office=office, email="leser@example.org", status=Subscriber.Status.CONFIRMED
+    )
+
+    def broken(*args, **kwargs):
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+
+    monkeypatch.setattr(composing, "issue", broken)
+    return publish_post(title="Sperrmüll", body="Freitag.", category="service")
+
+
+def _conversation(office, name: str, *, public: bool):
+    from rathaus.connectors.models import ConnectedAccount
+    from rathaus.inbox import inbound
+
+    key = name
+    if name not in {"fediverse", "email", "contact"}:
+        key = ConnectedAccount.objects.create(
+            office=office, platform=name, name=name, remote_id="1", api_base="https://127.0.0.9"
+        ).channel_key
+    message, _new = inbound.receive(
+        inbound.InboundMessage(
+            office=office,
+            channel=key,
+            remote_id=f"{key}:q1",
+            text_html="<p>Wann wird die Linde gefällt?</p>",
+            author_handle="@anna@social.example",
+            is_public=public,
+        )
+    )
+    return message.conversation
+
+
+def test_the_office_admins_desk_pages_with_their_error_states(
+    page, live_server, office, office_admin, draft, stopped_mailing, survey
+):
+    from rathaus.offices.models import Membership, Role
+
+    for role in (Role.EDITOR, Role.AGENT):  # one person sees every page of this test
+        Membership.objects.create(user=office_admin, office=office, role=role)
+    asked = {
+        name: _conversation(office, name, public=public)
+        for name, public in (("bluesky", True), ("mastodon", True), ("contact", False))
+    }
+    base, slug = live_server.url, office.slug
+    log_in(page, base, office_admin.username)
+
+    page.goto(f"{base}/desk/{slug}/mitglieder/")
+    survey("members")
+    page.fill("#id_email", "kein-at-zeichen")
+    with page.expect_navigation():
+        page.click("#h-invite ~ form button[type=submit]")
+    assert page.locator("#id_email[aria-invalid=true]").count() == 1
+    survey("members, invitation with errors")
+
+    page.goto(f"{base}/desk/{slug}/beitraege/{draft.pk}/")
+    page.set_input_files(
+        "#id_image-image", {"name": "linden.bmp", "mimeType": "image/bmp", "buffer": _bmp()}
+    )
+    page.fill("#id_image-alt_text", "Zwei Linden an der Allee")
+    page.fill("#id_image-author", "Grünflächenamt")
+    page.fill("#id_image-licence", "CC BY 4.0")
+    with page.expect_navigation():
+        page.click("form.image-form button[type=submit]")
+    assert page.locator("#id_image-image[aria-invalid=true]").count() == 1
+    survey("post, upload refused")
+
+    page.goto(f"{base}/desk/{slug}/beitraege/{stopped_mailing.pk}/")
+    assert "linefeed" in page.inner_text("#deliveries")
+    survey("post, mailing stopped")
+
+    for name, conversation in asked.items():
+        page.goto(f"{base}/desk/{slug}/anfragen/{conversation.pk}/")
+        survey(f"conversation on {name}")
+        with page.expect_navigation():
+            page.click("#reply button.primary")  # nothing typed, nothing chosen
+        assert page.locator("#reply .field-error").count() >= 1
+        survey(f"conversation on {name}, answer with errors")
+    assert survey.found == {}, "\n".join(f"{k}: {v}" for k, v in survey.found.items())
+
+
+def test_the_invitation_link_and_the_follow_page(page, live_server, office, survey):
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+
+    from rathaus.contact import follow, spam, submitting
+    from rathaus.offices import members
+
+    base = live_server.url
+    invited = get_user_model().objects.create_user(
+        username="ines.invited", email="ines@mitte.example"
+    )
+    invited.set_unusable_password()
+    invited.save()
+    link = members._set_password_path(invited)
+
+    page.goto(base + link)
+    survey("invitation")
+    page.fill("#id_new_password1", "kurz")
+    page.fill("#id_new_password2", "anders")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    survey("invitation with errors")
+
+    page.goto(base + link.rstrip("/") + "x/")
+    survey("invitation, link no longer valid")
+
+    message, _new = submitting.ask(
+        office,
+        nonce_id=spam.nonce_id(spam.new_nonce()),
+        text="Schlagloch vor Nr. 5, siehe Foto",
+        photo=ContentFile(_png(), name="c0ffee.png"),
+    )
+    page.goto(base + follow.path(message.conversation))
+    photo = page.locator(".conversation figure img")
+    photo.wait_for()
+    assert page.evaluate("(img) => img.naturalWidth", photo.element_handle()) > 0
+    survey("follow page with photo")
+    assert survey.found == {}, "\n".join(f"{k}: {v}" for k, v in survey.found.items())
