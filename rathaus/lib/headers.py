@@ -49,7 +49,7 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if is_private(request, response):
+        if is_private(request, response) and "no-store" not in _directives(response):
             # no-store outranks any max-age a view set (e.g. for a member's image);
             # private replaces public.
             patch_cache_control(response, private=True, no_store=True)
