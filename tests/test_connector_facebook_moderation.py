@@ -30,37 +30,44 @@ def comment(graph, page, publish_post):
     return Message.objects.get(remote_id=comment_id)
 
 
-def test_hiding_and_showing_again(graph, comment, agent):
-    work.moderate(comment, "hide", reason="Regel 2: Beleidigung", by=agent)
+def test_hiding_and_showing_again(graph, comment, agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "hide", reason="Regel 2: Beleidigung", by=agent)
     assert graph.comments[comment.remote_id]["hidden"] is True
 
-    work.moderate(comment, "unhide", reason="", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "unhide", reason="", by=agent)
     assert graph.comments[comment.remote_id]["hidden"] is False
 
     first, second = graph.calls("POST", rf"^/v21\.0/{comment.remote_id}$")
     assert (first.form()["is_hidden"], second.form()["is_hidden"]) == (["true"], ["false"])
 
 
-def test_deleting_deletes_it_on_facebook(graph, comment, agent):
-    work.moderate(comment, "delete", reason="Regel 2: Beleidigung", by=agent)
+def test_deleting_deletes_it_on_facebook(graph, comment, agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "delete", reason="Regel 2: Beleidigung", by=agent)
 
     assert comment.remote_id not in graph.comments
     assert graph.calls("DELETE", rf"^/v21\.0/{comment.remote_id}$")
 
 
-def test_a_refusal_keeps_the_inbox_decision(graph, comment, agent):
+def test_a_refusal_keeps_the_inbox_decision(
+    graph, comment, agent, django_capture_on_commit_callbacks
+):
     graph.error_next(100, "(#100) Cannot hide this comment")
 
-    work.moderate(comment, "hide", reason="Regel 2: Beleidigung", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "hide", reason="Regel 2: Beleidigung", by=agent)
 
     comment.refresh_from_db()
     assert comment.hidden_at is not None
     assert graph.comments[comment.remote_id]["hidden"] is False
 
 
-def test_reporting_calls_nothing(graph, comment, agent):
+def test_reporting_calls_nothing(graph, comment, agent, django_capture_on_commit_callbacks):
     before = len(graph.requests)
 
-    work.moderate(comment, "report", reason="Regel 5: Spam", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "report", reason="Regel 5: Spam", by=agent)
 
     assert len(graph.requests) == before

@@ -37,27 +37,35 @@ def comment(graph, instagram, office, editor, approver, django_capture_on_commit
     return Message.objects.get(remote_id=comment_id)
 
 
-def test_hiding_and_showing_again(graph, comment, agent):
-    work.moderate(comment, "hide", reason="Regel 5: Werbung", by=agent)
+def test_hiding_and_showing_again(graph, comment, agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "hide", reason="Regel 5: Werbung", by=agent)
     assert graph.comments[comment.remote_id]["hidden"] is True
 
-    work.moderate(comment, "unhide", reason="", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "unhide", reason="", by=agent)
     assert graph.comments[comment.remote_id]["hidden"] is False
 
     first, second = graph.calls("POST", rf"^/v21\.0/{comment.remote_id}$")
     assert (first.form()["hide"], second.form()["hide"]) == (["true"], ["false"])
 
 
-def test_deleting_deletes_it_on_instagram(graph, comment, agent):
-    work.moderate(comment, "delete", reason="Regel 5: Werbung", by=agent)
+def test_deleting_deletes_it_on_instagram(
+    graph, comment, agent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "delete", reason="Regel 5: Werbung", by=agent)
 
     assert comment.remote_id not in graph.comments
 
 
-def test_a_refusal_keeps_the_inbox_decision(graph, comment, agent):
+def test_a_refusal_keeps_the_inbox_decision(
+    graph, comment, agent, django_capture_on_commit_callbacks
+):
     graph.fail_next(503)
 
-    work.moderate(comment, "hide", reason="Regel 5: Werbung", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "hide", reason="Regel 5: Werbung", by=agent)
 
     comment.refresh_from_db()
     assert comment.hidden_at is not None

@@ -26,11 +26,14 @@ def comment(fake, connect_account, publish_post):
     return created, urn
 
 
-def test_deleting_a_comment_deletes_it_on_linkedin(fake, comment, agent):
+def test_deleting_a_comment_deletes_it_on_linkedin(
+    fake, comment, agent, django_capture_on_commit_callbacks
+):
     created, urn = comment
     comment_id = fake.comments[urn]["id"]
 
-    work.moderate(Message.objects.get(remote_id=urn), "delete", reason="Beleidigung", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(Message.objects.get(remote_id=urn), "delete", reason="Beleidigung", by=agent)
 
     [call] = fake.calls("DELETE", r"^/rest/socialActions/")
     assert (
@@ -42,21 +45,27 @@ def test_deleting_a_comment_deletes_it_on_linkedin(fake, comment, agent):
     assert Message.objects.get(remote_id=urn).removed_at is not None
 
 
-def test_hiding_is_recorded_in_the_inbox_only(fake, comment, agent):
+def test_hiding_is_recorded_in_the_inbox_only(
+    fake, comment, agent, django_capture_on_commit_callbacks
+):
     _created, urn = comment
 
-    work.moderate(Message.objects.get(remote_id=urn), "hide", reason="Werbung", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(Message.objects.get(remote_id=urn), "hide", reason="Werbung", by=agent)
 
     assert not fake.calls("DELETE", r"^/rest/socialActions/")
     assert urn in fake.comments
     assert Message.objects.get(remote_id=urn).hidden_at is not None
 
 
-def test_a_failing_deletion_on_linkedin_keeps_the_inbox_decision(fake, comment, agent):
+def test_a_failing_deletion_on_linkedin_keeps_the_inbox_decision(
+    fake, comment, agent, django_capture_on_commit_callbacks
+):
     _created, urn = comment
     fake.fail_next(500, path=r"^/rest/socialActions/")
 
-    work.moderate(Message.objects.get(remote_id=urn), "delete", reason="Spam", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(Message.objects.get(remote_id=urn), "delete", reason="Spam", by=agent)
 
     assert Message.objects.get(remote_id=urn).removed_at is not None
     assert urn in fake.comments

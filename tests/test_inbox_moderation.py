@@ -56,7 +56,7 @@ def test_an_outsider_cannot_moderate(comment, outsider):
 
 
 def test_a_report_of_a_fediverse_comment_goes_to_the_authors_server(
-    office, account, citizen, agent
+    office, account, citizen, agent, django_capture_on_commit_callbacks
 ):
     from rathaus.federation.models import Activity, Outgoing
 
@@ -70,7 +70,8 @@ def test_a_report_of_a_fediverse_comment_goes_to_the_authors_server(
             is_public=True,
         )
     )
-    work.moderate(message, "report", reason="Volksverhetzung (Netiquette Nr. 1)", by=agent)
+    with django_capture_on_commit_callbacks(execute=True):  # the report goes out after the commit
+        work.moderate(message, "report", reason="Volksverhetzung (Netiquette Nr. 1)", by=agent)
     flag = Activity.objects.get(kind="Flag").body
     assert flag["object"] == [citizen.uri, f"{citizen.uri}/statuses/7"]
     assert flag["content"] == "Volksverhetzung (Netiquette Nr. 1)"

@@ -3,7 +3,6 @@ the audit log. Views and tasks call these; they never save conversations themsel
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 import uuid
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from rathaus.audit.log import record
 from rathaus.delivery import channels, tasks
 from rathaus.delivery.models import Delivery
+from rathaus.inbox import tasks as inbox_tasks
 from rathaus.inbox.models import (
     Conversation,
     Message,
@@ -265,7 +265,8 @@ def _dispatch(answer: Message) -> Delivery:
 
 def moderate(message: Message, action: str, *, reason: str, by: Any) -> Message:
     """Hide, show again, delete or report a citizen's public comment, with the netiquette
-    rule it broke; the channel does the same on the platform where it can."""
+    rule it broke. The inbox keeps the decision at once; the channel does the same on the
+    platform where it can, in the background after the commit (``moderate_on_channel``)."""
     office = message.office
     require_role(by, office, *AGENTS)
     if action not in MODERATION:
@@ -296,6 +297,8 @@ def moderate(message: Message, action: str, *, reason: str, by: Any) -> Message:
             before=before,
             after={"hidden": bool(message.hidden_at), "removed": bool(message.removed_at)},
         )
-        with contextlib.suppress(KeyError):
-            channels.get(message.channel).moderate(message, action)
+        # Not here: the platform may be slow or silent, and this holds a web worker and the
+        # transaction (on SQLite the database's write lock).
+        pk, reason = message.pk, message.moderation_reason
+        transaction.on_commit(lambda: inbox_tasks.moderate_on_channel(pk, action, reason))
     return message
