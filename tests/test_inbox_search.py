@@ -297,3 +297,19 @@ def test_the_migration_indexes_what_was_there_before_it(office):
     assert _found(office, "Jung") == both
     after = _ask(office, "<p>Der Wochenmarkt ist zurück.</p>")
     assert _found(office, "Wochenmarkt") == both | {after.conversation_id}
+
+
+def test_later_migrations_keep_the_search_triggers(db):
+    """A migration that rebuilds inbox_message on SQLite (Django's AddField of a NOT NULL
+    column does) drops the triggers that keep the index: search then finds nothing new."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's indexes are expressions, no triggers")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {name for (name,) in cursor.fetchall()}
+    expected = {
+        f"inbox_{table}_fts_{event}"
+        for table in ("conversation", "message")
+        for event in ("insert", "update", "delete")
+    }
+    assert expected <= triggers

@@ -70,6 +70,29 @@ def _has_session_cookie(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+def lacks_required_second_factor(user) -> bool:
+    """``two_factor_required(user) and not has_second_factor(user)`` in one query: it runs
+    on every desk request."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    if user.is_staff or user.is_superuser:
+        required = Exists(get_user_model().objects.filter(pk=OuterRef("pk")))
+    else:
+        required = Exists(
+            Membership.objects.filter(
+                Q(role=Role.ADMIN) | Q(office__require_two_factor=True), user=OuterRef("pk")
+            )
+        )
+    has = Exists(
+        Authenticator.objects.filter(
+            user=OuterRef("pk"), type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        )
+    )
+    return get_user_model().objects.filter(pk=user.pk).filter(required).exclude(has).exists()
+
+
 # Where the two-factor duty applies: everything a logged-in person does. The newsroom and
 # the other public pages show nothing more to a logged-in person, so they stay open.
 GUARDED_PREFIXES = ("/desk/", "/admin/", "/accounts/")
@@ -102,8 +125,7 @@ class TwoFactorDutyMiddleware:
             and user.is_authenticated
             and request.path.startswith(GUARDED_PREFIXES)
             and not request.path.startswith(_open_while_setting_up())
-            and not has_second_factor(user)  # one query for everyone who has one
-            and two_factor_required(user)
+            and lacks_required_second_factor(user)
         ):
             return self._set_up_first(request)
         return self.get_response(request)
@@ -127,6 +149,14 @@ class TwoFactorDutyMiddleware:
 STARTED, SEEN = "rathaus_login_started", "rathaus_login_seen"
 # The last-seen time is written at most this often, not on every request.
 SEEN_RESOLUTION = 60
+
+
+def login_started(sender, request, user, **kwargs) -> None:
+    """The login's clock starts with the login itself, saved with the session the login
+    saves anyway (not by an extra write on the first page after it)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[STARTED] = request.session[SEEN] = now
 
 
 class SessionLimitsMiddleware:
