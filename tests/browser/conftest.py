@@ -81,11 +81,12 @@ WCAG_AA = {
 }
 
 
-def violations(page) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA findings on the page, each with the first elements it names."""
+def violations(page, options=WCAG_AA) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA findings on the page (or those of the rules ``options``
+    name), each with the first elements it names."""
     from axe_playwright_python.sync_playwright import Axe
 
-    result = Axe().run(page, options=WCAG_AA)
+    result = Axe().run(page, options=options)
     return [
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
         for v in result.response["violations"]

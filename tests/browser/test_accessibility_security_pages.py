@@ -37,6 +37,38 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "de-DE"}
 
 
+# axe's best practices that BITV 2.0 asks for in substance (headings and landmarks give a
+# screen reader's user the page's outline); not part of the WCAG tags above.
+STRUCTURE = {
+    "runOnly": {
+        "type": "rule",
+        "values": ["heading-order", "empty-heading", "page-has-heading-one", "region"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def outline_problems(page) -> list[str]:
+    """Headings inside a section named by its heading are below that heading: an error
+    summary's heading at the section's own level would read as the start of a new section."""
+    return page.evaluate(
+        """() => {
+        const problems = [];
+        for (const section of document.querySelectorAll("section[aria-labelledby]")) {
+            const title = document.getElementById(section.getAttribute("aria-labelledby"));
+            if (!title || !/^H[1-6]$/.test(title.tagName)) continue;
+            for (const heading of section.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+                if (heading !== title && heading.tagName <= title.tagName) {
+                    problems.push(`${heading.tagName} "${heading.textContent.trim()}" `
+                        + `in the ${title.tagName} section "${title.textContent.trim()}"`);
+                }
+            }
+        }
+        return problems;
+    }"""
+    )
+
+
 @pytest.fixture
 def survey(page):
     """A function checking the page shown now; findings by label, empty when all is well."""
@@ -45,7 +77,8 @@ def survey(page):
 
     def check(label: str) -> None:
         page.wait_for_load_state("networkidle")
-        problems = violations(page) + description_problems(page)
+        problems = violations(page) + violations(page, STRUCTURE) + outline_problems(page)
+        problems += description_problems(page)
         problems += [f"CSP: {report}" for report in watch.reports()] + phone_overflow(page)
         if problems:
             found[label] = problems
@@ -299,3 +332,36 @@ def test_the_invitation_link_and_the_follow_page(page, live_server, office, surv
     assert page.evaluate("(img) => img.naturalWidth", photo.element_handle()) > 0
     survey("follow page with photo")
     assert survey.found == {}, "\n".join(f"{k}: {v}" for k, v in survey.found.items())
+
+
+BROKEN = """<!doctype html><html lang="de"><meta charset="utf-8"><title>Kaputt</title><main>
+<section aria-labelledby="h"><h2 id="h">Teil</h2><h2>Bitte prüfen</h2>
+<label for="a">A</label><input id="a" aria-invalid="true" aria-describedby="a_help">
+<p id="a_help"></p><pre>%s</pre><p style="color: red">rot</p>
+<script>window.ran = 1</script></main></html>""" % ("breit" * 80)
+
+
+def test_the_checks_themselves_find_what_they_look_for(page, live_server, survey):
+    """Control: a page with every fault the survey looks for, served under the site's real
+    policy, is reported for each of them (a broken check would look like 'all is well')."""
+    from django.test import Client
+
+    policy = Client().get("/accounts/login/")["Content-Security-Policy"]
+    page.route(
+        "**/kaputt/",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Content-Type": "text/html", "Content-Security-Policy": policy},
+            body=BROKEN,
+        ),
+    )
+    page.goto(f"{live_server.url}/kaputt/")
+    survey("broken")
+    problems = "\n".join(survey.found["broken"])
+    assert page.evaluate("window.ran") is None
+    assert "CSP: script-src-elem inline" in problems
+    assert "CSP: style-src-attr inline" in problems
+    assert "wider than the phone" in problems
+    assert "a is described by #a_help, which is empty or missing" in problems
+    assert "a is invalid without its error" in problems
+    assert 'H2 "Bitte prüfen" in the H2 section "Teil"' in problems
