@@ -264,9 +264,6 @@ ACCOUNT_ADAPTER = "rathaus.offices.accounts.NoSignupAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # TOTP secrets and recovery-code seeds sealed at rest like every other secret.
 MFA_ADAPTER = "rathaus.offices.mfa.SealingMFAAdapter"
-
-LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
 # Every login (desk and admin: the admin's own form redirects to allauth's) is throttled:
 # 5 failed attempts per account in 15 minutes, then even the right password is refused
 # until the window passes; the same for second-factor codes. Kept in the "shared" cache.
@@ -276,6 +273,9 @@ if CONTACT_CLIENT_ADDRESS_HEADER:
     ALLAUTH_TRUSTED_CLIENT_IP_HEADER = (
         CONTACT_CLIENT_ADDRESS_HEADER.removeprefix("HTTP_").replace("_", "-").title()
     )
+
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "rathaus" / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
