@@ -17,6 +17,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def was_contacted(listener: socket.socket) -> bool:
+    """Whether anyone connected to a non-blocking listening socket since it was opened."""
+    try:
+        peer, _address = listener.accept()
+    except BlockingIOError:
+        return False
+    peer.close()
+    return True
+
+
 @contextmanager
 def smtp_server(handler: Any, settings: Any) -> Iterator[Controller]:
     """aiosmtpd with ``handler`` on a free port, and Django's mail sent to it."""

@@ -24,6 +24,7 @@ from rathaus.lib import sealing
 from tests.conftest import PASSWORD
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Response
+from tests.loopback import was_contacted
 
 pytestmark = pytest.mark.usefixtures("english_messages", "loopback_platforms")
 
@@ -48,26 +49,6 @@ def work(huey) -> int:
         huey.execute(task)
         ran += 1
     return ran
-
-
-@pytest.fixture
-def silent_server():
-    """A server that takes connections (the kernel's backlog) and never answers a byte."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.setblocking(False)
-    yield listener
-    listener.close()
-
-
-def _was_contacted(listener: socket.socket) -> bool:
-    try:
-        peer, _address = listener.accept()
-    except BlockingIOError:
-        return False
-    peer.close()
-    return True
 
 
 def _raw_credentials(pk: int) -> str:
@@ -107,7 +88,7 @@ def test_a_server_that_never_answers_does_not_hold_the_request(
     request.join(timeout=5)
     took = time.monotonic() - started
 
-    contacted = _was_contacted(silent_server)
+    contacted = was_contacted(silent_server)
     silent_server.close()  # a request still waiting on it (the bug) gets a reset and ends
     request.join(timeout=5)
     assert answers and took < QUICK, f"the desk waited {took:.1f} s on the platform"

@@ -3,7 +3,6 @@ item 18): the inbox keeps the decision at once, and the platform step runs in th
 background after the commit, following the comment's state then, not the order in which
 the tasks happen to run."""
 
-import socket
 import time
 
 import pytest
@@ -19,6 +18,7 @@ from rathaus.offices.models import Role
 from tests.conftest import PASSWORD, _user
 from tests.fakes.graph import FakeGraph
 from tests.fakes.server import serving
+from tests.loopback import was_contacted
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
 
@@ -40,26 +40,6 @@ def comment(graph, page, publish_post):
     comment_id = graph.comment(post_id, "Ihr seid alle unfähig!", at=time.time() - 10)
     fetching.fetch(page)
     return Message.objects.get(remote_id=comment_id)
-
-
-@pytest.fixture
-def silent_server():
-    """A server that takes connections (the kernel's backlog) and never answers a byte."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.setblocking(False)
-    yield listener
-    listener.close()
-
-
-def _was_contacted(listener: socket.socket) -> bool:
-    try:
-        peer, _address = listener.accept()
-    except BlockingIOError:
-        return False
-    peer.close()
-    return True
 
 
 def _moderate(client, user, message, action, reason=""):
@@ -92,7 +72,7 @@ def test_the_desk_answers_at_once_while_the_platform_is_silent(
 
     assert response.status_code == 302
     assert took < QUICK, took
-    assert not _was_contacted(silent_server)
+    assert not was_contacted(silent_server)
     comment.refresh_from_db()
     assert comment.hidden_at is not None  # the inbox's decision stands at once
     assert len(woken) == 1  # the platform step waits for the commit, and the worker
