@@ -5,7 +5,14 @@ from django.urls import URLPattern, reverse
 
 from rathaus.desk import urls as desk_urls
 
-SAMPLE = {"office": "mitte", "pk": 1, "image": 1, "step": "approve", "platform": "xing"}
+SAMPLE = {
+    "office": "mitte",
+    "pk": 1,
+    "image": 1,
+    "message": 1,
+    "step": "approve",
+    "platform": "xing",
+}
 
 
 @pytest.mark.parametrize(

@@ -351,7 +351,7 @@ def test_the_checks_themselves_find_what_they_look_for(page, live_server, survey
         "**/kaputt/",
         lambda route: route.fulfill(
             status=200,
-            headers={"Content-Type": "text/html", "Content-Security-Policy": policy},
+            headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": policy},
             body=BROKEN,
         ),
     )
