@@ -66,10 +66,7 @@ class ConnectedAccount(models.Model):
 
     @property
     def platform_label(self) -> str:
-        from rathaus.connectors import family  # family imports this module
-
-        connector = family.connectors().get(self.platform)
-        return connector.label if connector else self.platform
+        return platform_label(self.platform)
 
     @property
     def is_active(self) -> bool:
@@ -78,6 +75,14 @@ class ConnectedAccount(models.Model):
     def expires_soon(self, now=None) -> bool:
         now = now or timezone.now()
         return bool(self.token_expires_at and self.token_expires_at <= now + EXPIRY_WARNING)
+
+
+def platform_label(platform: str) -> str:
+    """The platform's name as people know it (Xing, not xing)."""
+    from rathaus.connectors import family  # family imports this module
+
+    connector = family.connectors().get(platform)
+    return connector.label if connector else platform
 
 
 # A connection that was asked for and not yet checked is forgotten after this long.
@@ -126,7 +131,4 @@ class PendingConnection(models.Model):
 
     @property
     def platform_label(self) -> str:
-        from rathaus.connectors import family  # family imports this module
-
-        connector = family.connectors().get(self.platform)
-        return connector.label if connector else self.platform
+        return platform_label(self.platform)
