@@ -264,6 +264,10 @@ ACCOUNT_ADAPTER = "rathaus.offices.accounts.NoSignupAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # TOTP secrets and recovery-code seeds sealed at rest like every other secret.
 MFA_ADAPTER = "rathaus.offices.mfa.SealingMFAAdapter"
+# A code typed as its 30 seconds run out, or shown by a phone whose clock is a little off,
+# still counts (RFC 6238, 5.2: one step either side). A used code stays refused for the
+# whole window, so tolerance adds no replay.
+MFA_TOTP_TOLERANCE = 1
 # Every login (desk and admin: the admin's own form redirects to allauth's) is throttled:
 # 5 failed attempts per account in 15 minutes, then even the right password is refused
 # until the window passes; the same for second-factor codes. Kept in the "shared" cache.

@@ -24,13 +24,14 @@ def with_totp(user) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now for ``secret``."""
+def totp_code(secret: str, *, steps_ago: int = 0) -> str:
+    """The code an authenticator app shows now for ``secret`` (or showed ``steps_ago``
+    30-second steps before)."""
     import time
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_ago))
 
 
 def _user(username: str, office: Office, *roles: Role):

@@ -139,6 +139,20 @@ def test_a_used_code_cannot_be_used_again_in_another_process(client, staff_admin
     assert not totp.validate_code(code)
 
 
+def test_a_code_typed_as_its_step_ran_out_still_counts_an_older_one_not(client, staff_admin):
+    """One step of tolerance (RFC 6238, 5.2): without it a login whose code was read in the
+    last second of its step failed at random."""
+    _password_step(client, staff_admin)
+    stale = client.post(
+        reverse("mfa_authenticate"), {"code": totp_code(staff_admin.totp_secret, steps_ago=2)}
+    )
+    assert stale.status_code == 200 and not _logged_in(client)
+    done = client.post(
+        reverse("mfa_authenticate"), {"code": totp_code(staff_admin.totp_secret, steps_ago=1)}
+    )
+    assert done.status_code == 302 and _logged_in(client)
+
+
 # --- 11. Two-factor duty: office admins and staff always, members where the office says --
 
 
