@@ -8,6 +8,17 @@ os.environ.setdefault("RATHAUS_TASKS_IMMEDIATE", "true")
 os.environ.setdefault("RATHAUS_EMAIL_BACKEND", "memory")
 os.environ.setdefault("RATHAUS_DATA_DIR", tempfile.mkdtemp(prefix="rathaus-test-"))
 
+# pytest-xdist runs the suite in several worker processes. Each takes a Redis database of
+# its own, because a test's first step empties the cache (FLUSHDB) and must not empty the
+# cache of a test running next door.
+if os.environ.get("REDIS_URL") and (worker := os.environ.get("PYTEST_XDIST_WORKER")):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(os.environ["REDIS_URL"])
+    _base = int(_url.path.strip("/") or 0)
+    _db = (_base + 1 + int(worker.removeprefix("gw"))) % 16
+    os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_db}"))
+
 from rathaus.settings import *
 
 os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise warns when it is missing

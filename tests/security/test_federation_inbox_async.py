@@ -19,7 +19,7 @@ from rathaus.federation.models import Follower, IncomingRequest, KeyFetch, Remot
 from rathaus.lib import httpsig
 from tests.conftest import CITIZEN
 from tests.fediverse_server import FediverseServer
-from tests.test_federation_actor_keys import mastodon_actor
+from tests.federation.test_actor_keys import mastodon_actor
 
 PRESSE = "http://rathaus.example/ap/presse"
 

@@ -30,7 +30,7 @@ import pytest
 
 from tests.loopback import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 20
 COMMAND_SECONDS = 60
 RESULT = "@@result@@ "

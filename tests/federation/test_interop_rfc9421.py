@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from rathaus.federation.models import Follower, IncomingRequest, RemoteActor
 from rathaus.lib import rfc9421
 from tests.fediverse_server import FediverseServer
-from tests.test_federation_interop_payloads import OUR_HOST, SOFTWARES, Remote, Software
+from tests.federation.test_interop_payloads import OUR_HOST, SOFTWARES, Remote, Software
 
 MASTODON: Software = next(software for software in SOFTWARES if software.name == "mastodon")
 INBOX = "/ap/presse/inbox"

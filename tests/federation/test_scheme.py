@@ -10,7 +10,7 @@ import pytest
 from rathaus.federation.models import Account
 
 ACTIVITY = {"HTTP_ACCEPT": "application/activity+json"}
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

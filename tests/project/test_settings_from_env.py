@@ -9,7 +9,7 @@ import pytest
 
 from rathaus.lib.env import Env, SettingError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_booleans_are_parsed_strictly():

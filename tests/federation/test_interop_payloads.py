@@ -33,7 +33,7 @@ from rathaus.inbox.models import Message
 from rathaus.lib import httpsig
 from tests.fediverse_server import FediverseServer, Recorded
 
-PAYLOADS = Path(__file__).parent / "payloads"
+PAYLOADS = Path(__file__).parents[1] / "payloads"
 OUR_HOST = "rathaus.example"
 QUESTION = "Wann wird die Linde gefällt?"
 ACTIVITY_JSON = "application/activity+json"
