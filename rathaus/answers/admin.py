@@ -8,8 +8,8 @@ from django.utils.translation import ngettext
 from rathaus.answers import reuse
 from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.log import record
+from rathaus.offices.access import LifecycleError
 from rathaus.offices.scoped_admin import OfficeScopedAdmin
-from rathaus.posts.errors import LifecycleError
 
 
 class ScopedAdmin(OfficeScopedAdmin):

@@ -19,9 +19,8 @@ from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.log import record
 from rathaus.inbox.inbound import plain_text
 from rathaus.inbox.models import Message
-from rathaus.offices.access import require_role
+from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Office, Role
-from rathaus.posts.errors import LifecycleError
 
 REUSERS = (Role.AGENT, Role.ADMIN)
 PUBLISHERS = (Role.APPROVER, Role.ADMIN)

@@ -29,9 +29,8 @@ from rathaus.connectors.models import (
 from rathaus.delivery.channels import DeliveryError, PermanentError
 from rathaus.lib import netguard
 from rathaus.lib.weburls import is_web_url
-from rathaus.offices.access import require_role
+from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Membership, Office, Role
-from rathaus.posts.errors import LifecycleError
 
 Status = ConnectedAccount.Status
 Pending = PendingConnection.Status

@@ -20,9 +20,8 @@ from rathaus.delivery import channels, tasks
 from rathaus.delivery.models import RETRYABLE, Delivery
 from rathaus.lib import backoff
 from rathaus.lib.weburls import web_url
-from rathaus.offices.access import require_role
+from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Role
-from rathaus.posts.errors import LifecycleError
 
 log = logging.getLogger(__name__)
 Status = Delivery.Status

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from rathaus.delivery import channels
 from rathaus.offices import clock
+from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office
 from rathaus.posts import content
-from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Category, Post, Status
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"

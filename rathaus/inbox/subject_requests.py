@@ -22,9 +22,8 @@ from rathaus.federation import addresses
 from rathaus.federation.models import Follower, RemoteActor
 from rathaus.inbox import retention
 from rathaus.inbox.models import Conversation, Message
-from rathaus.offices.access import has_role
+from rathaus.offices.access import LifecycleError, has_role
 from rathaus.offices.models import Office, Role
-from rathaus.posts.errors import LifecycleError
 
 
 def _identify(email: str, handle: str) -> tuple[str, str]:

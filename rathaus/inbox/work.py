@@ -26,9 +26,8 @@ from rathaus.inbox.models import (
     Team,
     Topic,
 )
-from rathaus.offices.access import has_role, require_role
+from rathaus.offices.access import LifecycleError, has_role, require_role
 from rathaus.offices.models import Membership, Role
-from rathaus.posts.errors import LifecycleError
 from rathaus.response_times import targets
 
 Status = Conversation.Status

@@ -8,9 +8,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from rathaus.offices.models import Membership, Office, Role
-from rathaus.posts.errors import LifecycleError
 
 User = AbstractBaseUser | AnonymousUser
+
+
+class LifecycleError(Exception):
+    """A step that is not allowed; the message is shown to the user as it is.
+
+    Raised by every verb of every app (a post's steps, an agent's, an admin's), so it
+    lives with the role check that raises it most, low in the house."""
 
 
 def offices_of(user: User) -> QuerySet[Office]:

@@ -25,9 +25,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.offices.access import require_role
+from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Membership, Office, Role
-from rathaus.posts.errors import LifecycleError
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from rathaus.delivery import channels
 from rathaus.lib.oneline import has_breaks
+from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office
-from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Post, PostVariant, Tag
 
 EDITABLE_FIELDS = {

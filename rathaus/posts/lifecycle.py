@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
 from rathaus.delivery import channels, defaults, outbox
-from rathaus.offices.access import require_role
+from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Office, Role
 from rathaus.posts import content, images
-from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Category, Post, PostImage, Status
 
 EDITABLE_STATUSES = {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED}

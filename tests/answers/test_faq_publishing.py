@@ -6,7 +6,7 @@ import pytest
 from rathaus.answers.models import FaqEntry
 from rathaus.answers.reuse import publish_faq, unpublish_faq
 from rathaus.audit.log import history
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.inbox import work
 from rathaus.inbox.inbound import InboundMessage, receive
 from rathaus.inbox.models import Message, ReplyReviewer
+from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Membership, Role
-from rathaus.posts.errors import LifecycleError
 from tests.conftest import _user
 
 ANSWER = (

@@ -13,7 +13,7 @@ from rathaus.connectors import accounts
 from rathaus.connectors.base import Connection
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import PermanentError
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 from tests.conftest import PASSWORD
 
 PAGE = "https://www.xing.com/pages/bezirksamt-mitte"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from rathaus.delivery import sending
 from rathaus.delivery.models import Delivery
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 from tests.conftest import PASSWORD
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rathaus.delivery import defaults
 from rathaus.delivery.models import ChannelDefault
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 from tests.conftest import PASSWORD
 
 

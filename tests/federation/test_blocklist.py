@@ -7,7 +7,7 @@ from rathaus.audit.models import AuditEntry
 from rathaus.federation import blocking
 from rathaus.federation.models import BlockedDomain, Follower
 from rathaus.inbox.models import Message
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 from tests.conftest import CITIZEN
 
 ACTOR = "http://rathaus.example/ap/presse"

@@ -9,7 +9,7 @@ from rathaus.federation import sending
 from rathaus.federation.models import Activity, Follower, Outgoing, RemoteActor
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Message
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 from tests.conftest import CITIZEN
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"

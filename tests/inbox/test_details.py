@@ -6,7 +6,7 @@ import pytest
 from rathaus.audit.models import AuditEntry
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Message, Notification
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 
 
 @pytest.fixture

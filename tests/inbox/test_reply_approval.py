@@ -8,7 +8,7 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, ReplyReviewer
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 
 
 class AnsweringChannel(Channel):

@@ -13,7 +13,7 @@ from rathaus.federation.models import Account, Follower, RemoteActor
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message
 from rathaus.inbox.subject_requests import erase, export
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 
 ANNA = "@anna@social.example"
 

@@ -118,7 +118,7 @@ from rathaus.delivery import channels  # noqa: E402
 from rathaus.delivery.models import Delivery  # noqa: E402
 from rathaus.inbox import inbound  # noqa: E402
 from rathaus.inbox.models import Message  # noqa: E402
-from rathaus.posts.errors import LifecycleError  # noqa: E402
+from rathaus.offices.access import LifecycleError  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
 from tests.fakes.bluesky import FakeBluesky  # noqa: E402
 from tests.fakes.server import serving  # noqa: E402

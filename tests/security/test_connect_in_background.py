@@ -215,7 +215,7 @@ def test_a_server_address_that_is_no_web_address_is_a_form_error(
 
 @pytest.mark.parametrize("address", ["ftp://files.example", "javascript:alert(1)//x"])
 def test_the_step_itself_refuses_what_is_no_web_address(office, office_admin, address):
-    from rathaus.posts.errors import LifecycleError
+    from rathaus.offices.access import LifecycleError
 
     with pytest.raises(LifecycleError):
         accounts.request_connection(
@@ -225,7 +225,7 @@ def test_the_step_itself_refuses_what_is_no_web_address(office, office_admin, ad
 
 
 def test_only_the_offices_admins_may_ask(office, editor, outsider):
-    from rathaus.posts.errors import LifecycleError
+    from rathaus.offices.access import LifecycleError
 
     for person in (editor, outsider):
         with pytest.raises(LifecycleError):

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from rathaus.newsletter import composing, mailings
 from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
+from rathaus.offices.access import LifecycleError
 from rathaus.posts import lifecycle
-from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Post
 from tests.conftest import PASSWORD
 

@@ -20,7 +20,7 @@ from rathaus.lib import netguard
 from rathaus.mail import imap
 from rathaus.mail.admin import MailboxForm
 from rathaus.mail.models import Mailbox
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import serving

@@ -326,7 +326,7 @@ def test_a_manual_confirmation_takes_only_a_web_link(office, approver, published
     delivery = Delivery.objects.create(
         post=published, channel="xing", status=Delivery.Status.MANUAL, idempotency_key="x:1"
     )
-    from rathaus.posts.errors import LifecycleError
+    from rathaus.offices.access import LifecycleError
 
     with pytest.raises(LifecycleError):
         sending.confirm_manual(delivery, by=approver, url="javascript:alert(1)")

@@ -22,9 +22,8 @@ from rathaus.desk.forms import ConnectForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
 from rathaus.lib.weburls import is_web_url
-from rathaus.offices.access import office_for
+from rathaus.offices.access import LifecycleError, office_for
 from rathaus.offices.models import Office, Role
-from rathaus.posts.errors import LifecycleError
 from rathaus.posts.models import Category
 
 

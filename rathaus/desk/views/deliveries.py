@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from rathaus.delivery import sending
 from rathaus.desk.deliveries import channel_name
 from rathaus.desk.tenancy import delivery_of, office_of
-from rathaus.posts.lifecycle import LifecycleError
+from rathaus.offices.access import LifecycleError
 
 
 @login_required

@@ -35,9 +35,8 @@ from rathaus.desk.views.inbox import (
 )
 from rathaus.inbox import subject_requests, work
 from rathaus.inbox.models import Conversation, Message, Notification
-from rathaus.offices.access import has_role
+from rathaus.offices.access import LifecycleError, has_role
 from rathaus.offices.models import Role
-from rathaus.posts.errors import LifecycleError
 
 Direction = Message.Direction
 

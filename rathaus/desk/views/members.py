@@ -19,8 +19,8 @@ from rathaus.desk.forms import DescribedForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
 from rathaus.offices import members
+from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Role
-from rathaus.posts.errors import LifecycleError
 
 
 def _roles_field(required: bool) -> forms.MultipleChoiceField:

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from rathaus.delivery.models import Delivery
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 from rathaus.posts.images import rendition_path
 from tests.fakes.bluesky import MAX_IMAGE_BYTES, FakeBluesky
 from tests.fakes.server import serving

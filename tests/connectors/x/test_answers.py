@@ -9,7 +9,7 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
-from rathaus.posts.errors import LifecycleError
+from rathaus.offices.access import LifecycleError
 from tests.fakes.server import serving
 from tests.fakes.x import FakeX
 

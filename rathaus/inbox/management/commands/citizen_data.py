@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.inbox import subject_requests
+from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office
-from rathaus.posts.errors import LifecycleError
 
 
 class Command(BaseCommand):
