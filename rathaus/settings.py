@@ -135,6 +135,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "huey.contrib.djhuey",
+    # The lowest app: background work of every other app runs on its engine.
+    "rathaus.jobs",
     "rathaus.offices",
     "rathaus.audit",
     "rathaus.posts",

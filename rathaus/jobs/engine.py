@@ -1,0 +1,460 @@
+"""What every kind of background work uses: claim due rows with a lease, settle outcomes in
+bulk, sweep leases that ran out, wake a worker, and run a kind's handler until nothing is
+due. Huey only rings the bell (``wake``) and keeps the clock (``tasks.tick``): the rows'
+``next_attempt_at`` is the truth, so a lost wake-up delays work by a minute at most.
+
+Claims are exclusive on both databases: PostgreSQL locks the due rows with SKIP LOCKED, so
+parallel workers take different rows without waiting; SQLite (one writer at a time) takes
+them with a conditional UPDATE that only the first worker wins. Either way each claim gets a
+token, and an outcome is recorded only on rows that still carry that token – a worker that
+comes back after its lease ran out and its rows were taken again changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from rathaus.jobs import registry
+from rathaus.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+from rathaus.jobs.policy import FAIL, Policy, doubling, fixed, fourth_power, steps
+from rathaus.jobs.registry import Kind, register
+
+__all__ = [
+    "Kind",
+    "Outcome",
+    "Policy",
+    "cancel",
+    "claim",
+    "done",
+    "doubling",
+    "enqueue",
+    "fail",
+    "fixed",
+    "fourth_power",
+    "register",
+    "renew",
+    "requeue",
+    "retry",
+    "run",
+    "settle",
+    "steps",
+    "sweep",
+    "tick",
+    "wake",
+]
+
+log = logging.getLogger(__name__)
+# Rows per UPDATE when settling: a statement per chunk, not one per row.
+CHUNK = 100
+MAX_ERROR = 2000
+ENGINE_COLUMNS = ("pk", "status", "attempts", "next_attempt_at", "lease_until", "lease_token")
+
+
+@dataclass
+class Outcome:
+    """What became of one claimed row. Made with :func:`done`, :func:`retry` or :func:`fail`.
+
+    ``result`` is handed back to whoever ran the kind (a test, ``send(pk)``), not stored.
+    After :func:`settle`, ``final`` is the status written, or None when the row was no
+    longer this worker's (its lease ran out and it was swept or taken again)."""
+
+    row: Any
+    verdict: str
+    status: str | None = None
+    error: str = ""
+    retry_after: float | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    result: Any = None
+    final: str | None = None
+
+
+def done(row: Any, status: str | None = None, *, result: Any = None, **fields: Any) -> Outcome:
+    """Finished: the kind's own success state (default "done"), with ``fields`` written too."""
+    return Outcome(row, DONE, status, fields=fields, result=result)
+
+
+def retry(
+    row: Any, error: str, *, retry_after: float | None = None, result: Any = None, **fields: Any
+) -> Outcome:
+    """Try again after the policy's wait (never before ``retry_after`` seconds); fails with
+    ``error`` once the attempts are used up."""
+    return Outcome(row, "retry", None, error, retry_after, fields, result)
+
+
+def fail(
+    row: Any, error: str, status: str | None = None, *, result: Any = None, **fields: Any
+) -> Outcome:
+    """Stopped for good: "failed", or the kind's own state (e.g. "needs_reauth")."""
+    return Outcome(row, FAILED, status, error, None, fields, result)
+
+
+def _kind(kind: Kind | str) -> Kind:
+    return registry.get(kind) if isinstance(kind, str) else kind
+
+
+# --- claim ------------------------------------------------------------------------------------
+
+
+def claim(
+    kind: Kind | str,
+    *,
+    limit: int | None = None,
+    ids: Iterable[int] | None = None,
+    token: str | None = None,
+    now: datetime | None = None,
+) -> list[Any]:
+    """Take up to ``limit`` due rows (of ``ids`` only, if given) for this worker; returns
+    them with their lease (``lease_token``) and the attempt counted. A streaming worker may
+    pass one ``token`` for all its claims."""
+    kind = _kind(kind)
+    now = now or timezone.now()
+    token = token or uuid.uuid4().hex
+    limit = limit or kind.policy.batch
+    due = kind.rows().filter(status=QUEUED, next_attempt_at__lte=now)
+    if ids is not None:
+        due = due.filter(pk__in=list(ids))
+    due = due.order_by("next_attempt_at", "pk")
+    if connection.features.has_select_for_update_skip_locked:
+        # Parallel workers skip each other's locked rows instead of waiting for them.
+        with transaction.atomic():
+            locked = due.select_for_update(skip_locked=True, of=("self",))
+            pks = _take(kind, list(locked.values_list("pk", flat=True)[:limit]), token, now)
+    else:
+        pks = _take(kind, list(due.values_list("pk", flat=True)[:limit]), token, now)
+    if not pks:
+        return []
+    mine = kind.rows().filter(pk__in=pks, lease_token=token, status=RUNNING)
+    if kind.select_related:
+        mine = mine.select_related(*kind.select_related)
+    if kind.fields:
+        mine = mine.only(*ENGINE_COLUMNS, *kind.fields)
+    return list(mine.order_by("next_attempt_at", "pk"))
+
+
+def _take(kind: Kind, pks: list[int], token: str, now: datetime) -> list[int]:
+    """Lease ``pks`` to ``token`` if they are still queued and due: of two workers that read
+    the same rows, only the first changes them (the second's UPDATE finds them running)."""
+    if not pks:
+        return []
+    kind.row_model._default_manager.filter(
+        pk__in=pks, status=QUEUED, next_attempt_at__lte=now
+    ).update(
+        status=RUNNING,
+        lease_token=token,
+        lease_until=now + kind.policy.lease,
+        attempts=F("attempts") + 1,
+    )
+    return pks
+
+
+def renew(kind: Kind | str, token: str, *, now: datetime | None = None) -> int:
+    """Extend the lease of every row held with ``token`` (work that outlasts one lease)."""
+    kind = _kind(kind)
+    now = now or timezone.now()
+    return (
+        kind.rows()
+        .filter(lease_token=token, status=RUNNING)
+        .update(lease_until=now + kind.policy.lease)
+    )
+
+
+# --- settle -----------------------------------------------------------------------------------
+
+
+def _columns(kind: Kind, outcome: Outcome, now: datetime) -> dict[str, Any] | None:
+    """What to write for ``outcome``; None to delete the row."""
+    policy = kind.policy
+    row = outcome.row
+    columns: dict[str, Any]
+    if outcome.verdict == DONE:
+        if policy.every:
+            columns = {"status": QUEUED, "next_attempt_at": now + policy.every, "attempts": 0}
+            columns["last_error"] = ""
+        elif policy.delete_done:
+            return None
+        else:
+            columns = {"status": outcome.status or DONE, "last_error": ""}
+    elif outcome.verdict == "retry":
+        error = outcome.error[:MAX_ERROR]
+        if row.attempts < policy.attempts_allowed():
+            wait = policy.wait(row.attempts, outcome.retry_after)
+            columns = {"status": QUEUED, "next_attempt_at": now + timedelta(seconds=wait)}
+        elif policy.every:
+            # Recurring work is not given up: the next interval tries again, afresh.
+            wait = max(policy.every.total_seconds(), outcome.retry_after or 0)
+            columns = {"status": QUEUED, "next_attempt_at": now + timedelta(seconds=wait)}
+            columns["attempts"] = 0
+        elif policy.delete_failed:
+            return None
+        else:
+            columns = {"status": FAILED}
+        columns["last_error"] = error
+    else:
+        status = outcome.status or FAILED
+        if status == FAILED and policy.delete_failed:
+            return None
+        columns = {"status": status, "last_error": outcome.error[:MAX_ERROR]}
+    columns.update(outcome.fields)
+    return columns
+
+
+def _update(model: Any, token: str, items: list[tuple[Outcome, dict[str, Any]]]) -> int:
+    """One UPDATE for ``items``: a column all rows get alike is set directly, one that
+    differs goes through CASE; only rows still running under ``token`` change."""
+    pks = [outcome.row.pk for outcome, _columns in items]
+    names = {name for _outcome, columns in items for name in columns}
+    values: dict[str, Any] = {"lease_token": "", "lease_until": None}
+    for name in names:
+        given = [(o.row.pk, columns[name]) for o, columns in items if name in columns]
+        first = given[0][1]
+        if len(given) == len(items) and all(value == first for _pk, value in given):
+            values[name] = first
+            continue
+        output = model._meta.get_field(name)
+        values[name] = Case(
+            *(When(pk=pk, then=Value(value, output_field=output)) for pk, value in given),
+            default=F(name),
+            output_field=output,
+        )
+    return model._default_manager.filter(pk__in=pks, lease_token=token, status=RUNNING).update(
+        **values
+    )
+
+
+def settle(kind: Kind | str, outcomes: Iterable[Outcome], *, now: datetime | None = None) -> int:
+    """Record ``outcomes`` (a statement per CHUNK rows), on rows still held by the token
+    each was claimed with; returns how many rows were settled."""
+    kind = _kind(kind)
+    now = now or timezone.now()
+    model = kind.row_model
+    updates: dict[str, list[tuple[Outcome, dict[str, Any]]]] = defaultdict(list)
+    deletes: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        columns = _columns(kind, outcome, now)
+        token = outcome.row.lease_token
+        if columns is None:
+            deletes[token].append(outcome)
+        else:
+            outcome.final = columns["status"]
+            updates[token].append((outcome, columns))
+    settled = 0
+    with transaction.atomic(savepoint=False):
+        for token, items in updates.items():
+            for start in range(0, len(items), CHUNK):
+                chunk = items[start : start + CHUNK]
+                count = _update(model, token, chunk)
+                settled += count
+                if count != len(chunk):
+                    _unknown([outcome for outcome, _columns in chunk])
+        for token, gone in deletes.items():
+            for start in range(0, len(gone), CHUNK):
+                chunk = gone[start : start + CHUNK]
+                pks = [outcome.row.pk for outcome in chunk]
+                count, _by_model = model._default_manager.filter(
+                    pk__in=pks, lease_token=token, status=RUNNING
+                ).delete()
+                settled += count
+                for outcome in chunk:
+                    outcome.final = "deleted" if count == len(chunk) else None
+    return settled
+
+
+def _unknown(outcomes: list[Outcome]) -> None:
+    # Some rows of the chunk were no longer ours; which ones a bulk UPDATE does not say.
+    log.info("%d outcomes not recorded: their lease ran out", len(outcomes))
+    for outcome in outcomes:
+        outcome.final = None
+
+
+# --- sweep, wake, run -------------------------------------------------------------------------
+
+
+def sweep(kind: Kind | str, *, now: datetime | None = None) -> int:
+    """Rows whose lease ran out (their worker died or hangs): requeued or failed, by policy."""
+    kind = _kind(kind)
+    policy = kind.policy
+    now = now or timezone.now()
+    expired = kind.rows().filter(status=RUNNING, lease_until__lt=now)
+    message = str(policy.expiry_message)[:MAX_ERROR]
+    free = {"lease_token": "", "lease_until": None, "last_error": message}
+    swept = 0
+    if policy.on_expiry != FAIL:
+        again = expired if policy.every else expired.filter(attempts__lt=policy.attempts_allowed())
+        swept += again.update(status=QUEUED, next_attempt_at=now, **free)
+    if policy.delete_failed:
+        swept += expired.delete()[0]
+    else:
+        swept += expired.update(status=FAILED, **free)
+    return swept
+
+
+def due(kind: Kind | str, *, now: datetime | None = None) -> bool:
+    kind = _kind(kind)
+    now = now or timezone.now()
+    return kind.rows().filter(status=QUEUED, next_attempt_at__lte=now).exists()
+
+
+# Wake-ups already scheduled by this process, per kind and second: a thousand posts
+# scheduled for the same second share one. Best effort; the tick is the safety net.
+_scheduled: set[tuple[str, int]] = set()
+
+
+def wake(kind: Kind | str, *, ids: Iterable[int] | None = None, at: datetime | None = None) -> None:
+    """Ask a worker to run ``kind`` (for ``ids`` only, if given) now, or at ``at``. Call it
+    after the commit that made the rows due; in tests (Huey immediate) it runs at once."""
+    from rathaus.jobs import tasks
+
+    kind = _kind(kind)
+    ids = list(ids) if ids is not None else None
+    if at is not None and at > timezone.now():
+        second = int(at.timestamp())
+        if (kind.name, second) in _scheduled:
+            return
+        now = int(time.time())
+        _scheduled.difference_update({entry for entry in _scheduled if entry[1] < now})
+        _scheduled.add((kind.name, second))
+        tasks.run_kind.schedule((kind.name, ids), eta=at)
+        return
+    tasks.run_kind(kind.name, ids)
+
+
+def _ask_for_help(kind: Kind) -> None:
+    """One more run of ``kind``, so that an idle worker joins a big backlog; it asks in turn
+    if it also finds a full batch, so the chain ends with the backlog."""
+    from huey.contrib.djhuey import HUEY
+
+    if not HUEY.immediate:  # immediate mode (tests) would run it here, inside this one
+        wake(kind)
+
+
+def _handle(kind: Kind, rows: list[Any], now: datetime | None) -> list[Outcome]:
+    """Call the handler and settle what it says; a row it said nothing about, or did not
+    get to because it raised, is retried with the reason."""
+    outcomes: list[Outcome] = []
+    pending = {row.pk: row for row in rows}
+    error = "the handler returned no outcome"
+    try:
+        for outcome in kind.handle(rows):
+            pending.pop(outcome.row.pk, None)
+            outcomes.append(outcome)
+            if kind.settle_each:
+                settle(kind, [outcome], now=now)
+    except Exception as exception:
+        log.exception("%s failed on %d rows", kind.name, len(pending))
+        error = f"{type(exception).__name__}: {exception}"
+    else:
+        if pending:
+            log.error("%s: no outcome for rows %s", kind.name, sorted(pending))
+    rest = [retry(row, error) for row in pending.values()]
+    outcomes.extend(rest)
+    settle(kind, rest if kind.settle_each else outcomes, now=now)
+    return outcomes
+
+
+def run(
+    kind: Kind | str,
+    *,
+    ids: Iterable[int] | None = None,
+    budget: float | None = None,
+    now: datetime | None = None,
+) -> list[Outcome]:
+    """Claim, handle, settle, again until nothing is due or ``budget`` seconds have passed
+    (``ids`` given: those rows, once). Returns the outcomes; a streaming kind runs its own
+    loop and returns what that returns."""
+    kind = _kind(kind)
+    budget = kind.policy.budget if budget is None else budget
+    ids = list(ids) if ids is not None else None
+    if kind.stream is not None:
+        return kind.stream(ids=ids, budget=budget)
+    deadline = time.monotonic() + budget
+    outcomes: list[Outcome] = []
+    first = True
+    while rows := claim(kind, ids=ids, now=now):
+        if first and ids is None and len(rows) == kind.policy.batch:
+            _ask_for_help(kind)
+        first = False
+        outcomes.extend(_handle(kind, rows, now))
+        if ids is not None or time.monotonic() > deadline:
+            break
+    return outcomes
+
+
+# --- work without a row of its own ------------------------------------------------------------
+
+
+def enqueue(
+    kind: Kind | str, key: str | None = None, payload: dict | None = None, *, at=None
+) -> Job:
+    """Queue a ``Job`` of ``kind`` for ``at`` (default now). With a ``key``, the work is
+    queued once: asking again moves it to ``at`` with the new payload and fresh attempts
+    (also when it is running: the running worker's outcome is then not recorded, and the
+    job runs again). Call :func:`wake` after the commit."""
+    kind = _kind(kind)
+    at = at or timezone.now()
+    fresh = {
+        "payload": payload or {},
+        "status": QUEUED,
+        "next_attempt_at": at,
+        "attempts": 0,
+        "lease_token": "",
+        "lease_until": None,
+        "last_error": "",
+    }
+    if key is not None:
+        jobs = Job.objects.filter(kind=kind.name, key=key)
+        if jobs.update(**fresh):
+            return jobs.get()
+        Job.objects.bulk_create([Job(kind=kind.name, key=key, **fresh)], ignore_conflicts=True)
+        return jobs.get()
+    return Job.objects.create(kind=kind.name, key=None, **fresh)
+
+
+def cancel(kind: Kind | str, key: str) -> int:
+    """Forget queued work of ``kind`` about ``key``."""
+    kind = _kind(kind)
+    return Job.objects.filter(kind=kind.name, key=key, status=QUEUED).delete()[0]
+
+
+def requeue(rows: Any, *, at: datetime | None = None) -> int:
+    """Put rows (a queryset, already narrowed to those that may go again) back in the queue
+    with fresh attempts: a person asked to try a failed delivery again."""
+    return rows.update(
+        status=QUEUED,
+        next_attempt_at=at or timezone.now(),
+        attempts=0,
+        lease_token="",
+        lease_until=None,
+    )
+
+
+def _ensure_recurring(kind: Kind) -> None:
+    if not kind.rows().exists():
+        Job.objects.bulk_create([Job(kind=kind.name, key="")], ignore_conflicts=True)
+
+
+def tick(*, now: datetime | None = None) -> list[str]:
+    """Every minute: sweep every kind, make sure recurring jobs exist, and wake each kind
+    that has due rows. Returns the names of the kinds woken."""
+    woken = []
+    for kind in registry.kinds():
+        try:
+            sweep(kind, now=now)
+            if kind.policy.every and kind.on_jobs:
+                _ensure_recurring(kind)
+            if due(kind, now=now):
+                woken.append(kind.name)
+                wake(kind)
+        except Exception:  # one broken kind must not stop the others
+            log.exception("tick: %s failed", kind.name)
+    return woken
