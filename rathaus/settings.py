@@ -151,6 +151,8 @@ INSTALLED_APPS = [
     "rathaus.response_times",
     "rathaus.connectors",
     "rathaus.newsletter",
+    # The demo loader fills every app above, so it comes last.
+    "rathaus.demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from rathaus.audit.models import AuditEntry
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
-from rathaus.offices import demo
+from rathaus.demo import data as demo
 from rathaus.offices.access import has_role
 from rathaus.offices.models import Membership, Office, Role
 from rathaus.posts.models import Category, Post, PostImage, Status

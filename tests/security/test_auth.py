@@ -314,7 +314,7 @@ def test_the_demo_admin_logs_in_with_the_printed_second_factor(client):
 
     from django.core.management import call_command
 
-    from rathaus.offices import demo
+    from rathaus.demo import data as demo
 
     output = io.StringIO()
     call_command("load_demo", stdout=output)

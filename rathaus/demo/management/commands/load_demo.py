@@ -21,10 +21,11 @@ from rathaus.answers.models import TextTemplate
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery import sending
 from rathaus.delivery.models import ChannelDefault
+from rathaus.demo import data as demo
 from rathaus.federation.models import Account
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Team
-from rathaus.offices import clock, demo, login_policy
+from rathaus.offices import clock, login_policy
 from rathaus.offices.models import Membership, Office
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post
