@@ -10,6 +10,8 @@ from django.db import models
 from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.lib.working_hours import parse_working_hours
+
 # Sent when an office's public content changed (publication, correction, withdrawal).
 content_changed = Signal()
 
@@ -62,8 +64,6 @@ STATES = [
 
 
 def validate_working_hours(value: dict) -> None:
-    from rathaus.response_times.clock import parse_working_hours
-
     try:
         parse_working_hours(value)
     except ValueError as error:

@@ -12,8 +12,8 @@ from typing import Any
 import holidays
 
 from rathaus.inbox.models import Conversation
+from rathaus.lib.working_hours import add_working_hours
 from rathaus.offices.models import Office
-from rathaus.response_times.clock import add_working_hours
 from rathaus.response_times.models import ResponseTarget
 
 log = logging.getLogger(__name__)

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from rathaus.offices.models import default_working_hours
-from rathaus.response_times.clock import (
+from rathaus.lib.working_hours import (
     add_working_hours,
     parse_working_hours,
     working_hours_between,
 )
+from rathaus.offices.models import default_working_hours
 
 BERLIN = ZoneInfo("Europe/Berlin")
 OFFICE = default_working_hours()  # Monday to Friday, 08:00–16:00
