@@ -10,18 +10,18 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 @db_task()
 def run_kind(name: str, ids: list[int] | None = None) -> int:
     """Run one kind until nothing is due (or its budget is used); returns the rows taken."""
-    from rathaus.jobs import engine, registry
+    from rathaus.jobs import registry, runner
 
     try:
         kind = registry.get(name)
     except KeyError:  # a kind removed since the task was queued
         return 0
-    outcomes = engine.run(kind, ids=ids)
+    outcomes = runner.run(kind, ids=ids)
     return outcomes if isinstance(outcomes, int) else len(outcomes)
 
 
 @db_periodic_task(crontab(minute="*"))
 def tick() -> list[str]:
-    from rathaus.jobs import engine
+    from rathaus.jobs import runner
 
-    return engine.tick()
+    return runner.tick()

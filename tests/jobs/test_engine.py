@@ -11,7 +11,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from rathaus.jobs import engine
+from rathaus.jobs import engine, runner
 from rathaus.jobs.models import Job
 from rathaus.jobs.policy import FAIL, Policy, doubling, fixed, fourth_power, steps
 
@@ -221,7 +221,7 @@ def test_a_kind_may_finish_in_a_state_of_its_own(kind):
 def test_done_rows_are_deleted_when_the_policy_keeps_none(make_kind):
     kind, _script = make_kind(delete_done=True)
     jobs(kind, 2)
-    engine.run(kind)
+    runner.run(kind)
     assert not Job.objects.filter(kind=kind.name).exists()
 
 
@@ -252,12 +252,12 @@ def test_a_retry_waits_by_the_policy_and_never_less_than_retry_after(make_kind):
         row, "503", retry_after=3600 if row.pk == b.pk else None
     )
     before = timezone.now()
-    engine.run(kind)
+    runner.run(kind)
     a.refresh_from_db(), b.refresh_from_db()
     assert (a.status, a.last_error, a.attempts) == ("queued", "503", 1)
     assert before + timedelta(seconds=120) <= a.next_attempt_at <= before + timedelta(seconds=125)
     assert b.next_attempt_at >= before + timedelta(seconds=3600)
-    assert engine.run(kind) == []  # not due yet
+    assert runner.run(kind) == []  # not due yet
 
 
 def test_it_gives_up_after_the_maximum_attempts(make_kind):
@@ -266,7 +266,7 @@ def test_it_gives_up_after_the_maximum_attempts(make_kind):
     script.answer = lambda row: engine.retry(row, "timeout")
     for minute in range(3):
         with time_machine.travel(timezone.now() + timedelta(minutes=2 * minute), tick=False):
-            engine.run(kind)
+            runner.run(kind)
     job.refresh_from_db()
     assert (job.status, job.attempts, job.last_error) == ("failed", 3, "timeout")
     assert len(script.calls) == 3
@@ -277,7 +277,7 @@ def test_the_maximum_may_be_read_when_deciding(make_kind, settings):
     kind, script = make_kind(max_attempts=lambda: settings.TEST_MAX)
     [job] = jobs(kind, 1)
     script.answer = lambda row: engine.retry(row, "timeout")
-    engine.run(kind)
+    runner.run(kind)
     assert status(job) == "failed"
 
 
@@ -289,7 +289,7 @@ def test_a_handler_that_raises_retries_its_rows_and_logs_the_traceback(kind, scr
 
     script.answer = broken
     with caplog.at_level(logging.ERROR, logger="rathaus.jobs.engine"):
-        engine.run(kind)
+        runner.run(kind)
     for job in (first, second):
         job.refresh_from_db()
         assert (job.status, job.last_error) == ("queued", "KeyError: 'bug'")
@@ -306,7 +306,7 @@ def test_rows_a_handler_says_nothing_about_are_retried(kind, script):
         return [engine.done(rows[0])]
 
     object.__setattr__(kind, "handle", only_first)
-    engine.run(kind)
+    runner.run(kind)
     assert status(first) == "done"
     second.refresh_from_db()
     assert (second.status, second.last_error) == ("queued", "the handler returned no outcome")
@@ -322,7 +322,7 @@ def test_settling_each_outcome_keeps_what_was_done_before_a_crash(make_kind):
 
     object.__setattr__(kind, "handle", one_then_crash)
     object.__setattr__(kind, "settle_each", True)
-    outcomes = engine.run(kind)
+    outcomes = runner.run(kind)
     assert [o.final for o in outcomes] == ["done", "queued"]
     assert status(first) == "done" and status(second) == "queued"
 
@@ -335,7 +335,7 @@ def test_work_with_a_key_is_queued_once(kind):
     again = engine.enqueue(kind, "post:1", {"v": 2}, at=timezone.now() + timedelta(hours=1))
     assert first.pk == again.pk and again.payload == {"v": 2}
     assert Job.objects.filter(kind=kind.name).count() == 1
-    assert engine.run(kind) == []  # moved to later
+    assert runner.run(kind) == []  # moved to later
     assert engine.cancel(kind, "post:1") == 1
     engine.enqueue(kind, None, {}), engine.enqueue(kind, None, {})
     assert Job.objects.filter(kind=kind.name).count() == 2
@@ -344,7 +344,7 @@ def test_work_with_a_key_is_queued_once(kind):
 def test_a_failed_job_asked_for_again_starts_afresh(kind, script):
     script.answer = lambda row: engine.fail(row, "refused")
     engine.enqueue(kind, "k")
-    engine.run(kind)
+    runner.run(kind)
     job = engine.enqueue(kind, "k")
     assert (job.status, job.attempts, job.last_error) == ("queued", 0, "")
 
@@ -353,18 +353,18 @@ def test_a_wake_up_runs_the_kind_at_once_or_schedules_it_once_per_second(kind, s
     from huey.contrib.djhuey import HUEY
 
     jobs(kind, 2)
-    engine.wake(kind)  # Huey runs tasks at once in tests
+    runner.wake(kind)  # Huey runs tasks at once in tests
     assert len(script.calls) == 1 and len(script.calls[0]) == 2
 
     before = HUEY.scheduled_count()
     at = timezone.now() + timedelta(hours=1)
     try:
-        engine.wake(kind, at=at)
-        engine.wake(kind, at=at + timedelta(milliseconds=10))
+        runner.wake(kind, at=at)
+        runner.wake(kind, at=at + timedelta(milliseconds=10))
         assert HUEY.scheduled_count() == before + 1
     finally:
         HUEY.storage.flush_schedule()
-        engine._scheduled.clear()
+        runner._scheduled.clear()
 
 
 def test_the_tick_sweeps_and_wakes_the_kinds_that_have_due_rows(make_kind):
@@ -375,13 +375,13 @@ def test_the_tick_sweeps_and_wakes_the_kinds_that_have_due_rows(make_kind):
     [stuck] = jobs(idle, 1)
     engine.claim(idle)
 
-    woken = engine.tick()
+    woken = runner.tick()
     assert "test.busy" in woken and "test.idle" not in woken
     assert status(job) == "done" and busy_script.calls == [[job.pk]]
     assert idle_script.calls == []
 
     with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
-        engine.tick()  # the lease ran out: requeued and run
+        runner.tick()  # the lease ran out: requeued and run
     assert status(stuck) == "done"
 
 
@@ -396,16 +396,16 @@ def test_recurring_work_comes_back_after_its_interval(make_kind):
     kind, script = make_kind("test.poll", every=timedelta(minutes=5), max_attempts=2)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        engine.tick()  # makes the row and runs it
+        runner.tick()  # makes the row and runs it
         assert len(script.calls) == 1
         [row] = Job.objects.filter(kind=kind.name)
         assert (row.status, row.next_attempt_at) == ("queued", start + timedelta(minutes=5))
-        engine.tick()
+        runner.tick()
         assert len(script.calls) == 1  # not due again yet
     script.answer = lambda row: engine.retry(row, "server down")
     for minutes in (5, 6, 7):
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
-            engine.run(kind)
+            runner.run(kind)
     row.refresh_from_db()
     # Out of attempts, yet not given up: tried again after the interval, afresh.
     assert (row.status, row.attempts, row.last_error) == ("queued", 0, "server down")
@@ -416,7 +416,7 @@ def test_recurring_work_comes_back_after_its_interval(make_kind):
 def test_requeue_lets_a_person_try_again(kind, script):
     script.answer = lambda row: engine.fail(row, "refused")
     [job] = jobs(kind, 1)
-    engine.run(kind)
+    runner.run(kind)
     assert engine.requeue(Job.objects.filter(pk=job.pk, status="failed")) == 1
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("queued", 0)
