@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "rathaus.connectors",
     "rathaus.newsletter",
     # The demo loader fills every app above, so it comes last.
+    "rathaus.citizen_data",
     "rathaus.demo",
 ]
 

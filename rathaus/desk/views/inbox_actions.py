@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.answers import reuse
 from rathaus.answers.placeholders import fill
+from rathaus.citizen_data import subject_requests
 from rathaus.desk.forms import DescribedForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
@@ -33,7 +34,7 @@ from rathaus.desk.views.inbox import (
     page_forms,
     render_conversation,
 )
-from rathaus.inbox import subject_requests, work
+from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message, Notification
 from rathaus.offices.access import LifecycleError, has_role
 from rathaus.offices.models import Role

@@ -15,7 +15,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from rathaus.inbox import subject_requests
+from rathaus.citizen_data import subject_requests
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office
 

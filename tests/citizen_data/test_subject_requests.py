@@ -9,10 +9,10 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from rathaus.audit.models import AuditEntry
+from rathaus.citizen_data.subject_requests import erase, export
 from rathaus.federation.models import Account, Follower, RemoteActor
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message
-from rathaus.inbox.subject_requests import erase, export
 from rathaus.offices.access import LifecycleError
 
 ANNA = "@anna@social.example"
