@@ -33,6 +33,7 @@ from rathaus.delivery.channels import (
     TemporaryError,
 )
 from rathaus.delivery.models import Delivery
+from rathaus.lib.retry_after import parse_retry_after
 from rathaus.posts import images as post_images
 
 if TYPE_CHECKING:
@@ -221,8 +222,18 @@ class Connector(Channel):
     def render(self, post: Post) -> list[Part]:
         return rendering.parts(post, self.text_for(post), self.limits, images=_images(post))
 
+    def _sendable_parts(self, post: Post) -> list[Part]:
+        """The parts to send; refused for an office without a public base URL, whose posts
+        would link to no address of its own (and Instagram could fetch no image)."""
+        if not post.office.public_base_url:
+            raise PermanentError(
+                f"{self.label}: the office has no public address for its newsroom (its "
+                "public base URL): posts here link to it, so nothing was sent"
+            )
+        return self.render(post)
+
     def publish(self, delivery: Delivery) -> Sent:
-        parts = self.render(delivery.post)
+        parts = self._sendable_parts(delivery.post)
         done = list(delivery.remote_parts)
         with self.calling():
             for number, part in enumerate(parts[len(done) :]):
@@ -256,7 +267,7 @@ class Connector(Channel):
 
     def update(self, delivery: Delivery) -> Sent:
         published = self._published_parts(delivery)
-        parts = self.render(delivery.post)
+        parts = self._sendable_parts(delivery.post)
         with self.calling():
             for done, part in zip(published, parts, strict=False):
                 self.edit(done["id"], part)
@@ -393,8 +404,6 @@ def status_error(status: int, headers: Any, message: str) -> DeliveryError:
 def retry_after(headers: Any) -> float | None:
     """Seconds to wait, from Retry-After (seconds or a date) or an x-rate-limit-reset /
     ratelimit-reset epoch; None when the server said nothing."""
-    from rathaus.federation.remote import parse_retry_after
-
     if not headers:
         return None
     value = headers.get("Retry-After") or headers.get("retry-after")
@@ -429,7 +438,7 @@ def _images(post: Post) -> tuple[Image, ...]:
                 mime="image/jpeg",
                 alt=image.alt_text,
                 name=rendition.name,
-                jpeg_url=post.office.absolute_url(image.public_url()),
+                jpeg_url=post.office.public_url(image.public_url()),
             )
         )
     return tuple(found)

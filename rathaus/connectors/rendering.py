@@ -42,7 +42,7 @@ def plain(markdown: str) -> str:
 
 
 def original_link(post: Post) -> str:
-    return post.office.absolute_url(post.get_absolute_url())
+    return post.office.public_url(post.get_absolute_url())
 
 
 def compose(*, title: str, text: str, link: str, is_variant: bool) -> str:

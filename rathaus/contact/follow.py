@@ -13,9 +13,7 @@ from django.core import signing
 from django.http import HttpRequest
 from django.urls import reverse
 
-from rathaus.federation import addresses as federation_addresses
 from rathaus.inbox.models import Conversation, Message
-from rathaus.newsroom.addresses import absolute
 from rathaus.offices.models import Office
 
 SALT = "rathaus.contact.follow"
@@ -59,12 +57,7 @@ def path(conversation: Conversation) -> str:
 def url(conversation: Conversation, request: HttpRequest | None = None) -> str:
     """The absolute follow link: on the office's public host, else on the host asked, else
     (for mails sent by the worker) on the installation's own host."""
-    office = conversation.office
-    if request is not None:
-        return absolute(request, office, path(conversation))
-    if office.public_base_url:
-        return office.absolute_url(path(conversation))
-    return federation_addresses.absolute(path(conversation))
+    return conversation.office.public_url(path(conversation), request=request)
 
 
 def visible_messages(conversation: Conversation):

@@ -8,8 +8,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from rathaus.offices.models import Office
-
 
 def base() -> str:
     scheme = "http" if settings.FEDERATION_ALLOW_HTTP else "https"
@@ -48,10 +46,3 @@ def note(username: str, post_id: int) -> str:
 def reply(username: str, key: str) -> str:
     """An answer to a citizen, sent from the inbox."""
     return absolute(reverse("federation:reply", args=[username, key]))
-
-
-def newsroom(office: Office, path: str) -> str:
-    """A newsroom page: on the office's own public host if it has one."""
-    if office.public_base_url:
-        return office.absolute_url(path)
-    return absolute(path)

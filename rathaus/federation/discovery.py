@@ -49,7 +49,7 @@ def username_in(resource: str) -> str | None:
 def _jrd(account: Account) -> dict:
     actor = addresses.actor(account.username)
     office = account.office
-    profile = addresses.newsroom(office, reverse("newsroom:index", args=[office.slug]))
+    profile = office.public_url(reverse("newsroom:index", args=[office.slug]))
     return {
         "subject": addresses.handle(account.username),
         "aliases": [actor, profile],

@@ -73,7 +73,7 @@ def actor(account: Account) -> dict:
         "preferredUsername": account.username,
         "name": account.display_name,
         "summary": linebreaks(summary, autoescape=True) if summary else "",
-        "url": addresses.newsroom(office, reverse("newsroom:index", args=[office.slug])),
+        "url": office.public_url(reverse("newsroom:index", args=[office.slug])),
         "inbox": addresses.collection(account.username, "inbox"),
         "outbox": addresses.collection(account.username, "outbox"),
         "followers": addresses.collection(account.username, "followers"),
@@ -122,7 +122,7 @@ def instance_actor(instance: InstanceActor) -> dict:
 
 
 def _field(name: str, office, route: str) -> dict:
-    url = addresses.newsroom(office, reverse(route, args=[office.slug]))
+    url = office.public_url(reverse(route, args=[office.slug]))
     return {"type": "PropertyValue", "name": name, "value": _link(url)}
 
 
@@ -137,9 +137,7 @@ def _tags(post: Post) -> list[dict]:
         {
             "type": "Hashtag",
             "name": f"#{hashtag(tag.name)}",
-            "href": addresses.newsroom(
-                office, reverse("newsroom:tag", args=[office.slug, tag.slug])
-            ),
+            "href": office.public_url(reverse("newsroom:tag", args=[office.slug, tag.slug])),
         }
         for tag in post.tags.all()
     ]
@@ -171,7 +169,7 @@ def _body_html(post: Post) -> str:
 
 def note(account: Account, post: Post) -> dict:
     """A public post as a Note (or an Article when it is long); without @context."""
-    url = addresses.newsroom(post.office, post.get_absolute_url())
+    url = post.office.public_url(post.get_absolute_url())
     tags = _tags(post)
     named = mentions.known(post)
     is_article = len(richtext.plain_text(post.body)) > NOTE_MAX_CHARS

@@ -58,7 +58,7 @@ def actor(request: HttpRequest, username: str) -> HttpResponse:
     if content_type is None:
         office = account.office
         return HttpResponseRedirect(
-            addresses.newsroom(office, reverse("newsroom:index", args=[office.slug]))
+            office.public_url(reverse("newsroom:index", args=[office.slug]))
         )
     return activity_response(objects.actor(account), content_type)
 
@@ -74,7 +74,7 @@ def _post_object(request: HttpRequest, username: str, pk: int, render) -> HttpRe
     post = _post(account, pk)
     content_type = json_type(request)
     if content_type is None:
-        return HttpResponseRedirect(addresses.newsroom(post.office, post.get_absolute_url()))
+        return HttpResponseRedirect(post.office.public_url(post.get_absolute_url()))
     if post.status == Status.WITHDRAWN:
         # 410 with a Tombstone: servers that kept a copy learn it is gone on purpose.
         return activity_response(objects.tombstone(account, post), content_type, status=410)

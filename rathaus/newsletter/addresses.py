@@ -17,8 +17,8 @@ import re
 from django.conf import settings
 from django.urls import reverse
 
-from rathaus.federation import addresses as federation_addresses
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
+from rathaus.offices.models import installation_url
 
 SIGNATURE_CHARS = 12
 _VERP = re.compile(rf"^(\d{{1,18}})-([0-9a-f]{{{SIGNATURE_CHARS}}})$")
@@ -27,15 +27,13 @@ _VERP = re.compile(rf"^(\d{{1,18}})-([0-9a-f]{{{SIGNATURE_CHARS}}})$")
 def page(subscriber: Subscriber, name: str) -> str:
     """The absolute address of a subscriber's page ("confirm" or "manage")."""
     path = reverse(f"newsletter:{name}", args=[subscriber.office.slug, subscriber.token])
-    return federation_addresses.newsroom(subscriber.office, path)
+    return subscriber.office.public_url(path)
 
 
 def bounce_push_url(newsletter: NewsletterSettings) -> str:
     """Only right after the token was made (``new_bounce_token``): later, only its hash
     is known."""
-    return federation_addresses.absolute(
-        reverse("newsletter:bounces", args=[newsletter.bounce_token])
-    )
+    return installation_url() + reverse("newsletter:bounces", args=[newsletter.bounce_token])
 
 
 def _signature(send_id: int) -> str:

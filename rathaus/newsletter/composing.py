@@ -18,7 +18,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from rathaus.federation import addresses as federation_addresses
 from rathaus.inbox.inbound import plain_text
 from rathaus.lib import richtext
 from rathaus.lib.oneline import one_line
@@ -57,7 +56,7 @@ def snapshot(post: Post) -> dict:
     variant = post.variant_text(CHANNEL_KEY)
     images = [
         {
-            "url": federation_addresses.newsroom(office, image.public_url()),
+            "url": office.public_url(image.public_url()),
             "alt": image.alt_text,
             "author": image.author,
             "licence": image.licence,
@@ -69,7 +68,7 @@ def snapshot(post: Post) -> dict:
         "subject": one_line(post.title),
         "body_html": richtext.render(variant) if variant else post.body_html,
         "images": images,
-        "post_url": federation_addresses.newsroom(office, post.get_absolute_url()),
+        "post_url": office.public_url(post.get_absolute_url()),
     }
 
 

@@ -9,6 +9,4 @@ from rathaus.offices.models import Office
 
 def absolute(request: HttpRequest, office: Office, path: str) -> str:
     """``path`` on the office's public host if it has one, else on the host asked."""
-    if office.public_base_url:
-        return office.absolute_url(path)
-    return request.build_absolute_uri(path)
+    return office.public_url(path, request=request)

@@ -23,7 +23,7 @@ class NewsroomChannel(Channel):
         # ever sends these files, so no public request decodes an image.
         post = delivery.post
         images.render_post(post.pk)
-        return Sent(remote_id=str(post.pk), url=post.office.absolute_url(post.get_absolute_url()))
+        return Sent(remote_id=str(post.pk), url=post.office.public_url(post.get_absolute_url()))
 
     def update(self, delivery: Delivery) -> Sent:
         return self.publish(delivery)

@@ -1,8 +1,8 @@
 """RSS 2.0 and Atom feeds of an office (all posts or one category) and its iCal calendar.
 
 A feed object is made per request, so it may hold the request without being shared between
-threads. Links are the office's public URLs; relative ones (no public host configured) are
-made absolute by the syndication framework with the host that was asked.
+threads. Links are the office's public URLs (``Office.public_url``): on its public host, or
+on the host that was asked where it has none.
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ class OfficeFeed(Feed):
     def __init__(self, office: Office, category: Category | None) -> None:
         super().__init__()
         self.office, self.category = office, category
+        self.request: HttpRequest | None = None
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> Office:
+        self.request = request
         return self.office
 
     def title(self, office: Office) -> str:
@@ -54,9 +56,11 @@ class OfficeFeed(Feed):
 
     def link(self, office: Office) -> str:
         if self.category is None:
-            return office.absolute_url(reverse("newsroom:index", args=[office.slug]))
+            return office.public_url(
+                reverse("newsroom:index", args=[office.slug]), request=self.request
+            )
         path = reverse("newsroom:category", args=[office.slug, self.category.slug])
-        return office.absolute_url(path)
+        return office.public_url(path, request=self.request)
 
     def items(self, office: Office):
         posts = Post.objects.public().filter(office=office).select_related("office")
@@ -71,7 +75,7 @@ class OfficeFeed(Feed):
         return post.body_html
 
     def item_link(self, post: Post) -> str:
-        return post.office.absolute_url(post.get_absolute_url())
+        return post.office.public_url(post.get_absolute_url(), request=self.request)
 
     def item_pubdate(self, post: Post):
         return post.published_at

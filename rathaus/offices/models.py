@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.lib.working_hours import parse_working_hours
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 # Sent when an office's public content changed (publication, correction, withdrawal).
 content_changed = Signal()
@@ -70,6 +74,14 @@ def validate_working_hours(value: dict) -> None:
         raise ValidationError(str(error)) from None
 
 
+def installation_url() -> str:
+    """The installation's own address, ``https://<RATHAUS_FEDERATION_DOMAIN>`` (http with
+    RATHAUS_FEDERATION_ALLOW_HTTP): every newsroom is served there too, so it is the
+    documented default of an office that sets no public base URL."""
+    scheme = "http" if settings.FEDERATION_ALLOW_HTTP else "https"
+    return f"{scheme}://{settings.FEDERATION_DOMAIN}"
+
+
 def default_working_hours() -> dict:
     """Monday to Friday, 8 to 16 o'clock."""
     return {str(day): [["08:00", "16:00"]] for day in range(5)}
@@ -91,8 +103,9 @@ class Office(models.Model):
         _("public base URL"),
         blank=True,
         help_text=_(
-            "Where the newsroom is reachable, e.g. https://presse.example.de. "
-            "Used for absolute links in feeds."
+            "Where the newsroom is reachable, e.g. https://presse.example.de. Every link to "
+            "the newsroom starts with it (without it: the installation's own address). Posts "
+            "to platforms need it."
         ),
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
@@ -165,9 +178,17 @@ class Office(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def absolute_url(self, path: str) -> str:
-        """``path`` on the office's public host, or relative when no host is configured."""
-        return f"{self.public_base_url.rstrip('/')}{path}" if self.public_base_url else path
+    def public_url(self, path: str = "", *, request: HttpRequest | None = None) -> str:
+        """``path`` (a newsroom page, an image's JPEG) as the absolute address everyone
+        links to, never a relative one: on the office's public base URL; without one on the
+        host ``request`` asked for, else on the installation's own address
+        (:func:`installation_url`). Platforms get only the first: a connector refuses to
+        post for an office without a public base URL rather than link to a default host."""
+        if self.public_base_url:
+            return f"{self.public_base_url.rstrip('/')}{path}"
+        if request is not None:
+            return request.build_absolute_uri(path or "/")
+        return f"{installation_url()}{path}"
 
     def touch(self) -> None:
         Office.objects.filter(pk=self.pk).update(content_version=models.F("content_version") + 1)

@@ -166,7 +166,7 @@ def limit_problems(post: Post) -> dict[str, list[str]]:
     """Per channel, what breaks its limits (empty when the post fits everywhere)."""
     alt_texts = [image.alt_text for image in post.images.all()]
     found = {}
-    link = post.office.absolute_url(post.get_absolute_url())
+    link = post.office.public_url(post.get_absolute_url())
     restricted = defaults.chosen(post.office_id)
     for channel in channels.for_office(post.office):
         # A channel the post won't go to (Instagram without an image, a category the

@@ -30,7 +30,7 @@ def test_the_post_page_offers_the_text_and_the_share_link(client, xing_delivery,
     page = client.get(reverse("desk:post_detail", args=[post.office.slug, post.pk]))
     html = page.content.decode()
     assert "Baumfällung\n\nZwei Linden." in html
-    link = post.office.absolute_url(post.get_absolute_url())
+    link = post.office.public_url(post.get_absolute_url())
     assert f"https://www.xing.com/spi/shares/new?url={quote(link, safe='')}" in html
 
 

@@ -48,7 +48,7 @@ def _counters(office: Office, form: PostForm, post: Post | None) -> list[counter
         body=source.get("body", "") or "",
         variants=variants,
         alt_texts=alt_texts,
-        link=office.absolute_url(link),
+        link=office.public_url(link),
     )
 
 

@@ -21,7 +21,7 @@ def test_it_publishes_a_post_as_a_record_with_link_facets(fake, connect_account,
     assert value["text"].startswith("Baumfällung\n\nZwei Linden in der Müllerstraße")
     assert value["langs"] == ["de"]
     assert value["createdAt"].endswith("Z")
-    link = post.office.absolute_url(post.get_absolute_url())
+    link = post.office.public_url(post.get_absolute_url())
     assert value["text"].endswith(link)
     [facet] = value["facets"]
     data = value["text"].encode()

@@ -22,7 +22,7 @@ def test_it_posts_the_text_with_a_link_card_of_the_original(graph, page, publish
     post = publish_post(title="Baumfällung", body="Am **Montag** werden zwei Linden gefällt.")
 
     [call] = graph.calls("POST", rf"^/v21\.0/{PAGE_ID}/feed$")
-    original = post.office.absolute_url(post.get_absolute_url())
+    original = post.office.public_url(post.get_absolute_url())
     assert call.form()["message"] == [
         f"Baumfällung\n\nAm Montag werden zwei Linden gefällt.\n\n{original}"
     ]

@@ -38,7 +38,7 @@ def publish(office, editor, approver, django_capture_on_commit_callbacks):
 def _public_urls(post):
     """Each image's JPEG rendition on the newsroom: Instagram takes JPEG only."""
     return [
-        post.office.absolute_url(
+        post.office.public_url(
             reverse("newsroom:image-jpeg", args=[post.office.slug, post.pk, i.key])
         )
         for i in post.images.all()
@@ -59,7 +59,7 @@ def test_one_image_is_a_photo_post_from_the_newsroom(graph, instagram, publish):
     assert form["caption"].startswith(
         "Neue Linden\n\nIn der Allee stehen jetzt junge Linden. #Mitte"
     )
-    assert form["caption"].endswith(post.office.absolute_url(post.get_absolute_url()))
+    assert form["caption"].endswith(post.office.public_url(post.get_absolute_url()))
     assert container.bearer == graph.token_of(PAGE_ID)
     [publishing] = graph.calls("POST", rf"^/v21\.0/{IG_ID}/media_publish$")
     [container_id] = graph.containers

@@ -21,7 +21,7 @@ def test_it_posts_the_text_to_the_channel(account, telegram, publish_post):
     [message] = telegram.posts()
     assert delivery.status == "published"
     assert message["text"].startswith("Sperrung Turmstraße\n\nDie Turmstraße ist gesperrt.")
-    assert message["text"].endswith(post.office.absolute_url(post.get_absolute_url()))
+    assert message["text"].endswith(post.office.public_url(post.get_absolute_url()))
     assert delivery.remote_id == f"{FIRST_CHANNEL}:{message['message_id']}"
     assert delivery.remote_url == f"https://t.me/{CHANNEL}/{message['message_id']}"
 

@@ -27,7 +27,7 @@ def test_it_posts_the_text_with_the_link_to_the_original(x_account, fake, publis
     [tweet] = fake.posts_of("1")
     assert delivery.status == "published"
     assert tweet["posted"].startswith("Baumfällung\n\nAm Montag werden zwei Linden gefällt.")
-    assert tweet["posted"].endswith(post.office.absolute_url(post.get_absolute_url()))
+    assert tweet["posted"].endswith(post.office.public_url(post.get_absolute_url()))
     assert delivery.remote_id == tweet["id"]
     assert delivery.remote_url == f"https://x.com/ba_mitte/status/{tweet['id']}"
     [call] = fake.calls("POST", r"^/2/tweets$")
