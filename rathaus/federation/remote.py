@@ -7,25 +7,20 @@ resolves to must be public – checked at connect time, so DNS rebinding cannot 
 Answers are limited in size and time; redirects are followed by hand, each target checked.
 
 Async at the core (fan-out sends many requests over one session with a per-host limit);
-:func:`run` and :func:`fetch_json` are the doors for synchronous Django code.
+:func:`run` (``lib/event_loop.py``) and :func:`fetch_json` are the doors for synchronous
+Django code.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
-import concurrent.futures
 import contextlib
 import json
-import os
 import socket
-import threading
 import weakref
-from collections.abc import Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -34,7 +29,9 @@ from aiohttp.resolver import DefaultResolver
 from django.conf import settings
 from yarl import URL
 
-from rathaus.lib import httpsig, netguard
+from rathaus.lib import event_loop, httpsig, netguard
+from rathaus.lib.event_loop import run
+from rathaus.lib.retry_after import parse_retry_after
 
 AP_ACCEPT = (
     "application/activity+json, "
@@ -50,8 +47,6 @@ MAX_REDIRECTS = 3
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 POST_ANSWER_BYTES = 64 * 1024  # of an inbox's answer only the start is kept, for the log
 CHUNK = 64 * 1024
-
-T = TypeVar("T")
 
 
 class RemoteError(Exception):
@@ -163,8 +158,8 @@ def session(*, limit: int = 100, limit_per_host: int = 4) -> aiohttp.ClientSessi
         cookie_jar=aiohttp.DummyCookieJar(),
         trust_env=False,
     )
-    if asyncio.get_running_loop() is _Private.loop:
-        _Private.sessions.add(client)  # long-lived ones (fan-out's) are closed at exit
+    if asyncio.get_running_loop() is event_loop.started_loop():
+        _shared().sessions.add(client)  # long-lived ones (fan-out's) are closed at exit
     return client
 
 
@@ -177,22 +172,6 @@ def user_agent() -> str:
 def _timeout() -> aiohttp.ClientTimeout:
     # Built per request from the module constants, so tests (and callers) may change them.
     return aiohttp.ClientTimeout(total=TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT)
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds from now: given as seconds or as an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 async def _read(response: aiohttp.ClientResponse, limit: int, *, cut: bool = False) -> bytes:
@@ -304,57 +283,29 @@ async def post_signed(
 # --- the synchronous door -------------------------------------------------------------------
 
 
-class _Private:
-    """One event loop in a daemon thread, per process, and the session living on it."""
+class _Shared:
+    """The private loop's shared session, and every session made on it (closed at exit)."""
 
-    lock = threading.Lock()
-    pid: int | None = None
     loop: asyncio.AbstractEventLoop | None = None
-    thread: threading.Thread | None = None
     session: aiohttp.ClientSession | None = None
     sessions: weakref.WeakSet[aiohttp.ClientSession] = weakref.WeakSet()
 
 
-def _private_loop() -> asyncio.AbstractEventLoop:
-    with _Private.lock:
-        # After a fork the thread is gone from the child: start a new one there.
-        if _Private.loop is None or _Private.pid != os.getpid():
-            loop = asyncio.new_event_loop()
-            thread = threading.Thread(target=loop.run_forever, name="rathaus-remote", daemon=True)
-            thread.start()
-            _Private.loop, _Private.thread, _Private.pid = loop, thread, os.getpid()
-            _Private.session = None
-            _Private.sessions = weakref.WeakSet()
-        return _Private.loop
-
-
-# Every call has its own shorter time-outs; this one only keeps a worker from waiting for
-# ever on a coroutine that lost its way.
-RUN_TIMEOUT = 300.0
-
-
-def run(coro: Coroutine[Any, Any, T], *, timeout: float = RUN_TIMEOUT) -> T:
-    """Run a coroutine to its end and return its result, from synchronous code."""
-    # Our own loop in its own thread: works whether or not the caller's thread already runs
-    # a loop (Playwright in pytest, ASGI), and the shared session stays on one loop.
-    loop = _private_loop()
-    if threading.current_thread() is _Private.thread:
-        coro.close()
-        raise RuntimeError("remote.run() called from the remote loop itself; await instead")
-    future = asyncio.run_coroutine_threadsafe(coro, loop)
-    try:
-        return future.result(timeout=timeout)
-    except concurrent.futures.TimeoutError:
-        future.cancel()
-        raise TimeoutError(f"no result after {timeout:.0f} s") from None
+def _shared() -> type[_Shared]:
+    # A fork starts a new private loop in the child; the parent's sessions belong to the old.
+    loop = event_loop.private_loop()
+    if _Shared.loop is not loop:
+        _Shared.loop, _Shared.session, _Shared.sessions = loop, None, weakref.WeakSet()
+    return _Shared
 
 
 async def _fetch(url: str, accept: str, key_id: str | None, private_pem: str | None) -> dict:
     # Runs on the private loop only, which is single-threaded: no lock around the session.
-    if _Private.session is None or _Private.session.closed:
-        _Private.session = session()
+    shared = _shared()
+    if shared.session is None or shared.session.closed:
+        shared.session = session()
     return await get_json(
-        _Private.session, url, key_id=key_id, private_pem=private_pem, accept=accept
+        shared.session, url, key_id=key_id, private_pem=private_pem, accept=accept
     )
 
 
@@ -372,14 +323,14 @@ def fetch_json(url: str, *, accept: str = AP_ACCEPT, signed: bool = True) -> dic
 
 
 async def _close_all() -> None:
-    await asyncio.gather(*(client.close() for client in list(_Private.sessions)))
+    await asyncio.gather(*(client.close() for client in list(_Shared.sessions)))
 
 
 @atexit.register
 def _close_sessions() -> None:
     # Sessions left open on the private loop (the shared one, fan-out's) are closed, so the
     # interpreter does not warn about them at exit. Best effort: the process is ending.
-    loop = _Private.loop
-    if loop is not None and _Private.pid == os.getpid() and loop.is_running():
+    loop = event_loop.started_loop()
+    if loop is not None and loop is _Shared.loop and loop.is_running():
         with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(_close_all(), loop).result(timeout=2)

@@ -23,6 +23,7 @@ from rathaus.delivery.channels import (
     PermanentError,
     TemporaryError,
 )
+from rathaus.lib import event_loop
 
 T = TypeVar("T")
 
@@ -56,8 +57,6 @@ def _tls() -> Any:
 def run(token: str, api_base: str, call: Callable[[Bot], Awaitable[T]]) -> T:
     """Run ``call`` with a bot for ``token`` from synchronous code. The library sends each
     request once (httpx transports don't retry): retrying is the delivery queue's job."""
-    from rathaus.federation import remote
-
     async def go() -> T:
         request = HTTPXRequest(
             connect_timeout=10,
@@ -79,7 +78,7 @@ def run(token: str, api_base: str, call: Callable[[Bot], Awaitable[T]]) -> T:
         finally:
             await request.shutdown()
 
-    return remote.run(go())
+    return event_loop.run(go())
 
 
 def sorted_error(error: tg.TelegramError) -> DeliveryError:
