@@ -4,41 +4,24 @@ tested from an outsider's side."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from rathaus.delivery import channels
 from rathaus.delivery.channels import Channel, Limits, Sent
-from rathaus.offices.models import Membership, Office, Role
+from rathaus.offices.models import Office, Role
 from rathaus.posts import lifecycle
 
-PASSWORD = "correct-horse-battery"
+# Modules written before tests/helpers.py import these from here; new ones import the helpers.
+from tests.helpers import (  # noqa: F401
+    CITIZEN,
+    PASSWORD,
+    SIGNING_KEY_ID,
+    make_user,
+    publish,
+    totp_code,
+    with_totp,
+)
 
-
-def with_totp(user) -> str:
-    """Give ``user`` a TOTP authenticator, as every office admin and staff account must have
-    one (offices.login_policy); returns the secret, for tests that compute codes."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
-
-
-def totp_code(secret: str, *, steps_ago: int = 0) -> str:
-    """The code an authenticator app shows now for ``secret`` (or showed ``steps_ago``
-    30-second steps before)."""
-    import time
-
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_ago))
-
-
-def _user(username: str, office: Office, *roles: Role):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-    for role in roles:
-        Membership.objects.create(user=user, office=office, role=role)
-    return user
+_user = make_user  # the name older modules import
 
 
 @pytest.fixture
@@ -66,23 +49,23 @@ def other_office(db) -> Office:
 
 @pytest.fixture
 def editor(office):
-    return _user("erika.editor", office, Role.EDITOR)
+    return make_user("erika.editor", office, Role.EDITOR)
 
 
 @pytest.fixture
 def approver(office):
-    return _user("anton.approver", office, Role.APPROVER)
+    return make_user("anton.approver", office, Role.APPROVER)
 
 
 @pytest.fixture
 def agent(office):
-    return _user("agnes.agent", office, Role.AGENT)
+    return make_user("agnes.agent", office, Role.AGENT)
 
 
 @pytest.fixture
 def office_admin(office):
     """With a second factor set up (``totp_secret``): office admins must have one."""
-    user = _user("otto.admin", office, Role.ADMIN)
+    user = make_user("otto.admin", office, Role.ADMIN)
     user.totp_secret = with_totp(user)
     return user
 
@@ -91,7 +74,7 @@ def office_admin(office):
 def outsider(other_office):
     """Editor, approver and admin of the *other* office: may see nothing of ``office``.
     With a second factor set up, as an office admin must have."""
-    user = _user("nora.nord", other_office, Role.EDITOR, Role.APPROVER, Role.ADMIN)
+    user = make_user("nora.nord", other_office, Role.EDITOR, Role.APPROVER, Role.ADMIN)
     with_totp(user)
     return user
 
@@ -157,14 +140,9 @@ def scripted_channel():
 @pytest.fixture
 def tiny_png():
     """A real 2×2 PNG, made here so the test carries no binary file."""
-    import io
+    from tests.helpers import png
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (2, 2), (0, 90, 60)).save(buffer, format="PNG")
-    return SimpleUploadedFile("linden.png", buffer.getvalue(), content_type="image/png")
+    return png()
 
 
 @pytest.fixture(autouse=True)
@@ -181,6 +159,22 @@ def _empty_cache():
 
 
 @pytest.fixture
+def queue_only(transactional_db):
+    """The task queue as in production: tasks wait until a worker takes them (a test plays
+    the worker with ``huey.dequeue()``). A queue of this test's own, in memory, so no other
+    run's queue is touched. Committed for real (transactional_db): on-commit wake-ups happen
+    as in production, and a worker closes its database connection after each task, which
+    would end a test's enclosing transaction on PostgreSQL."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    HUEY.immediate = False
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield HUEY
+    HUEY.immediate = True  # back to a fresh in-memory queue that runs tasks at once
+
+
+@pytest.fixture
 def english_messages():
     """For tests that match a rule's message: the UI is German by default, the messages'
     source text English."""
@@ -188,20 +182,6 @@ def english_messages():
 
     with translation.override("en"):
         yield
-
-
-def publish(office, editor, approver, capture, *, images=(), **fields):
-    """A post of ``office`` written by ``editor`` with ``images`` (each the arguments of
-    ``lifecycle.add_image``), approved and published by ``approver``; ``capture`` is
-    pytest-django's ``django_capture_on_commit_callbacks``, so the deliveries' on-commit
-    wake-ups run as a real commit would run them."""
-    post = lifecycle.create_draft(office, by=editor, **fields)
-    for image in images:
-        lifecycle.add_image(post, by=editor, **image)
-    lifecycle.submit(post, by=editor)
-    lifecycle.approve(post, by=approver)
-    with capture(execute=True):
-        return lifecycle.publish(post, by=approver)
 
 
 @pytest.fixture
@@ -212,7 +192,16 @@ def publish_post(office, editor, approver, django_capture_on_commit_callbacks):
     )
 
 
-SIGNING_KEY_ID = "https://presse.mitte.example/@mitte#main-key"
+@pytest.fixture
+def federation_over_http(settings):
+    """Remote servers in tests speak plain HTTP, which federation refuses unless allowed."""
+    settings.FEDERATION_ALLOW_HTTP = True
+
+
+@pytest.fixture
+def federation_domain(settings):
+    """The domain our ActivityPub accounts live on, as the federation tests expect it."""
+    settings.FEDERATION_DOMAIN = "rathaus.example"
 
 
 @pytest.fixture(scope="session")
@@ -236,9 +225,6 @@ def account(office, settings):
 
     settings.FEDERATION_DOMAIN = "rathaus.example"
     return Account.objects.create(office=office, username="presse", display_name="Presse")
-
-
-CITIZEN = "https://social.example/users/anna"
 
 
 @pytest.fixture
@@ -304,6 +290,14 @@ def admin_site_as(client, office_admin, other_office):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def mailbox(office):
+    """The office's mailbox for citizens' mail (push delivery; IMAP tests make their own)."""
+    from rathaus.mail.models import Mailbox
+
+    return Mailbox.objects.create(office=office, address="buergeranfragen@mitte.example")
 
 
 @pytest.fixture

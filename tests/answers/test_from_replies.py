@@ -14,7 +14,7 @@ from rathaus.inbox.inbound import InboundMessage, receive
 from rathaus.inbox.models import Message, ReplyReviewer
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Membership, Role
-from tests.conftest import _user
+from tests.helpers import make_user
 
 ANSWER = (
     "Guten Tag Frau Anwohnerin,\n"
@@ -119,7 +119,7 @@ def test_faq_entries_from_answers_line_up_at_the_end(answer, agent):
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.APPROVER])
 def test_other_roles_of_the_office_cannot_reuse_answers(answer, office, role):
-    someone = _user(f"someone.{role}", office, role)
+    someone = make_user(f"someone.{role}", office, role)
     with pytest.raises(LifecycleError):
         save_as_template(answer, title="Linden", by=someone)
     with pytest.raises(LifecycleError):
@@ -151,7 +151,7 @@ def test_an_answer_waiting_for_approval_is_not_reused_yet(conversation, agent, o
     waiting = work.reply(conversation, "Die Linde wird gefällt.", by=agent)
     with pytest.raises(LifecycleError):
         save_as_template(waiting, title="Linden", by=agent)
-    colleague = _user("carla.colleague", office, Role.AGENT)
+    colleague = make_user("carla.colleague", office, Role.AGENT)
     work.approve_reply(waiting, by=colleague)
     waiting.refresh_from_db()
     assert save_as_template(waiting, title="Linden", by=agent).body == "Die Linde wird gefällt."

@@ -34,6 +34,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def browser_context_args(browser_context_args):
+    """Pages are read in German, as the office's staff and most citizens read them."""
+    return {**browser_context_args, "locale": "de-DE"}
+
+
+@pytest.fixture
 def outside_requests(page, live_server):
     """Every request the page makes to a host other than the live server."""
     seen: list[str] = []
@@ -51,7 +57,7 @@ def outside_requests(page, live_server):
 
 def log_in(page, base: str, username: str) -> None:
     """Sign in through allauth's form, as a person would, and wait for the desk."""
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=login]", username)
@@ -69,7 +75,7 @@ def _current_code(username: str) -> str:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import decrypt
 
-    from tests.conftest import totp_code
+    from tests.helpers import totp_code
 
     totp = Authenticator.objects.get(user__username=username, type=Authenticator.Type.TOTP)
     return totp_code(decrypt(totp.data["secret"]))

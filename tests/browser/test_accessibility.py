@@ -8,14 +8,9 @@ keyboard use is checked separately below.
 import pytest
 
 from tests.browser.conftest import log_in, violations
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "de-DE"}
 
 
 def _newsroom_paths(post) -> list[str]:

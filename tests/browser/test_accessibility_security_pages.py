@@ -27,14 +27,9 @@ from tests.browser.conftest import (
     phone_overflow,
     violations,
 )
-from tests.conftest import PASSWORD, _user, totp_code
+from tests.helpers import PASSWORD, make_user, totp_code
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "de-DE"}
 
 
 # axe's best practices that BITV 2.0 asks for in substance (headings and landmarks give a
@@ -154,7 +149,7 @@ def test_setting_up_the_authenticator_app(page, live_server, office, survey):
     from rathaus.offices.models import Role
 
     base = live_server.url
-    newcomer = _user("nina.neu", office, Role.ADMIN)  # an office admin without a 2nd factor
+    newcomer = make_user("nina.neu", office, Role.ADMIN)  # an office admin without a 2nd factor
     _submit_login(page, base, newcomer.username, PASSWORD)
     # allauth asks for the password once more before a second factor is added.
     assert "/accounts/reauthenticate/" in page.url, page.url

@@ -17,11 +17,6 @@ TITLE = "Radweg Lindenallee wird erneuert"
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "de-DE"}
-
-
-@pytest.fixture
 def photo(tmp_path):
     path = tmp_path / "radweg.png"
     buffer = io.BytesIO()

@@ -12,11 +12,6 @@ from tests.browser.conftest import log_in, violations
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "de-DE"}
-
-
 def _answer_on_the_desk(browser, base: str, agent, conversation, text: str) -> None:
     desk = browser.new_context(locale="de-DE").new_page()
     log_in(desk, base, agent.username)

@@ -14,8 +14,8 @@ from rathaus.connectors.base import Connector, OAuth
 from rathaus.contact import spam
 from rathaus.inbox.models import Conversation
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD, with_totp
 from tests.fakes.server import FakeServer, Response
+from tests.helpers import PASSWORD, with_totp
 
 pytestmark = pytest.mark.browser
 

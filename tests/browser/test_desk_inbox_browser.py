@@ -12,11 +12,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "de-DE"}
-
-
-@pytest.fixture
 def conversations(office, office_admin, agent):
     made = []
     for n in range(3):

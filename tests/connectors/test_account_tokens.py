@@ -14,7 +14,7 @@ from rathaus.connectors.base import Connection
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import PermanentError
 from rathaus.offices.access import LifecycleError
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 PAGE = "https://www.xing.com/pages/bezirksamt-mitte"
 

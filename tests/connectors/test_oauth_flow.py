@@ -9,8 +9,8 @@ from django.urls import reverse
 from rathaus.connectors import family
 from rathaus.connectors.base import Connection, Connector, OAuth
 from rathaus.connectors.models import ConnectedAccount
-from tests.conftest import PASSWORD
 from tests.fakes.server import FakeServer, Response
+from tests.helpers import PASSWORD
 
 
 class DemoConnector(Connector):

@@ -10,12 +10,6 @@ import pytest
 from rathaus.posts import lifecycle
 
 
-@pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
 class _Page(HTMLParser):
     def __init__(self):
         super().__init__()

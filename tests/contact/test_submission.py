@@ -3,7 +3,6 @@ thank-you page with the follow link, and a confirmation mail whose link opens it
 
 import re
 
-import pytest
 from django.core import mail
 
 from rathaus.contact import spam

@@ -6,7 +6,7 @@ from django.urls import reverse
 from rathaus.delivery import defaults
 from rathaus.delivery.models import ChannelDefault
 from rathaus.offices.access import LifecycleError
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

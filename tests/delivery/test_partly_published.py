@@ -3,7 +3,7 @@ retried from its page."""
 
 from rathaus.delivery import channels, outbox, sending
 from rathaus.delivery.models import Delivery
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def _fail_scripted(post, scripted_channel) -> Delivery:

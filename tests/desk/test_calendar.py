@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from rathaus.posts import lifecycle
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @time_machine.travel("2026-03-01 12:00:00+00:00", tick=False)

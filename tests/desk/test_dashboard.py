@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from rathaus.offices.models import Membership, Role
 from rathaus.posts import lifecycle
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_home_lists_offices_when_there_are_several(client, office, other_office, editor):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from rathaus.delivery import channels
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_the_retry_button_requeues_a_failed_delivery(

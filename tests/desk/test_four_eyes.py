@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_it_rejects_self_approval_through_the_view(client, office, editor, approver, draft):

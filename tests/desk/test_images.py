@@ -7,7 +7,7 @@ from django.urls import reverse
 from PIL import Image
 
 from rathaus.posts.models import PostImage
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def _png() -> SimpleUploadedFile:

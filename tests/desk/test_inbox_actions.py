@@ -9,7 +9,7 @@ from rathaus.audit.models import AuditEntry
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message, Notification, Team
 from rathaus.offices.models import Role
-from tests.conftest import PASSWORD, _user
+from tests.helpers import PASSWORD, make_user
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_assign_to_me_in_one_click(client, agent, conversation):
 def test_assign_to_a_colleague_and_a_team_notifies_the_colleague(
     client, agent, office, conversation
 ):
-    colleague = _user("kim.kollege", office, Role.AGENT)
+    colleague = make_user("kim.kollege", office, Role.AGENT)
     team = Team.objects.create(office=office, name="Grünflächen")
     data = {"assign-to": colleague.pk, "assign-team": team.pk}
     _post(_login(client, agent), "conversation_assign", conversation, data)
@@ -182,7 +182,7 @@ def test_the_assign_list_holds_only_this_offices_agents(client, agent, office, o
     from rathaus.offices.models import Membership
 
     # Editor here, admin elsewhere: the admin role there makes no agent here.
-    mixed = _user("mia.mixed", office, Role.EDITOR)
+    mixed = make_user("mia.mixed", office, Role.EDITOR)
     Membership.objects.create(user=mixed, office=other_office, role=Role.ADMIN)
     message, _new = inbound.receive(
         inbound.InboundMessage(office=office, channel="contact", remote_id="q:9", text_html="?")

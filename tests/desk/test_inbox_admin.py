@@ -6,7 +6,7 @@ import re
 import pytest
 
 from rathaus.inbox.models import ReplyReviewer, Team, Topic
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import ReplyReviewer
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 class ReviewedChannel(Channel):

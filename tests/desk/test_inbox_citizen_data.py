@@ -10,7 +10,7 @@ from django.urls import reverse
 from rathaus.audit.models import AuditEntry
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from rathaus.inbox import inbound, work
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def _ask(office, remote_id, text, **fields):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from rathaus.inbox import inbound
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

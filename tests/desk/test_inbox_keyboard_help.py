@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from rathaus.inbox import inbound
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

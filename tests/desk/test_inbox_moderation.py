@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from rathaus.audit.models import AuditEntry
 from rathaus.inbox import inbound
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Notification
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

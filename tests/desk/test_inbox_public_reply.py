@@ -15,7 +15,7 @@ from rathaus.federation import sending
 from rathaus.federation.models import Activity
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Message
-from tests.conftest import CITIZEN, PASSWORD
+from tests.helpers import CITIZEN, PASSWORD
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Team
 from rathaus.offices.models import Role
-from tests.conftest import PASSWORD, _user
+from tests.helpers import PASSWORD, make_user
 
 _ids = itertools.count()
 
@@ -44,7 +44,7 @@ def _queue(client, office, **params) -> list[int]:
 
 @pytest.fixture
 def colleague(office):
-    return _user("kim.kollege", office, Role.AGENT)
+    return make_user("kim.kollege", office, Role.AGENT)
 
 
 def test_mine_holds_my_open_conversations_only(agent_client, office, agent, colleague):

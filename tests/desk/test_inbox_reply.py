@@ -12,7 +12,7 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message, ReplyReviewer
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 class AnswerChannel(Channel):

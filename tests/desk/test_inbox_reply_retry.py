@@ -9,7 +9,7 @@ from rathaus.delivery import channels
 from rathaus.delivery.channels import Channel, PermanentError, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound, work
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 class FlakyChannel(Channel):

@@ -12,7 +12,7 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import ReplyReviewer
 from rathaus.offices.models import Role
-from tests.conftest import PASSWORD, _user
+from tests.helpers import PASSWORD, make_user
 
 
 class ReuseChannel(Channel):
@@ -148,7 +148,7 @@ def test_a_taken_title_is_refused_and_kept_for_correction(client, agent, office,
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.APPROVER])
 @pytest.mark.parametrize("name", ["conversation_save_template", "conversation_save_faq"])
 def test_other_roles_of_the_office_are_forbidden(client, office, answer, role, name):
-    someone = _user(f"someone.{role}", office, role)
+    someone = make_user(f"someone.{role}", office, role)
     response = _post(client, someone, name, answer, title="Linde", question="Linde?")
     assert response.status_code == 403
     assert _nothing_kept()

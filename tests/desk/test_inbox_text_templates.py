@@ -11,7 +11,7 @@ from rathaus.answers.models import TextTemplate
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Message
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_it_sends_anonymous_visitors_to_the_login(client, office, pattern):
 
 
 def test_logging_in_lands_on_the_only_office(client, office, editor):
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     response = client.post(
         reverse("account_login"), {"login": editor.username, "password": PASSWORD}, follow=True

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from rathaus.posts.models import Post
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def _data(**changes):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from rathaus.posts import lifecycle
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_it_filters_by_status(client, office, editor, published):

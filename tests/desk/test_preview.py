@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils import translation
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_it_sanitises_the_preview(client, office, editor):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts.models import Post, Status
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def _step(client, post, step, data=None):

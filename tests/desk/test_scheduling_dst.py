@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def _approved(draft, editor, approver):

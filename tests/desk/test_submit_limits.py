@@ -5,7 +5,7 @@ from django.utils import translation
 
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_it_refuses_to_submit_a_post_over_the_limit(client, office, editor, scripted_channel):

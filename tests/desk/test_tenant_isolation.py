@@ -13,7 +13,7 @@ from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Message, Notification
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post, PostImage
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 PATTERNS = [p for p in desk_urls.urlpatterns if isinstance(p, URLPattern)]
 STEP = "approve"  # any step; each must 404 before the step is even looked at

@@ -26,9 +26,11 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tests.fakes.server import FakeServer, Request, Response
+from tests.helpers import png, publish  # noqa: F401 (png: for the tests that take it from here)
 
 V = r"/v21\.0"
 ID = r"(?P<id>[0-9_]+)"
@@ -174,6 +176,12 @@ class FakeGraph(FakeServer):
             "access_token": page["token"],
             "details": {"username": ig["username"]},
         }
+
+    def connect(self, connect_account: Callable, platform: str = "facebook", **fields: Any):
+        """The office's page (or its Instagram account) connected to this server (tests'
+        ``connect_account``)."""
+        values = self.connection_values(platform) | fields
+        return connect_account(platform, api_base=self.url, **values)
 
     def credentials(self, platform: str = "facebook", index: int = 0) -> dict[str, str]:
         """What an admin pastes to connect (``accounts.connect``)."""
@@ -658,22 +666,8 @@ class FakeGraph(FakeServer):
         return dict(item)  # an Instagram account (id, username)
 
 
-def png(name: str = "linden.png", colour: tuple[int, int, int] = (0, 90, 60)):
-    """A small real PNG upload, made here so the tests carry no binary file."""
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (2, 2), colour).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
 def publish_with_images(office, editor, approver, capture, files, **fields):
     """A post of ``office`` with images (alt texts "Bild 1", "Bild 2" …), published."""
-    from tests.conftest import publish
-
     images = [
         {"file": file, "alt_text": f"Bild {number}", "author": "Presse", "licence": "CC0"}
         for number, file in enumerate(files, 1)

@@ -14,6 +14,7 @@ import itertools
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlencode
@@ -102,6 +103,12 @@ class LinkedInFake(FakeServer):
         self.names[urn] = f"Amt {index}"
         self.tokens[token] = Token([urn])
         return {"remote_id": urn, "name": self.names[urn], "access_token": token, "details": {}}
+
+    def connect(self, connect_account: Callable, **fields: Any) -> Any:
+        """The office's organisation page connected to this server (tests'
+        ``connect_account``)."""
+        fields = {"remote_id": ORGANIZATION, "access_token": TOKEN} | fields
+        return connect_account("linkedin", api_base=self.url, **fields)
 
     def posts_by_account(self) -> dict[str, list[str]]:
         """Organisation URN → texts of every post created, and of every post LinkedIn

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -163,8 +164,12 @@ def render(text: str) -> str:
 
 
 def length(text: str, url_chars: int = 23) -> int:
-    """The length Mastodon checks against max_characters: every URL counts as 23."""
-    return len(URL.sub("x" * url_chars, text))
+    """The length Mastodon checks against max_characters: every URL counts as 23, and the
+    rest in grapheme clusters (Ruby's each_grapheme_cluster), counted here independently
+    of the connector (atproto's approximation, as the Bluesky fake does)."""
+    from atproto_client.utils.facet_detection import _grapheme_len
+
+    return _grapheme_len(URL.sub("x" * url_chars, text))
 
 
 def _each(names: str, value: Any) -> dict[str, Any]:
@@ -231,6 +236,10 @@ class FakeMastodon(FakeServer):
                 "domain": DOMAIN,
             },
         }
+
+    def connect(self, connect_account: Callable, **fields: Any) -> Any:
+        """The office's account connected to this server (tests' ``connect_account``)."""
+        return connect_account("mastodon", api_base=self.url, **(self.connection_values() | fields))
 
     def fail_next_reply(self, status: int = 503) -> None:
         """The next status posted in reply to another fails (a thread's second part)."""

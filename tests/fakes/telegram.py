@@ -21,6 +21,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -116,6 +117,12 @@ class FakeTelegram(FakeServer):
                 "chat_username": username,
             },
         }
+
+    def connect(self, connect_account: Callable, **fields: Any) -> Any:
+        """The office's channel and its bot connected to this server (tests'
+        ``connect_account``)."""
+        values = self.connection_values() | fields
+        return connect_account("telegram", api_base=self.url, **values)
 
     def credentials(self, index: int = 0) -> dict[str, str]:
         """What an admin types in to connect that channel."""

@@ -20,6 +20,7 @@ import itertools
 import re
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -97,6 +98,12 @@ class FakeX(FakeServer):
             "access_token": f"bench-token-{n}",
             "details": {"username": user["username"]},
         }
+
+    def connect(self, connect_account: Callable, **fields: Any) -> Any:
+        """The office's account (user 1, @ba_mitte, token access-token-1) connected to this
+        server (tests' ``connect_account``)."""
+        fields.setdefault("details", {"username": self.account["username"]})
+        return connect_account("x", api_base=self.url, **fields)
 
     def posts_by_account(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}

@@ -10,9 +10,7 @@ from rathaus.federation.models import Account
 ACTIVITY = {"HTTP_ACCEPT": "application/activity+json, application/ld+json"}
 
 
-@pytest.fixture(autouse=True)
-def _domain(settings):
-    settings.FEDERATION_DOMAIN = "rathaus.example"
+pytestmark = pytest.mark.usefixtures("federation_domain")
 
 
 @pytest.fixture

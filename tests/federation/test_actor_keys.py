@@ -8,7 +8,7 @@ import pytest
 from rathaus.federation import actors
 from rathaus.federation.models import RemoteActor
 from rathaus.lib import httpsig
-from tests.fediverse_server import FediverseServer
+from tests.fediverse_server import FediverseServer, mastodon_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -25,63 +25,6 @@ def server(settings):
     settings.FEDERATION_DOMAIN = "rathaus.example"
     with FediverseServer() as server:
         yield server
-
-
-def mastodon_actor(base: str, public_pem: str, username: str = "alice") -> dict:
-    """An actor document as Mastodon 4.3 serves it at /users/<name>."""
-    uri = f"{base}/users/{username}"
-    return {
-        "@context": [
-            "https://www.w3.org/ns/activitystreams",
-            "https://w3id.org/security/v1",
-            {
-                "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-                "toot": "http://joinmastodon.org/ns#",
-                "featured": {"@id": "toot:featured", "@type": "@id"},
-                "featuredTags": {"@id": "toot:featuredTags", "@type": "@id"},
-                "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
-                "movedTo": {"@id": "as:movedTo", "@type": "@id"},
-                "schema": "http://schema.org#",
-                "PropertyValue": "schema:PropertyValue",
-                "value": "schema:value",
-                "discoverable": "toot:discoverable",
-                "suspended": "toot:suspended",
-                "memorial": "toot:memorial",
-                "indexable": "toot:indexable",
-                "attributionDomains": {"@id": "toot:attributionDomains", "@type": "@id"},
-            },
-        ],
-        "id": uri,
-        "type": "Person",
-        "following": f"{uri}/following",
-        "followers": f"{uri}/followers",
-        "inbox": f"{uri}/inbox",
-        "outbox": f"{uri}/outbox",
-        "featured": f"{uri}/collections/featured",
-        "featuredTags": f"{uri}/collections/tags",
-        "preferredUsername": username,
-        "name": "Alice Beispiel",
-        "summary": "<p>Wohnt in Mitte, fragt nach Baumfällungen.</p>",
-        "url": f"{base}/@{username}",
-        "manuallyApprovesFollowers": False,
-        "discoverable": True,
-        "indexable": False,
-        "published": "2022-11-05T00:00:00Z",
-        "memorial": False,
-        "attributionDomains": [],
-        "devices": f"{uri}/collections/devices",
-        "publicKey": {"id": f"{uri}#main-key", "owner": uri, "publicKeyPem": public_pem},
-        "tag": [],
-        "attachment": [
-            {"type": "PropertyValue", "name": "Ort", "value": "Musterstadt"},
-        ],
-        "endpoints": {"sharedInbox": f"{base}/inbox"},
-        "icon": {
-            "type": "Image",
-            "mediaType": "image/png",
-            "url": f"{base}/system/accounts/avatars/000/000/001/original/a.png",
-        },
-    }
 
 
 @pytest.fixture

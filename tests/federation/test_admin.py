@@ -6,11 +6,6 @@ from rathaus.federation.models import Account
 
 
 @pytest.fixture
-def admin_client(admin_site_as):
-    return admin_site_as("federation")
-
-
-@pytest.fixture
 def accounts(office, other_office):
     return (
         Account.objects.create(office=office, username="presse", display_name="Presse Mitte"),

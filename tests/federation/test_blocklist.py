@@ -8,14 +8,12 @@ from rathaus.federation import blocking
 from rathaus.federation.models import BlockedDomain, Follower
 from rathaus.inbox.models import Message
 from rathaus.offices.access import LifecycleError
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 ACTOR = "http://rathaus.example/ap/presse"
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 def test_blocking_removes_the_domains_followers_and_is_logged(
@@ -66,11 +64,6 @@ def test_only_an_admin_of_the_office_may_block(office, editor, outsider):
     with pytest.raises(LifecycleError):
         blocking.block(office, "x.example", by=outsider)
     assert not BlockedDomain.objects.exists()
-
-
-@pytest.fixture
-def admin_client(admin_site_as):
-    return admin_site_as("federation")
 
 
 def test_an_office_admin_blocks_in_the_admin_and_sees_only_their_blocks(

@@ -13,19 +13,11 @@ from django.utils import timezone
 
 from rathaus.federation.models import Activity, Outgoing, RemoteActor
 from rathaus.lib import httpsig
-from tests.fediverse_server import FediverseServer, Recorded
+from tests.fediverse_server import Recorded
 from tests.loopback import free_port
 
 Status = Outgoing.Status
 KEY_ID = "http://rathaus.example/ap/presse#main-key"
-
-
-@pytest.fixture
-def server(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
-    settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
-    with FediverseServer() as running:
-        yield running
 
 
 @pytest.fixture

@@ -4,24 +4,14 @@ the Outgoing row, retries as Mastodon retries, and nothing sent twice."""
 import json
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from rathaus.federation import fanout
 from rathaus.federation.models import Follower, Outgoing, RemoteActor, RemoteHost
 from rathaus.lib import httpsig
 from rathaus.posts import lifecycle
-from tests.fediverse_server import FediverseServer
 
 Status = Outgoing.Status
-
-
-@pytest.fixture
-def server(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
-    settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
-    with FediverseServer() as running:
-        yield running
 
 
 def _follower(account, server, name, *, shared=True):

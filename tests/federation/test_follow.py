@@ -5,14 +5,12 @@ import pytest
 
 from rathaus.federation import collections
 from rathaus.federation.models import Activity, Follower, Outgoing
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 ACTOR = "http://rathaus.example/ap/presse"
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 def _follow(number=1):

@@ -7,7 +7,7 @@ import pytest
 from django.utils.timezone import now
 
 from rathaus.federation.models import Follower, IncomingRequest, KeyFetch
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 
 @pytest.fixture
@@ -21,9 +21,7 @@ def follow(account):
     }
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 def test_it_accepts_a_signed_follow(deliver, citizen, follow):

@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from rathaus.federation.models import Follower, IncomingRequest, RemoteActor
 from rathaus.lib import rfc9421
+from tests.federation.interop import OUR_HOST, SOFTWARES, Remote, Software
 from tests.fediverse_server import FediverseServer
-from tests.federation.test_interop_payloads import OUR_HOST, SOFTWARES, Remote, Software
 
 MASTODON: Software = next(software for software in SOFTWARES if software.name == "mastodon")
 INBOX = "/ap/presse/inbox"
@@ -23,11 +23,7 @@ INBOX = "/ap/presse/inbox"
 TARGET = f"https://{OUR_HOST}{INBOX}"
 
 
-@pytest.fixture(autouse=True)
-def _loopback_federation(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
-    settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, OUR_HOST]
+pytestmark = pytest.mark.usefixtures("loopback_federation")
 
 
 @pytest.fixture

@@ -7,13 +7,10 @@ import pytest
 
 from rathaus.federation import mentions, objects
 from rathaus.federation.models import Outgoing, RemoteActor
-from tests.conftest import CITIZEN
 from tests.fediverse_server import FediverseServer
+from tests.helpers import CITIZEN
 
-
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 def test_it_finds_handles_but_not_email_addresses_or_urls():

@@ -8,9 +8,7 @@ MASTODON = f"application/activity+json, {LD}, text/html;q=0.1"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-@pytest.fixture(autouse=True)
-def _domain(settings):
-    settings.FEDERATION_DOMAIN = "rathaus.example"
+pytestmark = pytest.mark.usefixtures("federation_domain")
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from rathaus.federation.models import Account
 SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/"
 
 
-@pytest.fixture(autouse=True)
-def _domain(settings):
-    settings.FEDERATION_DOMAIN = "rathaus.example"
+pytestmark = pytest.mark.usefixtures("federation_domain")
 
 
 def test_discovery_links_both_versions(client, db):

@@ -9,9 +9,7 @@ ACTIVITY = {"HTTP_ACCEPT": "application/activity+json, application/ld+json"}
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 
-@pytest.fixture(autouse=True)
-def _domain(settings):
-    settings.FEDERATION_DOMAIN = "rathaus.example"
+pytestmark = pytest.mark.usefixtures("federation_domain")
 
 
 def get_note(client, post):

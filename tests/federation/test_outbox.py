@@ -9,9 +9,7 @@ ACTIVITY = {"HTTP_ACCEPT": "application/activity+json, application/ld+json"}
 OUTBOX = "https://rathaus.example/ap/presse/outbox"
 
 
-@pytest.fixture(autouse=True)
-def _domain(settings):
-    settings.FEDERATION_DOMAIN = "rathaus.example"
+pytestmark = pytest.mark.usefixtures("federation_domain")
 
 
 def test_the_outbox_counts_and_links_its_first_page(client, account, published):

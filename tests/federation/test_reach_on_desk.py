@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from rathaus.federation import reach
 from rathaus.federation.models import Activity, Outgoing, Reaction
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

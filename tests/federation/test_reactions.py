@@ -4,14 +4,12 @@ reacted is kept only as a hash."""
 import pytest
 
 from rathaus.federation.models import Reaction
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 ACTOR = "http://rathaus.example/ap/presse"
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 @pytest.fixture

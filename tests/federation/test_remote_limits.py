@@ -6,17 +6,8 @@ import time
 import pytest
 
 from rathaus.federation import remote
-from tests.fediverse_server import FediverseServer
 
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def server(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
-    settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
-    with FediverseServer() as server:
-        yield server
 
 
 def fetch(url: str) -> dict:

@@ -4,15 +4,13 @@ threaded by inReplyTo; edits and deletions by their author change what we hold."
 import pytest
 
 from rathaus.inbox.models import Conversation, Message
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 ACTOR = "http://rathaus.example/ap/presse"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 def _create(number, *, in_reply_to=None, content="<p>Wann wird gefällt?</p>", to=None, tag=()):

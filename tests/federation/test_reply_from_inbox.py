@@ -10,14 +10,12 @@ from rathaus.federation.models import Activity, Follower, Outgoing, RemoteActor
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Message
 from rathaus.offices.access import LifecycleError
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 @pytest.fixture

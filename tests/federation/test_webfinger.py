@@ -8,9 +8,7 @@ from rathaus.federation.models import Account
 JRD = {"HTTP_ACCEPT": "application/jrd+json, application/json"}
 
 
-@pytest.fixture(autouse=True)
-def _domain(settings):
-    settings.FEDERATION_DOMAIN = "rathaus.example"
+pytestmark = pytest.mark.usefixtures("federation_domain")
 
 
 @pytest.fixture

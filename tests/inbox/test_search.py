@@ -13,7 +13,7 @@ from rathaus.inbox import inbound, retention, work
 from rathaus.inbox.ingest import receive_many
 from rathaus.inbox.models import Conversation, Message
 from rathaus.inbox.search import matching
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.hostile_queries import SEARCH_SYNTAX
 
 HOSTILE = [

@@ -8,15 +8,10 @@ from django.urls import reverse
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation
 from rathaus.lib import richtext
-from tests.conftest import CITIZEN, PASSWORD
+from tests.helpers import CITIZEN, PASSWORD
 
 
-@pytest.fixture
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
-
-
-@pytest.mark.usefixtures("_http")
+@pytest.mark.usefixtures("federation_over_http")
 def test_a_fediverse_subject_is_unescaped_once_and_paragraphs_keep_a_space(
     deliver, citizen, account, client, agent
 ):

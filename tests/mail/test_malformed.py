@@ -10,14 +10,8 @@ import pytest
 from rathaus.inbox.models import Conversation, Message
 from rathaus.mail import parsing
 from rathaus.mail.inbound import ingest
-from rathaus.mail.models import Mailbox
 
 pytestmark = pytest.mark.usefixtures("english_messages")
-
-
-@pytest.fixture
-def mailbox(office):
-    return Mailbox.objects.create(office=office, address="buergeranfragen@mitte.example")
 
 
 def stored(mailbox, raw: bytes) -> Message:

@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from rathaus.mail.inbound import ingest
-from rathaus.mail.models import Mailbox
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
@@ -17,11 +16,6 @@ pytestmark = pytest.mark.usefixtures("english_messages")
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def mailbox(office):
-    return Mailbox.objects.create(office=office, address="buergeranfragen@mitte.example")
 
 
 def photo_with_gps() -> bytes:

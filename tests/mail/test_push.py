@@ -4,11 +4,8 @@ comes only once the message is stored, and only the token's office ever receives
 from email.message import EmailMessage
 from email.policy import SMTP
 
-import pytest
-
 from rathaus.inbox.models import Conversation, Message
 from rathaus.mail.inbound import MAX_BYTES
-from rathaus.mail.models import Mailbox
 
 
 def mail(*, subject="Laterne defekt", message_id="<q1@example.org>", to="x@example") -> bytes:
@@ -19,16 +16,6 @@ def mail(*, subject="Laterne defekt", message_id="<q1@example.org>", to="x@examp
     msg["Message-ID"] = message_id
     msg.set_content("Die Laterne vor Hausnummer 4 ist seit einer Woche aus.")
     return msg.as_bytes(policy=SMTP)
-
-
-@pytest.fixture
-def mailbox(office):
-    return Mailbox.objects.create(office=office, address="buergeranfragen@mitte.example")
-
-
-@pytest.fixture
-def other_mailbox(other_office):
-    return Mailbox.objects.create(office=other_office, address="post@nord.example")
 
 
 def push(client, token, raw):

@@ -61,11 +61,6 @@ def smtp(smtp_settings):
     controller.stop()
 
 
-@pytest.fixture
-def mailbox(office):
-    return Mailbox.objects.create(office=office, address="buergeranfragen@mitte.example")
-
-
 def citizen_mail(message_id: str, *, subject="Baumfällung Lindenallee", **headers) -> bytes:
     msg = EmailMessage()
     msg["From"] = "Anna Anwohnerin <anna@example.org>"

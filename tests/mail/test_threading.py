@@ -11,7 +11,6 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound as inbox_inbound
 from rathaus.inbox.models import Conversation, Message
 from rathaus.mail.inbound import ingest
-from rathaus.mail.models import Mailbox
 
 ANNA = "Anna Anwohnerin <anna@example.org>"
 
@@ -26,16 +25,6 @@ def mail(message_id, *, subject="Frage", sender=ANNA, body="Wann?", **headers) -
         msg[name.replace("_", "-")] = value
     msg.set_content(body)
     return msg.as_bytes(policy=SMTP)
-
-
-@pytest.fixture
-def mailbox(office):
-    return Mailbox.objects.create(office=office, address="buergeranfragen@mitte.example")
-
-
-@pytest.fixture
-def other_mailbox(other_office):
-    return Mailbox.objects.create(office=other_office, address="post@nord.example")
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@
 per batch, and every subscriber gets it exactly once, even when the queue hands a batch
 task out twice."""
 
-import pytest
 from django.core import mail
 from huey import signals
 from huey.contrib.djhuey import HUEY
-from huey.storage import MemoryStorage
 
 from rathaus.delivery.models import Delivery
 from rathaus.newsletter import tasks
@@ -24,18 +22,6 @@ def _subscribers(office, count, categories="*"):
         )
         for number in range(count)
     )
-
-
-@pytest.fixture
-def queue_only(transactional_db):
-    """The task queue as in production: tasks wait in the queue until a worker takes them.
-    A queue of this test's own, in memory, so no other run's queue is touched. Committed
-    for real (transactional_db): a worker closes its database connection after each task,
-    which would end a test's enclosing transaction on PostgreSQL."""
-    HUEY.immediate = False
-    HUEY.storage = MemoryStorage(HUEY.name)
-    yield HUEY
-    HUEY.immediate = True  # back to a fresh in-memory queue that runs tasks at once
 
 
 def _taken(huey) -> list:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from rathaus.newsletter import addresses
-from rathaus.newsletter.models import NewsletterSettings, Send, Subscriber
+from rathaus.newsletter.models import NewsletterSettings, Subscriber
 
 REPORT = """\
 From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
@@ -40,15 +40,6 @@ def newsletter(office):
     return NewsletterSettings.objects.create(
         office=office, enabled=True, bounce_address="Newsletter@Mitte.example"
     )
-
-
-@pytest.fixture
-def send(office, newsletter, publish_post):
-    Subscriber.objects.create(
-        office=office, email="anna@example.org", status=Subscriber.Status.CONFIRMED
-    )
-    publish_post(title="Sperrmüll", body="Freitag.", category="service")
-    return Send.objects.get()
 
 
 def _push(client, token, to, query=""):

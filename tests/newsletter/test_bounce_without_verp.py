@@ -2,7 +2,6 @@
 ignores the envelope sender, or a bounce of the confirmation mail) is matched by its
 ``Final-Recipient`` among this office's own subscribers, and only among them."""
 
-import pytest
 from django.core import mail
 
 from rathaus.contact import spam
@@ -57,13 +56,6 @@ content-type: message/rfc822
 [original message goes here]
 --JAA13167.773673707/CS.UTK.EDU--
 """
-
-
-@pytest.fixture
-def newsletter(office):
-    return NewsletterSettings.objects.create(
-        office=office, enabled=True, bounce_address="newsletter@mitte.example"
-    )
 
 
 def _confirmed(office, email):

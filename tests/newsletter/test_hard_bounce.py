@@ -10,7 +10,7 @@ from django.utils import translation
 from rathaus.delivery import channels
 from rathaus.delivery.models import Delivery
 from rathaus.newsletter import addresses
-from rathaus.newsletter.models import NewsletterSettings, Send, Subscriber
+from rathaus.newsletter.models import Send, Subscriber
 
 # RFC 3464, Appendix A, "Multi-Recipient DSN": one recipient failed for good, one delayed.
 RFC3464_MULTI_RECIPIENT = """\
@@ -124,13 +124,6 @@ This is a permanent error; I've given up. Sorry it didn't work out.
 Remote host said: 550 5.1.1 <{address}>... User unknown
 Giving up on 192.0.2.25.
 """
-
-
-@pytest.fixture
-def newsletter(office):
-    return NewsletterSettings.objects.create(
-        office=office, enabled=True, bounce_address="newsletter@mitte.example"
-    )
 
 
 @pytest.fixture

@@ -3,15 +3,9 @@ not the subscriber's pages, whether shown or sent. The form pages are never cach
 carry a nonce), the subscriber's pages are personal."""
 
 import pytest
-from django.test import Client
 
 from rathaus.contact import spam
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
-
-
-@pytest.fixture
-def strict_client():
-    return Client(enforce_csrf_checks=True)
 
 
 @pytest.fixture

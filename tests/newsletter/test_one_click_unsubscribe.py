@@ -2,24 +2,7 @@
 address in List-Unsubscribe. That works without a CSRF token, without a cookie and
 without a confirmation page, and it keeps working when it is sent again."""
 
-import pytest
-from django.test import Client
-
-from rathaus.newsletter.models import NewsletterSettings, Subscriber
-
-
-@pytest.fixture
-def strict_client():
-    """A client that, like a browser, gets no pass on CSRF checks."""
-    return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture
-def subscriber(office):
-    NewsletterSettings.objects.create(office=office, enabled=True)
-    return Subscriber.objects.create(
-        office=office, email="anna@example.org", status=Subscriber.Status.CONFIRMED
-    )
+from rathaus.newsletter.models import Subscriber
 
 
 def test_a_one_click_post_unsubscribes_at_once(strict_client, subscriber):

@@ -4,7 +4,7 @@ how many bounced."""
 from django.urls import reverse
 
 from rathaus.newsletter.models import NewsletterSettings, Send, Subscriber
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_the_post_page_shows_how_far_the_newsletter_got(

@@ -8,7 +8,7 @@ from huey.contrib.djhuey import HUEY
 
 from rathaus.delivery.models import Delivery
 from rathaus.newsletter import addresses, tasks
-from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
+from rathaus.newsletter.models import Mailing, Send, Subscriber
 from tests import loopback
 
 
@@ -36,13 +36,6 @@ def smtp_server(settings):
     recorder = Recorder()
     with loopback.smtp_server(recorder, settings):
         yield recorder
-
-
-@pytest.fixture
-def newsletter(office):
-    return NewsletterSettings.objects.create(
-        office=office, enabled=True, bounce_address="newsletter@mitte.example"
-    )
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ warning and counts nothing."""
 import pytest
 
 from rathaus.newsletter import addresses
-from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
+from rathaus.newsletter.models import Mailing, Send, Subscriber
 
 # RFC 3464, Appendix A, "Simple DSN": given up after five days of timeouts (4.0.0).
 RFC3464_SIMPLE = """\
@@ -84,13 +84,6 @@ Action: delayed
 
 --warning.773815315@sun2.nsfnet-relay.ac.uk--
 """
-
-
-@pytest.fixture
-def newsletter(office):
-    return NewsletterSettings.objects.create(
-        office=office, enabled=True, bounce_address="newsletter@mitte.example"
-    )
 
 
 @pytest.fixture

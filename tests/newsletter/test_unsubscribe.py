@@ -2,17 +2,7 @@
 (mail scanners follow links), the button ends the subscription, and the address is deleted
 at once: no list of former subscribers is kept."""
 
-import pytest
-
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
-
-
-@pytest.fixture
-def subscriber(office):
-    NewsletterSettings.objects.create(office=office, enabled=True)
-    return Subscriber.objects.create(
-        office=office, email="anna@example.org", status=Subscriber.Status.CONFIRMED
-    )
 
 
 def test_following_the_link_shows_the_button_and_changes_nothing(client, subscriber):

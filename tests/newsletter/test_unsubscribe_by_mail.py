@@ -3,10 +3,8 @@
 spam complaint (RFC 5965 feedback report) end the subscription; an out-of-office reply to
 the envelope sender changes nothing."""
 
-import pytest
-
 from rathaus.newsletter import addresses
-from rathaus.newsletter.models import NewsletterSettings, Send, Subscriber
+from rathaus.newsletter.models import Send, Subscriber
 
 UNSUBSCRIBE = """\
 From: Anna <anna@example.org>
@@ -70,22 +68,6 @@ Content-type: text/plain
 Freitag.
 --part1_13d.2e68ed54_boundary--
 """
-
-
-@pytest.fixture
-def newsletter(office):
-    return NewsletterSettings.objects.create(
-        office=office, enabled=True, bounce_address="newsletter@mitte.example"
-    )
-
-
-@pytest.fixture
-def send(office, newsletter, publish_post):
-    Subscriber.objects.create(
-        office=office, email="anna@example.org", status=Subscriber.Status.CONFIRMED
-    )
-    publish_post(title="Sperrmüll", body="Freitag.", category="service")
-    return Send.objects.get()
 
 
 def _push(client, newsletter, text, verp="", address="anna@example.org"):

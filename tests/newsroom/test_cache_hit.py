@@ -47,7 +47,7 @@ def test_a_hit_is_per_language(client, published):
 
 
 def test_the_desk_is_never_answered_from_the_page_cache(client, published, editor):
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     client.login(username=editor.username, password=PASSWORD)
     first = client.get(reverse("desk:dashboard", args=[published.office.slug]))

@@ -17,7 +17,7 @@ from django.core import mail
 from django.urls import reverse
 
 from rathaus.offices.models import Membership, Role
-from tests.conftest import PASSWORD, _user, with_totp
+from tests.helpers import PASSWORD, make_user, with_totp
 
 User = get_user_model()
 NEW_PASSWORD = "Lindenallee-Gießkanne-7"
@@ -189,7 +189,7 @@ def test_a_colleague_who_also_works_elsewhere_cannot_be_taken_over(
 ):
     """Otto administers Mitte; Xaver works in Mitte and administers Nord. Setting Xaver's
     password or login name would hand Otto the office Nord."""
-    xaver = _user("xaver.beide", office, Role.EDITOR)
+    xaver = make_user("xaver.beide", office, Role.EDITOR)
     Membership.objects.create(user=xaver, office=other_office, role=Role.ADMIN)
     assert mitte_admin.get(f"/admin/auth/user/{xaver.pk}/password/").status_code == 403
     mitte_admin.post(
@@ -373,7 +373,7 @@ def test_an_address_typed_into_an_account_does_not_join_it(
 ):
     """Mallory put the new colleague's address into her own account (never proved): the
     invitation must not hand her a membership of Mitte."""
-    mallory = _user("mallory", other_office, Role.EDITOR)
+    mallory = make_user("mallory", other_office, Role.EDITOR)
     mallory.email = "kollegin@mitte.example"
     mallory.save()
     EmailAddress.objects.create(user=mallory, email=mallory.email, primary=True, verified=False)
@@ -430,7 +430,7 @@ def test_the_last_office_admin_cannot_leave(desk_admin, office_admin, office):
 def test_a_switched_off_account_with_more_rights_stays_off(mitte_admin, office):
     """Switched off by a superuser, the account keeps its rights on paper; the office admin
     (who lacks them) must not switch it on again."""
-    strong = _user("stark", office, Role.EDITOR)
+    strong = make_user("stark", office, Role.EDITOR)
     strong.is_active = False
     strong.save()
     # A right of the mail app: the office admin here has those of auth, offices and inbox.

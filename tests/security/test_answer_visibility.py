@@ -14,15 +14,13 @@ from rathaus.federation import sending
 from rathaus.federation.models import Account, Activity
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 BASE = "http://rathaus.example/ap"
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 @pytest.fixture
@@ -119,9 +117,9 @@ from rathaus.delivery.models import Delivery  # noqa: E402
 from rathaus.inbox import inbound  # noqa: E402
 from rathaus.inbox.models import Message  # noqa: E402
 from rathaus.offices.access import LifecycleError  # noqa: E402
-from tests.conftest import PASSWORD  # noqa: E402
 from tests.fakes.bluesky import FakeBluesky  # noqa: E402
 from tests.fakes.server import serving  # noqa: E402
+from tests.helpers import PASSWORD  # noqa: E402
 
 BOTH = {channels.PUBLIC, channels.DIRECT}
 # What each platform really delivers (README "Platform connectors"): Bluesky's API here

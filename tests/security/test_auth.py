@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import PASSWORD, totp_code
+from tests.helpers import PASSWORD, totp_code
 
 LOGIN = "/accounts/login/"
 

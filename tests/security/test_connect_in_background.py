@@ -14,32 +14,20 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
-from huey.contrib.djhuey import HUEY
-from huey.storage import MemoryStorage
 
 from rathaus.connectors import accounts, family
 from rathaus.connectors.base import Connection, Connector, OAuth
 from rathaus.connectors.models import ConnectedAccount, PendingConnection
 from rathaus.lib import sealing
-from tests.conftest import PASSWORD
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Response
+from tests.helpers import PASSWORD
 from tests.loopback import was_contacted
 
 pytestmark = pytest.mark.usefixtures("english_messages", "loopback_platforms")
 
 # What the desk may take to answer a connect form: far below any client's time-out.
 QUICK = 0.5
-
-
-@pytest.fixture
-def queue_only(transactional_db):
-    """Tasks wait in a queue of this test's own until :func:`work` plays the worker.
-    Committed for real (transactional_db), so on-commit wake-ups happen as in production."""
-    HUEY.immediate = False
-    HUEY.storage = MemoryStorage(HUEY.name)
-    yield HUEY
-    HUEY.immediate = True  # back to a fresh in-memory queue that runs tasks at once
 
 
 def work(huey) -> int:

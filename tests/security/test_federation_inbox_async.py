@@ -17,9 +17,8 @@ from django.utils import timezone
 from rathaus.federation import incoming, remote
 from rathaus.federation.models import Follower, IncomingRequest, KeyFetch, RemoteActor
 from rathaus.lib import httpsig
-from tests.conftest import CITIZEN
-from tests.fediverse_server import FediverseServer
-from tests.federation.test_actor_keys import mastodon_actor
+from tests.fediverse_server import FediverseServer, mastodon_actor
+from tests.helpers import CITIZEN
 
 PRESSE = "http://rathaus.example/ap/presse"
 

@@ -13,16 +13,14 @@ import pytest
 
 from rathaus.federation.models import Follower, IncomingRequest
 from rathaus.inbox.models import Message
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 ACTIVITY = {"HTTP_ACCEPT": "application/activity+json"}
 KEY_ID = f"{CITIZEN}#main-key"
 DEEP = 50_000
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 def _nothing_kept():

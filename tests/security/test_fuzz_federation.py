@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 from tests.security.fuzzing import (
     FUZZ,
     both_outcomes,
@@ -28,9 +28,7 @@ ACTOR = "http://rathaus.example/ap/presse"
 INBOXES = ["/ap/inbox", "/ap/presse/inbox"]
 
 
-@pytest.fixture(autouse=True)
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
+pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 
 def _valid_activities(published_pk: int) -> list[dict]:

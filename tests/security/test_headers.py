@@ -10,7 +10,7 @@ from django.utils.cache import get_max_age
 
 from rathaus.desk import urls as desk_urls
 from rathaus.offices.models import Membership, Role
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 DESK_PATTERNS = [p for p in desk_urls.urlpatterns if isinstance(p, URLPattern)]
 

@@ -39,11 +39,6 @@ def push(client, mailbox, raw):
 
 
 @pytest.fixture
-def mailbox(office):
-    return Mailbox.objects.create(office=office, address="buergeranfragen@mitte.example")
-
-
-@pytest.fixture
 def victim(office, mailbox):
     """Anna asked through the contact form and gave her address."""
     message, _new = submitting.ask(

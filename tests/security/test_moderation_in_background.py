@@ -15,9 +15,9 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import tasks, work
 from rathaus.inbox.models import Message
 from rathaus.offices.models import Role
-from tests.conftest import PASSWORD, _user
 from tests.fakes.graph import FakeGraph
 from tests.fakes.server import serving
+from tests.helpers import PASSWORD, make_user
 from tests.loopback import was_contacted
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
@@ -160,7 +160,7 @@ def test_a_report_goes_out_with_its_own_reason(agent, comment, monkeypatch):
 def test_another_offices_agent_cannot_moderate(
     client, other_office, comment, graph, django_capture_on_commit_callbacks
 ):
-    stranger = _user("nils.nord", other_office, Role.AGENT)
+    stranger = make_user("nils.nord", other_office, Role.AGENT)
     with django_capture_on_commit_callbacks(execute=True) as woken:
         response = _moderate(client, stranger, comment, "delete", "weg")
 

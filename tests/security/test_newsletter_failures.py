@@ -14,7 +14,7 @@ from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscri
 from rathaus.offices.access import LifecycleError
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 BREAKS = [
     "Baustelle\nHauptstraße",

@@ -9,7 +9,6 @@ it still works."""
 import importlib
 import json
 import re
-import time
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -18,9 +17,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
 )
 from django.apps import apps
 from django.conf import settings
@@ -33,7 +30,7 @@ from rathaus.lib import sealing
 from rathaus.mail.models import Mailbox
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
 from rathaus.posts import lifecycle
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, totp_code
 
 
 def _raw_row(table: str, pk: int) -> str:
@@ -309,10 +306,6 @@ def test_a_token_of_another_office_opens_nothing(client, office, other_office):
 # --- Two-factor secrets (allauth) -------------------------------------------------------
 
 
-def _code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
 def test_the_totp_secret_is_sealed_and_login_still_works(client, office, approver):
     secret = generate_totp_secret()
     authenticator = TOTP.activate(approver, secret).instance
@@ -321,7 +314,7 @@ def test_the_totp_secret_is_sealed_and_login_still_works(client, office, approve
     stored = json.loads(raw) if isinstance(raw, str) else raw
     assert sealing.unseal(stored["secret"], settings.ENCRYPTION_KEYS) == secret
     client.post(reverse("account_login"), {"login": approver.username, "password": PASSWORD})
-    done = client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+    done = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert done.status_code == 302
     assert client.get(reverse("desk:dashboard", args=[office.slug])).status_code == 200
 
@@ -357,7 +350,7 @@ def test_the_data_migration_seals_existing_two_factor_secrets(client, office, ap
     assert "ab" * 40 not in raw_recovery and "12345678" not in raw_recovery
     assert RecoveryCodes(Authenticator.objects.get(pk=recovery.pk)).generate_codes() == ["12345678"]
     client.post(reverse("account_login"), {"login": approver.username, "password": PASSWORD})
-    done = client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+    done = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert done.status_code == 302
 
 
@@ -375,4 +368,4 @@ def test_reseal_moves_two_factor_secrets_to_the_new_key(client, office, approver
     assert "mfa.Authenticator.data: 1 sealed again" in out.getvalue()
     settings.ENCRYPTION_KEYS = [new]  # the old key is gone now
     client.post(reverse("account_login"), {"login": approver.username, "password": PASSWORD})
-    assert client.post(reverse("mfa_authenticate"), {"code": _code(secret)}).status_code == 302
+    assert client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}).status_code == 302

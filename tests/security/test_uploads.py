@@ -19,7 +19,7 @@ from PIL import Image
 from rathaus.contact import follow, spam, submitting
 from rathaus.posts import images, lifecycle
 from rathaus.posts.models import PostImage
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 JPEG_MAGIC = b"\xff\xd8\xff"
 

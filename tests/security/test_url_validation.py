@@ -20,10 +20,10 @@ from rathaus.inbox.models import Message
 from rathaus.lib import richtext
 from rathaus.mail.inbound import ingest
 from rathaus.mail.models import Mailbox
-from tests.conftest import CITIZEN, PASSWORD
 from tests.fakes.graph import FakeGraph
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import serving
+from tests.helpers import CITIZEN, PASSWORD
 
 HOSTILE_URLS = [
     "javascript:alert(document.domain)//",
@@ -83,11 +83,6 @@ def test_the_link_check_itself_finds_a_hostile_link():
 # ----- the Fediverse: a signed Create(Note) through the real inbox --------------------------
 
 
-@pytest.fixture
-def _http(settings):
-    settings.FEDERATION_ALLOW_HTTP = True
-
-
 def _create(number: int, url) -> dict:
     note = {
         "id": f"{CITIZEN}/statuses/{number}",
@@ -101,7 +96,7 @@ def _create(number: int, url) -> dict:
     return {"id": f"{note['id']}/activity", "type": "Create", "actor": CITIZEN, "object": note}
 
 
-@pytest.mark.usefixtures("_http")
+@pytest.mark.usefixtures("federation_over_http")
 @pytest.mark.parametrize("url", HOSTILE_URLS)
 def test_a_fediverse_note_with_a_hostile_url_is_kept_without_it(
     url, deliver, citizen, account, client, agent
@@ -116,7 +111,7 @@ def test_a_fediverse_note_with_a_hostile_url_is_kept_without_it(
     assert "javascript:" not in html.lower()
 
 
-@pytest.mark.usefixtures("_http")
+@pytest.mark.usefixtures("federation_over_http")
 def test_a_fediverse_note_with_a_web_url_keeps_it(deliver, citizen, account, client, agent):
     deliver("/ap/inbox", _create(1, "https://social.example/@anna/1"))
     message = Message.objects.get()
@@ -125,7 +120,7 @@ def test_a_fediverse_note_with_a_web_url_keeps_it(deliver, citizen, account, cli
     assert 'href="https://social.example/@anna/1"' in html
 
 
-@pytest.mark.usefixtures("_http")
+@pytest.mark.usefixtures("federation_over_http")
 def test_a_note_url_given_as_a_link_object_is_checked_too(deliver, citizen, account):
     create = _create(1, {"type": "Link", "id": "javascript:alert(1)", "href": "javascript:x"})
     assert deliver("/ap/inbox", create).status_code == 202

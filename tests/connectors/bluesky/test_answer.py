@@ -7,14 +7,9 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
-
-
-fake = serving(FakeBluesky)
 
 
 @pytest.fixture

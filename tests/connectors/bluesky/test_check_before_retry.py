@@ -2,24 +2,19 @@
 retry finds the post in the account's repository and does not post it again."""
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.server import serving
-
-fake = serving(FakeBluesky)
 
 
 def test_the_retry_finds_the_post_and_posts_nothing_twice(
-    fake, connect_account, publish_post, send_all
+    fake, connected_account, publish_post, send_all
 ):
-    account = fake.connect(connect_account)
     fake.drop_after_handling_next()
 
     post = publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert len(fake.posts()) == 1  # created, though we never heard so
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     [record] = fake.posts()
     delivery.refresh_from_db()
     assert delivery.remote_id == record.uri
@@ -27,8 +22,7 @@ def test_the_retry_finds_the_post_and_posts_nothing_twice(
     assert fake.calls("GET", r"listRecords$")
 
 
-def test_a_flaky_server_never_gets_a_post_twice(fake, connect_account, publish_post, send_all):
-    account = fake.connect(connect_account)
+def test_a_flaky_server_never_gets_a_post_twice(fake, connected_account, publish_post, send_all):
     fake.failure_rate = 0.3
     bodies = [f"Meldung {n}: " + "Die Brücke am Kanal ist gesperrt. " * 12 for n in range(4)]
 
@@ -36,8 +30,8 @@ def test_a_flaky_server_never_gets_a_post_twice(fake, connect_account, publish_p
         publish_post(title=f"Sperrung {number}", body=body)
     statuses = send_all(rounds=40)
 
-    assert statuses[account.channel_key] == "published"
-    deliveries = Delivery.objects.filter(channel=account.channel_key)
+    assert statuses[connected_account.channel_key] == "published"
+    deliveries = Delivery.objects.filter(channel=connected_account.channel_key)
     assert {d.status for d in deliveries} == {"published"}
     assert any(d.attempts > 1 for d in deliveries)  # the failures did hit
     texts = fake.posts_by_account()[fake.owner.did]

@@ -6,15 +6,11 @@ from django.urls import reverse
 from rathaus.connectors import accounts
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
-from tests.conftest import PASSWORD
 from tests.fakes.bluesky import ACCOUNT_PASSWORD, APP_PASSWORD, HANDLE, FakeBluesky
-from tests.fakes.server import serving
+from tests.helpers import PASSWORD
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages", "loopback_platforms")
-
-
-fake = serving(FakeBluesky)
 
 
 def test_it_connects_with_handle_and_app_password(fake, office, office_admin):

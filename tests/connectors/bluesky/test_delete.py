@@ -3,19 +3,14 @@ records (com.atproto.repo.deleteRecord), every part of a thread."""
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.bluesky import POST, FakeBluesky
-from tests.fakes.server import serving
+from tests.fakes.bluesky import POST
 
 BODY = " ".join(["Die Sanierung der Brücke am Kanal dauert bis in den Herbst."] * 8)
 
 
-fake = serving(FakeBluesky)
-
-
 def test_withdrawing_deletes_every_part(
-    fake, connect_account, publish_post, approver, django_capture_on_commit_callbacks
+    fake, connected_account, publish_post, approver, django_capture_on_commit_callbacks
 ):
-    account = fake.connect(connect_account)
     post = publish_post(title="Brücke", body=BODY)
     records = fake.posts()
     assert len(records) >= 2
@@ -23,7 +18,9 @@ def test_withdrawing_deletes_every_part(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(post, by=approver, reason="Falsches Datum")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key, action="withdraw")
+    delivery = Delivery.objects.get(
+        post=post, channel=connected_account.channel_key, action="withdraw"
+    )
     assert delivery.status == "published", delivery.last_error
     assert not fake.posts()
     deleted = [r.json() for r in fake.calls("POST", r"deleteRecord$")]
@@ -33,14 +30,15 @@ def test_withdrawing_deletes_every_part(
 
 
 def test_a_correction_is_not_sent_to_bluesky(
-    fake, connect_account, publish_post, approver, django_capture_on_commit_callbacks
+    fake, connected_account, publish_post, approver, django_capture_on_commit_callbacks
 ):
-    account = fake.connect(connect_account)
     post = publish_post(title="Brücke", body="Gesperrt ab Montag.")
 
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.correct(post, by=approver, note="Datum", body="Gesperrt ab Dienstag.")
 
-    assert not Delivery.objects.filter(channel=account.channel_key, action="update").exists()
+    assert not Delivery.objects.filter(
+        channel=connected_account.channel_key, action="update"
+    ).exists()
     [record] = fake.posts()
     assert "Montag" in record.value["text"]

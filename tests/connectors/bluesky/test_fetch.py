@@ -6,10 +6,6 @@ import pytest
 from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.server import serving
-
-fake = serving(FakeBluesky)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ import pytest
 from rathaus.connectors.platforms.bluesky import BlueskyConnector
 from rathaus.delivery.models import Delivery
 from rathaus.lib.graphemes import graphemes
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.server import serving
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man ZWJ woman ZWJ girl
 GERMANY = "\U0001f1e9\U0001f1ea"
@@ -48,30 +46,27 @@ def test_the_limit_counts_graphemes_and_keeps_the_byte_limit():
     assert limits.count(SCOTLAND * 250) == 700
 
 
-fake = serving(FakeBluesky)
-
-
 def test_a_text_full_of_emoji_is_one_post_when_its_graphemes_fit(
-    fake, connect_account, publish_post
+    fake, connected_account, publish_post
 ):
-    account = fake.connect(connect_account)
     body = " ".join([FAMILY] * 100)  # 199 graphemes, 599 code points
 
     post = publish_post(title="Familientag", body=body)
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == "published", delivery.last_error
     [record] = fake.posts()
     assert record.value["text"].startswith(f"Familientag\n\n{body}")
     assert len(record.value["text"]) > 300
 
 
-def test_a_text_of_more_than_300_graphemes_becomes_a_thread(fake, connect_account, publish_post):
-    account = fake.connect(connect_account)
+def test_a_text_of_more_than_300_graphemes_becomes_a_thread(fake, connected_account, publish_post):
 
     post = publish_post(title="Familientag", body=" ".join([FAMILY] * 200))
 
-    assert Delivery.objects.get(post=post, channel=account.channel_key).status == "published"
+    assert (
+        Delivery.objects.get(post=post, channel=connected_account.channel_key).status == "published"
+    )
     records = fake.posts()
     assert len(records) == 2
     assert all(graphemes(r.value["text"]) <= 300 for r in records)

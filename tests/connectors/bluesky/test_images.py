@@ -11,14 +11,10 @@ from PIL import Image
 from rathaus.delivery.models import Delivery
 from rathaus.offices.access import LifecycleError
 from rathaus.posts.images import rendition_path
-from tests.fakes.bluesky import MAX_IMAGE_BYTES, FakeBluesky
-from tests.fakes.server import serving
+from tests.fakes.bluesky import MAX_IMAGE_BYTES
 
 # httpx warns about the raw bytes the client library uploads.
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
-
-
-fake = serving(FakeBluesky)
 
 
 @pytest.fixture
@@ -45,12 +41,11 @@ def png(name: str, size=(30, 20), noise=False) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def test_it_uploads_the_images_with_their_alt_texts(fake, connect_account, publish_with_images):
-    account = fake.connect(connect_account)
+def test_it_uploads_the_images_with_their_alt_texts(fake, connected_account, publish_with_images):
 
     post = publish_with_images([png("a.png"), png("b.png", size=(10, 40))])
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == "published", delivery.last_error
     uploads = fake.calls("POST", r"uploadBlob$")
     assert [u.headers["content-type"] for u in uploads] == ["image/jpeg", "image/jpeg"]
@@ -64,25 +59,25 @@ def test_it_uploads_the_images_with_their_alt_texts(fake, connect_account, publi
     assert all((record.did, i["image"]["ref"]["$link"]) in fake.blobs for i in embed["images"])
 
 
-def test_a_fifth_image_is_refused_before_publishing(fake, connect_account, publish_with_images):
-    account = fake.connect(connect_account)
+def test_a_fifth_image_is_refused_before_publishing(fake, connected_account, publish_with_images):
 
-    with pytest.raises(LifecycleError, match=account.channel_key):
+    with pytest.raises(LifecycleError, match=connected_account.channel_key):
         publish_with_images([png(f"{n}.png") for n in range(5)])
 
     assert not fake.requests
 
 
 def test_a_large_photo_is_scaled_down_to_what_bluesky_takes(
-    fake, connect_account, publish_with_images
+    fake, connected_account, publish_with_images
 ):
-    account = fake.connect(connect_account)
     large = png("large.png", size=(900, 700), noise=True)
     assert large.size > MAX_IMAGE_BYTES
 
     post = publish_with_images([large])
 
-    assert Delivery.objects.get(post=post, channel=account.channel_key).status == "published"
+    assert (
+        Delivery.objects.get(post=post, channel=connected_account.channel_key).status == "published"
+    )
     [upload] = fake.calls("POST", r"uploadBlob$")
     assert upload.headers["content-type"] == "image/jpeg"
     assert len(upload.body) <= MAX_IMAGE_BYTES

@@ -6,37 +6,31 @@ from datetime import timedelta
 from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.server import serving
-
-fake = serving(FakeBluesky)
 
 
 def test_a_rate_limit_waits_for_the_reset_then_publishes(
-    fake, connect_account, publish_post, send_all
+    fake, connected_account, publish_post, send_all
 ):
-    account = fake.connect(connect_account)
     fake.rate_limit_next(seconds=900, path=r"createRecord$")
     before = timezone.now()
 
     post = publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert delivery.next_attempt_at >= before + timedelta(seconds=890)
     assert "RateLimitExceeded" in delivery.last_error
     assert not fake.posts()
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     assert len(fake.posts()) == 1
 
 
-def test_a_retry_after_header_is_honoured_too(fake, connect_account, publish_post):
-    account = fake.connect(connect_account)
+def test_a_retry_after_header_is_honoured_too(fake, connected_account, publish_post):
     fake.fail_next(429, headers={"Retry-After": "300"}, path=r"createRecord$")
     before = timezone.now()
 
     post = publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert delivery.next_attempt_at >= before + timedelta(seconds=300)

@@ -4,27 +4,21 @@ the previous one and names the first as the thread's root, by URI and CID."""
 import itertools
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.server import serving
 
 BODY = " ".join(
     f"Satz {n}: Die Sanierung der Brücke am Kanal dauert bis Herbst." for n in range(14)
 )
 
 
-fake = serving(FakeBluesky)
-
-
 def ref(record):
     return {"uri": record.uri, "cid": record.cid, "$type": "com.atproto.repo.strongRef"}
 
 
-def test_it_posts_a_long_text_as_a_thread(fake, connect_account, publish_post):
-    account = fake.connect(connect_account)
+def test_it_posts_a_long_text_as_a_thread(fake, connected_account, publish_post):
 
     post = publish_post(title="Brücke", body=BODY)
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == "published", delivery.last_error
     records = fake.posts()
     total = len(records)
@@ -40,16 +34,15 @@ def test_it_posts_a_long_text_as_a_thread(fake, connect_account, publish_post):
     assert not fake.calls("GET", r"getRecord$")
 
 
-def test_a_thread_goes_on_where_it_stopped(fake, connect_account, publish_post, send_all):
-    account = fake.connect(connect_account)
+def test_a_thread_goes_on_where_it_stopped(fake, connected_account, publish_post, send_all):
     fake.fail_post(3)
 
     post = publish_post(title="Brücke", body=BODY)
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert len(delivery.remote_parts) == 2
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     records = fake.posts()
     texts = [r.value["text"] for r in records]
     assert len(texts) == len(set(texts))  # no part twice

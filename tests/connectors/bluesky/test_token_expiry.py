@@ -5,10 +5,6 @@ account needs to be connected again."""
 from datetime import timedelta
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.server import serving
-
-fake = serving(FakeBluesky)
 
 
 def statuses(post, account):
@@ -44,27 +40,27 @@ def test_an_access_token_about_to_expire_is_refreshed_and_kept(fake, connect_acc
     assert created.bearer == account.access_token
 
 
-def test_a_token_the_server_holds_for_expired_gets_one_refresh(fake, connect_account, publish_post):
-    account = fake.connect(connect_account)
-    fake.expire(account.access_token)
+def test_a_token_the_server_holds_for_expired_gets_one_refresh(
+    fake, connected_account, publish_post
+):
+    fake.expire(connected_account.access_token)
 
     post = publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    assert statuses(post, account) == ("published", "active")
+    assert statuses(post, connected_account) == ("published", "active")
     assert len(fake.calls("POST", r"refreshSession$")) == 1
     assert len(fake.posts()) == 1
-    assert fake.tokens[account.access_token].exp > 0
+    assert fake.tokens[connected_account.access_token].exp > 0
 
 
-def test_a_revoked_session_needs_reauthorisation(fake, connect_account, publish_post, send_all):
-    account = fake.connect(connect_account)
-    fake.expire(account.access_token)
-    fake.revoke(account.refresh_token)
+def test_a_revoked_session_needs_reauthorisation(fake, connected_account, publish_post, send_all):
+    fake.expire(connected_account.access_token)
+    fake.revoke(connected_account.refresh_token)
 
     post = publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    assert statuses(post, account) == ("needs_reauth", "needs_reauth")
-    assert "InvalidToken" in account.problem
+    assert statuses(post, connected_account) == ("needs_reauth", "needs_reauth")
+    assert "InvalidToken" in connected_account.problem
     # Nothing is tried again until an admin connects the account again.
     calls = len(fake.requests)
     send_all()

@@ -10,27 +10,18 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
-from tests.fakes.graph import PAGE_ID, FakeGraph
-from tests.fakes.server import serving
+from tests.fakes.graph import PAGE_ID
 
 
-def _fetch(page):
-    page.refresh_from_db()  # the cursor as the last fetch left it
-    return fetching.fetch(page)
-
-
-graph = serving(FakeGraph)
+def _fetch(connected_account):
+    connected_account.refresh_from_db()  # the cursor as the last fetch left it
+    return fetching.fetch(connected_account)
 
 
 @pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-@pytest.fixture
-def post_id(page, publish_post):
+def post_id(connected_account, publish_post):
     publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
-    return Delivery.objects.get(channel=page.channel_key).remote_id
+    return Delivery.objects.get(channel=connected_account.channel_key).remote_id
 
 
 def _answer(conversation, agent, capture, text):
@@ -40,10 +31,10 @@ def _answer(conversation, agent, capture, text):
 
 
 def test_the_answer_is_the_pages_reply_to_the_comment(
-    graph, page, post_id, agent, django_capture_on_commit_callbacks
+    graph, connected_account, post_id, agent, django_capture_on_commit_callbacks
 ):
     question = graph.comment(post_id, "Wird die Straße gesperrt?", at=time.time() - 30)
-    _fetch(page)
+    _fetch(connected_account)
 
     delivery = _answer(
         Conversation.objects.get(),
@@ -62,11 +53,11 @@ def test_the_answer_is_the_pages_reply_to_the_comment(
 
 
 def test_an_answer_to_a_reply_goes_below_the_first_comment(
-    graph, page, post_id, agent, django_capture_on_commit_callbacks
+    graph, connected_account, post_id, agent, django_capture_on_commit_callbacks
 ):
     question = graph.comment(post_id, "Wird die Straße gesperrt?", at=time.time() - 30)
     graph.comment(question, "Und wie lange?", at=time.time() - 20)
-    _fetch(page)
+    _fetch(connected_account)
 
     delivery = _answer(
         Conversation.objects.get(), agent, django_capture_on_commit_callbacks, "Zwei Tage."

@@ -2,30 +2,22 @@
 broke), the retry looks through the page's recent posts first, finds it, and does not
 post it a second time."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import PAGE_ID, FakeGraph
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
+from tests.fakes.graph import PAGE_ID
 
 
-@pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-def test_the_retry_finds_the_post_and_posts_nothing_twice(graph, page, publish_post, send_all):
+def test_the_retry_finds_the_post_and_posts_nothing_twice(
+    graph, connected_account, publish_post, send_all
+):
     graph.drop_after_handling_next()
 
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert len(graph.posts) == 1  # Meta has it, we did not hear so
 
-    assert send_all()[page.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
 
     [created] = graph.posts.values()
     assert graph.posts_by_account() == {PAGE_ID: [created["message"]]}

@@ -12,75 +12,68 @@ from django.utils import timezone
 from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
-from tests.fakes.graph import PAGE_ID, FakeGraph
-from tests.fakes.server import serving
+from tests.fakes.graph import PAGE_ID
 
 
-def _fetch(page):
-    page.refresh_from_db()  # the cursor as the last fetch left it
-    return fetching.fetch(page)
-
-
-graph = serving(FakeGraph)
+def _fetch(connected_account):
+    connected_account.refresh_from_db()  # the cursor as the last fetch left it
+    return fetching.fetch(connected_account)
 
 
 @pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-@pytest.fixture
-def published(page, publish_post):
+def published(connected_account, publish_post):
     post = publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
-    return post, Delivery.objects.get(channel=page.channel_key).remote_id
+    return post, Delivery.objects.get(channel=connected_account.channel_key).remote_id
 
 
-def test_a_comment_becomes_a_public_message_once(graph, page, published):
+def test_a_comment_becomes_a_public_message_once(graph, connected_account, published):
     post, post_id = published
     at = time.time() - 60
     comment = graph.comment(post_id, "Wann genau? <b>Morgens</b>?", name="Anna Anwohnerin", at=at)
 
-    assert _fetch(page) == 1
-    assert _fetch(page) == 0
+    assert _fetch(connected_account) == 1
+    assert _fetch(connected_account) == 0
 
     message = Message.objects.get()
     assert message.remote_id == comment
-    assert message.channel == page.channel_key
+    assert message.channel == connected_account.channel_key
     assert message.author_name == "Anna Anwohnerin"
     assert message.is_public
     assert "Wann genau? &lt;b&gt;Morgens&lt;/b&gt;?" in message.text_html
     assert message.url == f"https://www.facebook.com/{post_id}?comment_id={comment}"
     assert message.conversation.post == post
-    page.refresh_from_db()
-    assert page.cursor == str(int(at))
+    connected_account.refresh_from_db()
+    assert connected_account.cursor == str(int(at))
     first, second = graph.calls("GET", rf"^/v21\.0/{post_id}/comments$")
     assert first.query["filter"] == ["stream"]
     assert "since" not in first.query
     assert second.query["since"] == [str(int(at))]
 
 
-def test_the_cursor_moves_on_to_newer_comments(graph, page, published):
+def test_the_cursor_moves_on_to_newer_comments(graph, connected_account, published):
     _post, post_id = published
     graph.comment(post_id, "Erste Frage", at=time.time() - 120)
-    _fetch(page)
+    _fetch(connected_account)
 
     later = time.time() - 10
     graph.comment(post_id, "Zweite Frage", name="Bernd Bürger", at=later)
 
-    assert _fetch(page) == 1
-    page.refresh_from_db()
-    assert page.cursor == str(int(later))
+    assert _fetch(connected_account) == 1
+    connected_account.refresh_from_db()
+    assert connected_account.cursor == str(int(later))
     assert Message.objects.count() == 2
 
 
-def test_replies_join_their_comment_and_the_pages_own_replies_stay_out(graph, page, published):
+def test_replies_join_their_comment_and_the_pages_own_replies_stay_out(
+    graph, connected_account, published
+):
     _post, post_id = published
     now = time.time()
     question = graph.comment(post_id, "Wird die Straße gesperrt?", at=now - 30)
     graph.comment(question, "Ja, ab 8 Uhr.", name="Bezirksamt Mitte", user=PAGE_ID, at=now - 20)
     follow_up = graph.comment(question, "Danke! Wie lange?", at=now - 10)
 
-    assert _fetch(page) == 2
+    assert _fetch(connected_account) == 2
 
     first, second = Message.objects.order_by("received_at", "id")
     assert (first.remote_id, second.remote_id) == (question, follow_up)
@@ -88,7 +81,9 @@ def test_replies_join_their_comment_and_the_pages_own_replies_stay_out(graph, pa
     assert second.conversation_id == first.conversation_id
 
 
-def test_someone_elses_reply_below_a_comment_is_a_conversation_of_its_own(graph, page, published):
+def test_someone_elses_reply_below_a_comment_is_a_conversation_of_its_own(
+    graph, connected_account, published
+):
     """A reply by another person below Anna's comment is not filed under Anna's
     conversation: it would be answered to her and handed out with her data."""
     _post, post_id = published
@@ -96,19 +91,19 @@ def test_someone_elses_reply_below_a_comment_is_a_conversation_of_its_own(graph,
     question = graph.comment(post_id, "Wird die Straße gesperrt?", at=now - 30)
     stranger = graph.comment(question, "Das weiß doch keiner.", name="Bernd", user="777", at=now)
 
-    assert _fetch(page) == 2
+    assert _fetch(connected_account) == 2
 
     anna, bernd = Message.objects.order_by("received_at", "id")
     assert (anna.remote_id, bernd.remote_id) == (question, stranger)
     assert bernd.conversation_id != anna.conversation_id
 
 
-def test_comments_on_posts_older_than_30_days_are_not_fetched(graph, page, published):
+def test_comments_on_posts_older_than_30_days_are_not_fetched(graph, connected_account, published):
     _post, post_id = published
-    Delivery.objects.filter(channel=page.channel_key).update(
+    Delivery.objects.filter(channel=connected_account.channel_key).update(
         sent_at=timezone.now() - timedelta(days=31)
     )
     graph.comment(post_id, "Späte Frage")
 
-    assert _fetch(page) == 0
+    assert _fetch(connected_account) == 0
     assert graph.calls("GET", r"/comments$") == []

@@ -2,14 +2,10 @@
 every post still reaches the page — exactly once."""
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import PAGE_ID, FakeGraph
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
+from tests.fakes.graph import PAGE_ID
 
 
-def test_every_post_arrives_once(graph, connect_account, publish_post, send_all):
-    page = connect_account("facebook", api_base=graph.url, **graph.connection_values())
+def test_every_post_arrives_once(graph, connected_account, publish_post, send_all):
     graph.failure_rate = 0.2
     graph.drop_after_handling_next()
 
@@ -17,7 +13,7 @@ def test_every_post_arrives_once(graph, connect_account, publish_post, send_all)
         publish_post(title=f"Meldung {number}", body=f"Text der Meldung {number}.")
     send_all(rounds=30)
 
-    deliveries = Delivery.objects.filter(channel=page.channel_key)
+    deliveries = Delivery.objects.filter(channel=connected_account.channel_key)
     assert {d.status for d in deliveries} == {"published"}
     assert any(d.attempts > 1 for d in deliveries)  # the trouble did happen
     messages = graph.posts_by_account()[PAGE_ID]

@@ -10,23 +10,14 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
-from tests.fakes.graph import FakeGraph
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
 
 
 @pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-@pytest.fixture
-def comment(graph, page, publish_post):
+def comment(graph, connected_account, publish_post):
     publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
-    post_id = Delivery.objects.get(channel=page.channel_key).remote_id
+    post_id = Delivery.objects.get(channel=connected_account.channel_key).remote_id
     comment_id = graph.comment(post_id, "Ihr seid alle unfähig!", at=time.time() - 10)
-    fetching.fetch(page)
+    fetching.fetch(connected_account)
     return Message.objects.get(remote_id=comment_id)
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.connectors.platforms.facebook import FacebookConnector
 from rathaus.delivery.channels import PermanentError
-from tests.conftest import PASSWORD
 from tests.fakes.graph import APP_ID, APP_SECRET, PAGE_ID, USER_TOKEN, FakeGraph
+from tests.helpers import PASSWORD
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -5,15 +5,6 @@ trace id, so that the desk can say what happened."""
 import pytest
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import FakeGraph
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
-
-
-@pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
 
 
 @pytest.mark.parametrize(
@@ -29,15 +20,17 @@ def page(graph, connect_account):
         (506, "(#506) Duplicate status message", 400),
     ],
 )
-def test_a_refusal_fails_with_metas_message(graph, page, publish_post, code, message, status):
+def test_a_refusal_fails_with_metas_message(
+    graph, connected_account, publish_post, code, message, status
+):
     graph.error_next(code, message, status=status, path=r"/feed$")
 
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
-    page.refresh_from_db()
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
+    connected_account.refresh_from_db()
     assert delivery.status == "failed"
     assert delivery.last_error == f"Facebook: {message} (code {code}, fbtrace_id AbCdEfGh123)"
     assert delivery.attempts == 1
-    assert page.status == "active"
+    assert connected_account.status == "active"
     assert graph.posts == {}

@@ -4,57 +4,51 @@ in X-Business-Use-Case-Usage, in minutes — and the post goes out afterwards, o
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import FakeGraph
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
 
 
-@pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-def test_it_waits_as_long_as_the_usage_header_says_then_posts(graph, page, publish_post, send_all):
+def test_it_waits_as_long_as_the_usage_header_says_then_posts(
+    graph, connected_account, publish_post, send_all
+):
     graph.throttle_next(code=32, minutes=7, path=r"/feed$")
     before = timezone.now()
 
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert "(#32) Page request limit reached" in delivery.last_error
     assert delivery.next_attempt_at >= before + timedelta(minutes=7)
     assert graph.posts == {}
 
-    assert send_all()[page.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     assert len(graph.posts) == 1
 
 
-def test_a_429_waits_for_its_retry_after(graph, page, publish_post, send_all):
+def test_a_429_waits_for_its_retry_after(graph, connected_account, publish_post, send_all):
     graph.fail_next(429, headers={"Retry-After": "120"}, path=r"/feed$")
     before = timezone.now()
 
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert delivery.next_attempt_at >= before + timedelta(seconds=120)
-    assert send_all()[page.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     assert len(graph.posts) == 1
 
 
-def test_an_app_limit_without_an_estimate_waits_five_minutes(graph, page, publish_post):
+def test_an_app_limit_without_an_estimate_waits_five_minutes(
+    graph, connected_account, publish_post
+):
     graph.error_next(4, "(#4) Application request limit reached", path=r"/feed$")
     before = timezone.now()
 
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert "(#4) Application request limit reached (code 4" in delivery.last_error
     assert delivery.next_attempt_at >= before + timedelta(minutes=5)

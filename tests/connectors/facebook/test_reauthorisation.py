@@ -8,50 +8,44 @@ from django.core import mail
 from rathaus.connectors import accounts
 from rathaus.delivery import sending
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import PAGE_ID, FakeGraph
-from tests.fakes.server import serving
+from tests.fakes.graph import PAGE_ID
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
 
-graph = serving(FakeGraph)
 
-
-@pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-def test_an_expired_token_needs_reauthorisation(graph, page, office_admin, publish_post):
+def test_an_expired_token_needs_reauthorisation(
+    graph, connected_account, office_admin, publish_post
+):
     office_admin.email = "otto@mitte.example"
     office_admin.save()
     graph.expire(graph.token_of(PAGE_ID))
 
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
-    page.refresh_from_db()
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
+    connected_account.refresh_from_db()
     assert delivery.status == "needs_reauth"
     assert "Session has expired" in delivery.last_error
-    assert page.status == "needs_reauth"
-    assert "code 190/463" in page.problem
+    assert connected_account.status == "needs_reauth"
+    assert "code 190/463" in connected_account.problem
     [message] = mail.outbox
     assert message.to == ["otto@mitte.example"]
     assert graph.posts == {}
 
 
 def test_after_connecting_a_new_token_the_retry_posts(
-    graph, page, office, office_admin, approver, publish_post
+    graph, connected_account, office, office_admin, approver, publish_post
 ):
     graph.expire(graph.token_of(PAGE_ID))
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
 
     values = {"page_id": PAGE_ID, "access_token": graph.new_token(PAGE_ID)}
     again = accounts.connect(office, "facebook", values, api_base=graph.url, by=office_admin)
     sending.retry(delivery, by=approver)
 
     delivery.refresh_from_db()
-    assert again.pk == page.pk
+    assert again.pk == connected_account.pk
     assert again.status == "active"
     assert delivery.status == "published"
     [created] = graph.posts.values()

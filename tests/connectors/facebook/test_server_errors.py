@@ -2,48 +2,39 @@
 is queued and goes out on the next attempt, once. A photo upload, which leaves nothing
 visible behind, is tried again at once within the same attempt."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
+from tests.fakes.graph import publish_with_images
+from tests.helpers import png
 
 
-@pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-def test_a_503_is_retried_and_then_published(graph, page, publish_post, send_all):
+def test_a_503_is_retried_and_then_published(graph, connected_account, publish_post, send_all):
     graph.fail_next(503, path=r"/feed$")
 
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert "HTTP 503" in delivery.last_error
-    assert send_all()[page.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     assert len(graph.posts) == 1
-    assert Delivery.objects.get(channel=page.channel_key).attempts == 2
+    assert Delivery.objects.get(channel=connected_account.channel_key).attempts == 2
 
 
-def test_a_transient_service_error_is_retried(graph, page, publish_post, send_all):
+def test_a_transient_service_error_is_retried(graph, connected_account, publish_post, send_all):
     graph.error_next(
         2, "An unexpected error has occurred. Please retry your request later.", status=500
     )
 
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert "Please retry your request later. (code 2" in delivery.last_error
-    assert send_all()[page.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
 
 
 def test_a_failed_photo_upload_is_tried_again_at_once(
-    graph, page, office, editor, approver, django_capture_on_commit_callbacks
+    graph, connected_account, office, editor, approver, django_capture_on_commit_callbacks
 ):
     graph.fail_next(503, headers={"Retry-After": "0"}, path=r"/photos$")
 
@@ -57,7 +48,7 @@ def test_a_failed_photo_upload_is_tried_again_at_once(
         body="Neu.",
     )
 
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "published"
     assert delivery.attempts == 1
     assert len(graph.calls("POST", r"/photos$")) == 2

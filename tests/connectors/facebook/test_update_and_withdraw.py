@@ -5,26 +5,17 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.graph import FakeGraph
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
 
 
 @pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-@pytest.fixture
-def post(page, publish_post):
+def post(connected_account, publish_post):
     return publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
 
 
 def test_a_correction_edits_the_post(
-    graph, page, post, approver, django_capture_on_commit_callbacks
+    graph, connected_account, post, approver, django_capture_on_commit_callbacks
 ):
-    post_id = Delivery.objects.get(channel=page.channel_key).remote_id
+    post_id = Delivery.objects.get(channel=connected_account.channel_key).remote_id
 
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.correct(
@@ -34,32 +25,32 @@ def test_a_correction_edits_the_post(
     [call] = graph.calls("POST", rf"^/v21\.0/{post_id}$")
     assert "Am Dienstag werden zwei Linden gefällt." in call.form()["message"][0]
     assert "Am Dienstag" in graph.posts[post_id]["message"]
-    update = Delivery.objects.get(channel=page.channel_key, action="update")
+    update = Delivery.objects.get(channel=connected_account.channel_key, action="update")
     assert update.status == "published"
     assert update.remote_id == post_id
 
 
 def test_withdrawing_deletes_the_post(
-    graph, page, post, approver, django_capture_on_commit_callbacks
+    graph, connected_account, post, approver, django_capture_on_commit_callbacks
 ):
-    post_id = Delivery.objects.get(channel=page.channel_key).remote_id
+    post_id = Delivery.objects.get(channel=connected_account.channel_key).remote_id
 
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(post, by=approver, reason="Termin entfällt")
 
     assert graph.calls("DELETE", rf"^/v21\.0/{post_id}$")
     assert graph.posts == {}
-    withdrawal = Delivery.objects.get(channel=page.channel_key, action="withdraw")
+    withdrawal = Delivery.objects.get(channel=connected_account.channel_key, action="withdraw")
     assert withdrawal.status == "published"
 
 
 def test_a_post_deleted_by_hand_counts_as_withdrawn(
-    graph, page, post, approver, django_capture_on_commit_callbacks
+    graph, connected_account, post, approver, django_capture_on_commit_callbacks
 ):
     graph.posts.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(post, by=approver, reason="Termin entfällt")
 
-    withdrawal = Delivery.objects.get(channel=page.channel_key, action="withdraw")
+    withdrawal = Delivery.objects.get(channel=connected_account.channel_key, action="withdraw")
     assert withdrawal.status == "published"

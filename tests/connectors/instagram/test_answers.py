@@ -10,33 +10,17 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
-from tests.fakes.graph import IG_ID, FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
+from tests.fakes.graph import IG_ID
 
 
 @pytest.fixture
-def instagram(graph, connect_account):
-    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
+def media_id(connected_account, publish_photo_post):
+    publish_photo_post()
+    return Delivery.objects.get(channel=connected_account.channel_key).remote_id
 
 
-@pytest.fixture
-def media_id(instagram, office, editor, approver, django_capture_on_commit_callbacks):
-    publish_with_images(
-        office,
-        editor,
-        approver,
-        django_capture_on_commit_callbacks,
-        [png()],
-        title="Linden",
-        body="Neu.",
-    )
-    return Delivery.objects.get(channel=instagram.channel_key).remote_id
-
-
-def _answer(instagram, agent, capture, text):
-    fetching.fetch(instagram)
+def _answer(connected_account, agent, capture, text):
+    fetching.fetch(connected_account)
     # The newest conversation: someone else's reply in a thread is one of its own.
     with capture(execute=True):
         work.reply(Conversation.objects.latest("pk"), text=text, by=agent)
@@ -44,12 +28,12 @@ def _answer(instagram, agent, capture, text):
 
 
 def test_the_answer_is_a_reply_to_the_comment(
-    graph, instagram, media_id, agent, django_capture_on_commit_callbacks
+    graph, connected_account, media_id, agent, django_capture_on_commit_callbacks
 ):
     question = graph.ig_comment(media_id, "Bleibt der Weg offen?", at=time.time() - 30)
 
     delivery = _answer(
-        instagram, agent, django_capture_on_commit_callbacks, "Ja, der Weg bleibt offen."
+        connected_account, agent, django_capture_on_commit_callbacks, "Ja, der Weg bleibt offen."
     )
 
     [call] = graph.calls("POST", rf"^/v21\.0/{question}/replies$")
@@ -61,12 +45,12 @@ def test_the_answer_is_a_reply_to_the_comment(
 
 
 def test_an_answer_to_a_reply_goes_below_the_first_comment(
-    graph, instagram, media_id, agent, django_capture_on_commit_callbacks
+    graph, connected_account, media_id, agent, django_capture_on_commit_callbacks
 ):
     question = graph.ig_comment(media_id, "Bleibt der Weg offen?", at=time.time() - 30)
     graph.ig_comment(question, "Und nachts?", username="bernd.b", at=time.time() - 20)
 
-    delivery = _answer(instagram, agent, django_capture_on_commit_callbacks, "Auch nachts.")
+    delivery = _answer(connected_account, agent, django_capture_on_commit_callbacks, "Auch nachts.")
 
     assert Conversation.objects.count() == 2  # Bernd's reply is his own conversation
     assert delivery.message.conversation.citizen_handle == "@bernd.b"

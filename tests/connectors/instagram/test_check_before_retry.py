@@ -2,39 +2,21 @@
 connection broke), the retry finds the post among the account's recent media by its
 caption and publishes nothing a second time."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import IG_ID, FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
-
-
-@pytest.fixture
-def instagram(graph, connect_account):
-    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
+from tests.fakes.graph import IG_ID
 
 
 def test_the_retry_finds_the_post_and_publishes_nothing_twice(
-    graph, instagram, office, editor, approver, django_capture_on_commit_callbacks, send_all
+    graph, connected_account, send_all, publish_photo_post
 ):
     graph.drop_after_handling(r"/media_publish$")
-    publish_with_images(
-        office,
-        editor,
-        approver,
-        django_capture_on_commit_callbacks,
-        [png()],
-        title="Linden",
-        body="Neu.",
-    )
-    delivery = Delivery.objects.get(channel=instagram.channel_key)
+    publish_photo_post()
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
 
     assert delivery.status == "queued"
     assert len(graph.media) == 1
 
-    assert send_all()[instagram.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
 
     [media] = graph.media.values()
     assert graph.posts_by_account() == {IG_ID: [media["caption"]]}
@@ -45,21 +27,13 @@ def test_the_retry_finds_the_post_and_publishes_nothing_twice(
 
 
 def test_a_lost_container_answer_costs_only_a_second_container(
-    graph, instagram, office, editor, approver, django_capture_on_commit_callbacks
+    graph, connected_account, publish_photo_post
 ):
     graph.drop_after_handling_next()  # the first call that changes anything: the container
 
-    publish_with_images(
-        office,
-        editor,
-        approver,
-        django_capture_on_commit_callbacks,
-        [png()],
-        title="Linden",
-        body="Neu.",
-    )
+    publish_photo_post()
 
-    delivery = Delivery.objects.get(channel=instagram.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "published"
     assert len(graph.containers) == 2  # the unused one expires on Instagram's side
     assert len(graph.media) == 1

@@ -10,8 +10,6 @@ import pytest
 from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
-from tests.fakes.graph import FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
 
 
 def _fetch(account):
@@ -19,64 +17,50 @@ def _fetch(account):
     return fetching.fetch(account)
 
 
-graph = serving(FakeGraph)
-
-
 @pytest.fixture
-def instagram(graph, connect_account):
-    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
+def published(connected_account, publish_photo_post):
+    post = publish_photo_post()
+    return post, Delivery.objects.get(channel=connected_account.channel_key)
 
 
-@pytest.fixture
-def published(instagram, office, editor, approver, django_capture_on_commit_callbacks):
-    post = publish_with_images(
-        office,
-        editor,
-        approver,
-        django_capture_on_commit_callbacks,
-        [png()],
-        title="Linden",
-        body="Neu.",
-    )
-    return post, Delivery.objects.get(channel=instagram.channel_key)
-
-
-def test_a_comment_becomes_a_public_message_once(graph, instagram, published):
+def test_a_comment_becomes_a_public_message_once(graph, connected_account, published):
     post, delivery = published
     at = time.time() - 60
     comment = graph.ig_comment(delivery.remote_id, "Wo genau?", username="anna.anwohnerin", at=at)
 
-    assert _fetch(instagram) == 1
-    assert _fetch(instagram) == 0
+    assert _fetch(connected_account) == 1
+    assert _fetch(connected_account) == 0
 
     message = Message.objects.get()
     assert message.remote_id == comment
-    assert message.channel == instagram.channel_key
+    assert message.channel == connected_account.channel_key
     assert (message.author_name, message.author_handle) == ("anna.anwohnerin", "@anna.anwohnerin")
     assert message.author_url == "https://www.instagram.com/anna.anwohnerin/"
     assert message.is_public
     assert "Wo genau?" in message.text_html
     assert message.url == delivery.remote_url
     assert message.conversation.post == post
-    instagram.refresh_from_db()
-    assert instagram.cursor == str(int(at))
+    connected_account.refresh_from_db()
+    assert connected_account.cursor == str(int(at))
 
 
-def test_the_cursor_moves_on_to_newer_comments(graph, instagram, published):
+def test_the_cursor_moves_on_to_newer_comments(graph, connected_account, published):
     _post, delivery = published
     graph.ig_comment(delivery.remote_id, "Erste Frage", at=time.time() - 120)
-    _fetch(instagram)
+    _fetch(connected_account)
     later = time.time() - 5
     graph.ig_comment(delivery.remote_id, "Zweite Frage", username="bernd.b", at=later)
 
-    assert _fetch(instagram) == 1
+    assert _fetch(connected_account) == 1
 
-    instagram.refresh_from_db()
-    assert instagram.cursor == str(int(later))
+    connected_account.refresh_from_db()
+    assert connected_account.cursor == str(int(later))
     assert Message.objects.count() == 2
 
 
-def test_replies_join_their_comment_and_our_own_replies_stay_out(graph, instagram, published):
+def test_replies_join_their_comment_and_our_own_replies_stay_out(
+    graph, connected_account, published
+):
     _post, delivery = published
     now = time.time()
     question = graph.ig_comment(delivery.remote_id, "Bleibt der Weg offen?", at=now - 30)
@@ -85,7 +69,7 @@ def test_replies_join_their_comment_and_our_own_replies_stay_out(graph, instagra
     # Someone else in the thread has a conversation of their own (issue 10, item 4).
     other = graph.ig_comment(question, "Und für Räder?", username="carla", at=now - 5)
 
-    assert _fetch(instagram) == 3
+    assert _fetch(connected_account) == 3
 
     first, second, third = Message.objects.order_by("received_at", "id")
     assert (first.remote_id, second.remote_id, third.remote_id) == (question, follow_up, other)

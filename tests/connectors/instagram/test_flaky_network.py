@@ -2,10 +2,8 @@
 every image post still reaches the account — exactly once."""
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import IG_ID, FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
+from tests.fakes.graph import IG_ID, publish_with_images
+from tests.helpers import png
 
 
 def test_every_post_arrives_once(

@@ -9,31 +9,14 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
-from tests.fakes.graph import FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
 
 
 @pytest.fixture
-def instagram(graph, connect_account):
-    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
-
-
-@pytest.fixture
-def comment(graph, instagram, office, editor, approver, django_capture_on_commit_callbacks):
-    publish_with_images(
-        office,
-        editor,
-        approver,
-        django_capture_on_commit_callbacks,
-        [png()],
-        title="Linden",
-        body="Neu.",
-    )
-    media_id = Delivery.objects.get(channel=instagram.channel_key).remote_id
+def comment(graph, connected_account, publish_photo_post):
+    publish_photo_post()
+    media_id = Delivery.objects.get(channel=connected_account.channel_key).remote_id
     comment_id = graph.ig_comment(media_id, "Kauft Follower bei …", at=time.time() - 10)
-    fetching.fetch(instagram)
+    fetching.fetch(connected_account)
     return Message.objects.get(remote_id=comment_id)
 
 

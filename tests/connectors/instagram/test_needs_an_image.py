@@ -7,10 +7,6 @@ import pytest
 from rathaus.connectors import family
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.graph import FakeGraph
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
 
 
 @pytest.fixture

@@ -8,32 +8,15 @@ from rathaus.connectors import family
 from rathaus.delivery.channels import PermanentError
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.graph import FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
 
 
 @pytest.fixture
-def instagram(graph, connect_account):
-    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
-
-
-@pytest.fixture
-def post(instagram, office, editor, approver, django_capture_on_commit_callbacks):
-    return publish_with_images(
-        office,
-        editor,
-        approver,
-        django_capture_on_commit_callbacks,
-        [png()],
-        title="Linden",
-        body="Neu.",
-    )
+def post(connected_account, publish_photo_post):
+    return publish_photo_post()
 
 
 def test_corrections_and_withdrawals_send_nothing_to_instagram(
-    graph, instagram, post, approver, django_capture_on_commit_callbacks
+    graph, connected_account, post, approver, django_capture_on_commit_callbacks
 ):
     before = len(graph.requests)
 
@@ -43,15 +26,19 @@ def test_corrections_and_withdrawals_send_nothing_to_instagram(
         lifecycle.withdraw(post, by=approver, reason="Doppelt")
 
     actions = set(
-        Delivery.objects.filter(channel=instagram.channel_key).values_list("action", flat=True)
+        Delivery.objects.filter(channel=connected_account.channel_key).values_list(
+            "action", flat=True
+        )
     )
     assert actions == {"publish"}
     assert len(graph.requests) == before
     assert len(graph.media) == 1
 
 
-def test_editing_or_deleting_anyway_says_it_is_done_by_hand(graph, instagram, english_messages):
-    connector = family.connector_for(instagram)
+def test_editing_or_deleting_anyway_says_it_is_done_by_hand(
+    graph, connected_account, english_messages
+):
+    connector = family.connector_for(connected_account)
 
     assert (connector.can_update, connector.can_withdraw) == (False, False)
     with pytest.raises(PermanentError, match="remove it by hand in the Instagram app"):

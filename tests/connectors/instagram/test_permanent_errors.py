@@ -5,35 +5,14 @@ published."""
 import pytest
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-graph = serving(FakeGraph)
-
-
-@pytest.fixture
-def instagram(graph, connect_account):
-    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
-
-
-@pytest.fixture
-def publish(office, editor, approver, django_capture_on_commit_callbacks):
-    return lambda: publish_with_images(
-        office,
-        editor,
-        approver,
-        django_capture_on_commit_callbacks,
-        [png()],
-        title="Linden",
-        body="Neu.",
-    )
-
-
-def test_an_image_that_cannot_be_fetched_fails_with_metas_words(graph, instagram, publish):
+def test_an_image_that_cannot_be_fetched_fails_with_metas_words(
+    graph, connected_account, publish_photo_post
+):
     graph.error_next(
         9004,
         "Media download has failed. The media URI doesn't meet our requirements.",
@@ -41,9 +20,9 @@ def test_an_image_that_cannot_be_fetched_fails_with_metas_words(graph, instagram
         path=r"/media$",
     )
 
-    publish()
+    publish_photo_post()
 
-    delivery = Delivery.objects.get(channel=instagram.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "failed"
     assert delivery.last_error.startswith(
         "Instagram: Media download has failed. The media URI doesn't meet our requirements. "
@@ -52,12 +31,12 @@ def test_an_image_that_cannot_be_fetched_fails_with_metas_words(graph, instagram
     assert graph.media == {}
 
 
-def test_an_image_instagram_cannot_process_fails(graph, instagram, publish):
+def test_an_image_instagram_cannot_process_fails(graph, connected_account, publish_photo_post):
     graph.container_error = True
 
-    publish()
+    publish_photo_post()
 
-    delivery = Delivery.objects.get(channel=instagram.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "failed"
     assert delivery.last_error == (
         "Instagram: the image was not accepted: Error: the image format is not supported."
@@ -65,13 +44,15 @@ def test_an_image_instagram_cannot_process_fails(graph, instagram, publish):
     assert graph.calls("POST", r"/media_publish$") == []
 
 
-def test_without_a_public_newsroom_address_nothing_is_sent(graph, instagram, office, publish):
+def test_without_a_public_newsroom_address_nothing_is_sent(
+    graph, connected_account, office, publish_photo_post
+):
     office.public_base_url = ""
     office.save()
 
-    publish()
+    publish_photo_post()
 
-    delivery = Delivery.objects.get(channel=instagram.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "failed"
     assert "public address" in delivery.last_error
     assert graph.requests == []

@@ -10,21 +10,11 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
-
-fake = serving(LinkedInFake)
+from tests.fakes.linkedin import ORGANIZATION
 
 
 @pytest.fixture
-def account(connect_account, fake):
-    return connect_account(
-        "linkedin", api_base=fake.url, remote_id=ORGANIZATION, access_token=TOKEN
-    )
-
-
-@pytest.fixture
-def share(fake, account, publish_post):
+def share(fake, connected_account, publish_post):
     publish_post(title="Radweg", body="Der Radweg wird verbreitert.")
     [created] = fake.live_posts()
     return created
@@ -37,10 +27,10 @@ def _answer(comment_urn, agent, text, capture):
 
 
 def test_an_answer_is_posted_as_the_pages_reply_to_the_comment(
-    fake, account, share, agent, django_capture_on_commit_callbacks
+    fake, connected_account, share, agent, django_capture_on_commit_callbacks
 ):
     comment = fake.add_comment(share["id"], "Auch in der Hauptstraße?")
-    fetching.fetch(account)
+    fetching.fetch(connected_account)
 
     answer = _answer(
         comment, agent, "Ja, ab März.\n\nIhr Bezirksamt", django_capture_on_commit_callbacks
@@ -64,14 +54,14 @@ def test_an_answer_is_posted_as_the_pages_reply_to_the_comment(
 
 
 def test_answering_a_reply_answers_in_its_thread(
-    fake, account, share, agent, django_capture_on_commit_callbacks
+    fake, connected_account, share, agent, django_capture_on_commit_callbacks
 ):
     # LinkedIn nests comments one level deep: the answer goes under the thread's comment.
     comment = fake.add_comment(share["id"], "Wer zahlt das?", at_ms=1_900_000_000_000)
     nested = fake.add_comment(
         share["id"], "Und wann?", actor="urn:li:person:ben", parent=comment, at_ms=1_900_000_001_000
     )
-    fetching.fetch(account)
+    fetching.fetch(connected_account)
 
     answer = _answer(nested, agent, "Im Frühjahr.", django_capture_on_commit_callbacks)
 
@@ -82,11 +72,11 @@ def test_answering_a_reply_answers_in_its_thread(
 
 
 def test_our_answer_is_not_fetched_back_as_a_citizens_comment(
-    fake, account, share, agent, django_capture_on_commit_callbacks
+    fake, connected_account, share, agent, django_capture_on_commit_callbacks
 ):
     comment = fake.add_comment(share["id"], "Gibt es Parkplätze?")
-    fetching.fetch(account)
+    fetching.fetch(connected_account)
     _answer(comment, agent, "Nein, leider nicht.", django_capture_on_commit_callbacks)
 
-    assert fetching.fetch(account) == 0
+    assert fetching.fetch(connected_account) == 0
     assert Message.objects.filter(direction=Message.Direction.INBOUND).count() == 1

@@ -11,14 +11,10 @@ from rathaus.connectors import accounts, oauth
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.connectors.platforms.linkedin import LinkedInConnector
 from rathaus.delivery.channels import DeliveryError
-from tests.fakes.linkedin import CLIENT, ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
+from tests.fakes.linkedin import CLIENT, ORGANIZATION, TOKEN
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages", "loopback_platforms")
-
-
-fake = serving(LinkedInFake)
 
 
 def test_a_pasted_token_connects_the_page_it_administers(fake, office, office_admin):

@@ -9,12 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from rathaus.connectors import accounts
-from tests.fakes.linkedin import TOKEN, LinkedInFake
-from tests.fakes.server import serving
+from tests.fakes.linkedin import TOKEN
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
-
-fake = serving(LinkedInFake)
 
 
 def test_admins_are_warned_a_week_before_the_token_expires(fake, office, office_admin):

@@ -4,10 +4,6 @@ hooks on the fake work."""
 
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
-from tests.fakes.linkedin import LinkedInFake
-from tests.fakes.server import serving
-
-fake = serving(LinkedInFake)
 
 
 def test_every_post_reaches_every_page_once(fake, office, publish_post, send_all):

@@ -11,17 +11,7 @@ from PIL import Image
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts.images import rendition_path
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
-
-fake = serving(LinkedInFake)
-
-
-@pytest.fixture
-def account(connect_account, fake):
-    return connect_account(
-        "linkedin", api_base=fake.url, remote_id=ORGANIZATION, access_token=TOKEN
-    )
+from tests.fakes.linkedin import ORGANIZATION
 
 
 def _png(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
@@ -47,7 +37,9 @@ def publish_with_images(publish_post):
     return publish
 
 
-def test_it_uploads_one_image_and_attaches_it_with_its_alt_text(fake, account, publish_with_images):
+def test_it_uploads_one_image_and_attaches_it_with_its_alt_text(
+    fake, connected_account, publish_with_images
+):
     post = publish_with_images("Eine grüne Parkbank unter einer Linde")
 
     [image_urn] = fake.images
@@ -60,10 +52,13 @@ def test_it_uploads_one_image_and_attaches_it_with_its_alt_text(fake, account, p
     assert created["content"] == {
         "media": {"id": image_urn, "altText": "Eine grüne Parkbank unter einer Linde"}
     }
-    assert Delivery.objects.get(channel=account.channel_key).status == Delivery.Status.PUBLISHED
+    assert (
+        Delivery.objects.get(channel=connected_account.channel_key).status
+        == Delivery.Status.PUBLISHED
+    )
 
 
-def test_several_images_go_out_as_a_multi_image_post(fake, account, publish_with_images):
+def test_several_images_go_out_as_a_multi_image_post(fake, connected_account, publish_with_images):
     publish_with_images("Bank am Teich", "Bank am Spielplatz", "Bank am Eingang")
 
     [created] = fake.live_posts()

@@ -8,10 +8,7 @@ import pytest
 from rathaus.connectors import fetching
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
-
-fake = serving(LinkedInFake)
+from tests.fakes.linkedin import ORGANIZATION, TOKEN
 
 
 @pytest.fixture

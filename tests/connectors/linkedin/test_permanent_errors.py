@@ -1,10 +1,6 @@
 """What LinkedIn refuses for good fails at once, with LinkedIn's own words on the desk."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
 
 # As LinkedIn answers a post whose text repeats one of the page's recent posts.
 DUPLICATE = {
@@ -19,21 +15,11 @@ DUPLICATE = {
 }
 
 
-fake = serving(LinkedInFake)
-
-
-@pytest.fixture
-def account(connect_account, fake):
-    return connect_account(
-        "linkedin", api_base=fake.url, remote_id=ORGANIZATION, access_token=TOKEN
-    )
-
-
-def test_a_duplicate_post_fails_with_linkedins_message(fake, account, publish_post):
+def test_a_duplicate_post_fails_with_linkedins_message(fake, connected_account, publish_post):
     fake.fail_next(422, body=DUPLICATE, path=r"^/rest/posts$")
     post = publish_post(title="Sperrmüll", body="Sperrmüll wird am Montag abgeholt.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == Delivery.Status.FAILED
     assert "Content is a duplicate of urn:li:share:7100000000000000001" in delivery.last_error
     assert "DUPLICATE_POST" in delivery.last_error
@@ -41,7 +27,7 @@ def test_a_duplicate_post_fails_with_linkedins_message(fake, account, publish_po
     assert fake.live_posts() == []
 
 
-def test_missing_permission_fails_with_linkedins_message(fake, account, publish_post):
+def test_missing_permission_fails_with_linkedins_message(fake, connected_account, publish_post):
     fake.fail_next(
         403,
         body={
@@ -54,7 +40,7 @@ def test_missing_permission_fails_with_linkedins_message(fake, account, publish_
     )
     post = publish_post(title="Kita", body="Die Kita öffnet später.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == Delivery.Status.FAILED
     assert "Not enough permissions to access" in delivery.last_error
     assert fake.live_posts() == []

@@ -3,26 +3,14 @@ the versioned headers, and the text escaped for LinkedIn's "little" format."""
 
 import json
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
-
-fake = serving(LinkedInFake)
+from tests.fakes.linkedin import ORGANIZATION, TOKEN
 
 
-@pytest.fixture
-def account(connect_account, fake):
-    return connect_account(
-        "linkedin", api_base=fake.url, remote_id=ORGANIZATION, access_token=TOKEN
-    )
-
-
-def test_it_publishes_a_post_as_the_organisation(fake, account, publish_post):
+def test_it_publishes_a_post_as_the_organisation(fake, connected_account, publish_post):
     post = publish_post(title="Baumfällung", body="Zwei Linden werden gefällt.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     [created] = fake.live_posts()
     [call] = fake.calls("POST", r"^/rest/posts$")
     body = json.loads(call.body)
@@ -43,7 +31,7 @@ def test_it_publishes_a_post_as_the_organisation(fake, account, publish_post):
     assert created["text"].endswith(post.get_absolute_url())
 
 
-def test_every_call_carries_the_version_and_protocol_headers(fake, account, publish_post):
+def test_every_call_carries_the_version_and_protocol_headers(fake, connected_account, publish_post):
     publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
 
     rest_calls = [r for r in fake.requests if r.path.startswith("/rest/")]
@@ -55,7 +43,7 @@ def test_every_call_carries_the_version_and_protocol_headers(fake, account, publ
 
 
 def test_reserved_characters_are_escaped_so_linkedin_shows_the_whole_text(
-    fake, account, publish_post
+    fake, connected_account, publish_post
 ):
     # LinkedIn cuts a text short at the first reserved character that is not escaped.
     body = "Sprechstunde (neu) #Bürgeramt: Termine_online <hier> {heute} @Rathaus ~ | [x]"

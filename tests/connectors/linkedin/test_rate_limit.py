@@ -3,12 +3,9 @@ usually sends none: then the usual backoff), and is published on the next attemp
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
 
 THROTTLED = {
     "status": 429,
@@ -18,38 +15,32 @@ THROTTLED = {
 }
 
 
-fake = serving(LinkedInFake)
-
-
-@pytest.fixture
-def account(connect_account, fake):
-    return connect_account(
-        "linkedin", api_base=fake.url, remote_id=ORGANIZATION, access_token=TOKEN
-    )
-
-
-def test_it_waits_as_long_as_retry_after_asks_then_publishes(fake, account, publish_post, send_all):
+def test_it_waits_as_long_as_retry_after_asks_then_publishes(
+    fake, connected_account, publish_post, send_all
+):
     fake.fail_next(429, headers={"Retry-After": "120"}, body=THROTTLED, path=r"^/rest/posts$")
     before = timezone.now()
     post = publish_post(title="Wahl", body="Die Wahllokale öffnen um acht.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == Delivery.Status.QUEUED
     assert delivery.next_attempt_at >= before + timedelta(seconds=120)
     assert "Resource level throttle" in delivery.last_error
     assert fake.live_posts() == []
 
-    assert send_all()[account.channel_key] == Delivery.Status.PUBLISHED
+    assert send_all()[connected_account.channel_key] == Delivery.Status.PUBLISHED
     assert len(fake.live_posts()) == 1
 
 
-def test_without_retry_after_it_backs_off_and_tries_again(fake, account, publish_post, send_all):
+def test_without_retry_after_it_backs_off_and_tries_again(
+    fake, connected_account, publish_post, send_all
+):
     fake.fail_next(429, body=THROTTLED, path=r"^/rest/posts$")
     post = publish_post(title="Wahl", body="Die Briefwahl endet am Freitag.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == Delivery.Status.QUEUED
     assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=20)
 
-    assert send_all()[account.channel_key] == Delivery.Status.PUBLISHED
+    assert send_all()[connected_account.channel_key] == Delivery.Status.PUBLISHED
     assert len(fake.live_posts()) == 1

@@ -1,38 +1,32 @@
 """A 5xx from LinkedIn, or a connection that breaks, is temporary: the delivery is tried
 again and published, once."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
-
-fake = serving(LinkedInFake)
 
 
-@pytest.fixture
-def account(connect_account, fake):
-    return connect_account(
-        "linkedin", api_base=fake.url, remote_id=ORGANIZATION, access_token=TOKEN
-    )
-
-
-def test_a_503_is_retried_and_then_published(fake, account, publish_post, send_all):
+def test_a_503_is_retried_and_then_published(fake, connected_account, publish_post, send_all):
     fake.fail_next(
         503, body={"status": 503, "message": "Service Unavailable"}, path=r"^/rest/posts$"
     )
     post = publish_post(title="Hitze", body="Trinkbrunnen sind in Betrieb.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == Delivery.Status.QUEUED
     assert "Service Unavailable" in delivery.last_error
 
-    assert send_all()[account.channel_key] == Delivery.Status.PUBLISHED
+    assert send_all()[connected_account.channel_key] == Delivery.Status.PUBLISHED
     assert len(fake.live_posts()) == 1
 
 
 def test_a_failing_image_upload_is_retried_too(
-    fake, account, office, editor, approver, tiny_png, django_capture_on_commit_callbacks, send_all
+    fake,
+    connected_account,
+    office,
+    editor,
+    approver,
+    tiny_png,
+    django_capture_on_commit_callbacks,
+    send_all,
 ):
     from rathaus.posts import lifecycle
 
@@ -48,7 +42,9 @@ def test_a_failing_image_upload_is_retried_too(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.publish(post, by=approver)
 
-    assert Delivery.objects.get(channel=account.channel_key).status == Delivery.Status.QUEUED
-    assert send_all()[account.channel_key] == Delivery.Status.PUBLISHED
+    assert (
+        Delivery.objects.get(channel=connected_account.channel_key).status == Delivery.Status.QUEUED
+    )
+    assert send_all()[connected_account.channel_key] == Delivery.Status.PUBLISHED
     [created] = fake.live_posts()
     assert fake.images[created["content"]["media"]["id"]]["data"]

@@ -8,10 +8,7 @@ from django.utils import timezone
 
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
-
-fake = serving(LinkedInFake)
+from tests.fakes.linkedin import ORGANIZATION, TOKEN
 
 
 def test_an_expired_token_marks_delivery_and_account(

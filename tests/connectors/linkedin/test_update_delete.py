@@ -4,25 +4,12 @@ withdrawing the post deletes it on LinkedIn."""
 import json
 from urllib.parse import quote
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.linkedin import ORGANIZATION, TOKEN, LinkedInFake
-from tests.fakes.server import serving
-
-fake = serving(LinkedInFake)
-
-
-@pytest.fixture
-def account(connect_account, fake):
-    return connect_account(
-        "linkedin", api_base=fake.url, remote_id=ORGANIZATION, access_token=TOKEN
-    )
 
 
 def test_a_correction_updates_the_commentary(
-    fake, account, publish_post, approver, django_capture_on_commit_callbacks
+    fake, connected_account, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Baustelle", body="Die Baustelle endet am Montag.")
     [created] = fake.live_posts()
@@ -35,7 +22,7 @@ def test_a_correction_updates_the_commentary(
             body="Die Baustelle endet am Dienstag (spät).",
         )
 
-    update = Delivery.objects.get(post=post, channel=account.channel_key, action="update")
+    update = Delivery.objects.get(post=post, channel=connected_account.channel_key, action="update")
     [call] = fake.calls("POST", r"^/rest/posts/")
     assert update.status == Delivery.Status.PUBLISHED
     assert call.path == f"/rest/posts/{quote(created['id'], safe='')}"
@@ -47,7 +34,7 @@ def test_a_correction_updates_the_commentary(
 
 
 def test_withdrawing_deletes_the_post(
-    fake, account, publish_post, approver, django_capture_on_commit_callbacks
+    fake, connected_account, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Baustelle", body="Die Baustelle beginnt.")
     [created] = fake.live_posts()
@@ -55,7 +42,9 @@ def test_withdrawing_deletes_the_post(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(post, by=approver, reason="Falsche Straße")
 
-    withdrawal = Delivery.objects.get(post=post, channel=account.channel_key, action="withdraw")
+    withdrawal = Delivery.objects.get(
+        post=post, channel=connected_account.channel_key, action="withdraw"
+    )
     [call] = fake.calls("DELETE", r"^/rest/posts/")
     assert withdrawal.status == Delivery.Status.PUBLISHED
     assert call.path == f"/rest/posts/{quote(created['id'], safe='')}"
@@ -64,7 +53,7 @@ def test_withdrawing_deletes_the_post(
 
 
 def test_withdrawing_a_post_removed_on_linkedin_by_hand_succeeds(
-    fake, account, publish_post, approver, django_capture_on_commit_callbacks
+    fake, connected_account, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Baustelle", body="Die Baustelle ruht.")
     [created] = fake.live_posts()
@@ -73,5 +62,7 @@ def test_withdrawing_a_post_removed_on_linkedin_by_hand_succeeds(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(post, by=approver, reason="Erledigt")
 
-    withdrawal = Delivery.objects.get(post=post, channel=account.channel_key, action="withdraw")
+    withdrawal = Delivery.objects.get(
+        post=post, channel=connected_account.channel_key, action="withdraw"
+    )
     assert withdrawal.status == Delivery.Status.PUBLISHED

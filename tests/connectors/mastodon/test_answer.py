@@ -9,15 +9,6 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
-
-fake = serving(FakeMastodon)
-
-
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
 
 
 @pytest.fixture
@@ -29,14 +20,14 @@ def answer(agent, django_capture_on_commit_callbacks):
     return send
 
 
-def _conversation(mastodon, fake, **mention) -> tuple:
+def _conversation(connected_account, fake, **mention) -> tuple:
     question = fake.mention("Wann wird die Lindenallee geöffnet?", **mention)
-    fetching.fetch(ConnectedAccount.objects.get(pk=mastodon.pk))
-    return question, Conversation.objects.get(channel=mastodon.channel_key)
+    fetching.fetch(ConnectedAccount.objects.get(pk=connected_account.pk))
+    return question, Conversation.objects.get(channel=connected_account.channel_key)
 
 
-def test_it_answers_a_public_mention_in_its_thread(mastodon, fake, answer):
-    question, conversation = _conversation(mastodon, fake)
+def test_it_answers_a_public_mention_in_its_thread(connected_account, fake, answer):
+    question, conversation = _conversation(connected_account, fake)
 
     reply = answer(conversation, "Am Freitag, 16 Uhr.")
 
@@ -52,8 +43,8 @@ def test_it_answers_a_public_mention_in_its_thread(mastodon, fake, answer):
     assert delivery.remote_id == reply.remote_id == status.id
 
 
-def test_it_answers_a_direct_message_directly(mastodon, fake, answer):
-    _question, conversation = _conversation(mastodon, fake, visibility="direct")
+def test_it_answers_a_direct_message_directly(connected_account, fake, answer):
+    _question, conversation = _conversation(connected_account, fake, visibility="direct")
 
     answer(conversation, "Danke, wir melden uns.")
 
@@ -62,20 +53,22 @@ def test_it_answers_a_direct_message_directly(mastodon, fake, answer):
     assert status.text.startswith("@anwohnerin@other.example ")
 
 
-def test_the_citizens_reply_to_our_answer_joins_the_conversation(mastodon, fake, answer):
-    _question, conversation = _conversation(mastodon, fake)
+def test_the_citizens_reply_to_our_answer_joins_the_conversation(connected_account, fake, answer):
+    _question, conversation = _conversation(connected_account, fake)
     answer(conversation, "Am Freitag, 16 Uhr.")
     [ours] = fake.posted()
 
     fake.mention("Danke!", in_reply_to=ours.id)
-    fetching.fetch(ConnectedAccount.objects.get(pk=mastodon.pk))
+    fetching.fetch(ConnectedAccount.objects.get(pk=connected_account.pk))
 
     assert Conversation.objects.count() == 1
     assert conversation.messages.filter(direction=Message.Direction.INBOUND).count() == 2
 
 
-def test_an_answer_whose_reply_got_lost_is_not_sent_twice(mastodon, fake, answer, send_all):
-    _question, conversation = _conversation(mastodon, fake)
+def test_an_answer_whose_reply_got_lost_is_not_sent_twice(
+    connected_account, fake, answer, send_all
+):
+    _question, conversation = _conversation(connected_account, fake)
     fake.drop_after_handling_next()
 
     reply = answer(conversation, "Am Freitag, 16 Uhr.")

@@ -2,19 +2,7 @@
 account's own recent statuses (their HTML compared as text) and finds it instead of
 posting it again."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
-
-fake = serving(FakeMastodon)
-
-
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
-
 
 BODY = (
     "Am Montag wird die Lindenallee gesperrt.\n\nUmleitung: "
@@ -22,12 +10,14 @@ BODY = (
 )
 
 
-def test_the_retry_finds_the_status_and_does_not_post_twice(mastodon, fake, publish_post, send_all):
+def test_the_retry_finds_the_status_and_does_not_post_twice(
+    connected_account, fake, publish_post, send_all
+):
     fake.drop_after_handling_next()
 
     publish_post(title="Sperrung", body=BODY)
 
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     [status] = fake.posted()
     assert delivery.status == "queued"
     assert "network" in delivery.last_error
@@ -42,7 +32,7 @@ def test_the_retry_finds_the_status_and_does_not_post_twice(mastodon, fake, publ
     assert delivery.remote_id == status.id
 
 
-def test_a_retry_that_finds_nothing_posts(mastodon, fake, publish_post, send_all):
+def test_a_retry_that_finds_nothing_posts(connected_account, fake, publish_post, send_all):
     fake.fail_next(502, path=r"/statuses$")
 
     publish_post(title="Sperrung", body=BODY)
@@ -50,15 +40,17 @@ def test_a_retry_that_finds_nothing_posts(mastodon, fake, publish_post, send_all
 
     assert len(fake.posted()) == 1
     assert fake.calls("GET", rf"^/api/v1/accounts/{fake.office.id}/statuses$")
-    assert Delivery.objects.get(channel=mastodon.channel_key).status == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"
 
 
-def test_a_retry_a_person_asks_for_also_looks_first(mastodon, fake, publish_post, approver):
+def test_a_retry_a_person_asks_for_also_looks_first(
+    connected_account, fake, publish_post, approver
+):
     from rathaus.delivery import sending
 
     fake.drop_after_handling_next()
     publish_post(title="Sperrung", body=BODY)
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     # As if every automatic attempt had failed: a person retries, attempts count from 0.
     Delivery.objects.filter(pk=delivery.pk).update(status="failed")
     sending.retry(delivery, by=approver)

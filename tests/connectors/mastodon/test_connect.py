@@ -8,13 +8,10 @@ from django.urls import reverse
 from rathaus.connectors import accounts, family
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
-from tests.conftest import PASSWORD
 from tests.fakes.mastodon import TOKEN, FakeMastodon
-from tests.fakes.server import serving
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
-
-fake = serving(FakeMastodon)
 
 
 def test_it_connects_an_account_with_an_access_token(office, office_admin, fake):

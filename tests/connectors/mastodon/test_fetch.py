@@ -2,20 +2,9 @@
 notifications into the inbox, each status once, and goes on from the newest one next time.
 A reply to one of our posts is linked to that post; a direct message is a private question."""
 
-import pytest
-
 from rathaus.connectors import fetching
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.inbox.models import Conversation, Message
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
-
-fake = serving(FakeMastodon)
-
-
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
 
 
 def _cursor(account) -> str:
@@ -27,16 +16,18 @@ def _fetch(account) -> int:
     return fetching.fetch(ConnectedAccount.objects.get(pk=account.pk))
 
 
-def test_it_fetches_mentions_into_the_inbox_once(mastodon, fake):
+def test_it_fetches_mentions_into_the_inbox_once(connected_account, fake):
     first = fake.mention("Wann wird die Lindenallee wieder geöffnet?")
     second = fake.mention(
         "Der Spielplatz ist kaputt.", by=fake.citizen("nachbar", "social.example")
     )
 
-    assert _fetch(mastodon) == 2
-    assert _fetch(mastodon) == 0
+    assert _fetch(connected_account) == 2
+    assert _fetch(connected_account) == 0
 
-    messages = {m.remote_id: m for m in Message.objects.filter(channel=mastodon.channel_key)}
+    messages = {
+        m.remote_id: m for m in Message.objects.filter(channel=connected_account.channel_key)
+    }
     assert set(messages) == {first.id, second.id}
     question = messages[first.id]
     assert "Wann wird die Lindenallee wieder geöffnet?" in question.text_html
@@ -47,80 +38,80 @@ def test_it_fetches_mentions_into_the_inbox_once(mastodon, fake):
     assert question.is_public
     assert messages[second.id].author_handle == "@nachbar@social.example"
     newest = max(int(n["id"]) for n in fake.notifications)
-    assert _cursor(mastodon) == str(newest)
+    assert _cursor(connected_account) == str(newest)
     last = fake.calls("GET", r"^/api/v1/notifications$")[-1]
     assert last.query["min_id"] == [str(newest)]
     assert last.query["types[]"] == ["mention"]
 
 
-def test_the_cursor_moves_on_with_new_mentions(mastodon, fake):
+def test_the_cursor_moves_on_with_new_mentions(connected_account, fake):
     fake.mention("Erste Frage")
-    _fetch(mastodon)
-    before = _cursor(mastodon)
+    _fetch(connected_account)
+    before = _cursor(connected_account)
     later = fake.mention("Zweite Frage")
 
-    assert _fetch(mastodon) == 1
+    assert _fetch(connected_account) == 1
 
-    assert int(_cursor(mastodon)) > int(before)
+    assert int(_cursor(connected_account)) > int(before)
     assert Message.objects.filter(remote_id=later.id).exists()
 
 
-def test_a_reply_to_our_post_is_linked_to_the_post(mastodon, fake, publish_post):
+def test_a_reply_to_our_post_is_linked_to_the_post(connected_account, fake, publish_post):
     post = publish_post(title="Baum", body="Zwei Linden werden gefällt.")
     [ours] = fake.posted()
 
     fake.mention("Warum gerade diese Linden?", in_reply_to=ours.id)
-    _fetch(mastodon)
+    _fetch(connected_account)
 
-    message = Message.objects.get(channel=mastodon.channel_key)
+    message = Message.objects.get(channel=connected_account.channel_key)
     assert message.in_reply_to == ours.id
     assert message.conversation.post == post
 
 
-def test_a_direct_message_is_a_private_question(mastodon, fake):
+def test_a_direct_message_is_a_private_question(connected_account, fake):
     fake.mention("Meine Adresse ist Lindenallee 4.", visibility="direct")
 
-    _fetch(mastodon)
+    _fetch(connected_account)
 
-    conversation = Conversation.objects.get(channel=mastodon.channel_key)
+    conversation = Conversation.objects.get(channel=connected_account.channel_key)
     assert not conversation.is_public
     assert not conversation.messages.get().is_public
 
 
-def test_other_notifications_are_no_messages(mastodon, fake):
+def test_other_notifications_are_no_messages(connected_account, fake):
     fake.notify("favourite", by=fake.citizen(), status=None)
     fake.notify("follow", by=fake.citizen("neu"))
 
-    assert _fetch(mastodon) == 0
+    assert _fetch(connected_account) == 0
     assert not Message.objects.exists()
 
 
-def test_more_mentions_than_one_page_arrive_without_a_gap(mastodon, fake):
+def test_more_mentions_than_one_page_arrive_without_a_gap(connected_account, fake):
     fake.mention("Vor dem Verbinden")
-    _fetch(mastodon)
+    _fetch(connected_account)
     mentions = [fake.mention(f"Frage {n}") for n in range(95)]
 
-    assert _fetch(mastodon) == 95
+    assert _fetch(connected_account) == 95
 
     stored = set(Message.objects.values_list("remote_id", flat=True))
     assert {m.id for m in mentions} < stored
 
 
-def test_the_first_fetch_reads_the_recent_mentions_of_a_new_account(mastodon, fake):
+def test_the_first_fetch_reads_the_recent_mentions_of_a_new_account(connected_account, fake):
     mentions = [fake.mention(f"Frage {n}") for n in range(95)]
 
-    assert _fetch(mastodon) == 95
+    assert _fetch(connected_account) == 95
 
     assert set(Message.objects.values_list("remote_id", flat=True)) == {m.id for m in mentions}
-    assert _cursor(mastodon) == max(n["id"] for n in fake.notifications)
+    assert _cursor(connected_account) == max(n["id"] for n in fake.notifications)
 
 
-def test_an_account_being_fetched_is_not_fetched_again_at_the_same_time(mastodon, fake):
+def test_an_account_being_fetched_is_not_fetched_again_at_the_same_time(connected_account, fake):
     from django.core.cache import cache
 
     fake.mention("Wann wird die Lindenallee wieder geöffnet?")
-    cache.add(f"rathaus:fetching:{mastodon.pk}", True, timeout=60)  # another run is at it
-    assert _fetch(mastodon) == 0
+    cache.add(f"rathaus:fetching:{connected_account.pk}", True, timeout=60)  # another run is at it
+    assert _fetch(connected_account) == 0
     assert not fake.calls("GET", r"/notifications")
-    cache.delete(f"rathaus:fetching:{mastodon.pk}")
-    assert _fetch(mastodon) == 1
+    cache.delete(f"rathaus:fetching:{connected_account.pk}")
+    assert _fetch(connected_account) == 1

@@ -2,22 +2,13 @@
 attempts, so Mastodon itself returns the first status for a repeated request within the
 hour, even where the check before a retry could not see it."""
 
-import pytest
-
 from rathaus.connectors import family
 from rathaus.delivery.models import Delivery
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
-
-fake = serving(FakeMastodon)
 
 
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
-
-
-def test_every_attempt_sends_the_same_idempotency_key(mastodon, fake, publish_post, send_all):
+def test_every_attempt_sends_the_same_idempotency_key(
+    connected_account, fake, publish_post, send_all
+):
     fake.fail_next(503, path=r"/statuses$")
 
     publish_post(title="Baum", body="Zwei Linden werden gefällt.")
@@ -28,21 +19,21 @@ def test_every_attempt_sends_the_same_idempotency_key(mastodon, fake, publish_po
     assert len(fake.posted()) == 1
 
 
-def test_a_repeated_post_returns_the_first_status(mastodon, fake, publish_post):
+def test_a_repeated_post_returns_the_first_status(connected_account, fake, publish_post):
     publish_post(title="Baum", body="Zwei Linden werden gefällt.")
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     # As if the first attempt's parts had been forgotten: it posts again, unchecked.
     Delivery.objects.filter(pk=delivery.pk).update(remote_parts=[])
     delivery.refresh_from_db()
 
-    again = family.connector_for(mastodon).publish(delivery)
+    again = family.connector_for(connected_account).publish(delivery)
 
     [status] = fake.posted()
     assert again.remote_id == status.id == delivery.remote_id
     assert len(fake.calls("POST", r"^/api/v1/statuses$")) == 2
 
 
-def test_posts_of_different_deliveries_have_different_keys(mastodon, fake, publish_post):
+def test_posts_of_different_deliveries_have_different_keys(connected_account, fake, publish_post):
     publish_post(title="Baum", body="Zwei Linden werden gefällt.")
     publish_post(title="Bank", body="Eine Bank wird aufgestellt.")
 

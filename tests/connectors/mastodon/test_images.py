@@ -4,18 +4,8 @@ then names them. An image Mastodon is still processing (202) is waited for."""
 import pytest
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
 
 ALT = "Zwei grüne Bänke unter einer Linde"
-
-
-fake = serving(FakeMastodon)
-
-
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
 
 
 @pytest.fixture
@@ -28,7 +18,7 @@ def publish_with_image(publish_post, tiny_png):
 
 
 def test_it_uploads_the_image_with_its_alt_text_before_the_status(
-    mastodon, fake, publish_with_image, tiny_png
+    connected_account, fake, publish_with_image, tiny_png
 ):
     publish_with_image()
 
@@ -44,13 +34,15 @@ def test_it_uploads_the_image_with_its_alt_text_before_the_status(
     assert fake.requests.index(upload) < fake.requests.index(post_call)
     assert post_call.form()["visibility"] == ["public"]
     assert post_call.form()["language"] == ["de"]
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "published"
     assert delivery.remote_id == status.id
     assert delivery.remote_url == f"https://social.example/@bezirksamt/{status.id}"
 
 
-def test_it_waits_for_an_image_mastodon_is_still_processing(mastodon, fake, publish_with_image):
+def test_it_waits_for_an_image_mastodon_is_still_processing(
+    connected_account, fake, publish_with_image
+):
     fake.processing_polls = 2  # answered 202, then 206 twice, then 200
 
     publish_with_image()
@@ -60,10 +52,10 @@ def test_it_waits_for_an_image_mastodon_is_still_processing(mastodon, fake, publ
     [status] = fake.posted()
     assert len(polls) == 3
     assert [m.description for m in status.media] == [ALT]
-    assert Delivery.objects.get(channel=mastodon.channel_key).status == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"
 
 
-def test_the_platform_gets_no_camera_data(mastodon, fake, publish_post):
+def test_the_platform_gets_no_camera_data(connected_account, fake, publish_post):
     """A phone photo carries its GPS position and the camera's owner: the platforms get
     the newsroom's rendition, which has none of it, never the original upload."""
     import io

@@ -2,23 +2,11 @@
 without its domain: the editor's counters and the thread splitting count the same way, so
 a text with long links that fits the server goes out as one status."""
 
-import pytest
-
 from rathaus.connectors import family
 from rathaus.connectors.platforms.mastodon import MastodonLimits
 from rathaus.desk import counters
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
 
 LINK = "https://www.berlin.de/ba-mitte/aktuelles/pressemitteilungen/2025/" + "x" * 120 + ".php"
-
-
-fake = serving(FakeMastodon)
-
-
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
 
 
 def test_a_link_counts_as_23_characters_and_a_handle_without_its_domain():
@@ -37,7 +25,9 @@ def test_the_count_follows_the_servers_characters_per_link(connect_account, fake
     assert family.connector_for(account).limits.count(LINK) == 30
 
 
-def test_a_text_that_fits_only_with_links_counted_as_23_is_one_status(mastodon, fake, publish_post):
+def test_a_text_that_fits_only_with_links_counted_as_23_is_one_status(
+    connected_account, fake, publish_post
+):
     body = "\n\n".join(f"Teil {n}: {LINK}" for n in range(1, 6))
     assert len(body) > 500
 
@@ -47,14 +37,14 @@ def test_a_text_that_fits_only_with_links_counted_as_23_is_one_status(mastodon, 
     assert LINK in status.text
 
 
-def test_the_editors_counter_counts_as_mastodon_does(mastodon, office):
+def test_the_editors_counter_counts_as_mastodon_does(connected_account, office):
     link = "https://www.berlin.de/ba-mitte/presse/1/"
     [counter] = [
         c
         for c in counters.count(
             office, title="", body=f"Mehr: {LINK}", variants={}, alt_texts=[], link=link
         )
-        if c.key == mastodon.channel_key
+        if c.key == connected_account.channel_key
     ]
 
     # The text as sent: the body, then the link to the original; both links count 23.

@@ -5,31 +5,22 @@ never sleeps through the limit inside a worker."""
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
 
 TOO_MANY = {"error": "Too many requests"}
 
 
-fake = serving(FakeMastodon)
-
-
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
-
-
-def test_a_429_with_retry_after_waits_at_least_that_long(mastodon, fake, publish_post, send_all):
+def test_a_429_with_retry_after_waits_at_least_that_long(
+    connected_account, fake, publish_post, send_all
+):
     fake.fail_next(429, headers={"Retry-After": "600"}, body=TOO_MANY, path=r"/statuses$")
     started = time.monotonic()
 
     publish_post(title="Baum", body="Zwei Linden werden gefällt.")
 
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert time.monotonic() - started < 10  # thrown, not slept through
     assert delivery.status == "queued"
     assert "rate limit" in delivery.last_error
@@ -43,7 +34,9 @@ def test_a_429_with_retry_after_waits_at_least_that_long(mastodon, fake, publish
     assert len(fake.posted()) == 1
 
 
-def test_a_429_with_only_the_reset_date_waits_until_the_reset(mastodon, fake, publish_post):
+def test_a_429_with_only_the_reset_date_waits_until_the_reset(
+    connected_account, fake, publish_post
+):
     reset = datetime.now(UTC) + timedelta(minutes=15)
     fake.fail_next(
         429,
@@ -54,6 +47,6 @@ def test_a_429_with_only_the_reset_date_waits_until_the_reset(mastodon, fake, pu
 
     publish_post(title="Baum", body="Zwei Linden werden gefällt.")
 
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert delivery.next_attempt_at >= timezone.now() + timedelta(minutes=14)

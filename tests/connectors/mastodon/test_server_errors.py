@@ -1,26 +1,15 @@
 """A server error (5xx) or a broken connection is temporary: the delivery is retried and
 then published, once."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
-
-fake = serving(FakeMastodon)
 
 
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
-
-
-def test_a_503_is_retried_then_published(mastodon, fake, publish_post, send_all):
+def test_a_503_is_retried_then_published(connected_account, fake, publish_post, send_all):
     fake.fail_next(503, body="<html>Service Unavailable</html>", path=r"/statuses$")
 
     publish_post(title="Baum", body="Zwei Linden werden gefällt.")
 
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert delivery.attempts == 1
     assert "503" in delivery.last_error or "Service Unavailable" in delivery.last_error
@@ -33,17 +22,19 @@ def test_a_503_is_retried_then_published(mastodon, fake, publish_post, send_all)
     assert len(fake.posted()) == 1
 
 
-def test_a_server_that_is_down_is_retried(mastodon, fake, publish_post):
+def test_a_server_that_is_down_is_retried(connected_account, fake, publish_post):
     fake.stop()
 
     publish_post(title="Baum", body="Zwei Linden werden gefällt.")
 
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert "network" in delivery.last_error
 
 
-def test_it_survives_a_flaky_server_without_posting_twice(mastodon, fake, publish_post, send_all):
+def test_it_survives_a_flaky_server_without_posting_twice(
+    connected_account, fake, publish_post, send_all
+):
     fake.failure_rate = 0.3
 
     for n in range(5):
@@ -51,5 +42,8 @@ def test_it_survives_a_flaky_server_without_posting_twice(mastodon, fake, publis
     send_all(rounds=40)
 
     statuses = fake.posts_by_account()[fake.office.id]
-    assert Delivery.objects.filter(channel=mastodon.channel_key, status="published").count() == 5
+    assert (
+        Delivery.objects.filter(channel=connected_account.channel_key, status="published").count()
+        == 5
+    )
     assert len(statuses) == len(set(statuses)) == 5

@@ -3,28 +3,17 @@ the one before it (in_reply_to_id), and each fits the server's own limit."""
 
 import itertools
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from tests.fakes.mastodon import FakeMastodon, length
-from tests.fakes.server import serving
 
 SENTENCE = "Die Sanierung der Lindenallee beginnt am Montag mit der Sperrung der Fahrbahn. "
 
 
-fake = serving(FakeMastodon)
-
-
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
-
-
-def test_it_posts_a_long_text_as_a_thread(mastodon, fake, publish_post):
+def test_it_posts_a_long_text_as_a_thread(connected_account, fake, publish_post):
     publish_post(title="Lindenallee", body=SENTENCE * 15)
 
     statuses = fake.posted()
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     total = len(statuses)
     assert total >= 3
     assert all(length(s.text) <= 500 for s in statuses)
@@ -51,12 +40,12 @@ def test_a_server_with_a_higher_limit_gets_fewer_parts(
     assert Delivery.objects.get(channel=account.channel_key).status == "published"
 
 
-def test_a_retry_goes_on_with_the_part_that_failed(mastodon, fake, publish_post, send_all):
+def test_a_retry_goes_on_with_the_part_that_failed(connected_account, fake, publish_post, send_all):
     fake.fail_next_reply(503)
 
     publish_post(title="Lindenallee", body=SENTENCE * 15)
 
-    delivery = Delivery.objects.get(channel=mastodon.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     [first] = fake.posted()
     assert delivery.status == "queued"
     assert [p["id"] for p in delivery.remote_parts] == [first.id]

@@ -6,21 +6,11 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 SENTENCE = "Die Sanierung der Lindenallee beginnt am Montag mit der Sperrung der Fahrbahn. "
-
-
-fake = serving(FakeMastodon)
-
-
-@pytest.fixture
-def mastodon(connect_account, fake):
-    return connect_account("mastodon", api_base=fake.url, **fake.connection_values())
 
 
 @pytest.fixture
@@ -37,7 +27,7 @@ def _delivery(account, action):
 
 
 def test_a_correction_edits_the_status_and_keeps_its_image(
-    mastodon, fake, office, editor, approver, tiny_png, change
+    connected_account, fake, office, editor, approver, tiny_png, change
 ):
     post = lifecycle.create_draft(office, by=editor, title="Bänke", body="Zwei neue Bänke.")
     lifecycle.add_image(
@@ -58,10 +48,10 @@ def test_a_correction_edits_the_status_and_keeps_its_image(
     assert status.media == [media]
     assert status.edited_at is not None
     assert len(fake.calls("POST", r"/media$")) == 1  # the image is not uploaded again
-    assert _delivery(mastodon, "update").status == "published"
+    assert _delivery(connected_account, "update").status == "published"
 
 
-def test_a_correction_edits_every_part_of_a_thread(mastodon, fake, publish_post, change):
+def test_a_correction_edits_every_part_of_a_thread(connected_account, fake, publish_post, change):
     post = publish_post(title="Lindenallee", body=SENTENCE * 15)
     parts = fake.posted()
 
@@ -70,10 +60,12 @@ def test_a_correction_edits_every_part_of_a_thread(mastodon, fake, publish_post,
     assert len(fake.calls("PUT", r"^/api/v1/statuses/\d+$")) == len(parts)
     assert "Dienstag" in parts[0].text
     assert "Montag" not in "".join(p.text for p in parts)
-    assert _delivery(mastodon, "update").status == "published"
+    assert _delivery(connected_account, "update").status == "published"
 
 
-def test_withdrawing_deletes_every_part_of_the_thread(mastodon, fake, publish_post, change):
+def test_withdrawing_deletes_every_part_of_the_thread(
+    connected_account, fake, publish_post, change
+):
     post = publish_post(title="Lindenallee", body=SENTENCE * 15)
     parts = fake.posted()
 
@@ -82,21 +74,23 @@ def test_withdrawing_deletes_every_part_of_the_thread(mastodon, fake, publish_po
     deleted = [r.path.rsplit("/", 1)[-1] for r in fake.calls("DELETE", r"^/api/v1/statuses/")]
     assert deleted == [p.id for p in reversed(parts)]
     assert fake.posted() == []
-    assert _delivery(mastodon, "withdraw").status == "published"
+    assert _delivery(connected_account, "withdraw").status == "published"
 
 
-def test_a_status_deleted_by_hand_counts_as_withdrawn(mastodon, fake, publish_post, change):
+def test_a_status_deleted_by_hand_counts_as_withdrawn(
+    connected_account, fake, publish_post, change
+):
     post = publish_post(title="Baum", body="Zwei Linden werden gefällt.")
     [status] = fake.posted()
     status.deleted = True  # someone deleted it in Mastodon's web interface
 
     change(lifecycle.withdraw, post, reason="Erledigt")
 
-    assert _delivery(mastodon, "withdraw").status == "published"
+    assert _delivery(connected_account, "withdraw").status == "published"
 
 
 def test_correcting_a_status_deleted_by_hand_fails_with_a_clear_reason(
-    mastodon, fake, publish_post, change
+    connected_account, fake, publish_post, change
 ):
     post = publish_post(title="Baum", body="Zwei Linden werden gefällt.")
     [status] = fake.posted()
@@ -104,6 +98,6 @@ def test_correcting_a_status_deleted_by_hand_fails_with_a_clear_reason(
 
     change(lifecycle.correct, post, note="Tippfehler", body="Zwei Linden werden bald gefällt.")
 
-    delivery = _delivery(mastodon, "update")
+    delivery = _delivery(connected_account, "update")
     assert delivery.status == "failed"
     assert "no longer there" in delivery.last_error

@@ -11,27 +11,18 @@ from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
-from tests.fakes.server import serving
-from tests.fakes.telegram import FakeTelegram
-
-telegram = serving(FakeTelegram)
 
 
-@pytest.fixture
-def account(connect_account, telegram):
-    return connect_account("telegram", api_base=telegram.url, **telegram.connection_values())
-
-
-def fetch(account):
+def fetch(connected_account):
     """One run of the periodic task, which reads the account afresh."""
-    account.refresh_from_db()
-    return fetching.fetch(account)
+    connected_account.refresh_from_db()
+    return fetching.fetch(connected_account)
 
 
 @pytest.fixture
-def question(account, telegram):
+def question(connected_account, telegram):
     sent = telegram.citizen_writes("Wann ist das Bürgeramt offen?")
-    fetch(account)
+    fetch(connected_account)
     return sent
 
 
@@ -42,7 +33,7 @@ def answer(agent, text, django_capture_on_commit_callbacks):
 
 
 def test_the_answer_goes_to_the_citizen_as_a_reply(
-    account, telegram, question, agent, django_capture_on_commit_callbacks
+    connected_account, telegram, question, agent, django_capture_on_commit_callbacks
 ):
     answer(agent, "Montags 8–18 Uhr.\n\nIhr Bezirksamt", django_capture_on_commit_callbacks)
 
@@ -58,35 +49,35 @@ def test_the_answer_goes_to_the_citizen_as_a_reply(
 
 
 def test_a_citizen_replying_to_our_answer_continues_the_conversation(
-    account, telegram, question, agent, django_capture_on_commit_callbacks
+    connected_account, telegram, question, agent, django_capture_on_commit_callbacks
 ):
     answer(agent, "Montags 8–18 Uhr.", django_capture_on_commit_callbacks)
     [reply] = telegram.posts(question["chat"]["id"])
     Message.objects.update(received_at=timezone.now() - timedelta(days=30))  # however old
 
     telegram.citizen_writes("Danke!", user=question["from"], reply_to=reply["message_id"])
-    fetch(account)
+    fetch(connected_account)
 
     assert Conversation.objects.count() == 1
     assert Conversation.objects.get().messages.count() == 3
 
 
 def test_a_citizen_who_blocked_the_bot_fails_only_the_answer(
-    account, telegram, question, agent, django_capture_on_commit_callbacks
+    connected_account, telegram, question, agent, django_capture_on_commit_callbacks
 ):
     telegram.block(question["from"]["id"])
 
     answer(agent, "Montags 8–18 Uhr.", django_capture_on_commit_callbacks)
 
     delivery = Delivery.objects.get(action="reply")
-    account.refresh_from_db()
+    connected_account.refresh_from_db()
     assert delivery.status == "failed"
     assert delivery.last_error == "Telegram: Forbidden: bot was blocked by the user"
-    assert account.status == "active"
+    assert connected_account.status == "active"
 
 
 def test_a_long_answer_goes_in_several_messages(
-    account, telegram, question, agent, django_capture_on_commit_callbacks
+    connected_account, telegram, question, agent, django_capture_on_commit_callbacks
 ):
     answer(agent, "Auskunft. " * 600, django_capture_on_commit_callbacks)
 

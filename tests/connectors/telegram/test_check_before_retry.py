@@ -7,15 +7,7 @@ import pytest
 from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.server import serving
-from tests.fakes.telegram import FIRST_CHANNEL, FakeTelegram
-
-telegram = serving(FakeTelegram)
-
-
-@pytest.fixture
-def account(connect_account, telegram):
-    return connect_account("telegram", api_base=telegram.url, **telegram.connection_values())
+from tests.fakes.telegram import FIRST_CHANNEL
 
 
 @pytest.fixture
@@ -34,16 +26,16 @@ def photo_post(office, editor, approver, tiny_png):
 
 
 def test_the_retry_finds_the_post_and_does_not_post_twice(
-    account, telegram, publish_post, send_all
+    connected_account, telegram, publish_post, send_all
 ):
     telegram.drop_after_handling_next()
 
     publish_post(title="Wahl", body="Die Wahllokale öffnen um 8 Uhr.")
 
-    delivery = Delivery.objects.get(channel=account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert len(telegram.posts()) == 1  # it is there; we never heard
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     [message] = telegram.posts()
     delivery.refresh_from_db()
     assert delivery.remote_id == f"{FIRST_CHANNEL}:{message['message_id']}"
@@ -52,54 +44,56 @@ def test_the_retry_finds_the_post_and_does_not_post_twice(
     assert telegram.calls("GET", r"^/s/bezirksamt_mitte$")
 
 
-def test_the_bot_hears_nothing_of_its_own_posts(account, telegram, publish_post):
+def test_the_bot_hears_nothing_of_its_own_posts(connected_account, telegram, publish_post):
     publish_post(title="Wahl", body="Die Wahllokale öffnen um 8 Uhr.")
     telegram.admin_posts("Von Hand gepostet")
 
-    updates = telegram.updates[int(account.access_token.split(":")[0])]
+    updates = telegram.updates[int(connected_account.access_token.split(":")[0])]
     assert [u["channel_post"]["text"] for u in updates] == ["Von Hand gepostet"]
-    assert fetching.fetch(account) == 0  # and a person's channel post is no citizen message
+    assert (
+        fetching.fetch(connected_account) == 0
+    )  # and a person's channel post is no citizen message
 
 
 def test_a_post_by_hand_with_other_words_is_not_taken_for_ours(
-    account, telegram, publish_post, send_all
+    connected_account, telegram, publish_post, send_all
 ):
     telegram.refuse(500, "Internal Server Error", path=r"/sendMessage$")
     publish_post(title="Wahl", body="Die Wahllokale öffnen um 8 Uhr.")
     telegram.admin_posts("Wahl\n\nDie Wahllokale öffnen um 9 Uhr.")
 
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
 
     assert len(telegram.posts()) == 1  # ours, beside the one by hand
     assert len(telegram.messages[FIRST_CHANNEL]) == 2
 
 
 def test_a_lost_photo_with_caption_is_found(
-    account, telegram, photo_post, approver, django_capture_on_commit_callbacks, send_all
+    connected_account, telegram, photo_post, approver, django_capture_on_commit_callbacks, send_all
 ):
     post = photo_post("Neue Bänke.")
     telegram.drop_after_handling_next()
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.publish(post, by=approver)
 
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     [photo] = telegram.posts()
-    delivery = Delivery.objects.get(channel=account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.remote_id == f"{FIRST_CHANNEL}:{photo['message_id']}c"
 
 
 def test_a_lost_text_after_its_photo_is_found_with_the_photo(
-    account, telegram, photo_post, approver, django_capture_on_commit_callbacks, send_all
+    connected_account, telegram, photo_post, approver, django_capture_on_commit_callbacks, send_all
 ):
     post = photo_post("Bänke. " * 200)  # too long for a caption: photo, then the text
     telegram.drop_after_handling_next_call_of("sendMessage")
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.publish(post, by=approver)
-    assert Delivery.objects.get(channel=account.channel_key).status == "queued"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "queued"
 
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     photo, text = telegram.posts()  # the photo stayed: the text may have been posted
-    delivery = Delivery.objects.get(channel=account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.remote_id == f"{FIRST_CHANNEL}:{photo['message_id']},{text['message_id']}"
 
 

@@ -6,12 +6,9 @@ import pytest
 from rathaus.connectors import accounts
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
-from tests.fakes.server import serving
-from tests.fakes.telegram import FIRST_BOT, FIRST_CHANNEL, TOKEN, FakeTelegram
+from tests.fakes.telegram import FIRST_BOT, FIRST_CHANNEL, TOKEN
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
-
-telegram = serving(FakeTelegram)
 
 
 def connect(office, telegram, office_admin, **values):

@@ -5,32 +5,22 @@ a private chat reads as one conversation."""
 import json
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from rathaus.connectors import family, fetching
 from rathaus.inbox.models import Conversation, Message
-from tests.fakes.server import serving
-from tests.fakes.telegram import FakeTelegram
-
-telegram = serving(FakeTelegram)
 
 
-@pytest.fixture
-def account(connect_account, telegram):
-    return connect_account("telegram", api_base=telegram.url, **telegram.connection_values())
-
-
-def fetch(account):
+def fetch(connected_account):
     """One run of the periodic task, which reads the account afresh."""
-    account.refresh_from_db()
-    return fetching.fetch(account)
+    connected_account.refresh_from_db()
+    return fetching.fetch(connected_account)
 
 
-def test_a_private_message_arrives_in_the_inbox(account, telegram):
+def test_a_private_message_arrives_in_the_inbox(connected_account, telegram):
     sent = telegram.citizen_writes("Wann ist das Bürgeramt offen?\nDanke!")
 
-    assert fetch(account) == 1
+    assert fetch(connected_account) == 1
 
     message = Message.objects.get()
     user = sent["from"]
@@ -40,18 +30,22 @@ def test_a_private_message_arrives_in_the_inbox(account, telegram):
     assert message.author_handle == "@anna_s"
     assert message.author_url == "https://t.me/anna_s"
     assert not message.is_public
-    assert message.conversation.channel == account.channel_key
+    assert message.conversation.channel == connected_account.channel_key
 
 
-def test_fetching_twice_stores_each_message_once_and_the_cursor_advances(account, telegram):
+def test_fetching_twice_stores_each_message_once_and_the_cursor_advances(
+    connected_account, telegram
+):
     telegram.citizen_writes("Erste Frage")
     telegram.citizen_writes("Zweite Frage")
 
-    assert fetch(account) == 2
-    account.refresh_from_db()
-    last = max(u["update_id"] for u in telegram.updates[int(account.access_token.split(":")[0])])
-    assert account.cursor == str(last)
-    assert fetch(account) == 0
+    assert fetch(connected_account) == 2
+    connected_account.refresh_from_db()
+    last = max(
+        u["update_id"] for u in telegram.updates[int(connected_account.access_token.split(":")[0])]
+    )
+    assert connected_account.cursor == str(last)
+    assert fetch(connected_account) == 0
     assert Message.objects.count() == 2
     [first, second] = telegram.calls("POST", r"/getUpdates$")
     assert "offset" not in first.form()
@@ -60,20 +54,20 @@ def test_fetching_twice_stores_each_message_once_and_the_cursor_advances(account
     assert second.form()["timeout"] == ["0"]
 
     telegram.citizen_writes("Dritte Frage")
-    assert fetch(account) == 1
+    assert fetch(connected_account) == 1
     assert Message.objects.count() == 3
 
 
-def test_an_unstored_batch_is_fetched_again(account, telegram):
+def test_an_unstored_batch_is_fetched_again(connected_account, telegram):
     telegram.citizen_writes("Frage")
-    connector = family.connector_for(account)
+    connector = family.connector_for(connected_account)
     with connector.calling():
         connector.fetch("")  # fetched, but the worker died before storing it
 
-    assert fetch(account) == 1  # the cursor did not move: nothing was confirmed
+    assert fetch(connected_account) == 1  # the cursor did not move: nothing was confirmed
 
 
-def test_channel_posts_groups_bots_and_commands_are_skipped(account, telegram):
+def test_channel_posts_groups_bots_and_commands_are_skipped(connected_account, telegram):
     telegram.admin_posts("Ein Beitrag, von Hand im Kanal gepostet")
     telegram.group_message("Hallo Gruppe")
     telegram.citizen_writes("/start")
@@ -81,21 +75,21 @@ def test_channel_posts_groups_bots_and_commands_are_skipped(account, telegram):
     robot["is_bot"] = True
     telegram.citizen_writes("Ich bin ein Bot", user=robot)
 
-    assert fetch(account) == 0
-    account.refresh_from_db()
-    assert account.cursor  # skipped updates are confirmed all the same
+    assert fetch(connected_account) == 0
+    connected_account.refresh_from_db()
+    assert connected_account.cursor  # skipped updates are confirmed all the same
 
 
-def test_a_private_chat_reads_as_one_conversation(account, telegram):
+def test_a_private_chat_reads_as_one_conversation(connected_account, telegram):
     anna = telegram.citizen()
     first = telegram.citizen_writes("Mein Antrag ist weg.", user=anna)
     telegram.citizen_writes("Nummer 4711.", user=anna)
-    fetch(account)
+    fetch(connected_account)
     telegram.citizen_writes("Haben Sie ihn gefunden?", user=anna)
     telegram.citizen_writes(
         "Noch etwas zur ersten Nachricht", user=anna, reply_to=first["message_id"]
     )
-    fetch(account)
+    fetch(connected_account)
 
     assert Conversation.objects.count() == 1
     messages = list(Message.objects.order_by("id"))
@@ -107,32 +101,32 @@ def test_a_private_chat_reads_as_one_conversation(account, telegram):
     ]
 
 
-def test_writing_again_after_a_week_opens_a_new_conversation(account, telegram):
+def test_writing_again_after_a_week_opens_a_new_conversation(connected_account, telegram):
     anna = telegram.citizen()
     telegram.citizen_writes("Mein Antrag ist weg.", user=anna)
-    fetch(account)
+    fetch(connected_account)
     Message.objects.update(received_at=timezone.now() - timedelta(days=8))
 
     telegram.citizen_writes("Eine ganz neue Frage", user=anna)
-    fetch(account)
+    fetch(connected_account)
 
     assert Conversation.objects.count() == 2
 
 
-def test_two_citizens_get_two_conversations(account, telegram):
+def test_two_citizens_get_two_conversations(connected_account, telegram):
     telegram.citizen_writes("Frage von Anna", user=telegram.citizen())
     telegram.citizen_writes("Frage von Ben", user=telegram.citizen("Ben", "Berg", None))
 
-    assert fetch(account) == 2
+    assert fetch(connected_account) == 2
     assert Conversation.objects.count() == 2
     ben = Message.objects.get(author_name="Ben Berg")
     assert ben.author_handle == "" and ben.author_url == ""
 
 
-def test_a_photo_is_named_with_its_caption(account, telegram, english_messages):
+def test_a_photo_is_named_with_its_caption(connected_account, telegram, english_messages):
     telegram.citizen_writes("Schlagloch in der Turmstraße", photo=True)
 
-    fetch(account)
+    fetch(connected_account)
 
     message = Message.objects.get()
     assert message.text_html == (

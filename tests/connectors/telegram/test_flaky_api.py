@@ -4,10 +4,6 @@ and none twice."""
 from collections import Counter
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.telegram import FakeTelegram
-
-telegram = serving(FakeTelegram)
 
 
 def test_posts_survive_a_flaky_api_without_duplicates(

@@ -4,44 +4,35 @@ python-telegram-bot sends every request once."""
 import pytest
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.telegram import FakeTelegram
-
-telegram = serving(FakeTelegram)
-
-
-@pytest.fixture
-def account(connect_account, telegram):
-    return connect_account("telegram", api_base=telegram.url, **telegram.connection_values())
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_a_server_error_is_retried_then_published(
-    account, telegram, publish_post, send_all, status
+    connected_account, telegram, publish_post, send_all, status
 ):
     telegram.refuse(status, "Internal Server Error", path=r"/sendMessage$")
 
     publish_post(title="Wahl", body="Die Wahllokale öffnen um 8 Uhr.")
 
-    delivery = Delivery.objects.get(channel=account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued" and delivery.attempts == 1
     assert len(telegram.calls("POST", r"/sendMessage$")) == 1  # the library did not retry
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     assert len(telegram.posts()) == 1
     assert len(telegram.calls("POST", r"/sendMessage$")) == 2
 
 
-def test_an_answer_that_is_no_json_is_retried(account, telegram, publish_post, send_all):
+def test_an_answer_that_is_no_json_is_retried(connected_account, telegram, publish_post, send_all):
     telegram.fail_next(502, body="<html>Bad Gateway</html>", path=r"/sendMessage$")
 
     publish_post(title="Wahl", body="Die Wahllokale öffnen um 8 Uhr.")
 
-    assert Delivery.objects.get(channel=account.channel_key).status == "queued"
-    assert send_all()[account.channel_key] == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "queued"
+    assert send_all()[connected_account.channel_key] == "published"
 
 
 def test_images_sent_before_a_refused_text_are_taken_back(
-    account,
+    connected_account,
     telegram,
     office,
     editor,
@@ -61,6 +52,6 @@ def test_images_sent_before_a_refused_text_are_taken_back(
         lifecycle.publish(post, by=approver)
 
     assert telegram.posts() == []  # the photo was deleted again
-    assert send_all()[account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     photo, text = telegram.posts()
     assert text["reply_to_message"]["message_id"] == photo["message_id"]

@@ -3,11 +3,6 @@ must not reach the log."""
 
 import logging
 
-from tests.fakes.server import serving
-from tests.fakes.telegram import FakeTelegram
-
-telegram = serving(FakeTelegram)
-
 
 def test_the_bot_token_stays_out_of_the_log(connect_account, telegram, publish_post, caplog):
     account = connect_account("telegram", api_base=telegram.url, **telegram.connection_values())

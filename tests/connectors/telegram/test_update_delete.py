@@ -1,20 +1,11 @@
 """A correction edits the channel's messages (their text or caption); withdrawing deletes
 them. Telegram's refusal to delete fails the delivery with its words."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.server import serving
-from tests.fakes.telegram import FIRST_CHANNEL, FakeTelegram
-
-telegram = serving(FakeTelegram)
-
-
-@pytest.fixture
-def account(connect_account, telegram):
-    return connect_account("telegram", api_base=telegram.url, **telegram.connection_values())
+from tests.fakes.telegram import FIRST_CHANNEL
 
 
 def correct(post, approver, capture, **fields):
@@ -28,7 +19,7 @@ def withdraw(post, approver, capture):
 
 
 def test_a_correction_edits_the_message(
-    account, telegram, publish_post, approver, django_capture_on_commit_callbacks
+    connected_account, telegram, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Markt", body="Der Markt öffnet um 8 Uhr.")
 
@@ -38,11 +29,20 @@ def test_a_correction_edits_the_message(
     assert "9 Uhr" in message["text"] and "edit_date" in message
     [call] = telegram.calls("POST", r"/editMessageText$")
     assert call.form()["message_id"] == [str(message["message_id"])]
-    assert Delivery.objects.get(action="update", channel=account.channel_key).status == "published"
+    assert (
+        Delivery.objects.get(action="update", channel=connected_account.channel_key).status
+        == "published"
+    )
 
 
 def test_a_correction_of_a_photo_post_edits_its_caption(
-    account, telegram, office, editor, approver, tiny_png, django_capture_on_commit_callbacks
+    connected_account,
+    telegram,
+    office,
+    editor,
+    approver,
+    tiny_png,
+    django_capture_on_commit_callbacks,
 ):
     post = lifecycle.create_draft(office, by=editor, title="Bänke", body="Neue Bänke.")
     lifecycle.add_image(post, by=editor, file=tiny_png, alt_text="Bank", author="P", licence="CC0")
@@ -60,21 +60,38 @@ def test_a_correction_of_a_photo_post_edits_its_caption(
 
 
 def test_an_edit_telegram_has_already_is_done(
-    account, telegram, publish_post, approver, django_capture_on_commit_callbacks, send_all
+    connected_account,
+    telegram,
+    publish_post,
+    approver,
+    django_capture_on_commit_callbacks,
+    send_all,
 ):
     post = publish_post(title="Markt", body="Der Markt öffnet um 8 Uhr.")
     telegram.drop_after_handling_next()  # edited, but the answer is lost
 
     correct(post, approver, django_capture_on_commit_callbacks, body="Der Markt öffnet um 9 Uhr.")
-    assert Delivery.objects.get(action="update", channel=account.channel_key).status == "queued"
+    assert (
+        Delivery.objects.get(action="update", channel=connected_account.channel_key).status
+        == "queued"
+    )
 
     # The retry hears "message is not modified": the edit is there.
-    assert send_all()[account.channel_key] == "published"
-    assert Delivery.objects.get(action="update", channel=account.channel_key).status == "published"
+    assert send_all()[connected_account.channel_key] == "published"
+    assert (
+        Delivery.objects.get(action="update", channel=connected_account.channel_key).status
+        == "published"
+    )
 
 
 def test_withdrawing_deletes_every_message_of_the_post(
-    account, telegram, office, editor, approver, tiny_png, django_capture_on_commit_callbacks
+    connected_account,
+    telegram,
+    office,
+    editor,
+    approver,
+    tiny_png,
+    django_capture_on_commit_callbacks,
 ):
     post = lifecycle.create_draft(office, by=editor, title="Fest", body="Fest. " * 300)
     data = tiny_png.read()
@@ -92,12 +109,13 @@ def test_withdrawing_deletes_every_message_of_the_post(
     assert telegram.posts() == []
     assert len(telegram.calls("POST", r"/deleteMessage$")) == 3
     assert (
-        Delivery.objects.get(action="withdraw", channel=account.channel_key).status == "published"
+        Delivery.objects.get(action="withdraw", channel=connected_account.channel_key).status
+        == "published"
     )
 
 
 def test_a_message_deleted_by_hand_counts_as_deleted(
-    account, telegram, publish_post, approver, django_capture_on_commit_callbacks
+    connected_account, telegram, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Markt", body="Der Markt öffnet um 8 Uhr.")
     telegram.messages[FIRST_CHANNEL].clear()
@@ -105,12 +123,13 @@ def test_a_message_deleted_by_hand_counts_as_deleted(
     withdraw(post, approver, django_capture_on_commit_callbacks)
 
     assert (
-        Delivery.objects.get(action="withdraw", channel=account.channel_key).status == "published"
+        Delivery.objects.get(action="withdraw", channel=connected_account.channel_key).status
+        == "published"
     )
 
 
 def test_a_refused_deletion_fails_with_telegrams_words(
-    account, telegram, publish_post, approver, django_capture_on_commit_callbacks
+    connected_account, telegram, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Markt", body="Der Markt öffnet um 8 Uhr.")
     [message] = telegram.posts()
@@ -119,7 +138,7 @@ def test_a_refused_deletion_fails_with_telegrams_words(
 
     withdraw(post, approver, django_capture_on_commit_callbacks)
 
-    delivery = Delivery.objects.get(action="withdraw", channel=account.channel_key)
+    delivery = Delivery.objects.get(action="withdraw", channel=connected_account.channel_key)
     assert delivery.status == "failed"
     assert delivery.last_error.startswith("Telegram: Message can't be deleted")
     assert len(telegram.posts()) == 1

@@ -10,23 +10,14 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Message
 from rathaus.offices.access import LifecycleError
-from tests.fakes.server import serving
-from tests.fakes.x import FakeX
-
-fake = serving(FakeX)
 
 
 @pytest.fixture
-def x_account(connect_account, fake):
-    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
-
-
-@pytest.fixture
-def question(x_account, fake, publish_post):
+def question(connected_account, fake, publish_post):
     publish_post(title="Sperrung", body="Die Lindenallee ist ab Montag gesperrt.")
-    ours = Delivery.objects.get(channel=x_account.channel_key, action="publish").remote_id
+    ours = Delivery.objects.get(channel=connected_account.channel_key, action="publish").remote_id
     remote_id = fake.reply("Wie lange denn?", to=ours)
-    fetching.fetch(x_account)
+    fetching.fetch(connected_account)
     return Message.objects.get(remote_id=remote_id)
 
 
@@ -37,7 +28,7 @@ def _answer(question, agent, text, capture, **options):
 
 
 def test_an_answer_is_a_reply_to_the_citizens_post(
-    question, agent, fake, x_account, django_capture_on_commit_callbacks
+    question, agent, fake, connected_account, django_capture_on_commit_callbacks
 ):
     answer, delivery = _answer(
         question, agent, "Bis Freitag.\n\nIhr Bezirksamt", django_capture_on_commit_callbacks
@@ -52,7 +43,7 @@ def test_an_answer_is_a_reply_to_the_citizens_post(
     assert answer.url == f"https://x.com/ba_mitte/status/{tweet['id']}"
 
     later = fake.reply("Danke!", to=tweet["id"])
-    assert fetching.fetch(x_account) == 1
+    assert fetching.fetch(connected_account) == 1
     assert Message.objects.get(remote_id=later).conversation == question.conversation
 
 

@@ -2,33 +2,21 @@
 post among the account's latest ones (X gives the text back with t.co links and escaped
 "&": both are undone before comparing) and does not post it twice."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.x import FakeX
 
 LONG = " ".join(f"Satz {n}: Parken & Laden in der Lindenallee ist gesperrt." for n in range(12))
 
 
-fake = serving(FakeX)
-
-
-@pytest.fixture
-def x_account(connect_account, fake):
-    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
-
-
-def test_a_lost_answer_does_not_make_a_second_post(x_account, fake, publish_post, send_all):
+def test_a_lost_answer_does_not_make_a_second_post(connected_account, fake, publish_post, send_all):
     fake.drop_after_handling_next()
 
     publish_post(title="Parken & Laden", body="Ab Montag gilt in der Lindenallee Tempo 20.")
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     [tweet] = fake.posts_of("1")
     assert "t.co" in tweet["text"] and "&amp;" in tweet["text"]
 
-    assert send_all()[x_account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
 
     delivery.refresh_from_db()
     assert len(fake.posts_of("1")) == 1
@@ -39,18 +27,18 @@ def test_a_lost_answer_does_not_make_a_second_post(x_account, fake, publish_post
 
 
 def test_a_thread_goes_on_after_the_part_whose_answer_got_lost(
-    x_account, fake, publish_post, send_all
+    connected_account, fake, publish_post, send_all
 ):
     fake.fail_tweet_number(3, status=503)  # the retry starts after part 2
     publish_post(title="Sperrung", body=LONG)
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert len(delivery.remote_parts) == 2
     # The third part is made, but its answer never arrives.
     fake.drop_after_handling_next()
     Delivery.objects.filter(pk=delivery.pk).update(status="queued")
     send_all(rounds=1)
 
-    assert send_all()[x_account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
 
     tweets = fake.posts_of("1")
     delivery.refresh_from_db()
@@ -60,7 +48,7 @@ def test_a_thread_goes_on_after_the_part_whose_answer_got_lost(
 
 
 def test_another_post_with_the_same_words_is_not_taken_for_ours(
-    x_account, fake, publish_post, send_all
+    connected_account, fake, publish_post, send_all
 ):
     fake.drop_after_handling_next()
     first = publish_post(title="Sprechstunde", body="Die Sprechstunde fällt heute aus.")
@@ -73,5 +61,5 @@ def test_another_post_with_the_same_words_is_not_taken_for_ours(
     send_all()
 
     assert len(fake.posts_of("1")) == 2
-    delivery = Delivery.objects.get(channel=x_account.channel_key, post=first)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key, post=first)
     assert delivery.remote_id != made["id"]

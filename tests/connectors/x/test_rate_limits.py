@@ -4,40 +4,30 @@ and then publishes; X's rate-limit headers on other answers make nobody wait."""
 import time
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.x import FakeX
-
-fake = serving(FakeX)
-
-
-@pytest.fixture
-def x_account(connect_account, fake):
-    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
 
 
 def test_a_429_waits_for_the_rate_limit_reset_then_publishes(
-    x_account, fake, publish_post, send_all
+    connected_account, fake, publish_post, send_all
 ):
     fake.rate_limited(600, path=r"^/2/tweets$")
     before = timezone.now()
 
     publish_post(title="Wahlhelfer gesucht", body="Melden Sie sich im Bürgeramt.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert delivery.next_attempt_at >= before + timedelta(seconds=590)
     assert "429" in delivery.last_error
     assert fake.posts_of("1") == []
 
-    assert send_all()[x_account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     assert len(fake.posts_of("1")) == 1
 
 
-def test_a_retry_after_header_is_honoured_too(x_account, fake, publish_post):
+def test_a_retry_after_header_is_honoured_too(connected_account, fake, publish_post):
     fake.fail_next(
         429,
         headers={"Retry-After": "300", "x-rate-limit-reset": str(int(time.time()) + 5)},
@@ -48,5 +38,5 @@ def test_a_retry_after_header_is_honoured_too(x_account, fake, publish_post):
 
     publish_post(title="Wahlhelfer gesucht", body="Melden Sie sich im Bürgeramt.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.next_attempt_at >= before + timedelta(seconds=295)

@@ -8,10 +8,6 @@ from django.utils import timezone
 
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.x import FakeX
-
-fake = serving(FakeX)
 
 
 def test_a_refused_token_needs_reauthorisation(connect_account, fake, office_admin, publish_post):

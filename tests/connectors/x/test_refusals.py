@@ -1,24 +1,14 @@
 """What X refuses for good (4xx other than 401 and 429) fails the delivery at once, with
 X's own words in last_error: duplicate content, invalid parameters, missing permission."""
 
-import pytest
-
 from rathaus.delivery import sending
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.x import DUPLICATE, FakeX
-
-fake = serving(FakeX)
+from tests.fakes.x import DUPLICATE
 
 
-@pytest.fixture
-def x_account(connect_account, fake):
-    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
-
-
-def test_duplicate_content_fails_with_xs_message(x_account, fake, publish_post):
+def test_duplicate_content_fails_with_xs_message(connected_account, fake, publish_post):
     publish_post(title="Sprechstunde", body="Die Sprechstunde fällt heute aus.")
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     # As if Rathaus had lost what it knew of the first attempt: X still has the post.
     Delivery.objects.filter(pk=delivery.pk).update(status="queued", remote_parts=[], attempts=0)
 
@@ -29,7 +19,7 @@ def test_duplicate_content_fails_with_xs_message(x_account, fake, publish_post):
     assert len(fake.posts_of("1")) == 1
 
 
-def test_an_invalid_request_fails_with_xs_error_message(x_account, fake, publish_post):
+def test_an_invalid_request_fails_with_xs_error_message(connected_account, fake, publish_post):
     fake.fail_next(
         400,
         body={
@@ -43,13 +33,15 @@ def test_an_invalid_request_fails_with_xs_error_message(x_account, fake, publish
 
     publish_post(title="Sprechstunde", body="Die Sprechstunde fällt heute aus.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "failed"
     assert delivery.last_error == "X: 400 text is not valid UTF-8"
     assert delivery.attempts == 1
 
 
-def test_a_missing_permission_fails_and_does_not_ask_to_reconnect(x_account, fake, publish_post):
+def test_a_missing_permission_fails_and_does_not_ask_to_reconnect(
+    connected_account, fake, publish_post
+):
     fake.fail_next(
         403,
         body={
@@ -63,8 +55,8 @@ def test_a_missing_permission_fails_and_does_not_ask_to_reconnect(x_account, fak
 
     publish_post(title="Sprechstunde", body="Die Sprechstunde fällt heute aus.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
-    x_account.refresh_from_db()
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
+    connected_account.refresh_from_db()
     assert delivery.status == "failed"
     assert "You are not permitted to perform this action." in delivery.last_error
-    assert x_account.status == "active"
+    assert connected_account.status == "active"

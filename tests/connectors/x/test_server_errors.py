@@ -3,42 +3,32 @@ window on the answer is no reason to wait) and then publishes once."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.x import FakeX
-
-fake = serving(FakeX)
 
 
-@pytest.fixture
-def x_account(connect_account, fake):
-    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
-
-
-def test_a_server_error_is_retried_then_published(x_account, fake, publish_post, send_all):
+def test_a_server_error_is_retried_then_published(connected_account, fake, publish_post, send_all):
     fake.fail_tweet_number(1, status=503)
     before = timezone.now()
 
     publish_post(title="Sprechstunde", body="Die Sprechstunde fällt heute aus.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert "503" in delivery.last_error
     # Backoff (30 s and jitter), not the 15 minutes of the x-rate-limit-reset header.
     assert delivery.next_attempt_at < before + timedelta(seconds=60)
 
-    assert send_all()[x_account.channel_key] == "published"
+    assert send_all()[connected_account.channel_key] == "published"
     assert len(fake.posts_of("1")) == 1
 
 
-def test_an_unreachable_server_is_a_temporary_failure(x_account, fake, publish_post):
+def test_an_unreachable_server_is_a_temporary_failure(connected_account, fake, publish_post):
     fake.stop()
 
     publish_post(title="Sprechstunde", body="Die Sprechstunde fällt heute aus.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert delivery.last_error.startswith("network:")

@@ -2,30 +2,18 @@
 part answers the one before (reply.in_reply_to_tweet_id), and the first part's address
 is the delivery's."""
 
-import pytest
-
 from rathaus.connectors.platforms._x_text import weighted_length
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.x import FakeX
 
 LONG = " ".join(
     f"Satz {n}: Die Lindenallee wird zwischen Hauptstraße und Markt gesperrt." for n in range(12)
 )
 
 
-fake = serving(FakeX)
-
-
-@pytest.fixture
-def x_account(connect_account, fake):
-    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
-
-
-def test_it_posts_a_long_text_as_a_thread(x_account, fake, publish_post):
+def test_it_posts_a_long_text_as_a_thread(connected_account, fake, publish_post):
     publish_post(title="Sperrung", body=LONG)
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     tweets = fake.posts_of("1")
     total = len(tweets)
     assert delivery.status == "published"
@@ -40,29 +28,31 @@ def test_it_posts_a_long_text_as_a_thread(x_account, fake, publish_post):
 
 
 def test_a_thread_stopped_by_an_error_goes_on_with_the_next_part(
-    x_account, fake, publish_post, send_all
+    connected_account, fake, publish_post, send_all
 ):
     fake.fail_tweet_number(2, status=503)
 
     publish_post(title="Sperrung", body=LONG)
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "queued"
     assert len(delivery.remote_parts) == 1
 
     statuses = send_all()
 
     tweets = fake.posts_of("1")
-    assert statuses[x_account.channel_key] == "published"
+    assert statuses[connected_account.channel_key] == "published"
     assert len({t["posted"] for t in tweets}) == len(tweets) >= 3  # the first part once
     assert [t["reply_to"] for t in tweets] == ["", *[t["id"] for t in tweets[:-1]]]
 
 
-def test_text_in_a_script_that_weighs_double_is_cut_by_xs_count(x_account, fake, publish_post):
+def test_text_in_a_script_that_weighs_double_is_cut_by_xs_count(
+    connected_account, fake, publish_post
+):
     body = " ".join(["通知道路封闭"] * 30)  # 209 characters, but 389 by X's count
 
     publish_post(title="通知", body=body)
 
     tweets = fake.posts_of("1")
-    assert Delivery.objects.get(channel=x_account.channel_key).status == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"
     assert len(tweets) == 2
     assert all(weighted_length(t["posted"]) <= 280 for t in tweets)

@@ -2,26 +2,14 @@
 them: a withdrawn post is deleted on X, every part of its thread; a correction sends X
 nothing (X shows the original until it is withdrawn)."""
 
-import pytest
-
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.server import serving
-from tests.fakes.x import FakeX
 
 LONG = " ".join(f"Satz {n}: Die Lindenallee wird gesperrt, auch für Räder." for n in range(12))
 
 
-fake = serving(FakeX)
-
-
-@pytest.fixture
-def x_account(connect_account, fake):
-    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
-
-
 def test_withdrawing_deletes_every_part_of_the_thread(
-    x_account, fake, publish_post, approver, django_capture_on_commit_callbacks
+    connected_account, fake, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Sperrung", body=LONG)
     parts = [t["id"] for t in fake.posts_of("1")]
@@ -30,7 +18,7 @@ def test_withdrawing_deletes_every_part_of_the_thread(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(post, by=approver, reason="Die Sperrung entfällt.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key, action="withdraw")
+    delivery = Delivery.objects.get(channel=connected_account.channel_key, action="withdraw")
     assert delivery.status == "published"
     assert fake.posts_of("1") == []
     deleted = [r.path.rsplit("/", 1)[-1] for r in fake.calls("DELETE", r"^/2/tweets/")]
@@ -38,7 +26,7 @@ def test_withdrawing_deletes_every_part_of_the_thread(
 
 
 def test_a_post_deleted_on_x_already_is_withdrawn_without_error(
-    x_account, fake, publish_post, approver, django_capture_on_commit_callbacks
+    connected_account, fake, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Sprechstunde", body="Die Sprechstunde fällt heute aus.")
     fake.tweets.clear()  # someone deleted it in X's app
@@ -46,13 +34,13 @@ def test_a_post_deleted_on_x_already_is_withdrawn_without_error(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(post, by=approver, reason="Falsches Datum.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key, action="withdraw")
+    delivery = Delivery.objects.get(channel=connected_account.channel_key, action="withdraw")
     assert delivery.status == "published"
     assert len(fake.calls("DELETE", r"^/2/tweets/")) == 1
 
 
 def test_a_correction_sends_nothing_to_x(
-    x_account, fake, publish_post, approver, django_capture_on_commit_callbacks
+    connected_account, fake, publish_post, approver, django_capture_on_commit_callbacks
 ):
     post = publish_post(title="Sprechstunde", body="Die Sprechstunde fällt heute aus.")
     before = len(fake.requests)
@@ -60,6 +48,8 @@ def test_a_correction_sends_nothing_to_x(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.correct(post, by=approver, note="Uhrzeit ergänzt.", body="Heute ab 14 Uhr.")
 
-    assert not Delivery.objects.filter(channel=x_account.channel_key, action="update").exists()
+    assert not Delivery.objects.filter(
+        channel=connected_account.channel_key, action="update"
+    ).exists()
     assert len(fake.requests) == before
     assert len(fake.posts_of("1")) == 1

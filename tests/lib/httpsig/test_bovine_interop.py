@@ -32,11 +32,6 @@ INBOX = "https://social.example/users/anna/inbox"
 BODY = b'{"type":"Create","actor":"https://presse.mitte.example/@mitte"}'
 
 
-@pytest.fixture(scope="module")
-def keys():
-    return generate_key_pair()
-
-
 def _bovine_accepts(method, url, headers, body, public_pem) -> str | None:
     async def retrieve(key_id):
         return CryptographicIdentifier.from_pem(public_pem, OWNER) if key_id == KEY_ID else None

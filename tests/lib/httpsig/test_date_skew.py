@@ -7,18 +7,12 @@ import pytest
 from rathaus.lib.httpsig import (
     MalformedSignature,
     StaleSignature,
-    generate_key_pair,
     sign,
     verify,
 )
 
 KEY_ID = "https://presse.mitte.example/@mitte#main-key"
 SIGNED_AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return generate_key_pair()
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,9 @@
 
 import pytest
 
-from rathaus.lib.httpsig import BadSignature, generate_key_pair, sign, verify
+from rathaus.lib.httpsig import BadSignature, sign, verify
 
 KEY_ID = "https://presse.mitte.example/@mitte#main-key"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return generate_key_pair()
 
 
 @pytest.mark.parametrize(

@@ -17,11 +17,6 @@ BODY = b'{"type":"Like"}'
 DIGEST = "SHA-256=" + base64.b64encode(hashlib.sha256(BODY).digest()).decode()
 
 
-@pytest.fixture(scope="module")
-def keys():
-    return generate_key_pair()
-
-
 def _rsa_sha256(private_pem: str, message: str) -> str:
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)
     return base64.b64encode(

@@ -5,18 +5,12 @@ import base64
 import hashlib
 from datetime import UTC, datetime
 
-import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from rathaus.lib.httpsig import generate_key_pair, verify
+from rathaus.lib.httpsig import verify
 
 KEY_ID = "https://my-example.com/actor#main-key"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return generate_key_pair()
 
 
 def _openssl_style_sign(private_pem: str, signing_string: str) -> str:

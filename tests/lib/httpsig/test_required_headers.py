@@ -11,7 +11,6 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from rathaus.lib.httpsig import (
     MissingDigest,
     WeakSignature,
-    generate_key_pair,
     sign,
     verify,
 )
@@ -25,11 +24,6 @@ BASE = {
     "date": "Mon, 23 Nov 2026 10:00:00 GMT",
     "digest": "SHA-256=" + base64.b64encode(hashlib.sha256(BODY).digest()).decode(),
 }
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return generate_key_pair()
 
 
 def _hand_signed(private_pem, names, values=BASE):

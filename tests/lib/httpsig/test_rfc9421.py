@@ -29,11 +29,6 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 CONTENT_DIGEST = "sha-256=:" + base64.b64encode(hashlib.sha256(BODY).digest()).decode() + ":"
 
 
-@pytest.fixture(scope="module")
-def keys():
-    return generate_key_pair()
-
-
 def _signed(keys, method="POST", body=BODY, **options):
     headers = {"Host": "presse.mitte.example:8443"}
     return headers | rfc9421.sign(

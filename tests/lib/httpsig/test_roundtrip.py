@@ -6,7 +6,7 @@ import re
 from email.utils import parsedate_to_datetime
 
 from rathaus.lib.httpsig import sign, verify, verify_any
-from tests.conftest import SIGNING_KEY_ID
+from tests.helpers import SIGNING_KEY_ID
 
 INBOX = "https://social.example/users/anna/inbox"
 BODY = b'{"type":"Create","actor":"https://presse.mitte.example/@mitte"}'

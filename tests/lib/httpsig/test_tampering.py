@@ -12,7 +12,7 @@ from rathaus.lib.httpsig import (
     sign,
     verify,
 )
-from tests.conftest import SIGNING_KEY_ID
+from tests.helpers import SIGNING_KEY_ID
 
 INBOX = "https://social.example/users/anna/inbox"
 BODY = b'{"type":"Create"}'
