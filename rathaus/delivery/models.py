@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.jobs import models as jobs
 
-class Delivery(models.Model):
+
+class Delivery(jobs.WorkRow):
+    """Also a row of the job engine (kind ``delivery.send``, in ``background``): queued,
+    claimed with a lease while its channel is called, settled with the outcome."""
+
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
+        QUEUED = jobs.QUEUED, _("Queued")
+        RUNNING = jobs.RUNNING, _("Sending")
         PUBLISHED = "published", _("Published")
-        FAILED = "failed", _("Failed")
+        FAILED = jobs.FAILED, _("Failed")
         NEEDS_REAUTH = "needs_reauth", _("Needs re-authorisation")
         # A channel without a posting API (Xing): an editor posts by hand and confirms.
         MANUAL = "manual", _("Waiting to be posted by hand")
@@ -40,11 +44,7 @@ class Delivery(models.Model):
     content_hash = models.CharField(max_length=64)
     # post + channel + action + content version: the same version never goes out twice.
     idempotency_key = models.CharField(max_length=200, unique=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     remote_id = models.CharField(max_length=300, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
     # The remote ids of a thread's parts sent so far, so that a retry goes on where the

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db import transaction
 
-from rathaus.delivery import channels, defaults, tasks
+from rathaus.delivery import channels, defaults
+from rathaus.delivery.background import SEND
 from rathaus.delivery.models import Delivery
+from rathaus.jobs import runner
 
 if TYPE_CHECKING:
     from rathaus.posts.models import Post
@@ -71,26 +70,12 @@ def enqueue_many(posts: list[Post], action: str) -> list[Delivery]:
     Delivery.objects.bulk_create([wanted[key] for key in new_keys], ignore_conflicts=True)
     created = list(Delivery.objects.filter(idempotency_key__in=new_keys).order_by("pk"))
     ids = [delivery.pk for delivery in created]
-    transaction.on_commit(lambda: _wake(ids))
+    transaction.on_commit(lambda: wake(ids))
     return created
 
 
-def _wake(ids: list[int]) -> None:
+def wake(ids: list[int]) -> None:
+    """Ask the workers to send these deliveries (call it after the commit that made them);
+    the engine's minutely tick sends whatever a lost wake-up leaves."""
     for start in range(0, len(ids), WAKE_CHUNK):
-        tasks.send_deliveries(ids[start : start + WAKE_CHUNK])
-
-
-def wake_at(when: datetime) -> None:
-    """Ask the worker to look for due posts at ``when``; the minutely job is the safety net.
-
-    Many approvals for the same second share one wake-up: a publication run takes every
-    post that is due, so a second task for that moment would find nothing to do.
-    """
-    second = int(when.timestamp())
-    marker = f"rathaus:wake:{second}"
-
-    def schedule() -> None:
-        if cache.add(marker, True, timeout=max(60, second - int(time.time()) + 60)):
-            tasks.publish_due_posts.schedule(eta=when)
-
-    transaction.on_commit(schedule)
+        runner.wake(SEND, ids=ids[start : start + WAKE_CHUNK])

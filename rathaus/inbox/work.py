@@ -15,9 +15,9 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.delivery import channels, tasks
+from rathaus.delivery import channels, outbox
 from rathaus.delivery.models import Delivery
-from rathaus.inbox import tasks as inbox_tasks
+from rathaus.inbox import background
 from rathaus.inbox.models import (
     Conversation,
     Message,
@@ -258,14 +258,14 @@ def _dispatch(answer: Message) -> Delivery:
         content_hash=digest,
         idempotency_key=f"reply:{answer.pk}:{digest[:16]}",
     )
-    transaction.on_commit(lambda: tasks.send_deliveries([delivery.pk]))
+    transaction.on_commit(lambda: outbox.wake([delivery.pk]))
     return delivery
 
 
 def moderate(message: Message, action: str, *, reason: str, by: Any) -> Message:
     """Hide, show again, delete or report a citizen's public comment, with the netiquette
     rule it broke. The inbox keeps the decision at once; the channel does the same on the
-    platform where it can, in the background after the commit (``moderate_on_channel``)."""
+    platform where it can, in the background after the commit (``background``)."""
     office = message.office
     require_role(by, office, *AGENTS)
     if action not in MODERATION:
@@ -297,7 +297,6 @@ def moderate(message: Message, action: str, *, reason: str, by: Any) -> Message:
             after={"hidden": bool(message.hidden_at), "removed": bool(message.removed_at)},
         )
         # Not here: the platform may be slow or silent, and this holds a web worker and the
-        # transaction (on SQLite the database's write lock).
-        pk, reason = message.pk, message.moderation_reason
-        transaction.on_commit(lambda: inbox_tasks.moderate_on_channel(pk, action, reason))
+        # transaction (on SQLite the database's write lock). Queued with the decision.
+        background.queue(message, action, message.moderation_reason)
     return message

@@ -20,7 +20,7 @@ from rathaus.audit.log import record
 from rathaus.delivery import channels, defaults, outbox
 from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Office, Role
-from rathaus.posts import content, images
+from rathaus.posts import content, images, scheduling
 from rathaus.posts.models import Category, Post, PostImage, Status
 
 EDITABLE_STATUSES = {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED}
@@ -111,7 +111,7 @@ def edit(
             office=post.office,
             after={"publish_at": post.publish_at.isoformat()},
         )
-        outbox.wake_at(post.publish_at)
+        scheduling.plan(post)
     return post
 
 
@@ -266,7 +266,7 @@ def approve(post: Post, *, by: Any) -> Post:
         approved_hash=post.content_hash(),
     )
     if scheduled:
-        outbox.wake_at(post.publish_at)
+        scheduling.plan(post)
     return post
 
 
@@ -283,7 +283,7 @@ def schedule(post: Post, *, by: Any, at: datetime) -> Post:
         publish_at=at,
         allowed={Status.APPROVED, Status.SCHEDULED},
     )
-    outbox.wake_at(at)
+    scheduling.plan(post)
     return post
 
 

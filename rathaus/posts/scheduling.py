@@ -1,7 +1,9 @@
 """What the clock does: publish scheduled posts whose time has come.
 
 Kept apart from the lifecycle verbs because it works on many posts at once: a thousand
-posts scheduled for the same minute must all be out within seconds.
+posts scheduled for the same minute must all be out within seconds. Each scheduled post is
+a job of the engine (kind ``posts.publish``, keyed by the post, due at its time; declared
+in ``background``): the engine hands due ones out in batches, each to one worker.
 """
 
 from __future__ import annotations
@@ -14,37 +16,50 @@ from django.utils.translation import gettext as _
 
 from rathaus.audit.log import entry, record_many
 from rathaus.delivery import outbox
+from rathaus.jobs import engine, runner
 from rathaus.posts.models import Post, Status
 
+KIND = "posts.publish"
 DUE_BATCH = 100
 
 
+def plan(post: Post) -> None:
+    """Publish ``post`` at its ``publish_at`` (again, if it moved); the lifecycle's steps call
+    this in their transaction. Unscheduled or changed meanwhile, it is simply not published."""
+    at = post.publish_at
+    engine.enqueue(KIND, str(post.pk), at=at)
+    # The doorbell for that second; if it is lost, the engine's tick comes within a minute.
+    transaction.on_commit(lambda: runner.wake(KIND, at=at))
+
+
 def publish_due(now: datetime | None = None) -> int:
-    """Publish every scheduled post whose time has come; safe to run in parallel."""
-    now = now or timezone.now()
-    done = 0
-    while (published := _publish_batch(now)) is not None:
-        done += published
-    return done
+    """Publish every scheduled post whose time has come; returns how many went out."""
+    return sum(1 for outcome in runner.run(KIND, now=now) if outcome.result)
 
 
 @transaction.atomic
-def _publish_batch(now: datetime) -> int | None:
-    """Publish up to DUE_BATCH due posts in one transaction; None when none are left.
+def publish(post_ids: list[int]) -> set[int]:
+    """Publish those of ``post_ids`` that are scheduled and due, in one transaction; returns
+    the ids published. Posts moved to a later time are planned again.
 
-    The batch is read with its tags, variants and images in four queries and written back with
-    one update, one audit insert and one delivery insert. On PostgreSQL, parallel workers
-    skip each other's locked rows; SQLite runs one writer at a time anyway.
+    The batch is read with its tags, variants and images in four queries (locked, so that a
+    step on one of them waits) and written back with one update, one audit insert and one
+    delivery insert.
     """
+    now = timezone.now()
+    scheduled = Post.objects.select_for_update(of=("self",)).filter(
+        pk__in=post_ids, status=Status.SCHEDULED
+    )
+    for post in scheduled.filter(publish_at__gt=now).only("pk", "publish_at"):
+        plan(post)
     posts = list(
-        Post.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status=Status.SCHEDULED, publish_at__lte=now)
+        scheduled.filter(publish_at__lte=now)
         .select_related("office")
         .prefetch_related("tags", "variants", "images")
-        .order_by("publish_at", "pk")[:DUE_BATCH]
+        .order_by("publish_at", "pk")
     )
     if not posts:
-        return None
+        return set()
     ready = [post for post in posts if post.content_hash() == post.approved_hash]
     # Changed behind the verbs' back (they would have sent it to review): never publish.
     changed = [post for post in posts if post not in ready]
@@ -88,4 +103,4 @@ def _publish_batch(now: datetime) -> int | None:
     outbox.enqueue_many(ready, outbox.Action.PUBLISH)
     for office in {post.office_id: post.office for post in ready}.values():
         office.touch()
-    return len(ready)
+    return {post.pk for post in ready}

@@ -64,15 +64,6 @@ def recipients(conversation: Conversation) -> list[Any]:
     )
 
 
-def _claim(conversation: Conversation, now: datetime) -> bool:
-    """Only one worker notifies about one due time, however many run this at once."""
-    return bool(
-        Conversation.objects.filter(
-            pk=conversation.pk, overdue_notified_at=conversation.overdue_notified_at
-        ).update(overdue_notified_at=now)
-    )
-
-
 def _what_is_late(conversation: Conversation, now: datetime) -> str:
     zone = conversation.office.zone
     late = []
@@ -105,15 +96,17 @@ def _email(user: Any, conversations: list[Conversation], now: datetime) -> None:
 
 
 def notify_overdue(now: datetime | None = None) -> int:
-    """Notify about every overdue conversation not yet notified; returns how many."""
+    """Notify about every overdue conversation not yet notified; returns how many.
+
+    Runs as recurring work of the job engine (``background``): its lease lets one worker
+    at a time do this, so each due time is notified once."""
     now = now or timezone.now()
     people_by_pk: dict[int, Any] = {}
     mail: dict[int, list[Conversation]] = defaultdict(list)
     notified = 0
     for conversation in pending(now):
         with transaction.atomic():
-            if not _claim(conversation, now):
-                continue
+            Conversation.objects.filter(pk=conversation.pk).update(overdue_notified_at=now)
             people = recipients(conversation)
             text = _("Overdue: %(subject)s") % {
                 "subject": conversation.subject or conversation.reference

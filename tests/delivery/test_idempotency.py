@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 
 from rathaus.delivery import outbox, sending
+from rathaus.delivery.background import SEND
 from rathaus.delivery.models import Delivery
+from rathaus.jobs import engine
 from rathaus.posts import lifecycle
 
 
@@ -18,8 +20,8 @@ def test_enqueueing_the_same_version_twice_creates_nothing_new(published):
 def test_a_second_claim_of_the_same_row_loses(published, scripted_channel):
     outbox.enqueue(published, outbox.Action.PUBLISH)
     delivery = Delivery.objects.get(channel="scripted")
-    assert sending.claim(delivery.pk) is not None
-    assert sending.claim(delivery.pk) is None
+    assert engine.claim(SEND, ids=[delivery.pk]) != []
+    assert engine.claim(SEND, ids=[delivery.pk]) == []
 
 
 def test_sending_a_published_delivery_again_does_nothing(published, scripted_channel):

@@ -8,7 +8,9 @@ import time_machine
 from django.utils import timezone
 
 from rathaus.delivery import channels, sending
+from rathaus.delivery.background import SEND
 from rathaus.delivery.models import Delivery
+from rathaus.jobs import engine
 from rathaus.lib import backoff
 from rathaus.posts import lifecycle
 
@@ -114,10 +116,10 @@ def test_only_a_failed_delivery_can_be_retried(delivery, approver):
 
 
 def test_a_delivery_left_by_a_dead_worker_is_requeued(delivery):
-    assert sending.claim(delivery.pk) is not None
-    assert sending.requeue_stale() == 0
-    later = timezone.now() + sending.STALE_AFTER + timedelta(seconds=1)
-    assert sending.requeue_stale(now=later) == 1
+    assert engine.claim(SEND, ids=[delivery.pk]) != []
+    assert engine.sweep(SEND) == 0
+    later = timezone.now() + SEND.policy.lease + timedelta(seconds=1)
+    assert engine.sweep(SEND, now=later) == 1
     assert Delivery.objects.get(pk=delivery.pk).status == Status.QUEUED
 
 
@@ -125,3 +127,34 @@ def test_a_withdrawn_post_is_not_sent_late(delivery, scripted_channel, approver)
     lifecycle.withdraw(delivery.post, by=approver, reason="Falsche Adresse")
     assert sending.send(delivery.pk) == Status.FAILED
     assert scripted_channel.calls == []
+
+
+def test_a_bug_inside_a_channel_is_retried_with_its_message_not_an_unknown_channel(
+    delivery, scripted_channel, caplog
+):
+    """A KeyError raised inside the channel is the channel's bug, not a missing channel: the
+    delivery is retried with the message, and the traceback is logged."""
+    scripted_channel.outcomes = [KeyError("remote_id")]
+    with caplog.at_level("ERROR", logger="rathaus.delivery.background"):
+        assert sending.send(delivery.pk) == Status.QUEUED
+    delivery.refresh_from_db()
+    assert delivery.last_error == "KeyError: 'remote_id'"
+    assert "unknown channel" not in delivery.last_error
+    [record] = [r for r in caplog.records if r.name == "rathaus.delivery.background"]
+    assert record.exc_info and record.exc_info[0] is KeyError
+    assert str(delivery.pk) in record.getMessage()
+
+
+def test_an_unknown_channel_fails_with_its_own_message(delivery):
+    Delivery.objects.filter(pk=delivery.pk).update(channel="nowhere:7")
+    assert sending.send(delivery.pk) == Status.FAILED
+    delivery.refresh_from_db()
+    assert delivery.last_error == "unknown channel nowhere:7"
+
+
+def test_the_engines_tick_sends_what_a_lost_wake_up_left(delivery, scripted_channel):
+    from rathaus.jobs import runner
+
+    assert "delivery.send" in runner.tick()
+    assert Delivery.objects.get(pk=delivery.pk).status == Status.PUBLISHED
+    assert scripted_channel.calls == [("publish", delivery.post_id)]

@@ -39,7 +39,7 @@ def test_settings_choose_the_storage_from_redis_url(settings):
 
 
 def test_a_task_for_a_vanished_row_returns_quietly(db):
-    from rathaus.delivery import tasks
+    from rathaus.jobs import tasks
 
-    assert tasks.send_deliveries.call_local([424242]) == [None]
-    assert tasks.publish_due_posts.call_local() == 0
+    assert tasks.run_kind.call_local("delivery.send", [424242]) == 0
+    assert tasks.run_kind.call_local("posts.publish") == 0

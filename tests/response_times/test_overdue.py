@@ -4,13 +4,16 @@ told once per due time that passed, in the desk and by one email per person."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
 from rathaus.inbox.models import Conversation, Notification, Team
+from rathaus.jobs import engine, runner
 from rathaus.offices.models import Membership, Role
-from rathaus.response_times import overdue, tasks
+from rathaus.response_times import background, overdue
+from rathaus.response_times.background import NOTIFY_OVERDUE
 
 NOW = timezone.now()
 
@@ -152,15 +155,19 @@ def test_the_notice_is_recorded_in_the_audit_log(office, agents):
 
 def test_the_periodic_task_notifies(office, agents):
     late = conversation(office, assignee=agents[1])
-    assert tasks.notify_overdue_every_five_minutes.call_local() == 1
+    assert "response_times.overdue" in runner.tick()  # the recurring job, made and run
     assert notified(late) == {"bea"}
+    assert Notification.objects.count() == 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=5, seconds=1), tick=False):
+        assert [outcome.result for outcome in runner.run(NOTIFY_OVERDUE)] == [0]
 
 
 def test_two_workers_never_notify_the_same_due_time_twice(office, agents):
     late = conversation(office, assignee=agents[0])
-    seen_by_second_worker = list(overdue.pending(NOW))
-    assert overdue.notify_overdue(NOW) == 1
-    assert overdue._claim(seen_by_second_worker[0], NOW) is False
+    engine.enqueue(NOTIFY_OVERDUE, "")  # the recurring job, as the tick makes it
+    first_worker = engine.claim(NOTIFY_OVERDUE)
+    assert engine.claim(NOTIFY_OVERDUE) == []  # the second worker gets nothing to do
+    assert [outcome.result for outcome in background.handle(first_worker)] == [1]
     assert Notification.objects.filter(conversation=late).count() == 1
 
 

@@ -12,8 +12,9 @@ from rathaus.connectors import fetching
 from rathaus.connectors.platforms import _graph
 from rathaus.delivery import channels
 from rathaus.delivery.models import Delivery
-from rathaus.inbox import tasks, work
+from rathaus.inbox import background, work
 from rathaus.inbox.models import Message
+from rathaus.jobs import engine, runner
 from rathaus.offices.models import Role
 from tests.fakes.graph import FakeGraph
 from tests.fakes.server import serving
@@ -111,7 +112,7 @@ def test_hide_then_show_again_run_in_reverse_order_leave_the_comment_visible(
 def test_a_late_step_after_a_deletion_deletes(agent, comment, graph):
     work.moderate(comment, "delete", reason="Regel 2", by=agent)  # its wake-up not run
 
-    assert tasks.moderate_on_channel.call_local(comment.pk, "unhide") == "delete"
+    assert background.moderate_on_channel(comment.pk, "unhide") == "delete"
 
     assert _hides(graph, comment) == []
     assert comment.remote_id not in graph.comments
@@ -122,7 +123,7 @@ def test_a_task_for_a_message_erased_meanwhile_does_nothing(agent, comment, grap
     pk = comment.pk
     comment.delete()
 
-    assert tasks.moderate_on_channel.call_local(pk, "hide") is None
+    assert background.moderate_on_channel(pk, "hide") is None
     assert len(graph.requests) == before
 
 
@@ -133,12 +134,16 @@ def test_an_unexpected_error_in_the_task_is_logged_with_its_traceback(comment, m
 
     monkeypatch.setattr(channels, "get", lambda key: Broken())
 
-    with caplog.at_level("ERROR", logger="rathaus.inbox.tasks"):
-        assert tasks.moderate_on_channel.call_local(comment.pk, "hide") is None
+    job = engine.enqueue(background.MODERATE, None, {"message": comment.pk, "action": "hide"})
+    with caplog.at_level("ERROR", logger="rathaus.inbox.background"):
+        [outcome] = runner.run(background.MODERATE, ids=[job.pk])
+    assert outcome.result is None
 
-    [record] = [r for r in caplog.records if r.name == "rathaus.inbox.tasks"]
+    [record] = [r for r in caplog.records if r.name == "rathaus.inbox.background"]
     assert record.exc_info and record.exc_info[0] is RuntimeError
     assert str(comment.pk) in record.getMessage()
+    job.refresh_from_db()  # kept, and tried again later by the policy
+    assert (job.status, job.last_error) == ("queued", "RuntimeError: a bug in a connector")
 
 
 def test_a_report_goes_out_with_its_own_reason(agent, comment, monkeypatch):
@@ -152,7 +157,7 @@ def test_a_report_goes_out_with_its_own_reason(agent, comment, monkeypatch):
     # A later step replaced the stored reason before the worker got to the report.
     Message.objects.filter(pk=comment.pk).update(moderation_reason="")
 
-    tasks.moderate_on_channel.call_local(comment.pk, "report", "Regel 5: Spam")
+    background.moderate_on_channel(comment.pk, "report", "Regel 5: Spam")
 
     assert sent == [("report", "Regel 5: Spam")]
 
@@ -169,3 +174,39 @@ def test_another_offices_agent_cannot_moderate(
     comment.refresh_from_db()
     assert comment.removed_at is None and comment.text_html
     assert comment.remote_id in graph.comments
+
+
+def test_a_step_the_platform_could_not_take_now_is_kept_and_tried_again(
+    agent, comment, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Durable: a platform that is down does not lose the step (it was one attempt, then
+    nothing, when the step was a fire-and-forget task)."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from rathaus.jobs.models import Job
+
+    answers = [channels.TemporaryError("503", retry_after=120), None]
+    sent = []
+
+    class Flaky:
+        def moderate(self, message, action):
+            answer = answers.pop(0)
+            if answer is not None:
+                raise answer
+            sent.append(action)
+
+    monkeypatch.setattr(channels, "get", lambda key: Flaky())
+    with django_capture_on_commit_callbacks(execute=True):
+        work.moderate(comment, "hide", reason="Regel 2", by=agent)
+    assert sent == []
+    job = Job.objects.get(kind="inbox.moderate")
+    assert (job.status, job.last_error, job.attempts) == ("queued", "503", 1)
+    assert job.next_attempt_at >= timezone.now() + timedelta(seconds=119)
+
+    with time_machine.travel(job.next_attempt_at, tick=False):
+        runner.tick()
+    assert sent == ["hide"]
+    assert not Job.objects.filter(kind="inbox.moderate").exists()  # done, not kept

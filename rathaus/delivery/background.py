@@ -1,0 +1,94 @@
+"""Sending deliveries on the job engine: the kind ``delivery.send``, its policy and its
+handler, which calls the delivery's channel and says what became of it.
+
+Each outcome is recorded as soon as its channel answered (``settle_each``): a worker that
+dies after a post went out leaves only that one delivery to be sent again, not its batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from rathaus.delivery import channels
+from rathaus.delivery.models import Delivery
+from rathaus.jobs import engine
+
+log = logging.getLogger(__name__)
+Status = Delivery.Status
+
+
+def _call(channel: channels.Channel, delivery: Delivery) -> channels.Sent | None:
+    if delivery.action == Delivery.Action.REPLY:
+        return channel.reply(delivery)
+    post = delivery.post
+    if delivery.action == Delivery.Action.PUBLISH:
+        if not post.is_public:
+            raise channels.PermanentError("The post was withdrawn before it was sent.")
+        return channel.publish(delivery)
+    if delivery.action == Delivery.Action.UPDATE:
+        return channel.update(delivery)
+    channel.withdraw(delivery)
+    return None
+
+
+def send(delivery: Delivery) -> engine.Outcome:
+    """Call the delivery's channel once; the outcome says what to record."""
+    try:
+        channel = channels.get(delivery.channel)
+    except KeyError:
+        # Only the lookup: a KeyError raised inside a channel is that channel's bug.
+        return engine.fail(delivery, f"unknown channel {delivery.channel}")
+    if channel.manual and delivery.action == Delivery.Action.PUBLISH:
+        return engine.done(delivery, Status.MANUAL)
+    try:
+        sent = _call(channel, delivery)
+    except channels.TemporaryError as error:
+        return engine.retry(delivery, str(error), retry_after=error.retry_after)
+    except channels.NeedsReauthorisation as error:
+        return engine.fail(delivery, str(error), Status.NEEDS_REAUTH)
+    except channels.PermanentError as error:
+        return engine.fail(delivery, str(error))
+    except Exception as error:  # a bug or an unforeseen failure: retry, but say what it was
+        log.exception("delivery %s failed unexpectedly", delivery.pk)
+        return engine.retry(delivery, f"{type(error).__name__}: {error}")
+    return engine.done(
+        delivery,
+        Status.PUBLISHED,
+        sent_at=timezone.now(),
+        remote_id=sent.remote_id if sent else delivery.remote_id,
+        remote_url=sent.url if sent else delivery.remote_url,
+    )
+
+
+def handle(deliveries: list[Delivery]) -> Iterator[engine.Outcome]:
+    for delivery in deliveries:
+        outcome = send(delivery)
+        outcome.fields["updated_at"] = timezone.now()  # an UPDATE skips auto_now
+        yield outcome
+
+
+SEND = engine.register(
+    engine.Kind(
+        "delivery.send",
+        model=Delivery,
+        policy=engine.Policy(
+            max_attempts=lambda: settings.DELIVERY_MAX_ATTEMPTS,
+            # 30 s, 1 min, 2 min … capped at 6 h, with jitter; a platform's Retry-After wins.
+            backoff=engine.doubling(30),
+            # A row claimed this long ago belongs to a worker that died: it goes again.
+            lease=timedelta(minutes=10),
+            on_expiry=engine.REQUEUE,
+            expiry_message="worker stopped while sending",
+            # Few per claim: each may wait on a slow platform, and other workers take the rest.
+            batch=25,
+        ),
+        handle=handle,
+        settle_each=True,
+        select_related=("post__office", "message__office"),
+    )
+)

@@ -1,0 +1,34 @@
+"""The posts' background work on the job engine: the clock that publishes scheduled posts
+(``scheduling``), one job per post, due at its time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from rathaus.jobs import engine
+from rathaus.posts import scheduling
+
+
+def handle(jobs: list) -> Iterator[engine.Outcome]:
+    published = scheduling.publish([int(job.key) for job in jobs])
+    for job in jobs:
+        yield engine.done(job, result=int(job.key) in published)
+
+
+PUBLISH = engine.register(
+    engine.Kind(
+        scheduling.KIND,
+        policy=engine.Policy(
+            max_attempts=5,
+            backoff=engine.doubling(10),
+            lease=timedelta(minutes=5),
+            # A batch in one transaction: a dead worker published none of it, so again.
+            on_expiry=engine.REQUEUE,
+            batch=scheduling.DUE_BATCH,
+            # A published (or unscheduled) post needs no job; the audit log has the rest.
+            delete_done=True,
+        ),
+        handle=handle,
+    )
+)
