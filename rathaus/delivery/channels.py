@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from rathaus.lib.graphemes import code_points
 from rathaus.lib.weburls import web_url
 
 if TYPE_CHECKING:
@@ -61,9 +62,10 @@ class Limits:
     max_videos: int | None = 0
 
     def count(self, text: str) -> int:
-        """Characters as the channel counts them; platforms override (X weights, Bluesky
-        counts graphemes)."""
-        return len(text)
+        """Characters as the channel counts them, always with a counter of
+        ``lib.graphemes``: code points unless a platform says otherwise (Mastodon and
+        Bluesky count graphemes, Telegram UTF-16 units, X weights emoji and scripts)."""
+        return code_points(text)
 
     def problems(self, *, text: str, title: str, alt_texts: list[str]) -> list[str]:
         from django.utils.translation import gettext as _

@@ -1,5 +1,11 @@
-"""Counting user-perceived characters (extended grapheme clusters, Unicode UAX #29) as
-Bluesky counts its 300-character limit: 👩‍👩‍👧 is one, 🇩🇪 is one, e + ◌́ is one.
+"""The shared counters every platform's limit is counted with.
+
+- :func:`graphemes`: user-perceived characters (extended grapheme clusters, Unicode
+  UAX #29) as Bluesky and Mastodon count them: 👩‍👩‍👧 is one, 🇩🇪 is one, e + ◌́ is one.
+- :func:`utf16_units`: what Telegram counts (the Bot API measures texts in UTF-16).
+- :func:`code_points`: Python's ``len``, for platforms that document no other rule.
+- :func:`clusters` and :func:`is_emoji`: the pieces a platform's own rule is built from
+  (X weights every emoji sequence as 2, whatever it is made of).
 
 Python ships no table of the Grapheme_Cluster_Break property, so it is derived from the
 code point and its general category, with the few code points where the category misleads
@@ -9,6 +15,7 @@ listed; the Indic-conjunct rule (GB9c) is not applied.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 
 _HANGUL = (
@@ -83,19 +90,51 @@ def _joins(before: str, after: str, *, regional_run: int, emoji_zwj: bool) -> bo
     return before == after == "RI" and regional_run % 2 == 1
 
 
-def graphemes(text: str) -> int:
-    """User-perceived characters: 👩‍👩‍👧 is one, 🇩🇪 is one, e + ◌́ is one."""
-    if text.isascii():
-        return len(text) - text.count("\r\n")
-    count, before, regional_run, in_emoji, emoji_zwj = 0, "", 0, False, False
-    for char in text:
+def _starts(text: str) -> Iterator[int]:
+    """The index of the first character of every grapheme cluster in ``text``."""
+    before, regional_run, in_emoji, emoji_zwj = "", 0, False, False
+    for index, char in enumerate(text):
         kind, pictographic = _properties(char)
         if not before or not _joins(
             before, kind, regional_run=regional_run, emoji_zwj=emoji_zwj and pictographic
         ):
-            count += 1
+            yield index
         emoji_zwj = kind == "ZWJ" and in_emoji
         in_emoji = pictographic or (in_emoji and kind == "Extend")
         regional_run = regional_run + 1 if kind == "RI" else 0
         before = kind
-    return count
+
+
+def graphemes(text: str) -> int:
+    """User-perceived characters: 👩‍👩‍👧 is one, 🇩🇪 is one, e + ◌́ is one."""
+    if text.isascii():
+        return len(text) - text.count("\r\n")
+    return sum(1 for _start in _starts(text))
+
+
+def clusters(text: str) -> list[str]:
+    """``text`` cut into its grapheme clusters."""
+    starts = list(_starts(text))
+    return [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def is_emoji(cluster: str) -> bool:
+    """Whether a grapheme cluster shows as one emoji: a flag, a keycap, a pictograph (with
+    its skin tone, variation selector or joined parts). © and ® count only with the emoji
+    variation selector: alone, they are letters of Latin-1."""
+    first = cluster[0]
+    if _kind(first) == "RI":
+        return len(cluster) == 2
+    if "\u20e3" in cluster or "\ufe0f" in cluster:
+        return True
+    return _properties(first)[1] and (len(cluster) > 1 or ord(first) > 0xFF)
+
+
+def utf16_units(text: str) -> int:
+    """The length in UTF-16 code units: an emoji outside the BMP counts two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def code_points(text: str) -> int:
+    """Python's ``len``: for platforms that say nothing else about how they count."""
+    return len(text)

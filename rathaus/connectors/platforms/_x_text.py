@@ -1,7 +1,7 @@
 """Texts as X counts, returns and shows them: the weighted length of twitter-text v3
-("weightedLength": Latin 1, other scripts 2, an emoji sequence 2, every link 23), and the
-comparisons check-before-retry needs (X shortens links to t.co and prefixes replies with
-handles)."""
+("weightedLength": Latin 1, other scripts 2, an emoji sequence 2, every link 23) on the
+shared grapheme clusters, and the comparisons check-before-retry needs (X shortens links
+to t.co and prefixes replies with handles)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import html
 import re
 import unicodedata
 from typing import Any
+
+from rathaus.lib import graphemes
 
 LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 URL = re.compile(
@@ -18,27 +20,28 @@ URL = re.compile(
     r"(?:/[^\s<>\"]*[^\s<>\".,:;!?'()\[\]])?",
     re.IGNORECASE,
 )
-PICTOGRAPH = (
-    "[\U0001f000-\U0001faff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff"
-    "\u203c\u2049\u2122\u2139\u3030\u303d\u3297\u3299]"
-)
-# Variation selectors, keycap, skin tones, tags (flags of regions such as Scotland).
-EXTEND = "[\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
-EMOJI = re.compile(
-    "[\U0001f1e6-\U0001f1ff]{2}"  # a flag: two regional indicators
-    f"|[0-9#*\xa9\xae][\ufe0f\u20e3]{EXTEND}*"  # 1️⃣, ©️, but not a plain digit
-    f"|{PICTOGRAPH}{EXTEND}*(?:\u200d{PICTOGRAPH}{EXTEND}*)*"  # joined with ZWJ: one
-)
 
 
 def weighted_length(text: str, link_chars: int = 23) -> int:
     """Characters as X counts them: Latin and common punctuation 1, other scripts 2, an
-    emoji sequence 2 however many code points, every link ``link_chars`` (a t.co link)."""
+    emoji sequence 2 however many code points, every link ``link_chars`` (a t.co link).
+    Emoji are the shared grapheme clusters (``lib.graphemes``); X's rule is the weights."""
     text = unicodedata.normalize("NFC", text)
     links, text = len(URL.findall(text)), URL.sub("", text)
-    emoji, text = len(EMOJI.findall(text)), EMOJI.sub("", text)
-    light = sum(1 for c in text if any(low <= ord(c) <= high for low, high in LIGHT))
-    return links * link_chars + 2 * emoji + light + 2 * (len(text) - light)
+    if text.isascii():
+        return links * link_chars + len(text)
+    total = links * link_chars
+    for cluster in graphemes.clusters(text):
+        if graphemes.is_emoji(cluster):
+            total += 2
+        else:
+            total += sum(1 if _light(c) else 2 for c in cluster)
+    return total
+
+
+def _light(char: str) -> bool:
+    point = ord(char)
+    return any(low <= point <= high for low, high in LIGHT)
 
 
 def comparable(text: str) -> str:

@@ -38,6 +38,7 @@ from rathaus.delivery.channels import (
     Sent,
     TemporaryError,
 )
+from rathaus.lib.graphemes import code_points
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
@@ -94,7 +95,7 @@ class EscapedLimits(Limits):
     counting them here keeps a text with many brackets from being refused."""
 
     def count(self, text: str) -> int:
-        return len(escape(text))
+        return code_points(escape(text))
 
 
 class Api:

@@ -53,16 +53,12 @@ from rathaus.delivery.channels import (
     TemporaryError,
 )
 from rathaus.lib import netguard
+from rathaus.lib.graphemes import graphemes
 
 if TYPE_CHECKING:
     from rathaus.delivery.models import Delivery
     from rathaus.inbox.inbound import InboundMessage
     from rathaus.inbox.models import Message
-
-try:  # the exact character count, where the optional grapheme package is installed
-    import grapheme
-except ImportError:  # pragma: no cover - counts code points, a little more than Mastodon
-    grapheme = None
 
 # A worker must never hang on one server, nor sleep through a rate limit: both are retried.
 REQUEST_TIMEOUT = 15
@@ -82,8 +78,7 @@ class MastodonLimits(Limits):
     def count(self, text: str) -> int:
         reserved = "x" * (self.link_chars or 23)
         text = url_regex.sub(lambda m: m.group(2) + reserved, text)
-        text = HANDLE.sub(r"\1@\3", text)
-        return grapheme.length(text) if grapheme else len(text)
+        return graphemes(HANDLE.sub(r"\1@\3", text))
 
 
 class MastodonConnector(Connector):

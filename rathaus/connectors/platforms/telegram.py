@@ -51,6 +51,7 @@ from rathaus.connectors.base import Connection, Connector, Credential, Fetched, 
 from rathaus.connectors.platforms import _telegram_api as api
 from rathaus.connectors.platforms import _telegram_preview as preview
 from rathaus.delivery.channels import DIRECT, DeliveryError, Limits, PermanentError, Sent
+from rathaus.lib.graphemes import utf16_units
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
@@ -70,7 +71,7 @@ UPDATES = ["message", "channel_post"]
 
 class TelegramLimits(Limits):
     def count(self, text: str) -> int:
-        return len(text.encode("utf-16-le")) // 2
+        return utf16_units(text)
 
 
 class TelegramConnector(Connector):
