@@ -102,3 +102,24 @@ def ask(
         )
     )
     return message
+
+
+def fetch_account(account) -> int:
+    """One run of the periodic fetch for ``account``, as the task runs it: with the account
+    (and its cursor) as stored. Returns how many new messages were stored."""
+    from rathaus.connectors import fetching
+
+    account.refresh_from_db()
+    return fetching.fetch(account)
+
+
+def reply_as(agent, conversation, text: str, capture, **options):
+    """``agent`` answers ``conversation`` from the desk (``inbox.work.reply``); ``capture``
+    is ``django_capture_on_commit_callbacks``, so the answer's delivery runs at the commit
+    as in production. Returns the answer, as stored after its delivery."""
+    from rathaus.inbox import work
+
+    with capture(execute=True):
+        answer = work.reply(conversation, text, by=agent, **options)
+    answer.refresh_from_db()
+    return answer
