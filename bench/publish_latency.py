@@ -1,9 +1,9 @@
 """How late do 1,000 posts scheduled for the same instant T go out?
 
-Creates 1,000 approved posts scheduled for T (a few seconds ahead), enqueues what
-lifecycle.approve/schedule enqueue (``outbox.wake_at(T)`` once per post; approvals for the same second
-share one ``publish_due_posts`` task), runs the real Huey consumer (``manage.py run_huey``) as a subprocess and
-polls the database until every post and every newsroom delivery is published.
+Creates 1,000 approved posts scheduled for T (a few seconds ahead), plans them as
+lifecycle.approve/schedule do (``scheduling.plan``: one job per post on the job engine, due at T;
+plans for the same second share one wake-up), runs the real Huey consumer (``manage.py run_huey``)
+as a subprocess and polls the database until every post and every newsroom delivery is published.
 
     .venv/bin/python -m bench.publish_latency [--posts 1000] [--lead 15] [--consumers 1]
 
@@ -40,8 +40,8 @@ def create_scheduled(count: int, at) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from rathaus.delivery import outbox
     from rathaus.offices.models import Office
+    from rathaus.posts import scheduling
     from rathaus.posts.models import Post, Status
 
     office = Office.objects.create(
@@ -69,8 +69,8 @@ def create_scheduled(count: int, at) -> None:
     Post.objects.bulk_create(posts, batch_size=500)
     _bind_hashes(office)
     with transaction.atomic():
-        for _ in range(count):  # approve() calls wake_at once per post
-            outbox.wake_at(at)
+        for post in Post.objects.filter(office=office).only("pk", "publish_at"):
+            scheduling.plan(post)  # as approve() does for each post
 
 
 def _bind_hashes(office) -> None:

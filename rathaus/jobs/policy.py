@@ -57,6 +57,9 @@ class Policy:
     # Rows per claim, and seconds a run keeps claiming before it leaves the rest to the next.
     batch: int = 100
     budget: float = 50.0
+    # A run that finds a full first batch asks for one more worker to join it. Off for work
+    # that is all database writes: on SQLite a second worker only waits for the write lock.
+    helpers: bool = True
     # Rows that need no keeping once done (or failed) are deleted instead.
     delete_done: bool = False
     delete_failed: bool = False

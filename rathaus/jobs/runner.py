@@ -98,7 +98,7 @@ def run(
     outcomes: list[Outcome] = []
     first = True
     while rows := claim(kind, ids=ids, now=now):
-        if first and ids is None and len(rows) == kind.policy.batch:
+        if first and ids is None and kind.policy.helpers and len(rows) == kind.policy.batch:
             _ask_for_help(kind)
         first = False
         outcomes.extend(_handle(kind, rows, now))

@@ -26,6 +26,9 @@ PUBLISH = engine.register(
             # A batch in one transaction: a dead worker published none of it, so again.
             on_expiry=engine.REQUEUE,
             batch=scheduling.DUE_BATCH,
+            # Batch after batch by one worker, as fast as the database writes them; the
+            # deliveries they make go to the other workers.
+            helpers=False,
             # A published (or unscheduled) post needs no job; the audit log has the rest.
             delete_done=True,
         ),
