@@ -148,3 +148,28 @@ def test_more_posts_than_one_batch_all_go_out_once(
     assert Delivery.objects.filter(status=Delivery.Status.PUBLISHED).count() == count
     office.refresh_from_db()
     assert office.content_version >= 1
+
+
+def test_posts_scheduled_before_the_upgrade_get_their_job(draft, editor, approver):
+    """The data migration: the clock no longer searches posts, so each scheduled post must
+    have its job, due at its time."""
+    import importlib
+
+    from django.apps import apps
+
+    from rathaus.jobs.models import Job
+
+    migration = importlib.import_module(
+        "rathaus.posts.migrations.0004_scheduled_posts_on_the_job_engine"
+    )
+    _approved(draft, editor, approver)
+    at = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    lifecycle.schedule(draft, by=approver, at=at)
+    Job.objects.filter(kind=scheduling.KIND).delete()  # as before the upgrade
+
+    migration.forwards(apps, None)
+
+    job = Job.objects.get(kind=scheduling.KIND)
+    assert (job.key, job.next_attempt_at, job.status) == (str(draft.pk), at, "queued")
+    with time_machine.travel(at, tick=False):
+        assert scheduling.publish_due() == 1
