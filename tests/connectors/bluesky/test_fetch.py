@@ -66,25 +66,6 @@ def test_links_in_a_reply_stay_links(fake, ours):
     assert ">https://example.org/brücke</a> und so." in message.text_html
 
 
-def test_fetching_twice_stores_each_message_once_and_the_cursor_advances(fake, ours):
-    account, _post, record = ours
-    first = fake.citizen_post("Erste Frage", reply_to=record.uri)
-
-    assert fetching.fetch(account) == 1
-    account.refresh_from_db()
-    assert account.cursor == first.indexed_at
-    assert fetching.fetch(account) == 0
-    account.refresh_from_db()
-    assert account.cursor == first.indexed_at
-    assert Message.objects.filter(remote_id=first.uri).count() == 1
-
-    second = fake.citizen_post("Zweite Frage", reply_to=record.uri)
-    account.refresh_from_db()
-    assert fetching.fetch(account) == 1
-    account.refresh_from_db()
-    assert account.cursor == second.indexed_at
-
-
 def test_it_pages_back_only_until_what_it_has_seen(fake, ours):
     account, _post, record = ours
     for number in range(120):

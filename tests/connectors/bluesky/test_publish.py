@@ -1,18 +1,14 @@
 """Publishing a post on Bluesky: one app.bsky.feed.post record with clickable links."""
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.bluesky import POST, FakeBluesky
-from tests.fakes.server import serving
-
-fake = serving(FakeBluesky)
+from tests.fakes.bluesky import POST
 
 
-def test_it_publishes_a_post_as_a_record_with_link_facets(fake, connect_account, publish_post):
-    account = fake.connect(connect_account)
+def test_it_publishes_a_post_as_a_record_with_link_facets(fake, connected_account, publish_post):
 
     post = publish_post(title="Baumfällung", body="Zwei Linden in der Müllerstraße werden gefällt.")
 
-    delivery = Delivery.objects.get(post=post, channel=account.channel_key)
+    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
     assert delivery.status == "published", delivery.last_error
     [record] = fake.posts()
     value = record.value

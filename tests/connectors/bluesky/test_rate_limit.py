@@ -1,5 +1,5 @@
 """A 429 from the PDS waits until its rate-limit window resets (ratelimit-reset, an epoch),
-then the post goes out once."""
+then the post goes out once (Retry-After: the contract)."""
 
 from datetime import timedelta
 
@@ -23,14 +23,3 @@ def test_a_rate_limit_waits_for_the_reset_then_publishes(
     assert not fake.posts()
     assert send_all()[connected_account.channel_key] == "published"
     assert len(fake.posts()) == 1
-
-
-def test_a_retry_after_header_is_honoured_too(fake, connected_account, publish_post):
-    fake.fail_next(429, headers={"Retry-After": "300"}, path=r"createRecord$")
-    before = timezone.now()
-
-    post = publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
-
-    delivery = Delivery.objects.get(post=post, channel=connected_account.channel_key)
-    assert delivery.status == "queued"
-    assert delivery.next_attempt_at >= before + timedelta(seconds=300)

@@ -50,20 +50,6 @@ def test_a_comment_becomes_a_public_message_once(graph, connected_account, publi
     assert second.query["since"] == [str(int(at))]
 
 
-def test_the_cursor_moves_on_to_newer_comments(graph, connected_account, published):
-    _post, post_id = published
-    graph.comment(post_id, "Erste Frage", at=time.time() - 120)
-    _fetch(connected_account)
-
-    later = time.time() - 10
-    graph.comment(post_id, "Zweite Frage", name="Bernd Bürger", at=later)
-
-    assert _fetch(connected_account) == 1
-    connected_account.refresh_from_db()
-    assert connected_account.cursor == str(int(later))
-    assert Message.objects.count() == 2
-
-
 def test_replies_join_their_comment_and_the_pages_own_replies_stay_out(
     graph, connected_account, published
 ):

@@ -4,21 +4,11 @@ and attached to one post. The token travels in the Authorization header, never i
 
 import json
 
-import pytest
-
 from rathaus.delivery.models import Delivery
-from tests.fakes.graph import PAGE_ID, FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
+from tests.fakes.graph import PAGE_ID, png, publish_with_images
 
 
-@pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
-
-
-def test_it_posts_the_text_with_a_link_card_of_the_original(graph, page, publish_post):
+def test_it_posts_the_text_with_a_link_card_of_the_original(graph, connected_account, publish_post):
     post = publish_post(title="Baumfällung", body="Am **Montag** werden zwei Linden gefällt.")
 
     [call] = graph.calls("POST", rf"^/v21\.0/{PAGE_ID}/feed$")
@@ -30,14 +20,14 @@ def test_it_posts_the_text_with_a_link_card_of_the_original(graph, page, publish
     assert call.bearer == graph.token_of(PAGE_ID)
     assert not call.query  # no token in the address
     [created] = graph.posts.values()
-    delivery = Delivery.objects.get(channel=page.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "published"
     assert delivery.remote_id == created["id"]
     assert delivery.remote_url == f"https://www.facebook.com/{created['id']}"
 
 
 def test_it_attaches_the_images_as_unpublished_photos_with_alt_texts(
-    graph, page, office, editor, approver, django_capture_on_commit_callbacks
+    graph, connected_account, office, editor, approver, django_capture_on_commit_callbacks
 ):
     files = [png("linde.png"), png("allee.png", (200, 30, 30))]
     publish_with_images(
@@ -63,4 +53,4 @@ def test_it_attaches_the_images_as_unpublished_photos_with_alt_texts(
     [created] = graph.posts.values()
     assert created["photos"] == attached
     assert [graph.photos[p]["alt_text"] for p in attached] == ["Bild 1", "Bild 2"]
-    assert Delivery.objects.get(channel=page.channel_key).status == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"

@@ -1,9 +1,8 @@
 """Facebook: an expired or revoked token (code 190) stops the page — the delivery waits as
 "needs re-authorisation", the account too, and the office's admins are told. Once a new
-page token is connected, the delivery can be retried."""
+page token is connected, the delivery can be retried (the expired token itself: the contract)."""
 
 import pytest
-from django.core import mail
 
 from rathaus.connectors import accounts
 from rathaus.delivery import sending
@@ -11,26 +10,6 @@ from rathaus.delivery.models import Delivery
 from tests.fakes.graph import PAGE_ID
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
-
-
-def test_an_expired_token_needs_reauthorisation(
-    graph, connected_account, office_admin, publish_post
-):
-    office_admin.email = "otto@mitte.example"
-    office_admin.save()
-    graph.expire(graph.token_of(PAGE_ID))
-
-    publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
-
-    delivery = Delivery.objects.get(channel=connected_account.channel_key)
-    connected_account.refresh_from_db()
-    assert delivery.status == "needs_reauth"
-    assert "Session has expired" in delivery.last_error
-    assert connected_account.status == "needs_reauth"
-    assert "code 190/463" in connected_account.problem
-    [message] = mail.outbox
-    assert message.to == ["otto@mitte.example"]
-    assert graph.posts == {}
 
 
 def test_after_connecting_a_new_token_the_retry_posts(

@@ -1,23 +1,10 @@
 """Facebook: Meta's server errors (HTTP 5xx, codes 1 and 2) are temporary — the delivery
 is queued and goes out on the next attempt, once. A photo upload, which leaves nothing
-visible behind, is tried again at once within the same attempt."""
+visible behind, is tried again at once within the same attempt. (An HTTP 5xx: the contract, tests/connectors/contract/.)"""
 
 from rathaus.delivery.models import Delivery
 from tests.fakes.graph import publish_with_images
 from tests.helpers import png
-
-
-def test_a_503_is_retried_and_then_published(graph, connected_account, publish_post, send_all):
-    graph.fail_next(503, path=r"/feed$")
-
-    publish_post(title="Sperrung", body="Die Brücke ist gesperrt.")
-
-    delivery = Delivery.objects.get(channel=connected_account.channel_key)
-    assert delivery.status == "queued"
-    assert "HTTP 503" in delivery.last_error
-    assert send_all()[connected_account.channel_key] == "published"
-    assert len(graph.posts) == 1
-    assert Delivery.objects.get(channel=connected_account.channel_key).attempts == 2
 
 
 def test_a_transient_service_error_is_retried(graph, connected_account, publish_post, send_all):

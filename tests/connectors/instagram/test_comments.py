@@ -44,20 +44,6 @@ def test_a_comment_becomes_a_public_message_once(graph, connected_account, publi
     assert connected_account.cursor == str(int(at))
 
 
-def test_the_cursor_moves_on_to_newer_comments(graph, connected_account, published):
-    _post, delivery = published
-    graph.ig_comment(delivery.remote_id, "Erste Frage", at=time.time() - 120)
-    _fetch(connected_account)
-    later = time.time() - 5
-    graph.ig_comment(delivery.remote_id, "Zweite Frage", username="bernd.b", at=later)
-
-    assert _fetch(connected_account) == 1
-
-    connected_account.refresh_from_db()
-    assert connected_account.cursor == str(int(later))
-    assert Message.objects.count() == 2
-
-
 def test_replies_join_their_comment_and_our_own_replies_stay_out(
     graph, connected_account, published
 ):

@@ -1,6 +1,6 @@
 """Instagram: what Meta refuses for good fails the delivery with Meta's message — an image
 Instagram cannot download from the newsroom, an image it cannot process — and nothing is
-published."""
+published (the download failure: the contract)."""
 
 import pytest
 
@@ -8,27 +8,6 @@ from rathaus.delivery.models import Delivery
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
-
-
-def test_an_image_that_cannot_be_fetched_fails_with_metas_words(
-    graph, connected_account, publish_photo_post
-):
-    graph.error_next(
-        9004,
-        "Media download has failed. The media URI doesn't meet our requirements.",
-        subcode=2207052,
-        path=r"/media$",
-    )
-
-    publish_photo_post()
-
-    delivery = Delivery.objects.get(channel=connected_account.channel_key)
-    assert delivery.status == "failed"
-    assert delivery.last_error.startswith(
-        "Instagram: Media download has failed. The media URI doesn't meet our requirements. "
-        "(code 9004/2207052"
-    )
-    assert graph.media == {}
 
 
 def test_an_image_instagram_cannot_process_fails(graph, connected_account, publish_photo_post):

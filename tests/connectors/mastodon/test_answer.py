@@ -8,7 +8,7 @@ from rathaus.connectors import fetching
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
-from rathaus.inbox.models import Conversation, Message
+from rathaus.inbox.models import Conversation
 
 
 @pytest.fixture
@@ -51,18 +51,6 @@ def test_it_answers_a_direct_message_directly(connected_account, fake, answer):
     [status] = fake.posted()
     assert status.visibility == "direct"
     assert status.text.startswith("@anwohnerin@other.example ")
-
-
-def test_the_citizens_reply_to_our_answer_joins_the_conversation(connected_account, fake, answer):
-    _question, conversation = _conversation(connected_account, fake)
-    answer(conversation, "Am Freitag, 16 Uhr.")
-    [ours] = fake.posted()
-
-    fake.mention("Danke!", in_reply_to=ours.id)
-    fetching.fetch(ConnectedAccount.objects.get(pk=connected_account.pk))
-
-    assert Conversation.objects.count() == 1
-    assert conversation.messages.filter(direction=Message.Direction.INBOUND).count() == 2
 
 
 def test_an_answer_whose_reply_got_lost_is_not_sent_twice(

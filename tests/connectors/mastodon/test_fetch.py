@@ -44,18 +44,6 @@ def test_it_fetches_mentions_into_the_inbox_once(connected_account, fake):
     assert last.query["types[]"] == ["mention"]
 
 
-def test_the_cursor_moves_on_with_new_mentions(connected_account, fake):
-    fake.mention("Erste Frage")
-    _fetch(connected_account)
-    before = _cursor(connected_account)
-    later = fake.mention("Zweite Frage")
-
-    assert _fetch(connected_account) == 1
-
-    assert int(_cursor(connected_account)) > int(before)
-    assert Message.objects.filter(remote_id=later.id).exists()
-
-
 def test_a_reply_to_our_post_is_linked_to_the_post(connected_account, fake, publish_post):
     post = publish_post(title="Baum", body="Zwei Linden werden gefällt.")
     [ours] = fake.posted()

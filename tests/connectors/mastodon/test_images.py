@@ -53,29 +53,3 @@ def test_it_waits_for_an_image_mastodon_is_still_processing(
     assert len(polls) == 3
     assert [m.description for m in status.media] == [ALT]
     assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"
-
-
-def test_the_platform_gets_no_camera_data(connected_account, fake, publish_post):
-    """A phone photo carries its GPS position and the camera's owner: the platforms get
-    the newsroom's rendition, which has none of it, never the original upload."""
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    exif = Image.Exif()
-    exif[0x013B] = "Erika Mustermann"  # Artist
-    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 36.0)}  # GPS
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (20, 120, 60)).save(buffer, format="JPEG", exif=exif)
-    original = buffer.getvalue()
-    assert b"Erika Mustermann" in original
-    photo = SimpleUploadedFile("IMG_0815.jpg", original, content_type="image/jpeg")
-    image = {"file": photo, "alt_text": ALT, "author": "Pressestelle", "licence": "CC0"}
-    publish_post(title="Neue Bänke", body="Im Park.", images=[image])
-
-    [upload] = fake.calls("POST", r"^/api/v2/media$")
-    sent = upload.multipart()["file"][0]
-    assert sent.startswith(b"\xff\xd8\xff")
-    assert b"Erika Mustermann" not in sent and b"Exif" not in sent
-    assert not Image.open(io.BytesIO(sent)).getexif()

@@ -1,25 +1,7 @@
 """A server error (5xx) or a broken connection is temporary: the delivery is retried and
-then published, once."""
+then published, once (a 5xx: the contract, tests/connectors/contract/)."""
 
 from rathaus.delivery.models import Delivery
-
-
-def test_a_503_is_retried_then_published(connected_account, fake, publish_post, send_all):
-    fake.fail_next(503, body="<html>Service Unavailable</html>", path=r"/statuses$")
-
-    publish_post(title="Baum", body="Zwei Linden werden gefällt.")
-
-    delivery = Delivery.objects.get(channel=connected_account.channel_key)
-    assert delivery.status == "queued"
-    assert delivery.attempts == 1
-    assert "503" in delivery.last_error or "Service Unavailable" in delivery.last_error
-
-    send_all()
-
-    delivery.refresh_from_db()
-    assert delivery.status == "published"
-    assert delivery.last_error == ""
-    assert len(fake.posted()) == 1
 
 
 def test_a_server_that_is_down_is_retried(connected_account, fake, publish_post):

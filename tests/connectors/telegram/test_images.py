@@ -94,12 +94,6 @@ def test_an_album_with_a_long_text_gets_the_text_as_a_reply(
     assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"
 
 
-def test_the_alt_text_is_sent_nowhere(connected_account, telegram, publish_with_images):
-    publish_with_images(2)
-
-    assert all(ALT.encode() not in request.body for request in telegram.requests)
-
-
 def test_the_editor_still_asks_for_an_alt_text(connected_account, english_messages):
     limits = family.connector_for(connected_account).limits
 

@@ -1,25 +1,7 @@
 """A 5xx or a lost connection is tried again later, by the delivery queue only:
-python-telegram-bot sends every request once."""
-
-import pytest
+python-telegram-bot sends every request once (500, 502, 503: the contract)."""
 
 from rathaus.delivery.models import Delivery
-
-
-@pytest.mark.parametrize("status", [500, 502, 503])
-def test_a_server_error_is_retried_then_published(
-    connected_account, telegram, publish_post, send_all, status
-):
-    telegram.refuse(status, "Internal Server Error", path=r"/sendMessage$")
-
-    publish_post(title="Wahl", body="Die Wahllokale öffnen um 8 Uhr.")
-
-    delivery = Delivery.objects.get(channel=connected_account.channel_key)
-    assert delivery.status == "queued" and delivery.attempts == 1
-    assert len(telegram.calls("POST", r"/sendMessage$")) == 1  # the library did not retry
-    assert send_all()[connected_account.channel_key] == "published"
-    assert len(telegram.posts()) == 1
-    assert len(telegram.calls("POST", r"/sendMessage$")) == 2
 
 
 def test_an_answer_that_is_no_json_is_retried(connected_account, telegram, publish_post, send_all):

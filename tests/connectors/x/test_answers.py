@@ -27,26 +27,6 @@ def _answer(question, agent, text, capture, **options):
     return answer, Delivery.objects.get(message=answer)
 
 
-def test_an_answer_is_a_reply_to_the_citizens_post(
-    question, agent, fake, connected_account, django_capture_on_commit_callbacks
-):
-    answer, delivery = _answer(
-        question, agent, "Bis Freitag.\n\nIhr Bezirksamt", django_capture_on_commit_callbacks
-    )
-
-    [tweet] = [t for t in fake.posts_of("1") if t["reply_to"]]
-    answer.refresh_from_db()
-    assert delivery.status == "published"
-    assert tweet["reply_to"] == question.remote_id
-    assert tweet["posted"] == "Bis Freitag.\n\nIhr Bezirksamt"
-    assert answer.remote_id == delivery.remote_id == tweet["id"]
-    assert answer.url == f"https://x.com/ba_mitte/status/{tweet['id']}"
-
-    later = fake.reply("Danke!", to=tweet["id"])
-    assert fetching.fetch(connected_account) == 1
-    assert Message.objects.get(remote_id=later).conversation == question.conversation
-
-
 def test_a_lost_answer_is_not_posted_twice(
     question, agent, fake, send_all, django_capture_on_commit_callbacks
 ):

@@ -9,21 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.server import serving
-from tests.fakes.x import FakeX
-
-fake = serving(FakeX)
 
 
-@pytest.fixture
-def x_account(connect_account, fake):
-    return connect_account("x", api_base=fake.url, details={"username": "ba_mitte"})
-
-
-def test_it_posts_the_text_with_the_link_to_the_original(x_account, fake, publish_post):
+def test_it_posts_the_text_with_the_link_to_the_original(connected_account, fake, publish_post):
     post = publish_post(title="Baumfällung", body="Am **Montag** werden zwei Linden gefällt.")
 
-    delivery = Delivery.objects.get(channel=x_account.channel_key)
+    delivery = Delivery.objects.get(channel=connected_account.channel_key)
     [tweet] = fake.posts_of("1")
     assert delivery.status == "published"
     assert tweet["posted"].startswith("Baumfällung\n\nAm Montag werden zwei Linden gefällt.")
@@ -43,13 +34,15 @@ def publish_with_image(publish_post):
     return publish
 
 
-def test_it_uploads_images_with_their_alt_text(x_account, fake, tiny_png, publish_with_image):
+def test_it_uploads_images_with_their_alt_text(
+    connected_account, fake, tiny_png, publish_with_image
+):
     publish_with_image(tiny_png, "Zwei grüne Bänke unter einer Linde")
 
     [tweet] = fake.posts_of("1")
     [media_id] = tweet["media_ids"]
     media = fake.media[media_id]
-    assert Delivery.objects.get(channel=x_account.channel_key).status == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"
     assert media["alt"] == "Zwei grüne Bänke unter einer Linde"
     assert media["data"].startswith(b"\xff\xd8\xff")  # the rendition, without metadata
     assert media["type"] == "image/jpeg"
@@ -58,7 +51,7 @@ def test_it_uploads_images_with_their_alt_text(x_account, fake, tiny_png, publis
     assert paths == ["/2/media/upload", "/2/media/metadata", "/2/tweets"]
 
 
-def test_a_gif_goes_to_x_as_a_still_jpeg(x_account, fake, publish_with_image):
+def test_a_gif_goes_to_x_as_a_still_jpeg(connected_account, fake, publish_with_image):
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2), (0, 90, 60)).save(buffer, format="GIF")
     gif = SimpleUploadedFile("bank.gif", buffer.getvalue(), content_type="image/gif")
@@ -66,6 +59,6 @@ def test_a_gif_goes_to_x_as_a_still_jpeg(x_account, fake, publish_with_image):
     publish_with_image(gif, "Eine Bank")
 
     [media] = fake.media.values()
-    assert Delivery.objects.get(channel=x_account.channel_key).status == "published"
+    assert Delivery.objects.get(channel=connected_account.channel_key).status == "published"
     assert (media["type"], media["alt"]) == ("image/jpeg", "Eine Bank")
     assert media["data"].startswith(b"\xff\xd8\xff")
