@@ -673,3 +673,17 @@ def publish_with_images(office, editor, approver, capture, files, **fields):
         for number, file in enumerate(files, 1)
     ]
     return publish(office, editor, approver, capture, images=images, **fields)
+
+
+def comment_in_inbox(graph, page, publish_post, text: str = "Ihr seid alle unfähig!"):
+    """A citizen's comment below a post ``page`` (the office's connected page) published,
+    fetched into the inbox as the periodic fetch does; returns the inbox's message."""
+    from rathaus.connectors import fetching
+    from rathaus.delivery.models import Delivery
+    from rathaus.inbox.models import Message
+
+    publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
+    post_id = Delivery.objects.get(channel=page.channel_key).remote_id
+    comment_id = graph.comment(post_id, text, at=time.time() - 10)
+    fetching.fetch(page)
+    return Message.objects.get(remote_id=comment_id)

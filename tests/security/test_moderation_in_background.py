@@ -8,15 +8,13 @@ import time
 import pytest
 from django.urls import reverse
 
-from rathaus.connectors import fetching
 from rathaus.connectors.platforms import _graph
 from rathaus.delivery import channels
-from rathaus.delivery.models import Delivery
 from rathaus.inbox import background, work
 from rathaus.inbox.models import Message
 from rathaus.jobs import engine, runner
 from rathaus.offices.models import Role
-from tests.fakes.graph import FakeGraph
+from tests.fakes.graph import FakeGraph, comment_in_inbox
 from tests.fakes.server import serving
 from tests.helpers import PASSWORD, make_user
 from tests.loopback import was_contacted
@@ -30,17 +28,13 @@ QUICK = 0.5
 
 
 @pytest.fixture
-def page(graph, connect_account):
-    return connect_account("facebook", api_base=graph.url, **graph.connection_values())
+def connected_account(graph, connect_account):
+    return graph.connect(connect_account)
 
 
 @pytest.fixture
-def comment(graph, page, publish_post):
-    publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
-    post_id = Delivery.objects.get(channel=page.channel_key).remote_id
-    comment_id = graph.comment(post_id, "Ihr seid alle unfähig!", at=time.time() - 10)
-    fetching.fetch(page)
-    return Message.objects.get(remote_id=comment_id)
+def comment(graph, connected_account, publish_post):
+    return comment_in_inbox(graph, connected_account, publish_post)
 
 
 def _moderate(client, user, message, action, reason=""):
@@ -58,11 +52,17 @@ def _hides(graph, message) -> list[str]:
 
 
 def test_the_desk_answers_at_once_while_the_platform_is_silent(
-    client, agent, page, comment, silent_server, monkeypatch, django_capture_on_commit_callbacks
+    client,
+    agent,
+    connected_account,
+    comment,
+    silent_server,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     port = silent_server.getsockname()[1]
-    page.api_base = f"http://127.0.0.1:{port}"
-    page.save(update_fields=["api_base"])
+    connected_account.api_base = f"http://127.0.0.1:{port}"
+    connected_account.save(update_fields=["api_base"])
     # Were the platform still called in the request, it would hang this long, not 30 s.
     monkeypatch.setattr(_graph, "TIMEOUT", 3.0)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fakes.graph import FakeGraph
+from tests.fakes.graph import FakeGraph, comment_in_inbox
 from tests.fakes.server import serving
 
 graph = serving(FakeGraph)
@@ -12,3 +12,9 @@ graph = serving(FakeGraph)
 def connected_account(graph, connect_account):
     """The office's page "Bezirksamt Mitte", connected to the fake with its page token."""
     return graph.connect(connect_account)
+
+
+@pytest.fixture
+def comment(graph, connected_account, publish_post):
+    """A citizen's comment below the page's post, fetched into the inbox (its message)."""
+    return comment_in_inbox(graph, connected_account, publish_post)

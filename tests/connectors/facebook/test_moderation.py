@@ -2,23 +2,7 @@
 the page. When Meta refuses, the inbox keeps the decision and the comment stays as it was
 on Facebook; reporting has no API and calls nothing."""
 
-import time
-
-import pytest
-
-from rathaus.connectors import fetching
-from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
-from rathaus.inbox.models import Message
-
-
-@pytest.fixture
-def comment(graph, connected_account, publish_post):
-    publish_post(title="Baumfällung", body="Am Montag werden zwei Linden gefällt.")
-    post_id = Delivery.objects.get(channel=connected_account.channel_key).remote_id
-    comment_id = graph.comment(post_id, "Ihr seid alle unfähig!", at=time.time() - 10)
-    fetching.fetch(connected_account)
-    return Message.objects.get(remote_id=comment_id)
 
 
 def test_hiding_and_showing_again(graph, comment, agent, django_capture_on_commit_callbacks):
