@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.jobs.models import FAILED, QUEUED, RUNNING, WorkRow
 from rathaus.lib import sealing
 from rathaus.offices.sealed import SealedTextField
 from rathaus.posts.models import Category
@@ -223,7 +224,7 @@ class Mailing(models.Model):
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
     batches = models.PositiveIntegerField(_("batches"), default=0)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    # Why the mailing stopped, when a mail could not be made (mailings.send_batch): shown
+    # Why the mailing stopped, when a mail could not be made (``mailings``): shown
     # on the desk instead of a mailing that seems to be still on its way.
     error = models.CharField(_("error"), max_length=300, blank=True)
 
@@ -236,15 +237,17 @@ class Mailing(models.Model):
         return self.subject
 
 
-class Send(models.Model):
-    """One recipient of one mailing. Unique per mailing and subscriber, and claimed with a
-    conditional update before the mail goes out, so nobody gets a mailing twice."""
+class Send(WorkRow):
+    """One recipient of one mailing: a row of the job engine (``background``), claimed
+    just before its mail goes out. Unique per mailing and subscriber, and at most once:
+    a row whose worker died while it was claimed fails instead of going again, so nobody
+    gets a mailing twice."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
+        QUEUED = QUEUED, _("Queued")
+        RUNNING = RUNNING, _("Sending")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        FAILED = FAILED, _("Failed")
         CANCELLED = "cancelled", _("Not sent")
 
     class Bounce(models.TextChoices):
@@ -256,20 +259,22 @@ class Send(models.Model):
     subscriber = models.ForeignKey(
         Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="sends"
     )
+    # The recipients are handed to the workers in batches of NEWSLETTER_BATCH_SIZE.
     batch = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     bounce = models.CharField(max_length=4, choices=Bounce.choices, default="", blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # The mail server's words, without the address: the row outlives the subscriber.
-    error = models.CharField(max_length=300, blank=True)
+    # ``last_error``: the mail server's words, without the address (the row outlives the
+    # subscriber).
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["mailing", "subscriber"], name="newsletter_send_once")
         ]
-        indexes = [models.Index(fields=["mailing", "batch", "status"])]
+        indexes = [
+            models.Index(fields=["mailing", "batch", "status"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
         verbose_name = _("send")
         verbose_name_plural = _("sends")
 

@@ -1,5 +1,6 @@
-"""Background jobs of the newsletter: one task per batch of a mailing, the confirmation
-mail, a safety net every ten minutes and the daily clean-up of personal data."""
+"""Background jobs of the newsletter that are not work rows of the engine: the
+confirmation mail and the daily clean-up of personal data. (Mailings are sent by the
+engine's kind ``newsletter.send``, see ``background``.)"""
 
 from __future__ import annotations
 
@@ -10,13 +11,6 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 log = logging.getLogger(__name__)
-
-
-@db_task()
-def send_batch(mailing_id: int, batch: int) -> int:
-    from rathaus.newsletter import mailings
-
-    return mailings.send_batch(mailing_id, batch)
 
 
 @db_task()
@@ -37,13 +31,6 @@ def send_confirmation(subscriber_id: int) -> bool:
         log.warning("newsletter confirmation %s could not be sent", subscriber_id, exc_info=True)
         return False
     return True
-
-
-@db_periodic_task(crontab(minute="*/10"))
-def newsletter_safety_net() -> int:
-    from rathaus.newsletter import mailings
-
-    return mailings.clean_up()
 
 
 @db_periodic_task(crontab(hour="3", minute="40"))

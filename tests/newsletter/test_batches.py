@@ -1,13 +1,14 @@
 """A mailing goes out in batches of NEWSLETTER_BATCH_SIZE through the task queue, one task
-per batch, and every subscriber gets it exactly once, even when the queue hands a batch
-task out twice."""
+per batch (the job engine's run of ``newsletter.send`` for the batch's rows), and every
+subscriber gets it exactly once, even when the queue hands a batch task out twice."""
 
 from django.core import mail
 from huey import signals
 from huey.contrib.djhuey import HUEY
 
 from rathaus.delivery.models import Delivery
-from rathaus.newsletter import tasks
+from rathaus.jobs import runner
+from rathaus.newsletter.background import SEND
 from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
 from rathaus.posts import lifecycle
 
@@ -31,6 +32,14 @@ def _taken(huey) -> list:
     return found
 
 
+def _batch_ids(mailing, batch) -> list[int]:
+    return list(
+        Send.objects.filter(mailing=mailing, batch=batch)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def test_450_subscribers_go_out_in_3_batches_each_exactly_once_when_every_task_runs_twice(
     office, settings, publish_post, queue_only, django_capture_on_commit_callbacks
 ):
@@ -50,9 +59,9 @@ def test_450_subscribers_go_out_in_3_batches_each_exactly_once_when_every_task_r
 
     batch_tasks = _taken(queue_only)
     assert sorted(task.args for task in batch_tasks) == [
-        (mailing.pk, 0),
-        (mailing.pk, 1),
-        (mailing.pk, 2),
+        (SEND.name, _batch_ids(mailing, 0)),
+        (SEND.name, _batch_ids(mailing, 1)),
+        (SEND.name, _batch_ids(mailing, 2)),
     ]
     sent_by_task = [queue_only.execute(task) for task in batch_tasks + batch_tasks]
     assert sorted(sent_by_task) == [0, 0, 0, 50, 200, 200]
@@ -71,8 +80,9 @@ def test_one_task_per_batch_also_with_the_queue_running_at_once(office, settings
 
     @HUEY.signal(signals.SIGNAL_EXECUTING)
     def record(signal, task):
-        if task.name.endswith("send_batch"):
-            executed.append(task.args[1])
+        if task.name.endswith("run_kind") and task.args[0] == SEND.name:
+            batches = set(Send.objects.filter(pk__in=task.args[1]).values_list("batch", flat=True))
+            executed.append(batches.pop() if len(batches) == 1 else batches)
 
     try:
         publish_post(title="Wahlhelfer gesucht", body="Melden Sie sich!", category="notice")
@@ -82,7 +92,7 @@ def test_one_task_per_batch_also_with_the_queue_running_at_once(office, settings
     sizes = [Send.objects.filter(batch=batch).count() for batch in (0, 1, 2)]
     assert sizes == [200, 200, 50]
     assert len(mail.outbox) == 450
-    tasks.send_batch(Mailing.objects.get().pk, 1)  # a lost-and-found task runs again
+    runner.wake(SEND, ids=_batch_ids(Mailing.objects.get(), 1))  # a lost-and-found task again
     assert len(mail.outbox) == 450
 
 

@@ -3,11 +3,17 @@ recipient's own bounce address; a recipient refused for good (5xx) counts as a h
 one put off (4xx), or a mail server that is down, keeps the row queued and the batch is
 tried again later, sending only what was not sent."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from rathaus.delivery.models import Delivery
-from rathaus.newsletter import addresses, tasks
+from rathaus.jobs import runner
+from rathaus.newsletter import addresses
+from rathaus.newsletter.background import MAX_ATTEMPTS, RETRY_SECONDS, SEND
 from rathaus.newsletter.models import Mailing, Send, Subscriber
 from tests import loopback
 
@@ -71,7 +77,7 @@ def test_a_refused_recipient_is_a_hard_bounce_and_the_rest_goes_out(
     assert [rcpt for _sender, rcpt in smtp_server.envelopes] == [["anna@example.org"]]
     refused = Send.objects.get(subscriber__email="weg@refused.example")
     assert (refused.status, refused.bounce) == (Send.Status.FAILED, Send.Bounce.HARD)
-    assert refused.error == "550 5.1.1 No such mailbox here"
+    assert refused.last_error == "550 5.1.1 No such mailbox here"
     assert Subscriber.objects.get(email="weg@refused.example").status == Subscriber.Status.BOUNCED
     assert _status("anna@example.org") == Send.Status.SENT
 
@@ -84,13 +90,51 @@ def test_a_put_off_recipient_stays_queued_and_the_batch_is_tried_again(
     assert _status("bert@later.example") == Send.Status.QUEUED
     assert _status("anna@example.org") == Send.Status.SENT
     mailing = Mailing.objects.get()
-    assert [task.args for task in HUEY.scheduled()] == [(mailing.pk, 0)]
+    put_off = Send.objects.get(subscriber__email="bert@later.example")
+    assert put_off.next_attempt_at >= timezone.now() + timedelta(seconds=RETRY_SECONDS - 5)
+    assert (put_off.mailing, put_off.batch) == (mailing, 0)
+    (retry,) = HUEY.scheduled()
+    assert retry.args == (SEND.name, [put_off.pk])
     Subscriber.objects.filter(email="bert@later.example").update(email="bert@example.org")
-    tasks.send_batch.call_local(mailing.pk, 0)
+    with time_machine.travel(timezone.now() + timedelta(seconds=RETRY_SECONDS + 1)):
+        HUEY.execute(retry)
     assert [rcpt for _sender, rcpt in smtp_server.envelopes] == [
         ["anna@example.org"],
         ["bert@example.org"],
     ]
+
+
+def test_a_put_off_recipient_is_tried_again_by_the_tick_when_the_wake_up_is_lost(
+    office, newsletter, smtp_server, publish_post
+):
+    """The retry lives in the row (its next attempt time), not in Huey's schedule."""
+    _subscribers(office, "bert@later.example")
+    publish_post(title="Sperrmüll", body="Freitag.", category="service")
+    HUEY.flush()  # the scheduled wake-up is lost
+    Subscriber.objects.filter(email="bert@later.example").update(email="bert@example.org")
+    with time_machine.travel(timezone.now() + timedelta(seconds=60)):
+        assert SEND.name not in runner.tick()  # not before its time
+    with time_machine.travel(timezone.now() + timedelta(seconds=RETRY_SECONDS + 1)):
+        assert SEND.name in runner.tick()
+    assert [rcpt for _sender, rcpt in smtp_server.envelopes] == [["bert@example.org"]]
+    assert _status("bert@example.org") == Send.Status.SENT
+
+
+def test_a_recipient_put_off_every_time_fails_after_the_last_attempt(
+    office, newsletter, smtp_server, publish_post
+):
+    _subscribers(office, "bert@later.example")
+    publish_post(title="Sperrmüll", body="Freitag.", category="service")
+    later = timezone.now()
+    for _attempt in range(MAX_ATTEMPTS - 1):
+        assert _status("bert@later.example") == Send.Status.QUEUED
+        later += timedelta(seconds=RETRY_SECONDS + 1)
+        with time_machine.travel(later):
+            runner.tick()
+    put_off = Send.objects.get()
+    assert (put_off.status, put_off.attempts) == (Send.Status.FAILED, MAX_ATTEMPTS)
+    assert put_off.last_error.startswith("451 4.7.1")
+    assert smtp_server.envelopes == []
 
 
 def test_a_mail_server_that_is_down_loses_nothing(office, newsletter, settings, publish_post):

@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from rathaus.newsletter import composing, mailings
+from rathaus.jobs import runner
+from rathaus.newsletter import background, composing, mailings
 from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
 from rathaus.offices.access import LifecycleError
 from rathaus.posts import lifecycle
@@ -134,11 +135,11 @@ def test_the_safety_net_does_not_hand_out_a_failed_mailing_again(office, publish
     _subscribers(office)
     monkeypatch.setattr(composing, "issue", lambda *a, **k: (_ for _ in ()).throw(ValueError("x")))
     publish_post(title="Sperrmüll", body="Freitag.", category="service")
-    handed_out = []
-    monkeypatch.setattr(mailings, "enqueue", lambda mailing_id, batches: handed_out.append(batches))
     from datetime import timedelta
 
     from django.utils import timezone
 
-    mailings.clean_up(now=timezone.now() + timedelta(hours=1))
-    assert handed_out == []
+    woken = runner.tick(now=timezone.now() + timedelta(hours=1))
+    assert background.SEND.name not in woken  # nothing of it is handed out again
+    assert set(Send.objects.values_list("status", flat=True)) == {Send.Status.FAILED}
+    assert mail.outbox == []
