@@ -11,8 +11,6 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from rathaus.connectors import fetching
-from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery import channels, sending
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound, work
@@ -23,7 +21,7 @@ from rathaus.mail.models import Mailbox
 from tests.fakes.graph import FakeGraph
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import serving
-from tests.helpers import CITIZEN, PASSWORD
+from tests.helpers import CITIZEN, PASSWORD, fetch_account
 
 HOSTILE_URLS = [
     "javascript:alert(document.domain)//",
@@ -183,10 +181,6 @@ mastodon_fake = serving(FakeMastodon)
 graph = serving(FakeGraph)
 
 
-def _fetch(account) -> int:
-    return fetching.fetch(ConnectedAccount.objects.get(pk=account.pk))
-
-
 @pytest.mark.parametrize("url", ["javascript:alert(document.domain)//", "data:text/html,x"])
 def test_a_mastodon_status_with_a_hostile_url_is_kept_without_it(
     url, connect_account, mastodon_fake, client, agent
@@ -200,7 +194,7 @@ def test_a_mastodon_status_with_a_hostile_url_is_kept_without_it(
     notification["status"]["uri"] = url
     notification["account"]["url"] = url
 
-    assert _fetch(account) == 1
+    assert fetch_account(account) == 1
     message = Message.objects.get()
     assert "Lindenallee" in message.text_html
     assert (message.url, message.author_url) == ("", "")
@@ -224,7 +218,7 @@ def test_a_facebook_comment_with_a_hostile_permalink_is_kept_without_it(
 
     monkeypatch.setattr(FakeGraph, "_view", hostile)
 
-    assert _fetch(page) == 1
+    assert fetch_account(page) == 1
     message = Message.objects.get()
     assert "Wann genau?" in message.text_html
     assert message.url == ""

@@ -6,16 +6,11 @@ import time
 
 import pytest
 
-from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
 from tests.fakes.graph import PAGE_ID
-
-
-def _fetch(connected_account):
-    connected_account.refresh_from_db()  # the cursor as the last fetch left it
-    return fetching.fetch(connected_account)
+from tests.helpers import fetch_account
 
 
 @pytest.fixture
@@ -34,7 +29,7 @@ def test_the_answer_is_the_pages_reply_to_the_comment(
     graph, connected_account, post_id, agent, django_capture_on_commit_callbacks
 ):
     question = graph.comment(post_id, "Wird die Straße gesperrt?", at=time.time() - 30)
-    _fetch(connected_account)
+    fetch_account(connected_account)
 
     delivery = _answer(
         Conversation.objects.get(),
@@ -57,7 +52,7 @@ def test_an_answer_to_a_reply_goes_below_the_first_comment(
 ):
     question = graph.comment(post_id, "Wird die Straße gesperrt?", at=time.time() - 30)
     graph.comment(question, "Und wie lange?", at=time.time() - 20)
-    _fetch(connected_account)
+    fetch_account(connected_account)
 
     delivery = _answer(
         Conversation.objects.get(), agent, django_capture_on_commit_callbacks, "Zwei Tage."

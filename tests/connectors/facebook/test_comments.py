@@ -9,15 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
 from tests.fakes.graph import PAGE_ID
-
-
-def _fetch(connected_account):
-    connected_account.refresh_from_db()  # the cursor as the last fetch left it
-    return fetching.fetch(connected_account)
+from tests.helpers import fetch_account
 
 
 @pytest.fixture
@@ -31,8 +26,8 @@ def test_a_comment_becomes_a_public_message_once(graph, connected_account, publi
     at = time.time() - 60
     comment = graph.comment(post_id, "Wann genau? <b>Morgens</b>?", name="Anna Anwohnerin", at=at)
 
-    assert _fetch(connected_account) == 1
-    assert _fetch(connected_account) == 0
+    assert fetch_account(connected_account) == 1
+    assert fetch_account(connected_account) == 0
 
     message = Message.objects.get()
     assert message.remote_id == comment
@@ -59,7 +54,7 @@ def test_replies_join_their_comment_and_the_pages_own_replies_stay_out(
     graph.comment(question, "Ja, ab 8 Uhr.", name="Bezirksamt Mitte", user=PAGE_ID, at=now - 20)
     follow_up = graph.comment(question, "Danke! Wie lange?", at=now - 10)
 
-    assert _fetch(connected_account) == 2
+    assert fetch_account(connected_account) == 2
 
     first, second = Message.objects.order_by("received_at", "id")
     assert (first.remote_id, second.remote_id) == (question, follow_up)
@@ -77,7 +72,7 @@ def test_someone_elses_reply_below_a_comment_is_a_conversation_of_its_own(
     question = graph.comment(post_id, "Wird die Straße gesperrt?", at=now - 30)
     stranger = graph.comment(question, "Das weiß doch keiner.", name="Bernd", user="777", at=now)
 
-    assert _fetch(connected_account) == 2
+    assert fetch_account(connected_account) == 2
 
     anna, bernd = Message.objects.order_by("received_at", "id")
     assert (anna.remote_id, bernd.remote_id) == (question, stranger)
@@ -91,5 +86,5 @@ def test_comments_on_posts_older_than_30_days_are_not_fetched(graph, connected_a
     )
     graph.comment(post_id, "Späte Frage")
 
-    assert _fetch(connected_account) == 0
+    assert fetch_account(connected_account) == 0
     assert graph.calls("GET", r"/comments$") == []

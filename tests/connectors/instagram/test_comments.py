@@ -7,14 +7,9 @@ import time
 
 import pytest
 
-from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
-
-
-def _fetch(account):
-    account.refresh_from_db()  # the cursor as the last fetch left it
-    return fetching.fetch(account)
+from tests.helpers import fetch_account
 
 
 @pytest.fixture
@@ -28,8 +23,8 @@ def test_a_comment_becomes_a_public_message_once(graph, connected_account, publi
     at = time.time() - 60
     comment = graph.ig_comment(delivery.remote_id, "Wo genau?", username="anna.anwohnerin", at=at)
 
-    assert _fetch(connected_account) == 1
-    assert _fetch(connected_account) == 0
+    assert fetch_account(connected_account) == 1
+    assert fetch_account(connected_account) == 0
 
     message = Message.objects.get()
     assert message.remote_id == comment
@@ -55,7 +50,7 @@ def test_replies_join_their_comment_and_our_own_replies_stay_out(
     # Someone else in the thread has a conversation of their own (issue 10, item 4).
     other = graph.ig_comment(question, "Und für Räder?", username="carla", at=now - 5)
 
-    assert _fetch(connected_account) == 3
+    assert fetch_account(connected_account) == 3
 
     first, second, third = Message.objects.order_by("received_at", "id")
     assert (first.remote_id, second.remote_id, third.remote_id) == (question, follow_up, other)

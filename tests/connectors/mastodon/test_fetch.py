@@ -2,18 +2,13 @@
 notifications into the inbox, each status once, and goes on from the newest one next time.
 A reply to one of our posts is linked to that post; a direct message is a private question."""
 
-from rathaus.connectors import fetching
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.inbox.models import Conversation, Message
+from tests.helpers import fetch_account
 
 
 def _cursor(account) -> str:
     return ConnectedAccount.objects.get(pk=account.pk).cursor
-
-
-def _fetch(account) -> int:
-    # As the periodic task does: the account as stored, with its cursor.
-    return fetching.fetch(ConnectedAccount.objects.get(pk=account.pk))
 
 
 def test_it_fetches_mentions_into_the_inbox_once(connected_account, fake):
@@ -22,8 +17,8 @@ def test_it_fetches_mentions_into_the_inbox_once(connected_account, fake):
         "Der Spielplatz ist kaputt.", by=fake.citizen("nachbar", "social.example")
     )
 
-    assert _fetch(connected_account) == 2
-    assert _fetch(connected_account) == 0
+    assert fetch_account(connected_account) == 2
+    assert fetch_account(connected_account) == 0
 
     messages = {
         m.remote_id: m for m in Message.objects.filter(channel=connected_account.channel_key)
@@ -49,7 +44,7 @@ def test_a_reply_to_our_post_is_linked_to_the_post(connected_account, fake, publ
     [ours] = fake.posted()
 
     fake.mention("Warum gerade diese Linden?", in_reply_to=ours.id)
-    _fetch(connected_account)
+    fetch_account(connected_account)
 
     message = Message.objects.get(channel=connected_account.channel_key)
     assert message.in_reply_to == ours.id
@@ -59,7 +54,7 @@ def test_a_reply_to_our_post_is_linked_to_the_post(connected_account, fake, publ
 def test_a_direct_message_is_a_private_question(connected_account, fake):
     fake.mention("Meine Adresse ist Lindenallee 4.", visibility="direct")
 
-    _fetch(connected_account)
+    fetch_account(connected_account)
 
     conversation = Conversation.objects.get(channel=connected_account.channel_key)
     assert not conversation.is_public
@@ -70,16 +65,16 @@ def test_other_notifications_are_no_messages(connected_account, fake):
     fake.notify("favourite", by=fake.citizen(), status=None)
     fake.notify("follow", by=fake.citizen("neu"))
 
-    assert _fetch(connected_account) == 0
+    assert fetch_account(connected_account) == 0
     assert not Message.objects.exists()
 
 
 def test_more_mentions_than_one_page_arrive_without_a_gap(connected_account, fake):
     fake.mention("Vor dem Verbinden")
-    _fetch(connected_account)
+    fetch_account(connected_account)
     mentions = [fake.mention(f"Frage {n}") for n in range(95)]
 
-    assert _fetch(connected_account) == 95
+    assert fetch_account(connected_account) == 95
 
     stored = set(Message.objects.values_list("remote_id", flat=True))
     assert {m.id for m in mentions} < stored
@@ -88,7 +83,7 @@ def test_more_mentions_than_one_page_arrive_without_a_gap(connected_account, fak
 def test_the_first_fetch_reads_the_recent_mentions_of_a_new_account(connected_account, fake):
     mentions = [fake.mention(f"Frage {n}") for n in range(95)]
 
-    assert _fetch(connected_account) == 95
+    assert fetch_account(connected_account) == 95
 
     assert set(Message.objects.values_list("remote_id", flat=True)) == {m.id for m in mentions}
     assert _cursor(connected_account) == max(n["id"] for n in fake.notifications)
@@ -99,7 +94,7 @@ def test_an_account_being_fetched_is_not_fetched_again_at_the_same_time(connecte
 
     fake.mention("Wann wird die Lindenallee wieder geöffnet?")
     cache.add(f"rathaus:fetching:{connected_account.pk}", True, timeout=60)  # another run is at it
-    assert _fetch(connected_account) == 0
+    assert fetch_account(connected_account) == 0
     assert not fake.calls("GET", r"/notifications")
     cache.delete(f"rathaus:fetching:{connected_account.pk}")
-    assert _fetch(connected_account) == 1
+    assert fetch_account(connected_account) == 1

@@ -7,22 +7,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
-
-
-def fetch(connected_account):
-    """One run of the periodic task, which reads the account afresh."""
-    connected_account.refresh_from_db()
-    return fetching.fetch(connected_account)
+from tests.helpers import fetch_account
 
 
 @pytest.fixture
 def question(connected_account, telegram):
     sent = telegram.citizen_writes("Wann ist das Bürgeramt offen?")
-    fetch(connected_account)
+    fetch_account(connected_account)
     return sent
 
 
@@ -56,7 +50,7 @@ def test_a_citizen_replying_to_our_answer_continues_the_conversation(
     Message.objects.update(received_at=timezone.now() - timedelta(days=30))  # however old
 
     telegram.citizen_writes("Danke!", user=question["from"], reply_to=reply["message_id"])
-    fetch(connected_account)
+    fetch_account(connected_account)
 
     assert Conversation.objects.count() == 1
     assert Conversation.objects.get().messages.count() == 3
