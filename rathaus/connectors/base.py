@@ -46,8 +46,11 @@ log = logging.getLogger(__name__)
 Status = ConnectedAccount.Status
 # A token this close to its expiry is refreshed before the next call.
 REFRESH_AHEAD = timedelta(minutes=5)
-# How many of an account's latest posts a reply to a thread's later part is looked up in.
+# How many of an account's latest posts a reply to a thread's later part is looked up in
+# (and how many deliveries' posts a check before retry knows to be someone else's).
 RECENT_THREADS = 200
+# A post made this long before its delivery existed is not ours, whatever the clocks say.
+CLOCK_SKEW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,19 @@ class Part:
     total: int = 1
     link: str = ""  # the original on the office's newsroom
     title: str = ""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One of the account's own recent posts as the check before a retry compares it with
+    a part: its id and link, its text as the platform gives it back, the post it replies
+    to (written as our remote ids are; "" for none), and when it was made, if known."""
+
+    remote_id: str
+    url: str = ""
+    text: str = ""
+    reply_to: str = ""
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -192,10 +208,20 @@ class Connector(Channel):
     def delete(self, remote_id: str) -> None:
         raise PermanentError(f"{self.label} cannot remove a published post")
 
-    def find(self, part: Part) -> Sent | None:
-        """Check before retry: the account's own recent post with this part's text, if the
-        platform has it already (an earlier attempt was sent but its answer got lost)."""
-        return None
+    def recent(self, part: Part) -> list[Seen]:
+        """The account's own latest posts, newest first, that could be ``part`` sent by an
+        earlier attempt whose answer got lost (check before retry). The base decides which
+        one is ours; empty where the platform cannot show them."""
+        return []
+
+    def same_text(self, seen: Seen, part: Part) -> bool:
+        """Whether ``seen`` carries ``part``'s text as the platform gives texts back."""
+        return " ".join(seen.text.split()) == " ".join(part.text.split())
+
+    def parent_key(self, remote_id: str) -> str:
+        """``remote_id`` as a :class:`Seen`'s ``reply_to`` names it (Telegram: the message
+        that carries the text)."""
+        return remote_id
 
     def fetch(self, cursor: str) -> Fetched:
         """Replies, comments, mentions and direct messages since ``cursor``."""
@@ -237,21 +263,49 @@ class Connector(Channel):
         done = list(delivery.remote_parts)
         with self.calling():
             for number, part in enumerate(parts[len(done) :]):
+                reply_to = done[-1]["id"] if done else None
                 # Only the first part not recorded can have been sent by the last attempt.
-                sent = self._find_after_unclear(delivery, part) if number == 0 else None
+                sent = self._sent_before(delivery, part, reply_to) if number == 0 else None
                 if sent is None:
-                    sent = self.post(part, reply_to=done[-1]["id"] if done else None)
+                    sent = self.post(part, reply_to=reply_to)
                 done.append({"id": sent.remote_id, "url": sent.url})
                 # Saved after each part: a retry goes on with the next one.
                 Delivery.objects.filter(pk=delivery.pk).update(remote_parts=done)
         return Sent(remote_id=done[0]["id"], url=done[0]["url"])
 
-    def _find_after_unclear(self, delivery: Delivery, part: Part) -> Sent | None:
+    def _sent_before(self, delivery: Delivery, part: Part, reply_to: str | None) -> Sent | None:
+        """Check before retry: ``part`` as an earlier attempt of ``delivery`` may have sent
+        it, found among the account's recent posts only by what nobody else's post can
+        have — never by its text alone, which another post of the same text shares (the
+        middle parts of two threads of one text are the same). Ours answers exactly our
+        previous part (or nothing, for a first part), is recorded by no other delivery, and
+        was not made before this delivery existed."""
         # Only a retry can find its own post: the first attempt has never sent anything.
         # A retry a person asked for starts counting again, but keeps the last error.
         if delivery.attempts <= 1 and not delivery.last_error:
             return None
-        return self.find(part)
+        parent = self.parent_key(reply_to) if reply_to else ""
+        taken = self._recorded_elsewhere(delivery)
+        since = delivery.created_at - CLOCK_SKEW
+        for seen in self.recent(part):
+            if seen.remote_id in taken or seen.reply_to != parent:
+                continue
+            if seen.created_at is not None and seen.created_at < since:
+                continue
+            if self.same_text(seen, part):
+                return Sent(remote_id=seen.remote_id, url=seen.url)
+        return None
+
+    def _recorded_elsewhere(self, delivery: Delivery) -> set[str]:
+        """The remote ids the account's other recent deliveries recorded as theirs."""
+        others = (
+            Delivery.objects.filter(channel=self.key)
+            .exclude(pk=delivery.pk)
+            .exclude(remote_parts=[])
+            .order_by("-pk")
+            .values_list("remote_parts", flat=True)[:RECENT_THREADS]
+        )
+        return {part["id"] for parts in others for part in parts}
 
     def _published_parts(self, delivery: Delivery) -> list[dict]:
         original = (

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -309,6 +309,12 @@ def epoch(timestamp: str) -> int:
         return int(datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%S%z").timestamp())
     except (TypeError, ValueError):
         return 0
+
+
+def moment(timestamp: str) -> datetime | None:
+    """Graph's time as an aware datetime; None if unreadable."""
+    seconds = epoch(timestamp)
+    return datetime.fromtimestamp(seconds, UTC) if seconds else None
 
 
 def cursor_epoch(cursor: str) -> int:

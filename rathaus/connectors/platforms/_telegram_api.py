@@ -57,6 +57,7 @@ def _tls() -> Any:
 def run(token: str, api_base: str, call: Callable[[Bot], Awaitable[T]]) -> T:
     """Run ``call`` with a bot for ``token`` from synchronous code. The library sends each
     request once (httpx transports don't retry): retrying is the delivery queue's job."""
+
     async def go() -> T:
         request = HTTPXRequest(
             connect_timeout=10,

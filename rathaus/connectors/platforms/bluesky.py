@@ -46,7 +46,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.connectors import rendering
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Part, status_error
+from rathaus.connectors.base import (
+    Connection,
+    Connector,
+    Credential,
+    Fetched,
+    Part,
+    Seen,
+    status_error,
+)
 from rathaus.delivery.channels import (
     PUBLIC,
     DeliveryError,
@@ -193,14 +201,18 @@ class BlueskyConnector(Connector):
         )
         self._xrpc(lambda client: client.com.atproto.repo.delete_record(data))
 
-    def find(self, part: Part) -> Sent | None:
-        def look(client: Client) -> Sent | None:
-            for record in self._recent(client):
-                value = record.value
-                if value.text == part.text and bool(value.reply) == (part.index > 0):
-                    self._remember(record.uri, record.cid, value)
-                    return Sent(remote_id=record.uri, url=self._url(record.uri))
-            return None
+    def recent(self, part: Part) -> list[Seen]:
+        def look(client: Client) -> list[Seen]:
+            return [
+                Seen(
+                    remote_id=record.uri,
+                    url=self._url(record.uri),
+                    text=record.value.text,
+                    reply_to=record.value.reply.parent.uri if record.value.reply else "",
+                    created_at=_moment(record.value.created_at),
+                )
+                for record in self._recent(client)
+            ]
 
         return self._xrpc(look)
 
@@ -213,7 +225,7 @@ class BlueskyConnector(Connector):
             sent: list[Sent] = []
             for piece in pieces:
                 # An earlier attempt may have sent this piece before its answer got lost.
-                found = self._sent_before(recent, piece, target.uri)
+                found = self._answered_before(recent, piece, target.uri)
                 sent.append(found or self._create(client, piece, parent=target))
                 target = self._refs[sent[-1].remote_id]
             return sent[0]
@@ -284,7 +296,7 @@ class BlueskyConnector(Connector):
         params = models.ComAtprotoRepoListRecords.Params(repo=self.did, collection=POST, limit=PAGE)
         return client.com.atproto.repo.list_records(params).records
 
-    def _sent_before(self, recent: list, text: str, parent_uri: str) -> Sent | None:
+    def _answered_before(self, recent: list, text: str, parent_uri: str) -> Sent | None:
         for record in recent:
             reply = getattr(record.value, "reply", None)
             if record.value.text == text and reply and reply.parent.uri == parent_uri:
@@ -427,6 +439,14 @@ def _expiry(jwt: str) -> datetime | None:
 
 def _when(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp)
+
+
+def _moment(stamp: str) -> datetime | None:
+    """A record's createdAt, which its author wrote (None if unreadable)."""
+    try:
+        return datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return None
 
 
 def _error_name(error: RequestErrorBase) -> str:

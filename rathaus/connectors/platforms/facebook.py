@@ -28,6 +28,7 @@ from rathaus.connectors.base import (
     Image,
     OAuth,
     Part,
+    Seen,
 )
 from rathaus.connectors.platforms import _graph
 from rathaus.delivery.channels import PUBLIC, DeliveryError, Limits, PermanentError, Sent
@@ -177,15 +178,18 @@ class FacebookConnector(Connector):
     def delete(self, remote_id: str) -> None:
         self.graph.delete_if_there(remote_id)
 
-    def find(self, part: Part) -> Sent | None:
-        wanted = part.text.strip()
-        answer = self.graph.get(
-            f"{self.page_id}/posts", fields="id,message,permalink_url", limit=25
-        )
-        for post in answer.get("data") or []:
-            if (post.get("message") or "").strip() == wanted:
-                return Sent(remote_id=post["id"], url=post.get("permalink_url") or "")
-        return None
+    def recent(self, part: Part) -> list[Seen]:
+        fields = "id,message,permalink_url,created_time"
+        answer = self.graph.get(f"{self.page_id}/posts", fields=fields, limit=25)
+        return [
+            Seen(
+                remote_id=post["id"],
+                url=post.get("permalink_url") or "",
+                text=post.get("message") or "",
+                created_at=_graph.moment(post.get("created_time", "")),
+            )
+            for post in answer.get("data") or []
+        ]
 
     # ----- comments ---------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part
+from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part, Seen
 from rathaus.connectors.platforms import _graph
 from rathaus.connectors.platforms.facebook import OAUTH
 from rathaus.delivery.channels import (
@@ -223,13 +223,18 @@ class InstagramConnector(Connector):
             gettext("Instagram's API cannot delete a post: remove it by hand in the Instagram app.")
         )
 
-    def find(self, part: Part) -> Sent | None:
-        wanted = part.text.strip()
-        answer = self.graph.get(f"{self.user_id}/media", fields="id,caption,permalink", limit=25)
-        for media in answer.get("data") or []:
-            if (media.get("caption") or "").strip() == wanted:
-                return Sent(remote_id=str(media["id"]), url=media.get("permalink") or "")
-        return None
+    def recent(self, part: Part) -> list[Seen]:
+        fields = "id,caption,permalink,timestamp"
+        answer = self.graph.get(f"{self.user_id}/media", fields=fields, limit=25)
+        return [
+            Seen(
+                remote_id=str(media["id"]),
+                url=media.get("permalink") or "",
+                text=media.get("caption") or "",
+                created_at=_graph.moment(media.get("timestamp", "")),
+            )
+            for media in answer.get("data") or []
+        ]
 
     # ----- comments ---------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -27,7 +27,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, OAuth, Part
+from rathaus.connectors.base import Connection, Connector, Credential, Fetched, OAuth, Part, Seen
 from rathaus.connectors.base import status_error as _status_error
 from rathaus.delivery.channels import (
     PUBLIC,
@@ -348,11 +348,16 @@ class LinkedInConnector(Connector):
             .get("elements", [])
         )
 
-    def find(self, part: Part) -> Sent | None:
-        for post in self._recent_posts():
-            if unescape(post.get("commentary") or "").strip() == part.text.strip():
-                return Sent(remote_id=post["id"], url=post_url(post["id"]))
-        return None
+    def recent(self, part: Part) -> list[Seen]:
+        return [
+            Seen(
+                remote_id=post["id"],
+                url=post_url(post["id"]),
+                text=unescape(post.get("commentary") or ""),
+                created_at=_from_ms(post.get("createdAt")),
+            )
+            for post in self._recent_posts()
+        ]
 
     # ----- comments ---------------------------------------------------------------------
 
@@ -447,6 +452,10 @@ class LinkedInConnector(Connector):
 
 def _urn_of(comment: dict[str, Any]) -> str:
     return comment.get("$URN") or comment.get("commentUrn") or ""
+
+
+def _from_ms(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(value / 1000, UTC) if isinstance(value, int) else None
 
 
 def _ms(moment: datetime | timedelta) -> int:

@@ -41,7 +41,7 @@ from mastodon import (
 from mastodon._url_regex import url_regex  # the URL pattern Mastodon counts links with
 
 from rathaus.connectors import base
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Part
+from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Part, Seen
 from rathaus.delivery.channels import (
     DIRECT,
     PUBLIC,
@@ -175,10 +175,20 @@ class MastodonConnector(Connector):
         )
         return _sent(status)
 
-    def find(self, part: Part) -> Sent | None:
-        wanted = " ".join(part.text.split())
-        status = self._own_status(lambda s: _words(s["content"]) == wanted)
-        return _sent(status) if status else None
+    def recent(self, part: Part) -> list[Seen]:
+        statuses = self.client.account_statuses(
+            self.account.remote_id, limit=PAGE, exclude_reblogs=True
+        )
+        return [
+            Seen(
+                remote_id=str(status["id"]),
+                url=_sent(status).url,
+                text=_words(status["content"]),
+                reply_to=str(status.get("in_reply_to_id") or ""),
+                created_at=_aware(status.get("created_at")),
+            )
+            for status in statuses
+        ]
 
     def edit(self, remote_id: str, part: Part) -> Sent:
         try:
@@ -420,6 +430,11 @@ def _positive(value: Any, default: int) -> int:
 
 def _sent(status: Any) -> Sent:
     return Sent(remote_id=str(status["id"]), url=status.get("url") or status.get("uri") or "")
+
+
+def _aware(moment: Any) -> datetime | None:
+    """Mastodon.py's created_at (a datetime, UTC) where it is one."""
+    return moment if isinstance(moment, datetime) and moment.tzinfo else None
 
 
 def _words(content: str) -> str:

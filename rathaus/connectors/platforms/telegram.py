@@ -47,7 +47,7 @@ from telegram import Bot, InputFile, InputMediaPhoto, ReplyParameters
 from telegram import error as tg
 
 from rathaus.connectors import rendering
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part
+from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part, Seen
 from rathaus.connectors.platforms import _telegram_api as api
 from rathaus.connectors.platforms import _telegram_preview as preview
 from rathaus.delivery.channels import DIRECT, DeliveryError, Limits, PermanentError, Sent
@@ -211,33 +211,45 @@ class TelegramConnector(Connector):
 
         self._call(remove)
 
-    def find(self, part: Part) -> Sent | None:
+    def recent(self, part: Part) -> list[Seen]:
         username = self.account.details.get("chat_username")
         if not username:
-            return None  # a private channel has no public page to look at
+            return []  # a private channel has no public page to look at
         response = httpx.get(f"{self.web_base}/s/{username}", timeout=20)
         if response.is_redirect:
-            return None  # the channel's preview is switched off
+            return []  # the channel's preview is switched off
         response.raise_for_status()
-        return self._match(preview.posts(response.text), part)
+        return self._shaped_like(preview.posts(response.text), part)
 
-    def _match(self, seen: list[preview.Seen], part: Part) -> Sent | None:
-        wanted = preview.fingerprint(part.text)
+    def _shaped_like(self, seen: list[preview.Seen], part: Part) -> list[Seen]:
+        """The channel's posts, newest first, that have ``part``'s shape: a text message,
+        a photo or album with the text as caption, or one followed by the text as a reply
+        (then the album's messages and the text's make one remote id)."""
         needs_link = bool(part.link) and part.link in part.text
+        found = []
         for post in reversed(seen):  # newest first
-            if preview.fingerprint(post.text) != wanted or (
-                needs_link and part.link not in post.html
-            ):
+            if needs_link and part.link not in post.html:
                 continue
-            if not part.images:
-                if not post.media:
-                    return self._sent([post.id], caption=False)
-            elif post.media:
-                return self._sent(list(post.ids), caption=True)
-            elif post.reply_to:
-                album = next((p.ids for p in seen if post.reply_to in p.ids), (post.reply_to,))
-                return self._sent([*album, post.id], caption=False)
-        return None
+            if not part.images and not post.media:
+                ids, caption, parent = [post.id], False, post.reply_to
+            elif part.images and post.media:
+                ids, caption, parent = list(post.ids), True, post.reply_to
+            elif part.images and post.reply_to:
+                album = next((p for p in seen if post.reply_to in p.ids), None)
+                ids = [*(album.ids if album else (post.reply_to,)), post.id]
+                caption, parent = False, album.reply_to if album else None
+            else:
+                continue
+            sent = self._sent(ids, caption=caption)
+            reply_to = str(parent) if parent else ""
+            found.append(Seen(sent.remote_id, sent.url, post.text, reply_to=reply_to))
+        return found
+
+    def same_text(self, seen: Seen, part: Part) -> bool:
+        return preview.fingerprint(seen.text) == preview.fingerprint(part.text)
+
+    def parent_key(self, remote_id: str) -> str:
+        return str(_ref(remote_id).carrier)
 
     # ----- citizens ---------------------------------------------------------------------
 

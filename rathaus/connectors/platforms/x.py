@@ -17,7 +17,7 @@ import io
 import logging
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -37,6 +37,7 @@ from rathaus.connectors.base import (
     Image,
     OAuth,
     Part,
+    Seen,
     status_error,
 )
 from rathaus.connectors.platforms import _x_text as xtext
@@ -282,20 +283,34 @@ class XConnector(Connector):
         with suppress(tweepy.NotFound):  # gone already: withdrawing twice is no failure
             self.client.delete_tweet(remote_id, user_auth=False)
 
-    def find(self, part: Part) -> Sent | None:
-        return self._find(part.text)
+    def recent(self, part: Part) -> list[Seen]:
+        return [
+            Seen(
+                remote_id=str(tweet["id"]),
+                url=self._sent(tweet["id"]).url,
+                text=xtext.expanded(tweet),
+                reply_to=_replied_to(tweet),
+                created_at=_moment(tweet.get("created_at")),
+            )
+            for tweet in self._recent_tweets()
+        ]
 
-    def _find(self, text: str, *, replying_to: str = "") -> Sent | None:
+    def same_text(self, seen: Seen, part: Part) -> bool:
+        return xtext.comparable(seen.text) == xtext.comparable(part.text)
+
+    def _recent_tweets(self) -> list[dict[str, Any]]:
         recent = self.client.get_users_tweets(
             self.account.remote_id,
             max_results=RECENT_POSTS,
-            tweet_fields=["entities", "referenced_tweets"],
+            tweet_fields=["entities", "referenced_tweets", "created_at"],
             user_auth=False,
         )
+        return recent.get("data") or []
+
+    def _find(self, text: str, *, replying_to: str = "") -> Sent | None:
         wanted = xtext.comparable(text)
-        for tweet in recent.get("data") or []:
-            replied = [r["id"] for r in tweet.get("referenced_tweets", [])]
-            if replying_to and replying_to not in replied:
+        for tweet in self._recent_tweets():
+            if replying_to and _replied_to(tweet) != replying_to:
                 continue
             if xtext.comparable(xtext.expanded(tweet)) == wanted:
                 return self._sent(tweet["id"])
@@ -337,9 +352,7 @@ class XConnector(Connector):
     def _inbound(self, tweet: dict[str, Any], users: dict[str, dict]) -> InboundMessage:
         author = users.get(tweet.get("author_id", ""), {})
         handle = author.get("username", "")
-        replied = next(
-            (r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"), ""
-        )
+        replied = _replied_to(tweet)
         return self.inbound(
             remote_id=str(tweet["id"]),
             text_html=xtext.as_html(tweet, self.account.details.get("username", "")),
@@ -395,6 +408,19 @@ def _uploadable(image: Image) -> tuple[str, str]:
         Picture.open(io.BytesIO(data)).save(out, format="PNG")
         data, mime = out.getvalue(), "image/png"
     return base64.b64encode(data).decode(), mime
+
+
+def _replied_to(tweet: dict[str, Any]) -> str:
+    """The id of the post ``tweet`` answers; "" for none."""
+    refs = tweet.get("referenced_tweets") or []
+    return next((str(r["id"]) for r in refs if r.get("type") == "replied_to"), "")
+
+
+def _moment(stamp: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return None
 
 
 def _is_retry(message: Message) -> bool:
