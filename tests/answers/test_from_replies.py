@@ -14,7 +14,7 @@ from rathaus.inbox.inbound import InboundMessage, receive
 from rathaus.inbox.models import Message, ReplyReviewer
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Membership, Role
-from tests.helpers import make_user
+from tests.helpers import ask, make_user
 
 ANSWER = (
     "Guten Tag Frau Anwohnerin,\n"
@@ -45,17 +45,14 @@ def chat():
 
 @pytest.fixture
 def conversation(office, chat):
-    message, _ = receive(
-        InboundMessage(
-            office=office,
-            channel="chat",
-            remote_id="q-1",
-            text_html="<p>Wann wird die <b>Linde</b> gefällt?</p>",
-            author_name="Anna Anwohnerin",
-            author_email="anna@example.org",
-        )
-    )
-    return message.conversation
+    return ask(
+        office,
+        "<p>Wann wird die <b>Linde</b> gefällt?</p>",
+        channel="chat",
+        remote_id="q-1",
+        author_name="Anna Anwohnerin",
+        author_email="anna@example.org",
+    ).conversation
 
 
 @pytest.fixture

@@ -6,23 +6,20 @@ from django.core.exceptions import ValidationError
 
 from rathaus.answers.models import TextTemplate
 from rathaus.answers.placeholders import fill, unknown_placeholders
-from rathaus.inbox.inbound import InboundMessage, receive
+from tests.helpers import ask
 
 
 @pytest.fixture
 def conversation(office):
     office.office_hours = "Mo–Fr 8–16 Uhr"
     office.save()
-    message, _ = receive(
-        InboundMessage(
-            office=office,
-            channel="kontakt",
-            remote_id="form-1",
-            text_html="<p>Wann wird die Linde gefällt?</p>",
-            author_name="Anna Anwohnerin",
-        )
-    )
-    return message.conversation
+    return ask(
+        office,
+        "<p>Wann wird die Linde gefällt?</p>",
+        channel="kontakt",
+        remote_id="form-1",
+        author_name="Anna Anwohnerin",
+    ).conversation
 
 
 def test_it_fills_every_placeholder(conversation, agent):

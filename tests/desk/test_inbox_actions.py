@@ -9,17 +9,12 @@ from rathaus.audit.models import AuditEntry
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message, Notification, Team
 from rathaus.offices.models import Role
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import PASSWORD, ask, make_user
 
 
 @pytest.fixture
 def conversation(office):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office, channel="contact", remote_id="q:1", text_html="<p>Frage</p>"
-        )
-    )
-    return message.conversation
+    return ask(office, "<p>Frage</p>", channel="contact", remote_id="q:1").conversation
 
 
 def _login(client, user):

@@ -8,24 +8,20 @@ from django.conf import settings
 from django.urls import reverse
 
 from rathaus.audit.models import AuditEntry
-from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, ask
 
 
 @pytest.fixture
 def question(office):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office,
-            channel="contact",
-            remote_id="q:1",
-            text_html="<p>Meine Adresse ist Lindenallee 3</p>",
-            author_name="Berta Bürgerin",
-            author_email="berta@example.org",
-        )
-    )
-    return message.conversation
+    return ask(
+        office,
+        "<p>Meine Adresse ist Lindenallee 3</p>",
+        channel="contact",
+        remote_id="q:1",
+        author_name="Berta Bürgerin",
+        author_email="berta@example.org",
+    ).conversation
 
 
 @pytest.fixture

@@ -5,18 +5,12 @@ with the whole page."""
 import pytest
 from django.urls import reverse
 
-from rathaus.inbox import inbound
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, ask
 
 
 @pytest.fixture
 def question(office):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office, channel="contact", remote_id="q:1", text_html="<p>Laterne aus</p>"
-        )
-    )
-    return message.conversation
+    return ask(office, "<p>Laterne aus</p>", channel="contact", remote_id="q:1").conversation
 
 
 @pytest.fixture

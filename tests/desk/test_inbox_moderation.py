@@ -5,24 +5,20 @@ import pytest
 from django.urls import reverse
 
 from rathaus.audit.models import AuditEntry
-from rathaus.inbox import inbound
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, ask
 
 
 @pytest.fixture
 def comment(office):
     office.netiquette = "Regel 2: Keine Beleidigungen."
     office.save()
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office,
-            channel="fediverse",
-            remote_id="https://social.example/statuses/9",
-            text_html="<p>Ihr seid alle …</p>",
-            is_public=True,
-        )
+    return ask(
+        office,
+        "<p>Ihr seid alle …</p>",
+        channel="fediverse",
+        remote_id="https://social.example/statuses/9",
+        is_public=True,
     )
-    return message
 
 
 def _moderate(client, user, comment, action, reason=""):

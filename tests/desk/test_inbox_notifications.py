@@ -8,17 +8,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from rathaus.inbox import inbound, work
+from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Notification
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, ask
 
 
 @pytest.fixture
 def conversation(office):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(office=office, channel="contact", remote_id="q:1", text_html="?")
-    )
-    return message.conversation
+    return ask(office, "?", channel="contact", remote_id="q:1").conversation
 
 
 @pytest.fixture

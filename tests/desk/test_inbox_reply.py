@@ -12,7 +12,7 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message, ReplyReviewer
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, ask
 
 
 class AnswerChannel(Channel):
@@ -42,12 +42,7 @@ def answer_channel():
 
 @pytest.fixture
 def conversation(office, answer_channel):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office, channel="antwortkanal", remote_id="q:1", text_html="<p>Frage?</p>"
-        )
-    )
-    return message.conversation
+    return ask(office, "<p>Frage?</p>", channel="antwortkanal", remote_id="q:1").conversation
 
 
 def _reply(client, user, conversation, data, capture):

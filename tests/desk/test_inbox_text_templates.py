@@ -9,26 +9,22 @@ from django.urls import reverse
 
 from rathaus.answers.models import TextTemplate
 from rathaus.delivery.models import Delivery
-from rathaus.inbox import inbound
 from rathaus.inbox.models import Message
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, ask
 
 
 @pytest.fixture
 def conversation(office):
     office.office_hours = "Mo–Fr 8–16 Uhr"
     office.save()
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office,
-            channel="fediverse",
-            remote_id="https://social.example/statuses/1",
-            text_html="?",
-            author_name="Anna",
-            is_public=True,
-        )
-    )
-    return message.conversation
+    return ask(
+        office,
+        "?",
+        channel="fediverse",
+        remote_id="https://social.example/statuses/1",
+        author_name="Anna",
+        is_public=True,
+    ).conversation
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import pytest
 
 from rathaus.federation import sending
 from rathaus.federation.models import Activity, Follower, Outgoing, RemoteActor
-from rathaus.inbox import inbound, work
+from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
 from rathaus.offices.access import LifecycleError
-from tests.helpers import CITIZEN
+from tests.helpers import CITIZEN, ask
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
@@ -20,19 +20,16 @@ pytestmark = pytest.mark.usefixtures("federation_over_http")
 
 @pytest.fixture
 def question(office, account, citizen):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office,
-            channel="fediverse",
-            remote_id=f"{CITIZEN}/statuses/1",
-            text_html="<p>Wann wird gefällt?</p>",
-            author_name=citizen.name,
-            author_handle=citizen.handle,
-            author_url=citizen.uri,
-            is_public=True,
-        )
-    )
-    return message.conversation
+    return ask(
+        office,
+        "<p>Wann wird gefällt?</p>",
+        channel="fediverse",
+        remote_id=f"{CITIZEN}/statuses/1",
+        author_name=citizen.name,
+        author_handle=citizen.handle,
+        author_url=citizen.uri,
+        is_public=True,
+    ).conversation
 
 
 @pytest.fixture

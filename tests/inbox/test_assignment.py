@@ -4,19 +4,15 @@ new assignee is told in the app."""
 import pytest
 
 from rathaus.audit.models import AuditEntry
-from rathaus.inbox import inbound, work
+from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Notification, Team
 from rathaus.offices.access import LifecycleError
+from tests.helpers import ask
 
 
 @pytest.fixture
 def conversation(office):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office, channel="contact", remote_id="contact:1", text_html="Wann?"
-        )
-    )
-    return message.conversation
+    return ask(office, "Wann?", channel="contact", remote_id="contact:1").conversation
 
 
 def test_an_agent_assigns_a_colleague_who_is_notified(conversation, agent, office_admin):

@@ -4,17 +4,15 @@ response-time target."""
 import pytest
 
 from rathaus.audit.models import AuditEntry
-from rathaus.inbox import inbound, work
+from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
 from rathaus.offices.access import LifecycleError
+from tests.helpers import ask
 
 
 @pytest.fixture
 def conversation(office):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(office=office, channel="contact", remote_id="c:1", text_html="?")
-    )
-    return message.conversation
+    return ask(office, "?", channel="contact", remote_id="c:1").conversation
 
 
 def test_priority_and_topics_are_set_and_logged(conversation, agent):

@@ -6,20 +6,18 @@ import pytest
 from rathaus.audit.models import AuditEntry
 from rathaus.inbox import inbound, work
 from rathaus.offices.access import LifecycleError
+from tests.helpers import ask
 
 
 @pytest.fixture
 def comment(office):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(
-            office=office,
-            channel="fediverse",
-            remote_id="https://social.example/statuses/1",
-            text_html="<p>Beleidigung</p>",
-            is_public=True,
-        )
+    return ask(
+        office,
+        "<p>Beleidigung</p>",
+        channel="fediverse",
+        remote_id="https://social.example/statuses/1",
+        is_public=True,
     )
-    return message
 
 
 def test_hide_and_unhide_are_logged_with_the_reason(comment, agent):

@@ -2,17 +2,15 @@
 
 import pytest
 
-from rathaus.inbox import inbound, work
+from rathaus.inbox import work
 from rathaus.inbox.models import Message, Notification
 from rathaus.offices.access import LifecycleError
+from tests.helpers import ask
 
 
 @pytest.fixture
 def conversation(office):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(office=office, channel="contact", remote_id="c:1", text_html="?")
-    )
-    return message.conversation
+    return ask(office, "?", channel="contact", remote_id="c:1").conversation
 
 
 def test_a_note_names_a_colleague_who_is_notified(conversation, agent, office_admin, outsider):

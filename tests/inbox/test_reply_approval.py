@@ -9,6 +9,7 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, ReplyReviewer
 from rathaus.offices.access import LifecycleError
+from tests.helpers import ask
 
 
 class AnsweringChannel(Channel):
@@ -36,10 +37,7 @@ def channel():
 
 @pytest.fixture
 def conversation(office, channel):
-    message, _new = inbound.receive(
-        inbound.InboundMessage(office=office, channel="answering", remote_id="q1", text_html="?")
-    )
-    return message.conversation
+    return ask(office, "?", channel="answering", remote_id="q1").conversation
 
 
 @pytest.fixture
