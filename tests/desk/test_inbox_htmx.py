@@ -5,18 +5,12 @@ with the whole page."""
 import pytest
 from django.urls import reverse
 
-from tests.helpers import PASSWORD, ask
+from tests.helpers import ask
 
 
 @pytest.fixture
 def question(office):
     return ask(office, "<p>Laterne aus</p>", channel="contact", remote_id="q:1").conversation
-
-
-@pytest.fixture
-def agent_client(client, agent):
-    client.login(username=agent.username, password=PASSWORD)
-    return client
 
 
 def test_htmx_gets_only_the_list(agent_client, office, question):

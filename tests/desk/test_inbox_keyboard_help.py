@@ -2,11 +2,9 @@
 host, and sit on normal links, buttons and fields (so Tab reaches all of them too)."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from rathaus.inbox import inbound
-from tests.helpers import PASSWORD
 
 
 @pytest.fixture
@@ -22,15 +20,8 @@ def conversations(office):
     return found
 
 
-@pytest.fixture
-def agent_client(client, agent):
-    client.login(username=agent.username, password=PASSWORD)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def test_the_queue_documents_its_shortcuts(agent_client, office, conversations):
-    html = agent_client.get(reverse("desk:inbox", args=[office.slug])).content.decode()
+def test_the_queue_documents_its_shortcuts(english_agent_client, office, conversations):
+    html = english_agent_client.get(reverse("desk:inbox", args=[office.slug])).content.decode()
     assert '<details class="shortcuts" id="shortcuts">' in html
     assert "<summary>Keyboard shortcuts</summary>" in html
     assert "do nothing while you type in a field" in html
@@ -40,10 +31,10 @@ def test_the_queue_documents_its_shortcuts(agent_client, office, conversations):
 
 
 def test_the_conversation_page_documents_and_wires_its_shortcuts(
-    agent_client, office, conversations
+    english_agent_client, office, conversations
 ):
     middle = conversations[1]
-    html = agent_client.get(
+    html = english_agent_client.get(
         reverse("desk:conversation", args=[office.slug, middle.pk])
     ).content.decode()
     assert "<summary>Keyboard shortcuts</summary>" in html

@@ -4,7 +4,6 @@ answer without that choice is refused and keeps its text. Private conversations 
 answered privately, without the question."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from rathaus.delivery import channels
@@ -15,7 +14,7 @@ from rathaus.federation import sending
 from rathaus.federation.models import Activity
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Message
-from tests.helpers import CITIZEN, PASSWORD
+from tests.helpers import CITIZEN
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
@@ -53,13 +52,6 @@ def _ask(office, channel, *, public, remote_id="k:1", **fields):
     return message.conversation
 
 
-@pytest.fixture
-def agent_client(client, agent):
-    client.login(username=agent.username, password=PASSWORD)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def _page(client, conversation) -> str:
     url = reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
     return client.get(url).content.decode()
@@ -70,8 +62,10 @@ def _reply(client, conversation, data):
     return client.post(url, data)
 
 
-def test_a_public_conversation_warns_and_chooses_nothing(agent_client, office, comment_channel):
-    html = _page(agent_client, _ask(office, "kommentare", public=True))
+def test_a_public_conversation_warns_and_chooses_nothing(
+    english_agent_client, office, comment_channel
+):
+    html = _page(english_agent_client, _ask(office, "kommentare", public=True))
     assert "Public answer: visible to everyone on Kommentarkanal" in html
     assert 'name="reply-visibility" value="public"' in html
     assert 'name="reply-visibility" value="direct"' in html
@@ -82,11 +76,11 @@ def test_a_public_conversation_warns_and_chooses_nothing(agent_client, office, c
 
 
 def test_an_answer_without_a_choice_is_refused_and_keeps_its_text(
-    agent_client, office, comment_channel
+    english_agent_client, office, comment_channel
 ):
     conversation = _ask(office, "kommentare", public=True)
     text = "Weil die Linde krank ist, siehe Gutachten."
-    response = _reply(agent_client, conversation, {"reply-text": text})
+    response = _reply(english_agent_client, conversation, {"reply-text": text})
     html = response.content.decode()
     assert response.status_code == 400
     assert "Choose whether everyone may see the answer or only the citizen." in html
@@ -96,25 +90,27 @@ def test_an_answer_without_a_choice_is_refused_and_keeps_its_text(
 
 
 @pytest.mark.parametrize(("choice", "public"), [("public", True), ("direct", False)])
-def test_the_answer_is_as_public_as_chosen(agent_client, office, comment_channel, choice, public):
+def test_the_answer_is_as_public_as_chosen(
+    english_agent_client, office, comment_channel, choice, public
+):
     conversation = _ask(office, "kommentare", public=True)
     data = {"reply-text": "Antwort", "reply-visibility": choice}
-    assert _reply(agent_client, conversation, data).status_code == 302
+    assert _reply(english_agent_client, conversation, data).status_code == 302
     answer = Message.objects.get(direction=Message.Direction.OUTBOUND)
     assert answer.is_public is public
 
 
 def test_a_private_conversation_is_answered_privately_without_asking(
-    agent_client, office, comment_channel
+    english_agent_client, office, comment_channel
 ):
     conversation = _ask(office, "kommentare", public=False)
-    html = _page(agent_client, conversation)
+    html = _page(english_agent_client, conversation)
     assert "reply-visibility" not in html
     assert "Public answer" not in html
     assert "only the citizen receives it" in html
     # Even a forged "public" cannot make a private conversation's answer public.
     data = {"reply-text": "Antwort", "reply-visibility": "public"}
-    assert _reply(agent_client, conversation, data).status_code == 302
+    assert _reply(english_agent_client, conversation, data).status_code == 302
     assert Message.objects.get(direction=Message.Direction.OUTBOUND).is_public is False
 
 
@@ -135,11 +131,13 @@ def fediverse_question(office, account, citizen, settings):
 @pytest.mark.parametrize(
     ("choice", "to"), [("public", [PUBLIC]), ("direct", [CITIZEN])], ids=["public", "direct"]
 )
-def test_a_fediverse_answer_is_addressed_as_chosen(agent_client, fediverse_question, choice, to):
-    html = _page(agent_client, fediverse_question)
+def test_a_fediverse_answer_is_addressed_as_chosen(
+    english_agent_client, fediverse_question, choice, to
+):
+    html = _page(english_agent_client, fediverse_question)
     assert "Public answer: visible to everyone on Fediverse" in html
     data = {"reply-text": "Ab Montag.", "reply-visibility": choice}
-    assert _reply(agent_client, fediverse_question, data).status_code == 302
+    assert _reply(english_agent_client, fediverse_question, data).status_code == 302
     # Sent here rather than by the on-commit wake-up: the fan-out after it would reach
     # for social.example, and tests stay on loopback.
     delivery = Delivery.objects.get(action=Delivery.Action.REPLY)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Team
 from rathaus.offices.models import Role
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import make_user
 
 _ids = itertools.count()
 
@@ -28,12 +28,6 @@ def _ask(office, text="Eine Frage", *, channel="contact", **fields):
         )
     )
     return message.conversation
-
-
-@pytest.fixture
-def agent_client(client, agent):
-    client.login(username=agent.username, password=PASSWORD)
-    return client
 
 
 def _queue(client, office, **params) -> list[int]:
