@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.contact import spam
 from rathaus.inbox import photos
+from rathaus.lib import spam
 from rathaus.lib.oneline import has_breaks
 
 MAX_MESSAGE_CHARS = 5000

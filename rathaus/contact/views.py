@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rathaus.contact import follow, spam, submitting
+from rathaus.contact import follow, submitting
 from rathaus.contact.forms import ContactForm, FollowUpForm, MessageForm
 from rathaus.inbox.models import Conversation
+from rathaus.lib import spam
 from rathaus.newsroom import caching
 from rathaus.offices.models import Office
 from rathaus.posts.models import Category, Post

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.posts.models import Category
 
 
@@ -37,7 +37,7 @@ class SubscribeForm(forms.Form):
         },
     )
     categories = _categories_field()
-    # The honeypot: people never see it (see contact/spam.py).
+    # The honeypot: people never see it (see lib/spam.py).
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,

@@ -1,7 +1,7 @@
 """The newsletter's public pages under ``/<office>/newsletter/``, and the bounce push address.
 
 Like every public page they set no cookies, so the forms carry no CSRF token: they are
-``csrf_exempt``. The subscription form is defended like the contact form (contact/spam.py:
+``csrf_exempt``. The subscription form is defended like the contact form (lib/spam.py:
 signed form nonce, honeypot, per-address rate limit shared with the contact form) and only
 ever leads to a confirmation mail. The subscriber's pages are reached by the random token
 in their links; following a link changes nothing (mail scanners follow links), only the
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.newsletter import bounces, subscribing
 from rathaus.newsletter.forms import PreferencesForm, SubscribeForm
 from rathaus.newsletter.models import PENDING_DAYS, NewsletterSettings, Subscriber

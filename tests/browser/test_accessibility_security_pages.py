@@ -292,7 +292,8 @@ def test_the_invitation_link_and_the_follow_page(page, live_server, office, surv
     from django.contrib.auth import get_user_model
     from django.core.files.base import ContentFile
 
-    from rathaus.contact import follow, spam, submitting
+    from rathaus.contact import follow, submitting
+    from rathaus.lib import spam
     from rathaus.offices import members
 
     base = live_server.url

@@ -5,8 +5,8 @@ WCAG checks and load nothing from other hosts."""
 
 import pytest
 
-from rathaus.contact import spam
 from rathaus.inbox.models import Conversation
+from rathaus.lib import spam
 from tests.browser.conftest import log_in, violations
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from rathaus.contact import spam
 from rathaus.inbox import photos
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import spam
 
 
 @pytest.fixture

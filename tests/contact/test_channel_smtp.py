@@ -9,11 +9,12 @@ from email.policy import default as default_policy
 
 import pytest
 
-from rathaus.contact import spam, submitting
+from rathaus.contact import submitting
 from rathaus.contact.channel import ContactChannel
 from rathaus.delivery import channels
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
+from rathaus.lib import spam
 from tests import loopback
 
 

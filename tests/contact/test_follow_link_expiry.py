@@ -8,7 +8,8 @@ import time_machine
 from django.core import signing
 from django.utils import timezone
 
-from rathaus.contact import follow, spam, submitting
+from rathaus.contact import follow, submitting
+from rathaus.lib import spam
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@ notes, hidden or removed text, or an answer still waiting for a colleague's appr
 
 import pytest
 
-from rathaus.contact import follow, spam, submitting
+from rathaus.contact import follow, submitting
 from rathaus.inbox import work
 from rathaus.inbox.models import Message, ReplyReviewer
+from rathaus.lib import spam
 
 
 @pytest.fixture

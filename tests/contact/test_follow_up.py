@@ -3,9 +3,10 @@ threaded under the last one, and reopens what we had answered."""
 
 import pytest
 
-from rathaus.contact import follow, spam, submitting
+from rathaus.contact import follow, submitting
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import spam
 
 
 @pytest.fixture

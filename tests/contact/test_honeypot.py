@@ -2,8 +2,8 @@
 clear message, rather than a fake success: a person whose browser filled the field by
 mistake loses nothing, and a bot gains no reference number."""
 
-from rathaus.contact import spam
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import spam
 
 
 def test_a_filled_honeypot_stores_nothing(client, office):

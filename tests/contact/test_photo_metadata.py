@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, PngImagePlugin
 
-from rathaus.contact import spam
 from rathaus.inbox.models import Message
+from rathaus.lib import spam
 
 GPS = ExifTags.IFD.GPSInfo
 

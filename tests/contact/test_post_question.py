@@ -1,7 +1,7 @@
 """“Frage zu dieser Meldung”: the question is linked to the post it asks about."""
 
-from rathaus.contact import spam
 from rathaus.inbox.models import Conversation
+from rathaus.lib import spam
 
 
 def test_the_conversation_is_linked_to_the_post(client, published):

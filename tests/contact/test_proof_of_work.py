@@ -8,8 +8,8 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
-from rathaus.contact import spam
 from rathaus.inbox.models import Message
+from rathaus.lib import spam
 
 BITS = 10
 

@@ -8,8 +8,8 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
-from rathaus.contact import spam
 from rathaus.inbox.models import Message
+from rathaus.lib import spam
 
 ADDRESS = "203.0.113.57"
 

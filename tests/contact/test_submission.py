@@ -5,8 +5,8 @@ import re
 
 from django.core import mail
 
-from rathaus.contact import spam
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import spam
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """A follow link of one office never opens a conversation under another office's address,
 and the follow-up cannot be written there either."""
 
-from rathaus.contact import follow, spam, submitting
+from rathaus.contact import follow, submitting
 from rathaus.inbox.models import Conversation
+from rathaus.lib import spam
 
 
 def _conversation(office):

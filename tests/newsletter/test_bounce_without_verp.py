@@ -4,7 +4,7 @@ ignores the envelope sender, or a bounce of the confirmation mail) is matched by
 
 from django.core import mail
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.newsletter.models import NewsletterSettings, Send, Subscriber
 
 # RFC 3464, Appendix A, "Multi-Recipient DSN", sent to the plain bounce address: two

@@ -40,7 +40,7 @@ def test_the_daily_task_deletes_stale_pending_and_old_bounced_addresses(office):
 def test_a_new_confirmation_mail_gives_a_pending_address_another_seven_days(
     client, office, django_capture_on_commit_callbacks
 ):
-    from rathaus.contact import spam
+    from rathaus.lib import spam
 
     NewsletterSettings.objects.create(office=office, enabled=True)
     start = timezone.now()

@@ -6,7 +6,7 @@ import re
 
 from django.core import mail
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
 
 

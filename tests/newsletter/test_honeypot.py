@@ -3,7 +3,7 @@ stored and no mail goes out; the answer says why and keeps what was entered."""
 
 from django.core import mail
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
 
 

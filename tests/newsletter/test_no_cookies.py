@@ -4,7 +4,7 @@ carry a nonce), the subscriber's pages are personal."""
 
 import pytest
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
 
 

@@ -4,7 +4,7 @@ goes out to the address it named."""
 
 from django.core import mail
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
 
 ADDRESS = "203.0.113.57"

@@ -5,7 +5,7 @@ hosts and no script; the newsroom's footer links to it while the newsletter is o
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
 
 

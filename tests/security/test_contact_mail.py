@@ -7,9 +7,9 @@ reference number, the follow link and what the office wrote. The name is one sho
 import pytest
 from django.core import mail
 
-from rathaus.contact import spam
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import spam
 
 VICTIM = "victim@example.net"
 SPAM_URL = "https://cheap-pills.example/buy"

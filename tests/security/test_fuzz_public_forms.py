@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rathaus.contact import spam
+from rathaus.lib import spam
 from rathaus.newsletter.models import NewsletterSettings
 from tests.security.fuzzing import (
     FUZZ,

@@ -11,9 +11,10 @@ from email.policy import SMTP
 
 import pytest
 
-from rathaus.contact import follow, spam, submitting
+from rathaus.contact import follow, submitting
 from rathaus.inbox import inbound, ingest, work
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import spam
 from rathaus.mail.models import Mailbox
 from tests.conftest import CITIZEN
 

@@ -25,8 +25,7 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from rathaus.contact import spam
-from rathaus.lib import sealing
+from rathaus.lib import sealing, spam
 from rathaus.mail.models import Mailbox
 from rathaus.newsletter.models import NewsletterSettings, Subscriber
 from rathaus.posts import lifecycle

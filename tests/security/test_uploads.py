@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from rathaus.contact import follow, spam, submitting
+from rathaus.contact import follow, submitting
+from rathaus.lib import spam
 from rathaus.posts import images, lifecycle
 from rathaus.posts.models import PostImage
 from tests.helpers import PASSWORD

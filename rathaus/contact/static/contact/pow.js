@@ -1,6 +1,6 @@
 // Proof of work for the contact form (only loaded when the office switched it on): find a
 // number whose SHA-256 together with the form's nonce starts with data-pow-bits zero bits.
-// The server checks the same (rathaus/contact/spam.py). No data leaves the page.
+// The server checks the same (rathaus/lib/spam.py). No data leaves the page.
 (function () {
   "use strict";
   function zeroBits(bytes, bits) {
