@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 # Sent inside the transaction that stores a new conversation; response-time targets set
 # its due times here.
 conversation_opened = Signal()
+# Sent by bulk ingest with its new conversations (``conversations``) before they are
+# inserted, and ``now``: a receiver may fill their fields for the one INSERT, and marks what
+# it filled (``Conversation.due_times_set``). ``conversation_opened`` follows for each.
+conversations_opening = Signal()
 # What a citizen's message may keep of its markup; everything else is dropped, never shown.
 ALLOWED_TAGS = {"p", "br", "a", "span", "strong", "em", "ul", "ol", "li", "blockquote", "code"}
 SUBJECT_CHARS = 80

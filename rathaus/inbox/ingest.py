@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from rathaus.inbox.inbound import (
     InboundMessage,
+    conversations_opening,
     may_join,
     new_conversation,
     new_message,
@@ -33,7 +34,6 @@ from rathaus.inbox.inbound import (
     sanitise,
 )
 from rathaus.inbox.models import Conversation, Message, new_reference
-from rathaus.response_times import targets
 
 # Well under every backend's limit of parameters in one statement.
 CHUNK = 500
@@ -133,10 +133,12 @@ def _store(inbounds: Sequence[InboundMessage]) -> list[tuple[Message, bool]]:
 
     conversations = [conversation for conversation, _inbound in new_conversations]
     _unique_references(conversations)
-    # Due times for the whole batch in one query; the per-conversation receiver then
-    # leaves these alone.
-    targets.fill_due_times(
-        [c for c, inbound in new_conversations if not inbound.automatic], now=timezone.now()
+    # Due times for the whole batch in one query (response-time targets); the
+    # per-conversation receiver then leaves these alone.
+    conversations_opening.send(
+        sender=Conversation,
+        conversations=[c for c, inbound in new_conversations if not inbound.automatic],
+        now=timezone.now(),
     )
     Conversation.objects.bulk_create(conversations)
     for conversation, inbound in new_conversations:

@@ -123,6 +123,11 @@ class Conversation(models.Model):
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
+    # Not stored: True once the due times were filled in before the row was inserted (bulk
+    # ingest, see ``inbound.conversations_opening``), so that ``conversation_opened``'s
+    # receivers leave them alone instead of reading the targets a second time.
+    due_times_set = False
+
     objects = ConversationQuerySet.as_manager()
 
     class Meta:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
@@ -28,11 +29,13 @@ from rathaus.inbox.models import (
 )
 from rathaus.offices.access import LifecycleError, has_role, require_role
 from rathaus.offices.models import Membership, Role
-from rathaus.response_times import targets
 
 Status = Conversation.Status
 AGENTS = (Role.AGENT, Role.ADMIN)
 MODERATION = {"hide", "unhide", "delete", "report"}
+# Sent inside the transaction when a conversation got another category (``conversation``):
+# another category may have another response-time target.
+category_changed = Signal()
 MENTION = re.compile(r"(?<![\w.])@([\w.+-]+)")
 
 
@@ -109,8 +112,8 @@ def set_details(
         if category is not None:
             conversation.category = category
         conversation.save(update_fields=["priority", "category"])
-        if recount:  # another category may have another response-time target
-            targets.recompute(conversation)
+        if recount:
+            category_changed.send(sender=Conversation, conversation=conversation)
         if topics is not None:
             found = [
                 Topic.objects.get_or_create(office=office, name=name.strip()[:60])[0]

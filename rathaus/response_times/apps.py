@@ -7,9 +7,17 @@ class ResponseTimesConfig(AppConfig):
     verbose_name = _("Response-time targets")
 
     def ready(self) -> None:
-        from rathaus.inbox.inbound import conversation_opened
+        from rathaus.inbox import inbound, work
         from rathaus.response_times import targets
 
-        conversation_opened.connect(
+        # The inbox sits below response-time targets and knows nothing of them: it tells
+        # what happened to a conversation, the targets set its due times.
+        inbound.conversation_opened.connect(
             targets.on_conversation_opened, dispatch_uid="response_times.due_times"
+        )
+        inbound.conversations_opening.connect(
+            targets.on_conversations_opening, dispatch_uid="response_times.due_times_bulk"
+        )
+        work.category_changed.connect(
+            targets.on_category_changed, dispatch_uid="response_times.recount"
         )

@@ -79,7 +79,7 @@ def fill_due_times(conversations: Sequence[Conversation], *, now: datetime) -> N
                 conversation.resolution_due = due_after(office, now, target.resolution_hours)
             except ValueError:
                 log.exception("No due times for a conversation of office %s", office.pk)
-        conversation._due_times_filled = True
+        conversation.due_times_set = True
 
 
 def _store(conversation: Conversation) -> bool:
@@ -96,7 +96,7 @@ def _store(conversation: Conversation) -> bool:
 def on_conversation_opened(sender: Any, conversation: Conversation, **kwargs: Any) -> None:
     """Receiver of ``inbox.inbound.conversation_opened``: no query beyond reading the
     targets when the office has none, one UPDATE when it has."""
-    if getattr(conversation, "_due_times_filled", False):
+    if conversation.due_times_set:
         return
     try:
         _store(conversation)
@@ -104,6 +104,18 @@ def on_conversation_opened(sender: Any, conversation: Conversation, **kwargs: An
         # Broken working hours must not lose the citizen's message: it runs inside the
         # transaction that stores it. The conversation simply has no due time.
         log.exception("No due times for conversation %s", conversation.pk)
+
+
+def on_conversations_opening(
+    sender: Any, conversations: Sequence[Conversation], now: datetime, **kwargs: Any
+) -> None:
+    """Receiver of ``inbox.inbound.conversations_opening`` (bulk ingest)."""
+    fill_due_times(conversations, now=now)
+
+
+def on_category_changed(sender: Any, conversation: Conversation, **kwargs: Any) -> None:
+    """Receiver of ``inbox.work.category_changed``."""
+    recompute(conversation)
 
 
 def recompute(conversation: Conversation) -> bool:
