@@ -74,6 +74,9 @@ class Part:
     total: int = 1
     link: str = ""  # the original on the office's newsroom
     title: str = ""
+    # The post's language as a primary subtag ("de", "en"), for platforms that tag posts
+    # with it (Bluesky's langs, Mastodon's language); "" where unknown (answers).
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,11 @@ def plain(markdown: str) -> str:
     return re.sub(r"(– [^\n]*)\n\n(?=– )", r"\1\n", text).strip()
 
 
+def language(post: Post) -> str:
+    """The post's language as platforms take it: the primary subtag, lower case."""
+    return (post.language or "").split("-")[0].lower()
+
+
 def original_link(post: Post) -> str:
     return post.office.public_url(post.get_absolute_url())
 
@@ -114,6 +119,7 @@ def parts(post: Post, text: str, limits: Limits, *, images: tuple[Image, ...]) -
             total=len(pieces),
             link=link,
             title=post.title,
+            language=language(post),
         )
         for index, piece in enumerate(pieces)
     ]

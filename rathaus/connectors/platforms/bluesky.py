@@ -190,7 +190,9 @@ class BlueskyConnector(Connector):
         def send(client: Client) -> Sent:
             embed = self._images(client, part.images) if part.images else None
             parent = self._own_ref(client, reply_to) if reply_to else None
-            return self._create(client, part.text, parent=parent, embed=embed)
+            return self._create(
+                client, part.text, parent=parent, embed=embed, language=part.language
+            )
 
         return self._xrpc(send)
 
@@ -241,12 +243,20 @@ class BlueskyConnector(Connector):
         return self.account.details.get("handle") or self.account.name
 
     def _create(
-        self, client: Client, text: str, *, parent: Ref | None = None, embed: Any = None
+        self,
+        client: Client,
+        text: str,
+        *,
+        parent: Ref | None = None,
+        embed: Any = None,
+        language: str = "",
     ) -> Sent:
+        # The post's own language; an answer, whose language nobody chose, the site's.
+        language = language or settings.LANGUAGE_CODE.split("-")[0]
         record = models.AppBskyFeedPost.Record(
             text=text,
             created_at=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            langs=[settings.LANGUAGE_CODE.split("-")[0]],
+            langs=[language],
             facets=detect_facets(text) or None,  # links, #tags: clickable
             reply=parent.reply() if parent else None,
             embed=embed,

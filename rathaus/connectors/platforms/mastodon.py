@@ -154,7 +154,7 @@ class MastodonConnector(Connector):
     # ----- posting ----------------------------------------------------------------------
 
     def publish(self, delivery: Delivery) -> Sent:
-        # Kept for the idempotency key and the post's language of each part.
+        # Kept for the idempotency key of each part.
         self._delivery = delivery
         return super().publish(delivery)
 
@@ -169,7 +169,7 @@ class MastodonConnector(Connector):
             in_reply_to_id=reply_to,
             media_ids=media or None,
             visibility="public",
-            language=self._language(),
+            language=part.language or None,
             # Mastodon keeps the key an hour: a repeated call returns the first status.
             idempotency_key=self._idempotency_key(f"part:{part.index}"),
         )
@@ -250,10 +250,6 @@ class MastodonConnector(Connector):
         return _sorted(error, self._last)
 
     # ----- helpers --------------------------------------------------------------------------
-
-    def _language(self) -> str | None:
-        post = self._delivery.post if self._delivery and self._delivery.post_id else None
-        return post.language.split("-")[0].lower() if post and post.language else None
 
     def _idempotency_key(self, what: str) -> str:
         origin = self._delivery.idempotency_key if self._delivery else self.key
