@@ -1,6 +1,7 @@
 """Fetching a mailbox by IMAP: every message after the last UID taken over is stored, and
 only then marked \\Seen and counted as taken over. A crash in between loses nothing: the
-message is fetched again next time and recognised by its Message-ID."""
+message is fetched again next time and recognised by its Message-ID. (When, and by which
+worker alone, is the job engine's part: ``background``.)"""
 
 from __future__ import annotations
 
@@ -11,10 +12,7 @@ import logging
 import re
 import ssl
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.lib import netguard
@@ -25,8 +23,6 @@ log = logging.getLogger(__name__)
 TIMEOUT = 30  # seconds for connecting and for each answer
 # Messages per run; a full mailbox is worked off over the next minutes.
 BATCH = 500
-# A fetch still marked running after this belongs to a worker that died.
-STALE_AFTER = timedelta(minutes=10)
 _UID = re.compile(rb"UID (\d+)")
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 
@@ -162,19 +158,10 @@ def _take_over(imap: imaplib.IMAP4, mailbox: Mailbox) -> Iterator[int]:
             yield uid
 
 
-def _claim(mailbox: Mailbox, now: datetime) -> bool:
-    free = Q(fetch_started_at=None) | Q(fetch_started_at__lt=now - STALE_AFTER)
-    return bool(
-        Mailbox.objects.filter(free, pk=mailbox.pk, active=True).update(fetch_started_at=now)
-    )
-
-
-def fetch(mailbox: Mailbox) -> int:
-    """Take over the new messages of one mailbox; returns how many. Problems are kept in
-    ``mailbox.last_error`` (and logged), never raised: the next run tries again."""
-    now = timezone.now()
-    if not mailbox.fetches or not _claim(mailbox, now):
-        return 0
+def poll(mailbox: Mailbox) -> tuple[int, str]:
+    """Take over the new messages of one mailbox, whose lease the caller holds; returns
+    how many and the problem, if any (also logged), which is never raised: the next run
+    tries again."""
     taken, error = 0, ""
     imap = None
     try:
@@ -209,8 +196,4 @@ def fetch(mailbox: Mailbox) -> int:
         if imap is not None:
             with contextlib.suppress(Exception):
                 imap.logout()
-        Mailbox.objects.filter(pk=mailbox.pk).update(
-            fetch_started_at=None, last_checked_at=timezone.now(), last_error=error[:2000]
-        )
-        mailbox.last_error, mailbox.fetch_started_at = error[:2000], None
-    return taken
+    return taken, error

@@ -1,6 +1,9 @@
 """An office's inbound email address: mail reaches it by IMAP (fetched every minute) or
 by an MTA posting the raw message to the push endpoint with the mailbox's token.
 
+A mailbox with an IMAP server is also recurring work of the job engine (``background``):
+its poll's lease, next time and last error are the engine's columns on the row.
+
 The push token is only ever compared, so only its SHA-256 is stored (``token_hash``): the
 token itself exists once, on the instance that made it (``mailbox.token``), and the admin
 shows it right then; a lost one is replaced, never read back."""
@@ -13,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.jobs.models import FAILED, QUEUED, RUNNING, WorkRow
 from rathaus.lib import sealing
 from rathaus.offices.sealed import SealedTextField
 
@@ -24,7 +28,22 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Mailbox(models.Model):
+# Written by the worker alone (the poll's lease, outcome and where it got to): saving a
+# mailbox from a form must not put back what was read before a poll.
+WORKER_COLUMNS = frozenset(
+    {
+        *("status", "attempts", "next_attempt_at", "lease_until", "lease_token", "last_error"),
+        *("last_checked_at", "last_uid", "uid_validity"),
+    }
+)
+
+
+class Mailbox(WorkRow):
+    class Status(models.TextChoices):
+        QUEUED = QUEUED, _("Waiting for the next fetch")
+        RUNNING = RUNNING, _("Being fetched")
+        FAILED = FAILED, _("Failed")
+
     class Security(models.TextChoices):
         SSL = "ssl", _("SSL/TLS (port 993)")
         STARTTLS = "starttls", _("STARTTLS (port 143)")
@@ -67,12 +86,14 @@ class Mailbox(models.Model):
     uid_validity = models.PositiveBigIntegerField(default=0)
     last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    # Set while one worker fetches, so two never work the same mailbox at once.
-    fetch_started_at = models.DateTimeField(null=True, blank=True)
+    # The poll's state; one worker holds the lease while it fetches, so two never work
+    # the same mailbox at once.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["office", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
         verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
 
@@ -82,6 +103,12 @@ class Mailbox(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.token_hash:
             self.new_push_token()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in WORKER_COLUMNS
+            ]
         super().save(*args, **kwargs)
 
     def new_push_token(self) -> str:
@@ -121,3 +148,21 @@ class Mailbox(models.Model):
             raise ValidationError(
                 _("Without encryption only a server on this machine (127.0.0.1) can be used.")
             )
+
+
+class PolledManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(active=True).exclude(imap_host="")
+
+
+class PolledMailbox(Mailbox):
+    """The mailboxes the worker fetches by IMAP (active, with a server): the rows of the
+    engine's kind ``mail.fetch``. A mailbox switched off keeps its row and is simply not
+    due; switched on again, it is fetched at the next tick."""
+
+    objects = PolledManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")

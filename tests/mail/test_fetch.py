@@ -12,7 +12,8 @@ from django.core.management.base import CommandError
 
 from rathaus.inbox import inbound as inbox_inbound
 from rathaus.inbox.models import Conversation, Message
-from rathaus.mail import imap, tasks
+from rathaus.jobs import runner
+from rathaus.mail import background
 from rathaus.mail.inbound import MAX_BYTES
 from rathaus.mail.models import Mailbox
 from tests.imap_server import IMAPServer
@@ -55,7 +56,7 @@ def mailbox(office, server, settings):
 
 def fetch(mailbox) -> int:
     mailbox.refresh_from_db()
-    return imap.fetch(mailbox)
+    return background.fetch(mailbox)
 
 
 def test_new_messages_are_stored_marked_seen_and_counted(server, mailbox, office):
@@ -72,7 +73,7 @@ def test_new_messages_are_stored_marked_seen_and_counted(server, mailbox, office
     assert mailbox.last_uid == uids[-1]
     assert mailbox.last_error == ""
     assert mailbox.last_checked_at is not None
-    assert mailbox.fetch_started_at is None
+    assert (mailbox.status, mailbox.lease_until) == (Mailbox.Status.QUEUED, None)
 
 
 def test_reading_does_not_mark_seen_before_storing(server, mailbox):
@@ -240,7 +241,11 @@ def test_a_mailbox_being_fetched_by_another_worker_is_skipped(server, mailbox):
     from django.utils import timezone
 
     server.add(mail(1))
-    Mailbox.objects.filter(pk=mailbox.pk).update(fetch_started_at=timezone.now())
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        status=Mailbox.Status.RUNNING,
+        lease_until=timezone.now() + background.FETCH.policy.lease,
+        lease_token="another-worker",
+    )
     assert fetch(mailbox) == 0
     assert server.logins == 0
 
@@ -249,8 +254,10 @@ def test_a_fetch_left_running_by_a_dead_worker_is_taken_over(server, mailbox):
     from django.utils import timezone
 
     server.add(mail(1))
-    stale = timezone.now() - imap.STALE_AFTER * 2
-    Mailbox.objects.filter(pk=mailbox.pk).update(fetch_started_at=stale)
+    stale = timezone.now() - background.FETCH.policy.lease
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        status=Mailbox.Status.RUNNING, lease_until=stale, lease_token="dead-worker"
+    )
     assert fetch(mailbox) == 1
 
 
@@ -269,7 +276,7 @@ def test_the_periodic_task_fetches_every_active_mailbox_with_imap(
         imap_password='ge"heim\\wort',
     )
     server.add(mail(1))
-    tasks.fetch_mail.call_local()
+    runner.tick()
     assert Message.objects.get().office == office
     assert server.logins == 1
     push_only.refresh_from_db()
@@ -298,3 +305,40 @@ def test_the_command_fails_when_a_mailbox_fails(server, mailbox):
 def test_the_command_names_unknown_mailboxes(server, mailbox):
     with pytest.raises(CommandError, match=r"nobody@mitte\.example"):
         call_command("fetch_mail", "nobody@mitte.example", stdout=io.StringIO())
+
+
+def test_a_failed_fetch_is_tried_at_the_next_tick_and_then_clears_its_error(server, mailbox):
+    import time_machine
+    from django.utils import timezone
+
+    server.add(mail(1))
+    mailbox.imap_password = "falsch"
+    mailbox.save()
+    runner.tick()
+    mailbox.refresh_from_db()
+    assert "Invalid credentials" in mailbox.last_error
+    assert mailbox.status == Mailbox.Status.QUEUED  # recurring: never given up
+    mailbox.imap_password = 'ge"heim\\wort'
+    mailbox.save()
+    runner.tick()  # not due yet: once a minute, also after a failure
+    assert not Message.objects.exists()
+    with time_machine.travel(timezone.now() + background.EVERY):
+        runner.tick()
+    mailbox.refresh_from_db()
+    assert (mailbox.last_error, Message.objects.count()) == ("", 1)
+
+
+def test_saving_a_mailbox_while_a_worker_fetches_it_keeps_the_workers_lease(server, mailbox):
+    """An admin's form read the mailbox before the worker claimed it: saving it must not
+    free the lease (a second worker would fetch at the same time) or move the last UID."""
+    from rathaus.jobs import engine
+
+    loaded = Mailbox.objects.get(pk=mailbox.pk)
+    (claimed,) = engine.claim(background.FETCH, ids=[mailbox.pk])
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=7)
+    loaded.imap_folder = "Archiv"
+    loaded.save()
+    stored = Mailbox.objects.get(pk=mailbox.pk)
+    assert (stored.status, stored.lease_token) == (Mailbox.Status.RUNNING, claimed.lease_token)
+    assert (stored.imap_folder, stored.last_uid) == ("Archiv", 7)
+    assert engine.claim(background.FETCH, ids=[mailbox.pk]) == []

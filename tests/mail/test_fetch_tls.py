@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from rathaus.inbox.models import Message
-from rathaus.mail import imap
+from rathaus.mail import background
 from rathaus.mail.models import Mailbox
 from tests.imap_server import IMAPServer
 
@@ -93,14 +93,14 @@ def mail() -> bytes:
 def test_a_trusted_server_is_fetched_over_tls(server, mailbox, tls_files, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_files / "ca.pem"))
     server.add(mail())
-    assert imap.fetch(mailbox) == 1
+    assert background.fetch(mailbox) == 1
     assert mailbox.last_error == ""
     assert Message.objects.count() == 1
 
 
 def test_an_untrusted_certificate_is_refused_before_logging_in(server, mailbox):
     server.add(mail())
-    assert imap.fetch(mailbox) == 0
+    assert background.fetch(mailbox) == 0
     assert "CERTIFICATE_VERIFY_FAILED" in mailbox.last_error
     assert server.logins == 0
     assert not Message.objects.exists()

@@ -17,7 +17,7 @@ import requests
 from rathaus.connectors import accounts, family
 from rathaus.delivery.channels import PermanentError
 from rathaus.lib import netguard
-from rathaus.mail import imap
+from rathaus.mail import background
 from rathaus.mail.admin import MailboxForm
 from rathaus.mail.models import Mailbox
 from rathaus.offices.access import LifecycleError
@@ -165,7 +165,7 @@ def test_fetching_never_connects_to_a_host_that_is_not_public(
     office, listener, host, security, english_messages
 ):
     mailbox = _mailbox(office, host, listener.port, security)
-    assert imap.fetch(mailbox) == 0
+    assert background.fetch(mailbox) == 0
     assert listener.connections == 0
     mailbox.refresh_from_db()
     assert mailbox.last_error == f"The IMAP server {host} is not a public address."
@@ -175,7 +175,7 @@ def test_the_error_does_not_tell_an_open_port_from_a_closed_one(office, listener
     errors = []
     for host, port in (("127.0.0.1", listener.port), ("127.0.0.1", free_port())):
         mailbox = _mailbox(office, host, port)
-        imap.fetch(mailbox)
+        background.fetch(mailbox)
         mailbox.refresh_from_db()
         errors.append(mailbox.last_error)
         mailbox.delete()
@@ -190,11 +190,11 @@ def test_an_allowed_host_is_connected_and_a_failure_said_in_general_words(
     failures to an allowed host do not say how the port answered."""
     settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
     closed = _mailbox(office, "127.0.0.1", free_port())
-    imap.fetch(closed)
+    background.fetch(closed)
     closed.refresh_from_db()
     assert closed.last_error == "Could not connect to the IMAP server 127.0.0.1."
     closed.delete()
-    imap.fetch(_mailbox(office, "127.0.0.1", listener.port))
+    background.fetch(_mailbox(office, "127.0.0.1", listener.port))
     assert listener.connections == 1
 
 
@@ -206,7 +206,7 @@ def test_dns_rebinding_is_refused_when_connecting(office, listener, settings):
     assert form.is_valid(), form.errors
     mailbox = form.save()
     settings.FEDERATION_PRIVATE_HOSTS = []
-    assert imap.fetch(Mailbox.objects.get(pk=mailbox.pk)) == 0
+    assert background.fetch(Mailbox.objects.get(pk=mailbox.pk)) == 0
     assert listener.connections == 0
 
 

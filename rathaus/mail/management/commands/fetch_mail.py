@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rathaus.mail import imap
+from rathaus.mail import background
 from rathaus.mail.models import Mailbox
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no active mailbox with IMAP: {', '.join(sorted(unknown))}")
         failed = []
         for mailbox in mailboxes:
-            taken = imap.fetch(mailbox)
+            taken = background.fetch(mailbox)
             if mailbox.last_error:
                 failed.append(mailbox.address)
                 self.stderr.write(f"{mailbox.address}: {mailbox.last_error}")
