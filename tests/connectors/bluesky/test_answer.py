@@ -1,5 +1,6 @@
 """Answering a citizen from the inbox: a post replying to theirs, in the thread of the
-post they answered (root and parent by URI and CID)."""
+post they answered (root and parent by URI and CID). A lost answer found again: the
+contract."""
 
 import pytest
 
@@ -73,21 +74,6 @@ def test_a_long_answer_becomes_a_thread_of_replies(fake, question, answer_with):
         "$type": "app.bsky.feed.post#replyRef",
     }
     assert first.value["text"].endswith("(1/2)")
-
-
-def test_a_lost_answer_is_found_and_not_sent_twice(fake, question, answer_with, send_all):
-    account, _ours, theirs = question
-    conversation = Conversation.objects.get(channel=account.channel_key)
-    fake.drop_after_handling_next()
-
-    message = answer_with(conversation, "Bis Ende Oktober.")
-
-    assert Delivery.objects.get(message=message).status == "queued"
-    send_all()
-    delivery = Delivery.objects.get(message=message)
-    assert delivery.status == "published"
-    [answer] = answers(fake, theirs)
-    assert delivery.remote_id == answer.uri
 
 
 def test_answering_a_deleted_post_fails_with_a_clear_message(fake, question, answer_with):

@@ -1,6 +1,7 @@
 """Answering a citizen from the inbox: the answer is a status in reply to theirs that
 mentions them, direct for a direct message and unlisted for a public mention. The
-citizen's reply to our answer joins the same conversation."""
+citizen's reply to our answer joins the same conversation, and a lost answer is not
+sent twice: the contract, tests/connectors/contract/."""
 
 import pytest
 
@@ -51,20 +52,3 @@ def test_it_answers_a_direct_message_directly(connected_account, fake, answer):
     [status] = fake.posted()
     assert status.visibility == "direct"
     assert status.text.startswith("@anwohnerin@other.example ")
-
-
-def test_an_answer_whose_reply_got_lost_is_not_sent_twice(
-    connected_account, fake, answer, send_all
-):
-    _question, conversation = _conversation(connected_account, fake)
-    fake.drop_after_handling_next()
-
-    reply = answer(conversation, "Am Freitag, 16 Uhr.")
-    assert Delivery.objects.get(message=reply).status == "queued"
-    send_all()
-
-    [status] = fake.posted()
-    assert len(fake.calls("POST", r"^/api/v1/statuses$")) == 1
-    assert Delivery.objects.get(message=reply).status == "published"
-    reply.refresh_from_db()
-    assert reply.remote_id == status.id
