@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.delivery.models import RETRYABLE
 from rathaus.lib import richtext
 
 
@@ -156,8 +157,6 @@ class Post(models.Model):
     @property
     def partly_published(self) -> bool:
         """Public, but at least one channel failed or needs re-authorisation."""
-        from rathaus.delivery.models import RETRYABLE  # posts load before delivery
-
         return self.is_public and self.deliveries.filter(status__in=RETRYABLE).exists()
 
     def variant_text(self, channel_key: str) -> str:
