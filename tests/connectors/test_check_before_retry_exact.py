@@ -14,18 +14,12 @@ import pytest
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
 
 TITLE = "Sperrung der Lindenallee"
 BODY = " ".join(
     f"Satz {n}: Die Sanierung der Lindenallee beginnt am Montag mit der Sperrung der Fahrbahn."
     for n in range(1, 15)
 )
-
-bluesky = serving(FakeBluesky)
-mastodon = serving(FakeMastodon)
 
 
 def _parts(post, account):

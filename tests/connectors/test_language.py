@@ -4,16 +4,9 @@ thread. Answers, whose language nobody chose, keep the site's."""
 
 import pytest
 
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
-
 ENGLISH = " ".join(
     f"Sentence {n}: the bridge on Canal Street is closed until May." for n in range(12)
 )
-
-bluesky = serving(FakeBluesky)
-mastodon = serving(FakeMastodon)
 
 
 @pytest.mark.parametrize(("language", "tag"), [("en", "en"), ("de", "de")])

@@ -5,12 +5,6 @@ Such a post is refused with a message that says what to set, and nothing is sent
 import pytest
 
 from rathaus.delivery.models import Delivery
-from tests.fakes.bluesky import FakeBluesky
-from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import serving
-
-bluesky = serving(FakeBluesky)
-mastodon = serving(FakeMastodon)
 
 
 @pytest.fixture
