@@ -10,12 +10,6 @@ from rathaus.lib import spam
 
 
 @pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def conversation(office):
     message, _new = submitting.ask(
         office,

@@ -9,12 +9,6 @@ from rathaus.inbox.models import Conversation, Message
 from rathaus.lib import spam
 
 
-@pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
 def _send(client, **fields):
     data = {
         "message": "Die Laterne in der Lindenallee 4 ist seit Tagen aus.",

@@ -5,7 +5,7 @@ ignores the envelope sender, or a bounce of the confirmation mail) is matched by
 from django.core import mail
 
 from rathaus.lib import spam
-from rathaus.newsletter.models import NewsletterSettings, Send, Subscriber
+from rathaus.newsletter.models import Send, Subscriber
 
 # RFC 3464, Appendix A, "Multi-Recipient DSN", sent to the plain bounce address: two
 # recipients failed for good, one is only delayed.

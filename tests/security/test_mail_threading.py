@@ -15,8 +15,7 @@ from rathaus.contact import follow, submitting
 from rathaus.inbox import inbound, ingest, work
 from rathaus.inbox.models import Conversation, Message
 from rathaus.lib import spam
-from rathaus.mail.models import Mailbox
-from tests.conftest import CITIZEN
+from tests.helpers import CITIZEN
 
 ANNA = "anna@example.org"
 MALLORY = "Mallory <mallory@evil.example>"
