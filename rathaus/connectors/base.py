@@ -12,7 +12,7 @@ failure, refreshes tokens and sorts errors into temporary / re-authorise / perma
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -230,9 +230,18 @@ class Connector(Channel):
         """Replies, comments, mentions and direct messages since ``cursor``."""
         return Fetched([], cursor)
 
-    def answer(self, message: Message, parent: Message) -> Sent:
-        """Send our answer ``message`` to the citizen's ``parent`` message."""
+    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+        """Send one part of our answer ``message`` to the citizen's ``parent`` message:
+        in reply to ``reply_to`` (``parent``'s remote id, or our answer's previous part)."""
         raise PermanentError(f"{self.label} cannot answer citizens")
+
+    def answer_parts(self, message: Message, parent: Message) -> list[Part]:
+        """Our answer as the parts it goes out in: numbered replies, each answering the
+        one before, where the platform's limit is shorter (Bluesky, Telegram)."""
+        from rathaus.inbox.inbound import plain_text
+
+        pieces = rendering.split(plain_text(message.text_html), self.limits)
+        return [Part(text=p, index=i, total=len(pieces)) for i, p in enumerate(pieces)]
 
     def refresh(self) -> Connection:
         """New tokens from the refresh token; NeedsReauthorisation when that is impossible."""
@@ -263,14 +272,27 @@ class Connector(Channel):
 
     def publish(self, delivery: Delivery) -> Sent:
         parts = self._sendable_parts(delivery.post)
+        return self._send_parts(delivery, parts, None, self.post)
+
+    def _send_parts(
+        self,
+        delivery: Delivery,
+        parts: list[Part],
+        first_reply_to: str | None,
+        send: Callable[..., Sent],
+    ) -> Sent:
+        """Send ``parts`` in order, each in reply to the one before (the first to
+        ``first_reply_to``), recording every part's remote id on the delivery as it goes:
+        a retry goes on where the last attempt stopped, a withdrawal deletes them all, and
+        a reply to any of them finds our post or answer."""
         done = list(delivery.remote_parts)
         with self.calling():
             for number, part in enumerate(parts[len(done) :]):
-                reply_to = done[-1]["id"] if done else None
+                reply_to = done[-1]["id"] if done else first_reply_to
                 # Only the first part not recorded can have been sent by the last attempt.
                 sent = self._sent_before(delivery, part, reply_to) if number == 0 else None
                 if sent is None:
-                    sent = self.post(part, reply_to=reply_to)
+                    sent = send(part, reply_to=reply_to)
                 done.append({"id": sent.remote_id, "url": sent.url})
                 # Saved after each part: a retry goes on with the next one.
                 Delivery.objects.filter(pk=delivery.pk).update(remote_parts=done)
@@ -345,20 +367,50 @@ class Connector(Channel):
         ).first()
         if parent is None:
             raise PermanentError(f"{self.label}: the message to answer is gone")
-        with self.calling():
-            sent = self.answer(message, parent)
-        # Our answer takes the platform's id, so the citizen's reply to it joins this
-        # conversation instead of starting a new one.
+        parts = self.answer_parts(message, parent)
+
+        def send(part: Part, *, reply_to: str) -> Sent:
+            return self.answer(part, message=message, parent=parent, reply_to=reply_to)
+
+        sent = self._send_parts(delivery, parts, parent.remote_id, send)
+        # Our answer takes the platform's id (its first part's), so the citizen's reply to
+        # it joins this conversation instead of starting a new one; a reply to a later
+        # part is threaded to it by ``inbound``.
         Message.objects.filter(pk=message.pk, remote_id__startswith="local:").update(
             remote_id=sent.remote_id, url=sent.url or message.url
         )
         return sent
 
     def inbound(self, **fields: Any) -> InboundMessage:
-        """An InboundMessage of this account, for ``fetch``."""
+        """An InboundMessage of this account, for ``fetch``. A reply to a later part of
+        one of our multi-part answers is threaded as a reply to the answer itself: the
+        inbox knows an answer by its first part's id."""
         from rathaus.inbox.inbound import InboundMessage
 
+        if fields.get("in_reply_to"):
+            fields["in_reply_to"] = self._answer_of(fields["in_reply_to"])
         return InboundMessage(office=self.account.office, channel=self.key, **fields)
+
+    def _answer_of(self, remote_id: str) -> str:
+        """The remote id of our answer of which ``remote_id`` is a later part; else
+        ``remote_id`` itself."""
+        from rathaus.inbox.models import Message
+
+        if Message.objects.filter(
+            office_id=self.account.office_id, channel=self.key, remote_id=remote_id
+        ).exists():
+            return remote_id
+        answers = (
+            Delivery.objects.filter(
+                channel=self.key, action=Delivery.Action.REPLY, remote_parts__1__isnull=False
+            )
+            .order_by("-pk")
+            .values_list("remote_parts", "message__remote_id")[:RECENT_THREADS]
+        )
+        for parts, answer in answers:
+            if answer and any(part["id"] == remote_id for part in parts[1:]):
+                return answer
+        return remote_id
 
     def post_for(self, remote_id: str) -> Post | None:
         """Our post of which ``remote_id`` is a part here, to link a comment to it."""

@@ -45,7 +45,6 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.connectors import rendering
 from rathaus.connectors.base import (
     Connection,
     Connector,
@@ -64,7 +63,6 @@ from rathaus.delivery.channels import (
     Sent,
     TemporaryError,
 )
-from rathaus.inbox.inbound import plain_text
 from rathaus.lib import netguard
 from rathaus.lib.graphemes import graphemes
 
@@ -218,19 +216,13 @@ class BlueskyConnector(Connector):
 
         return self._xrpc(look)
 
-    def answer(self, message: Message, parent: Message) -> Sent:
-        pieces = rendering.split(plain_text(message.text_html), self.limits)
-
+    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
         def send(client: Client) -> Sent:
-            target = self._their_ref(client, parent.remote_id)
-            recent = self._recent(client)
-            sent: list[Sent] = []
-            for piece in pieces:
-                # An earlier attempt may have sent this piece before its answer got lost.
-                found = self._answered_before(recent, piece, target.uri)
-                sent.append(found or self._create(client, piece, parent=target))
-                target = self._refs[sent[-1].remote_id]
-            return sent[0]
+            # The citizen's post is read from the AppView, our own earlier part from our
+            # repository (at once consistent).
+            ours = reply_to != parent.remote_id
+            target = self._own_ref(client, reply_to) if ours else self._their_ref(client, reply_to)
+            return self._create(client, part.text, parent=target)
 
         return self._xrpc(send)
 
@@ -305,14 +297,6 @@ class BlueskyConnector(Connector):
     def _recent(self, client: Client) -> list[models.ComAtprotoRepoListRecords.Record]:
         params = models.ComAtprotoRepoListRecords.Params(repo=self.did, collection=POST, limit=PAGE)
         return client.com.atproto.repo.list_records(params).records
-
-    def _answered_before(self, recent: list, text: str, parent_uri: str) -> Sent | None:
-        for record in recent:
-            reply = getattr(record.value, "reply", None)
-            if record.value.text == text and reply and reply.parent.uri == parent_uri:
-                self._remember(record.uri, record.cid, record.value)
-                return Sent(remote_id=record.uri, url=self._url(record.uri))
-        return None
 
     def _url(self, uri: str) -> str:
         return f"{APP}/profile/{self.handle}/post/{AtUri.from_str(uri).rkey}"

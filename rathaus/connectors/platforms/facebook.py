@@ -32,7 +32,6 @@ from rathaus.connectors.base import (
 )
 from rathaus.connectors.platforms import _graph
 from rathaus.delivery.channels import PUBLIC, DeliveryError, Limits, PermanentError, Sent
-from rathaus.inbox.inbound import plain_text
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
@@ -227,11 +226,11 @@ class FacebookConnector(Connector):
             url=comment.get("permalink_url", ""),
         )
 
-    def answer(self, message: Message, parent: Message) -> Sent:
+    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
         # Facebook threads comments two levels deep: an answer to a reply goes below the
         # comment the reply belongs to.
         target = parent.in_reply_to or parent.remote_id
-        answer = self.graph.post(f"{target}/comments", {"message": plain_text(message.text_html)})
+        answer = self.graph.post(f"{target}/comments", {"message": part.text})
         return Sent(remote_id=str(answer["id"]))
 
     def moderate(self, message: Message, action: str) -> None:

@@ -35,7 +35,6 @@ from rathaus.delivery.channels import (
     Sent,
     TemporaryError,
 )
-from rathaus.inbox.inbound import plain_text
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
@@ -284,10 +283,10 @@ class InstagramConnector(Connector):
             url=url,
         )
 
-    def answer(self, message: Message, parent: Message) -> Sent:
+    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
         # Replies on Instagram go below a top-level comment, never below a reply.
         target = parent.in_reply_to or parent.remote_id
-        answer = self.graph.post(f"{target}/replies", {"message": plain_text(message.text_html)})
+        answer = self.graph.post(f"{target}/replies", {"message": part.text})
         return Sent(remote_id=str(answer["id"]))
 
     def moderate(self, message: Message, action: str) -> None:

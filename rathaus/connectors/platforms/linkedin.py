@@ -411,9 +411,7 @@ class LinkedInConnector(Connector):
             url=post_url(post, urn),
         )
 
-    def answer(self, message: Message, parent: Message) -> Sent:
-        from rathaus.inbox.inbound import plain_text
-
+    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
         found = _COMMENT_URN.match(parent.remote_id)
         if not found:
             raise PermanentError(_("LinkedIn: only comments can be answered."))
@@ -422,7 +420,7 @@ class LinkedInConnector(Connector):
         body = {
             "actor": self.organization,
             "object": found.group("object"),
-            "message": {"text": plain_text(message.text_html)},
+            "message": {"text": part.text},
             "parentComment": thread,
         }
         path = f"/rest/socialActions/{enc(thread)}/comments"

@@ -227,24 +227,29 @@ class MastodonConnector(Connector):
         messages = [m for m in map(self._inbound, found) if m is not None]
         return Fetched(messages=messages, cursor=newest)
 
-    def answer(self, message: Message, parent: Message) -> Sent:
+    def answer_parts(self, message: Message, parent: Message) -> list[Part]:
+        # One status, mentioning the citizen: only a mentioned person sees a direct answer,
+        # so a second part without the mention would reach nobody.
         from rathaus.inbox.inbound import plain_text
-        from rathaus.inbox.models import Message as MessageModel
 
         body = plain_text(message.text_html)
         handle = parent.author_handle.lstrip("@")
-        text = f"@{handle} {body}" if handle else body
-        status = self._earlier_answer(parent, body) or self.client.status_post(
-            text,
-            in_reply_to_id=parent.remote_id,
+        return [Part(text=f"@{handle} {body}" if handle else body)]
+
+    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+        status = self.client.status_post(
+            part.text,
+            in_reply_to_id=reply_to,
             # Only mentioned people see a direct answer; a public one stays off timelines.
             visibility="unlisted" if message.is_public else "direct",
-            idempotency_key=self._idempotency_key(f"reply:{message.pk}"),
+            idempotency_key=self._idempotency_key(f"reply:{message.pk}:{part.index}"),
         )
-        sent = _sent(status)
-        # The citizen's next reply names this id: it must find our answer's conversation.
-        MessageModel.objects.filter(pk=message.pk).update(remote_id=sent.remote_id, url=sent.url)
-        return sent
+        return _sent(status)
+
+    def same_text(self, seen: Seen, part: Part) -> bool:
+        # A mention is given back shortened (@anna for @anna@example.org): the words after
+        # the mentions in front are compared.
+        return _after_mentions(seen.text) == _after_mentions(part.text)
 
     def classify(self, error: Exception) -> DeliveryError | None:
         return _sorted(error, self._last)
@@ -283,25 +288,6 @@ class MastodonConnector(Connector):
         if [m.get("description") or "" for m in attached] == [i.alt for i in part.images]:
             return [str(m["id"]) for m in attached]
         return [self._upload(image) for image in part.images]
-
-    def _own_status(self, matches: Any) -> Any:
-        statuses = self.client.account_statuses(
-            self.account.remote_id, limit=PAGE, exclude_reblogs=True
-        )
-        return next((s for s in statuses if matches(s)), None)
-
-    def _earlier_answer(self, parent: Message, body: str) -> Any:
-        # Check before retry, as for posts: an earlier attempt may have been sent. The
-        # mention in front is shown shortened, so only the text after it is compared.
-        if not self._delivery or self._delivery.attempts <= 1:
-            return None
-        wanted = " ".join(body.split())
-        return self._own_status(
-            lambda s: (
-                str(s.get("in_reply_to_id") or "") == parent.remote_id
-                and _words(s["content"]).endswith(wanted)
-            )
-        )
 
     def _inbound(self, notification: Any) -> InboundMessage | None:
         status, author = notification.get("status"), notification.get("account") or {}
@@ -426,6 +412,10 @@ def _positive(value: Any, default: int) -> int:
 
 def _sent(status: Any) -> Sent:
     return Sent(remote_id=str(status["id"]), url=status.get("url") or status.get("uri") or "")
+
+
+def _after_mentions(text: str) -> str:
+    return re.sub(r"^(?:@\S+\s+)+", "", " ".join(text.split()))
 
 
 def _aware(moment: Any) -> datetime | None:

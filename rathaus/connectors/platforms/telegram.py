@@ -46,7 +46,6 @@ from django.utils.translation import gettext_lazy as _
 from telegram import Bot, InputFile, InputMediaPhoto, ReplyParameters
 from telegram import error as tg
 
-from rathaus.connectors import rendering
 from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part, Seen
 from rathaus.connectors.platforms import _telegram_api as api
 from rathaus.connectors.platforms import _telegram_preview as preview
@@ -314,25 +313,17 @@ class TelegramConnector(Connector):
         last = earlier.order_by("-received_at", "-id").values_list("remote_id", flat=True)
         return last.first() or ""
 
-    def answer(self, message: Message, parent: Message) -> Sent:
-        from rathaus.inbox.inbound import plain_text
+    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+        ref = _ref(reply_to)  # the citizen's message, or our answer's previous part
 
-        ref = _ref(parent.remote_id)
-        pieces = rendering.split(plain_text(message.text_html), self.limits)
-
-        async def send(bot: Bot) -> list[int]:
-            ids: list[int] = []
-            for piece in pieces:
-                after = ids[-1] if ids else ref.carrier
-                sent = await bot.send_message(ref.chat, piece, reply_parameters=_reply(after))
-                ids.append(sent.message_id)
-            return ids
+        async def send(bot: Bot) -> int:
+            sent = await bot.send_message(ref.chat, part.text, reply_parameters=_reply(ref.carrier))
+            return sent.message_id
 
         try:
-            ids = self._call(send)
+            return Sent(remote_id=f"{ref.chat}:{self._call(send)}")
         except tg.Forbidden as error:  # blocked by the citizen: nothing to re-authorise
             raise PermanentError(f"Telegram: {error.message}") from error
-        return Sent(remote_id=f"{ref.chat}:{ids[0]}")
 
     # ----- plumbing ---------------------------------------------------------------------
 

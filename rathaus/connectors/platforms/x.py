@@ -307,15 +307,6 @@ class XConnector(Connector):
         )
         return recent.get("data") or []
 
-    def _find(self, text: str, *, replying_to: str = "") -> Sent | None:
-        wanted = xtext.comparable(text)
-        for tweet in self._recent_tweets():
-            if replying_to and _replied_to(tweet) != replying_to:
-                continue
-            if xtext.comparable(xtext.expanded(tweet)) == wanted:
-                return self._sent(tweet["id"])
-        return None
-
     def _sent(self, tweet_id: str) -> Sent:
         username = self.account.details.get("username")
         url = f"{WEB}/{username}/status/{tweet_id}" if username else f"{WEB}/i/status/{tweet_id}"
@@ -374,7 +365,7 @@ class XConnector(Connector):
                 return post
         return None
 
-    def answer(self, message: Message, parent: Message) -> Sent:
+    def answer_parts(self, message: Message, parent: Message) -> list[Part]:
         from rathaus.inbox.inbound import plain_text
 
         if not message.is_public:
@@ -387,14 +378,13 @@ class XConnector(Connector):
                 gettext("An answer on X may have at most %(max)d characters; this has %(n)d.")
                 % {"max": self.limits.max_chars, "n": self.limits.count(text)}
             )
-        sent = self._find(text, replying_to=parent.remote_id) if _is_retry(message) else None
-        if sent is None:
-            created = self.client.create_tweet(
-                text=text, in_reply_to_tweet_id=parent.remote_id, user_auth=False
-            )
-            sent = self._sent(created["data"]["id"])
-        _remember(message, sent)
-        return sent
+        return [Part(text=text)]
+
+    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+        created = self.client.create_tweet(
+            text=part.text, in_reply_to_tweet_id=reply_to, user_auth=False
+        )
+        return self._sent(created["data"]["id"])
 
 
 def _uploadable(image: Image) -> tuple[str, str]:
@@ -421,21 +411,6 @@ def _moment(stamp: Any) -> datetime | None:
         return datetime.fromisoformat(stamp)
     except (TypeError, ValueError):
         return None
-
-
-def _is_retry(message: Message) -> bool:
-    from rathaus.delivery.models import Delivery
-
-    return Delivery.objects.filter(
-        message=message, action=Delivery.Action.REPLY, attempts__gt=1
-    ).exists()
-
-
-def _remember(message: Message, sent: Sent) -> None:
-    # A citizen answering our answer refers to its X id: that joins the conversation.
-    from rathaus.inbox.models import Message
-
-    Message.objects.filter(pk=message.pk).update(remote_id=sent.remote_id, url=sent.url)
 
 
 CONNECTOR = XConnector
