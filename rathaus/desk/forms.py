@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from rathaus.delivery import channels
-from rathaus.offices import clock
+from rathaus.offices import local_time
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office
 from rathaus.posts import content
@@ -88,11 +88,11 @@ class LocalTimesForm(DescribedForm):
             if local is None:
                 continue
             try:
-                data[name] = clock.local_to_utc(local, self.office.zone)
-            except (clock.NonexistentTime, clock.OutOfRange) as error:
+                data[name] = local_time.local_to_utc(local, self.office.zone)
+            except (local_time.NonexistentTime, local_time.OutOfRange) as error:
                 self.add_error(name, str(error))
                 continue
-            if clock.is_ambiguous(local, self.office.zone):
+            if local_time.is_ambiguous(local, self.office.zone):
                 self.notes.append(
                     _(
                         "%(time)s happens twice in %(zone)s because the clocks go back. "
@@ -108,7 +108,7 @@ class LocalTimesForm(DescribedForm):
 
 
 def _local(moment: datetime | None, office: Office) -> datetime | None:
-    return clock.utc_to_local(moment, office.zone).replace(tzinfo=None) if moment else None
+    return local_time.utc_to_local(moment, office.zone).replace(tzinfo=None) if moment else None
 
 
 class PostForm(LocalTimesForm):

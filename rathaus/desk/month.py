@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.offices import clock
+from rathaus.offices import local_time
 from rathaus.offices.models import Office
 from rathaus.posts.models import PUBLIC_STATUSES, Post, Status
 
@@ -61,15 +61,15 @@ def parse(value: str | None, office: Office) -> date:
             return date(year, month, 1)
     except (ValueError, OverflowError):  # "2026-99999999999999999999" is too big for date()
         pass
-    return clock.utc_to_local(timezone.now(), office.zone).date().replace(day=1)
+    return local_time.utc_to_local(timezone.now(), office.zone).date().replace(day=1)
 
 
 def _bounds(first: date, office: Office) -> tuple[datetime, datetime]:
     last = calendar.monthrange(first.year, first.month)[1]
     after = date(first.year, first.month, last) + timedelta(days=1)
     # Midnight always exists in Europe's zones; the switches happen at 02:00/03:00.
-    start = clock.local_to_utc(datetime.combine(first, time()), office.zone)
-    end = clock.local_to_utc(datetime.combine(after, time()), office.zone)
+    start = local_time.local_to_utc(datetime.combine(first, time()), office.zone)
+    end = local_time.local_to_utc(datetime.combine(after, time()), office.zone)
     return start, end
 
 
@@ -84,7 +84,7 @@ def build(office: Office, first: date) -> Month:
     entries: dict[date, list[Entry]] = defaultdict(list)
     for kind, name, queryset in sources:
         for post in queryset.filter(**{f"{name}__gte": start, f"{name}__lt": end}):
-            local = clock.utc_to_local(getattr(post, name), office.zone)
+            local = local_time.utc_to_local(getattr(post, name), office.zone)
             entries[local.date()].append(Entry(kind, local, post))
     for day in entries.values():
         day.sort(key=lambda entry: entry.at)

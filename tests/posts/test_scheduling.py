@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from rathaus.delivery.models import Delivery
-from rathaus.offices import clock
+from rathaus.offices import local_time
 from rathaus.posts import lifecycle, scheduling
 from rathaus.posts.models import Status
 
@@ -17,24 +17,24 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def test_march_night_skipped_hour_is_refused():
-    with pytest.raises(clock.NonexistentTime, match="skip"):
-        clock.local_to_utc(datetime(2026, 3, 29, 2, 30), BERLIN)
+    with pytest.raises(local_time.NonexistentTime, match="skip"):
+        local_time.local_to_utc(datetime(2026, 3, 29, 2, 30), BERLIN)
 
 
 def test_march_night_times_around_the_gap_are_exact():
-    assert clock.local_to_utc(datetime(2026, 3, 29, 1, 59), BERLIN) == datetime(
+    assert local_time.local_to_utc(datetime(2026, 3, 29, 1, 59), BERLIN) == datetime(
         2026, 3, 29, 0, 59, tzinfo=UTC
     )
-    assert clock.local_to_utc(datetime(2026, 3, 29, 3, 0), BERLIN) == datetime(
+    assert local_time.local_to_utc(datetime(2026, 3, 29, 3, 0), BERLIN) == datetime(
         2026, 3, 29, 1, 0, tzinfo=UTC
     )
 
 
 def test_october_night_repeated_hour_takes_the_earlier_instant():
     local = datetime(2026, 10, 25, 2, 30)
-    assert clock.is_ambiguous(local, BERLIN)
-    assert clock.local_to_utc(local, BERLIN) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
-    assert not clock.is_ambiguous(datetime(2026, 10, 25, 3, 30), BERLIN)
+    assert local_time.is_ambiguous(local, BERLIN)
+    assert local_time.local_to_utc(local, BERLIN) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert not local_time.is_ambiguous(datetime(2026, 10, 25, 3, 30), BERLIN)
 
 
 def _approved(draft, editor, approver):
@@ -55,7 +55,7 @@ def test_a_post_scheduled_in_a_switch_night_goes_out_at_the_right_instant(
 ):
     with time_machine.travel(utc - timedelta(days=1), tick=False):
         _approved(draft, editor, approver)
-        lifecycle.schedule(draft, by=approver, at=clock.local_to_utc(local, BERLIN))
+        lifecycle.schedule(draft, by=approver, at=local_time.local_to_utc(local, BERLIN))
     assert draft.status == Status.SCHEDULED
     with time_machine.travel(utc - timedelta(seconds=1), tick=False):
         assert scheduling.publish_due() == 0

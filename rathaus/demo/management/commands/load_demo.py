@@ -25,7 +25,7 @@ from rathaus.demo import data as demo
 from rathaus.federation.models import Account
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Team
-from rathaus.offices import clock, login_policy
+from rathaus.offices import local_time, login_policy
 from rathaus.offices.models import Membership, Office
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post
@@ -182,11 +182,11 @@ class Command(BaseCommand):
         if spec.event_in_days is not None:
             day = today + timedelta(days=spec.event_in_days)
             start = datetime.combine(day, time(18, 0))
-            fields["event_start"] = clock.local_to_utc(start, office.zone)
-            fields["event_end"] = clock.local_to_utc(start + timedelta(hours=3), office.zone)
+            fields["event_start"] = local_time.local_to_utc(start, office.zone)
+            fields["event_end"] = local_time.local_to_utc(start + timedelta(hours=3), office.zone)
         if spec.state == "scheduled":
             tomorrow_nine = datetime.combine(today + timedelta(days=1), time(9, 0))
-            fields["publish_at"] = clock.local_to_utc(tomorrow_nine, office.zone)
+            fields["publish_at"] = local_time.local_to_utc(tomorrow_nine, office.zone)
         return fields
 
     def _backdate(self, post: Post, days_ago: float) -> None:
