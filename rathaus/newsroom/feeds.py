@@ -22,7 +22,6 @@ from django.views.decorators.http import require_safe
 
 from rathaus.lib import richtext
 from rathaus.newsroom import caching
-from rathaus.newsroom.addresses import absolute
 from rathaus.offices.models import Office
 from rathaus.posts.models import Category, Post
 
@@ -127,7 +126,7 @@ def _event(request: HttpRequest, post: Post, host: str) -> icalendar.Event:
         event.add("location", post.place_name)
     if post.latitude is not None and post.longitude is not None:
         event.add("geo", (float(post.latitude), float(post.longitude)))
-    event.add("url", absolute(request, post.office, post.get_absolute_url()))
+    event.add("url", post.office.public_url(post.get_absolute_url(), request=request))
     return event
 
 
@@ -141,7 +140,7 @@ def calendar(request: HttpRequest, office: str) -> HttpResponse:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", found.name)
     # UIDs must not change with the host a subscriber happened to use.
-    host = urlsplit(absolute(request, found, "/")).hostname or "localhost"
+    host = urlsplit(found.public_url("/", request=request)).hostname or "localhost"
     posts = (
         Post.objects.public()
         .filter(office=found, event_start__gte=timezone.now() - CALENDAR_PAST)

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_safe
 
 from rathaus.newsroom import caching
 from rathaus.newsroom import search as searching
-from rathaus.newsroom.addresses import absolute
 from rathaus.newsroom.paging import page_of
 from rathaus.offices.models import Office
 from rathaus.posts.models import Category, Post, Status, Tag
@@ -121,5 +120,5 @@ def post(request: HttpRequest, office: str, pk: int, slug: str) -> HttpResponse:
         category=Category(found.category),
         images=found.images.all(),
         tags=found.tags.all(),
-        share_url=absolute(request, office, found.get_absolute_url()),
+        share_url=office.public_url(found.get_absolute_url(), request=request),
     )
