@@ -16,6 +16,7 @@ from tests.helpers import (  # noqa: F401
     PASSWORD,
     SIGNING_KEY_ID,
     make_user,
+    log_in,
     publish,
     totp_code,
     with_totp,
@@ -280,16 +281,16 @@ def admin_site_as(client, office_admin, other_office):
     permissions of one app (``other_office`` exists, so scoping has something to hide)."""
     from django.contrib.auth.models import Permission
 
-    def log_in(app_label: str):
+    def enter(app_label: str):
         office_admin.is_staff = True
         office_admin.save()
         office_admin.user_permissions.add(
             *Permission.objects.filter(content_type__app_label=app_label)
         )
-        client.login(username=office_admin.username, password=PASSWORD)
+        log_in(client, office_admin)
         return client
 
-    return log_in
+    return enter
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ keyboard use is checked separately below.
 
 import pytest
 
-from tests.browser.conftest import log_in, violations
+from tests.browser.helpers import log_in, violations
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ import pytest
 from django.utils import translation
 from PIL import Image
 
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     PolicyWatch,
     _current_code,
     description_problems,

@@ -10,7 +10,7 @@ from PIL import Image
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts.models import Post, Status
-from tests.browser.conftest import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 TITLE = "Radweg Lindenallee wird erneuert"

@@ -2,7 +2,7 @@
 (htmx polling, allowed by the desk's CSP) and stops asking once the check is over."""
 
 from rathaus.connectors.models import ConnectedAccount, PendingConnection
-from tests.browser.conftest import log_in
+from tests.browser.helpers import log_in
 
 
 def test_the_channels_page_shows_the_outcome_without_a_reload(

@@ -7,7 +7,7 @@ import pytest
 
 from rathaus.inbox.models import Conversation
 from rathaus.lib import spam
-from tests.browser.conftest import log_in, violations
+from tests.browser.helpers import log_in, violations
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from rathaus.connectors import family
 from rathaus.connectors.base import Connector, OAuth
 from rathaus.inbox.models import Conversation
 from rathaus.lib import spam
-from tests.browser.conftest import log_in
+from tests.browser.helpers import log_in
 from tests.fakes.server import FakeServer, Response
 from tests.helpers import PASSWORD, with_totp
 

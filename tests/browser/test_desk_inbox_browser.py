@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation
-from tests.browser.conftest import log_in, violations
+from tests.browser.helpers import log_in, violations
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from rathaus.connectors.base import Connection
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import PermanentError
 from rathaus.offices.access import LifecycleError
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 PAGE = "https://www.xing.com/pages/bezirksamt-mitte"
 
@@ -112,13 +112,13 @@ def test_the_dashboard_shows_accounts_to_connect_again(
     connect_account(
         "xing", api_base="", name="Presseseite", status="needs_reauth", problem="abgelaufen"
     )
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     page = client.get(reverse("desk:dashboard", args=[office.slug])).content.decode()
     assert "Xing: Presseseite" in page and "abgelaufen" in page
 
 
 def test_the_channels_page_connects_and_disconnects(client, office, office_admin):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     url = reverse("desk:account_connect", args=[office.slug, "xing"])
     refused = client.post(url, {"page": "https://elsewhere.example/x"})
     assert refused.status_code == 200 and "xing.com" in refused.content.decode()

@@ -10,7 +10,7 @@ from rathaus.connectors import family
 from rathaus.connectors.base import Connection, Connector, OAuth
 from rathaus.connectors.models import ConnectedAccount
 from tests.fakes.server import FakeServer, Response
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 class DemoConnector(Connector):
@@ -63,7 +63,7 @@ def _start(client, office):
 def test_the_admin_is_sent_to_the_platform_with_state_and_pkce(
     client, office, office_admin, provider
 ):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     query, location = _start(client, office)
     assert location.startswith(f"{provider.url}/oauth/authorize?")
     assert query["client_id"] == ["client-1"] and query["scope"] == ["post read"]
@@ -73,7 +73,7 @@ def test_the_admin_is_sent_to_the_platform_with_state_and_pkce(
 def test_coming_back_with_a_code_connects_the_account(
     client, office, office_admin, provider, django_capture_on_commit_callbacks
 ):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     query, _location = _start(client, office)
     callback = reverse("desk:oauth_callback")
     with django_capture_on_commit_callbacks(execute=True):  # the worker exchanges the code
@@ -90,7 +90,7 @@ def test_coming_back_with_a_code_connects_the_account(
 def test_a_state_works_once(
     client, office, office_admin, provider, django_capture_on_commit_callbacks
 ):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     query, _location = _start(client, office)
     callback = reverse("desk:oauth_callback")
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,7 +101,7 @@ def test_a_state_works_once(
 
 
 def test_a_forged_state_connects_nothing(client, office, office_admin, provider):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     _start(client, office)
     client.get(reverse("desk:oauth_callback"), {"code": "good-code", "state": "forged"})
     assert not ConnectedAccount.objects.exists()
@@ -110,7 +110,7 @@ def test_a_forged_state_connects_nothing(client, office, office_admin, provider)
 def test_a_refused_code_is_reported_and_stores_nothing(
     client, office, office_admin, provider, django_capture_on_commit_callbacks
 ):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     query, _location = _start(client, office)
     with django_capture_on_commit_callbacks(execute=True):  # the worker exchanges the code
         client.get(reverse("desk:oauth_callback"), {"code": "old", "state": query["state"][0]})
@@ -121,7 +121,7 @@ def test_a_refused_code_is_reported_and_stores_nothing(
 
 
 def test_the_platform_saying_no_is_reported(client, office, office_admin, provider):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     query, _location = _start(client, office)
     response = client.get(
         reverse("desk:oauth_callback"),
@@ -133,7 +133,7 @@ def test_the_platform_saying_no_is_reported(client, office, office_admin, provid
 
 
 def test_an_outsider_cannot_start_a_flow_for_this_office(client, office, outsider, provider):
-    client.login(username=outsider.username, password=PASSWORD)
+    log_in(client, outsider)
     response = client.post(reverse("desk:oauth_start", args=[office.slug, "demo"]))
     assert response.status_code == 404
     assert not provider.requests

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rathaus.delivery import sending
 from rathaus.delivery.models import Delivery
 from rathaus.offices.access import LifecycleError
-from tests.conftest import PASSWORD
+from tests.helpers import log_in
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def test_it_waits_for_a_person_instead_of_failing(xing_delivery):
 
 
 def test_the_post_page_offers_the_text_and_the_share_link(client, xing_delivery, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     post = xing_delivery.post
     page = client.get(reverse("desk:post_detail", args=[post.office.slug, post.pk]))
     html = page.content.decode()
@@ -35,7 +35,7 @@ def test_the_post_page_offers_the_text_and_the_share_link(client, xing_delivery,
 
 
 def test_an_editor_confirms_with_the_link(client, xing_delivery, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     url = reverse("desk:delivery_confirm", args=[xing_delivery.post.office.slug, xing_delivery.pk])
     client.post(url, {"url": "https://www.xing.com/feed/posts/1"})
     xing_delivery.refresh_from_db()
@@ -46,7 +46,7 @@ def test_an_editor_confirms_with_the_link(client, xing_delivery, editor):
 def test_a_link_that_is_no_web_address_is_refused_and_nothing_changes(
     client, xing_delivery, editor
 ):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     url = reverse("desk:delivery_confirm", args=[xing_delivery.post.office.slug, xing_delivery.pk])
     client.post(url, {"url": "javascript:alert(1)"})
     xing_delivery.refresh_from_db()

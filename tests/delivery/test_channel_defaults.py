@@ -6,7 +6,7 @@ from django.urls import reverse
 from rathaus.delivery import defaults
 from rathaus.delivery.models import ChannelDefault
 from rathaus.offices.access import LifecycleError
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_only_an_office_admin_chooses(xing, office, editor, outsider):
 
 
 def test_the_desk_page_saves_the_matrix(client, xing, office, office_admin):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     url = reverse("desk:channels", args=[office.slug])
     page = client.get(url)
     assert page.status_code == 200
@@ -65,5 +65,5 @@ def test_the_desk_page_saves_the_matrix(client, xing, office, office_admin):
 
 
 def test_editors_cannot_open_the_channels_page(client, office, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     assert client.get(reverse("desk:channels", args=[office.slug])).status_code == 403

@@ -3,7 +3,7 @@ retried from its page."""
 
 from rathaus.delivery import channels, outbox, sending
 from rathaus.delivery.models import Delivery
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def _fail_scripted(post, scripted_channel) -> Delivery:
@@ -22,7 +22,7 @@ def test_a_post_with_a_failed_channel_is_partly_published(published, scripted_ch
 
 def test_the_post_page_says_so_and_offers_a_retry(client, published, scripted_channel, approver):
     delivery = _fail_scripted(published, scripted_channel)
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     page = client.get(f"/desk/{published.office.slug}/beitraege/{published.pk}/")
     assert page.context["post"].partly_published
     assert f"/zustellungen/{delivery.pk}/erneut/".encode() in page.content

@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from rathaus.posts import lifecycle
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 @time_machine.travel("2026-03-01 12:00:00+00:00", tick=False)
@@ -15,7 +15,7 @@ def test_it_shows_a_scheduled_post_on_its_local_day(client, office, editor, appr
     lifecycle.approve(draft, by=approver)
     # 31 March 22:30 UTC is already 1 April 00:30 in Berlin.
     lifecycle.schedule(draft, by=approver, at=datetime(2026, 3, 31, 22, 30, tzinfo=UTC))
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
 
     april = client.get(reverse("desk:calendar", args=[office.slug]), {"month": "2026-04"})
     week = april.context["month"].weeks[0]
@@ -41,7 +41,7 @@ def test_it_shows_events_and_published_posts(client, office, editor, published):
         body="Alle sind eingeladen.",
         event_start=datetime(2026, 12, 3, 17, 0, tzinfo=UTC),
     )
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     month = published.published_at.astimezone(office.zone).strftime("%Y-%m")
     html = client.get(reverse("desk:calendar", args=[office.slug]), {"month": month})
     assert published.title in html.content.decode()
@@ -51,7 +51,7 @@ def test_it_shows_events_and_published_posts(client, office, editor, published):
 
 
 def test_a_bad_month_falls_back_to_this_month(client, office, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.get(reverse("desk:calendar", args=[office.slug]), {"month": "2026-13"})
     assert response.status_code == 200
     assert response.context["month"].first.day == 1

@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from rathaus.offices.models import Membership, Role
 from rathaus.posts import lifecycle
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def test_home_lists_offices_when_there_are_several(client, office, other_office, editor):
     Membership.objects.create(user=editor, office=other_office, role=Role.EDITOR)
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.get(reverse("desk:home"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -27,7 +27,7 @@ def test_it_shows_scheduled_posts_in_local_time(client, office, editor, approver
     lifecycle.submit(draft, by=editor)
     lifecycle.approve(draft, by=approver)
     lifecycle.schedule(draft, by=approver, at=datetime(2026, 6, 2, 7, 0, tzinfo=UTC))
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     html = client.get(reverse("desk:dashboard", args=[office.slug])).content.decode()
     assert "02.06.2026 09:00" in html  # CEST
 
@@ -42,7 +42,7 @@ def test_it_flags_emergencies_published_without_approval(client, office, editor)
         body="Bleiben Sie zu Hause.",
         category="emergency",
     )
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     detail = client.get(reverse("desk:post_detail", args=[office.slug, post.pk])).content.decode()
     step = reverse("desk:post_step", args=[office.slug, post.pk, "emergency"])
     assert step in detail
@@ -58,7 +58,7 @@ def test_no_emergency_button_when_the_office_does_not_allow_it(client, office, e
     post = lifecycle.create_draft(
         office, by=editor, title="Warnung", body="Text", category="emergency"
     )
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     step = reverse("desk:post_step", args=[office.slug, post.pk, "emergency"])
     assert (
         step

@@ -5,7 +5,7 @@ from django.urls import reverse
 from rathaus.delivery import channels
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def test_the_retry_button_requeues_a_failed_delivery(
@@ -19,7 +19,7 @@ def test_the_retry_button_requeues_a_failed_delivery(
     failed = draft.deliveries.get(channel="scripted")
     assert failed.status == Delivery.Status.FAILED
 
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     detail = client.get(reverse("desk:post_detail", args=[office.slug, draft.pk])).content.decode()
     assert "Konto gesperrt" in detail
     retry_url = reverse("desk:retry", args=[office.slug, failed.pk])
@@ -39,7 +39,7 @@ def test_the_retry_button_requeues_a_failed_delivery(
 def test_an_editor_gets_no_retry_button_and_cannot_retry(client, office, editor, published):
     delivery = published.deliveries.get()
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED)
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     url = reverse("desk:retry", args=[office.slug, delivery.pk])
     assert (
         url

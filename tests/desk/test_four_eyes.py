@@ -4,13 +4,13 @@ from django.urls import reverse
 
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def test_it_rejects_self_approval_through_the_view(client, office, editor, approver, draft):
     lifecycle.submit(draft, by=editor)
     lifecycle.edit(draft, by=approver, title="Vom Freigeber geändert")
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
 
     detail = client.get(reverse("desk:post_detail", args=[office.slug, draft.pk])).content.decode()
     assert 'disabled aria-describedby="four-eyes"' in detail
@@ -25,7 +25,7 @@ def test_it_rejects_self_approval_through_the_view(client, office, editor, appro
 
 def test_the_dashboard_hides_posts_i_edited_last(client, office, editor, approver, draft):
     lifecycle.submit(draft, by=editor)
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     url = reverse("desk:dashboard", args=[office.slug])
     assert draft.title in client.get(url).context["waiting"][0].title
     lifecycle.edit(draft, by=approver, title="Geändert")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from PIL import Image
 
 from rathaus.posts.models import PostImage
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def _png() -> SimpleUploadedFile:
@@ -23,7 +23,7 @@ def _upload(client, post, **fields):
 
 
 def test_it_refuses_an_image_without_alt_text(client, editor, draft):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = _upload(client, draft, alt_text="   ")
     html = response.content.decode()
     assert response.status_code == 400
@@ -33,7 +33,7 @@ def test_it_refuses_an_image_without_alt_text(client, editor, draft):
 
 
 def test_it_adds_an_image_with_alt_text_and_removes_it(client, editor, draft):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = _upload(client, draft, alt_text="Verkehrsschild an der Lindenallee")
     image = PostImage.objects.get()
     assert response.status_code == 302
@@ -51,7 +51,7 @@ def test_it_adds_an_image_with_alt_text_and_removes_it(client, editor, draft):
 
 
 def test_an_agent_cannot_upload(client, agent, draft):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     response = _upload(client, draft, alt_text="Beschreibung")
     assert response.status_code == 400
     assert PostImage.objects.count() == 0

@@ -9,7 +9,7 @@ from rathaus.audit.models import AuditEntry
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message, Notification, Team
 from rathaus.offices.models import Role
-from tests.helpers import PASSWORD, ask, make_user
+from tests.helpers import ask, log_in, make_user
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def conversation(office):
 
 
 def _login(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
     return client
 
 

@@ -10,7 +10,7 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import ReplyReviewer
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, log_in
 
 
 class ReviewedChannel(Channel):
@@ -37,7 +37,7 @@ def waiting(office, agent):
 
 
 def _approve(client, user, answer, capture):
-    client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
     conversation = answer.conversation
     url = reverse("desk:conversation_approve", args=[conversation.office.slug, conversation.pk])
     with capture(execute=True):
@@ -62,7 +62,7 @@ def test_a_colleague_approves_and_the_answer_goes_out(
 def test_the_author_cannot_approve_their_own_answer(
     client, agent, waiting, django_capture_on_commit_callbacks
 ):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     url = reverse("desk:conversation", args=[waiting.office.slug, waiting.conversation_id])
     page = client.get(url).content.decode()
     assert 'class="primary" disabled aria-describedby="four-eyes-' in page
@@ -87,7 +87,7 @@ def test_a_message_of_another_conversation_is_not_found(
     other, _new = inbound.receive(
         inbound.InboundMessage(office=office, channel="contact", remote_id="o:1", text_html="?")
     )
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     url = reverse("desk:conversation_approve", args=[office.slug, other.conversation_id])
     assert client.post(url, {"message": waiting.pk}).status_code == 404
     assert client.post(url, {"message": "x"}).status_code == 404

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from rathaus.audit.models import AuditEntry
 from rathaus.inbox.models import Conversation
-from tests.helpers import PASSWORD, ask
+from tests.helpers import ask, log_in
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def question(office):
 
 @pytest.fixture
 def admin_client(client, office_admin):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
@@ -37,20 +37,20 @@ def _url(office):
 
 def test_only_office_admins_see_the_page(client, office, agent, editor, approver, office_admin):
     for user in (agent, editor, approver):
-        client.login(username=user.username, password=PASSWORD)
+        log_in(client, user)
         assert client.get(_url(office)).status_code == 403
         assert client.post(_url(office), {"email": "a@b.de", "action": "export"}).status_code == 403
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     html = client.get(_url(office)).content.decode()
     assert 'for="id_email"' in html and 'for="id_handle"' in html and 'for="id_confirm"' in html
 
 
 def test_the_inbox_links_the_page_for_admins_only(client, office, agent, office_admin):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     assert (
         _url(office) not in client.get(reverse("desk:inbox", args=[office.slug])).content.decode()
     )
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     assert _url(office) in client.get(reverse("desk:inbox", args=[office.slug])).content.decode()
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from rathaus.inbox import inbound, work
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def _ask(office, remote_id, text, **fields):
@@ -25,7 +25,7 @@ def question(office):
 
 
 def _page(client, user, conversation):
-    client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
     url = reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -84,7 +84,7 @@ def test_another_offices_conversation_is_not_found_under_my_office(
     client, agent, office, other_office
 ):
     theirs = _ask(other_office, "q:5", "<p>Geheimnis aus Nord</p>", author_name="Nora")
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     url = reverse("desk:conversation", args=[office.slug, theirs.conversation_id])
     assert client.get(url).status_code == 404
 

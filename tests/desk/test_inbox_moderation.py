@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from rathaus.audit.models import AuditEntry
-from tests.helpers import PASSWORD, ask
+from tests.helpers import ask, log_in
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def comment(office):
 
 
 def _moderate(client, user, comment, action, reason=""):
-    client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
     conversation = comment.conversation
     url = reverse("desk:conversation_moderate", args=[conversation.office.slug, conversation.pk])
     data = {"message": comment.pk, f"m{comment.pk}-action": action, f"m{comment.pk}-reason": reason}
@@ -30,7 +30,7 @@ def _moderate(client, user, comment, action, reason=""):
 
 
 def test_the_page_offers_moderation_with_the_netiquette(client, agent, comment):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     conversation = comment.conversation
     url = reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
     html = client.get(url).content.decode()
@@ -81,7 +81,7 @@ def test_our_own_answers_and_notes_are_not_moderated_here(client, agent, comment
     from rathaus.inbox import work
 
     note = work.add_note(comment.conversation, "intern", by=agent)
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     conversation = comment.conversation
     url = reverse("desk:conversation_moderate", args=[conversation.office.slug, conversation.pk])
     data = {"message": note.pk, f"m{note.pk}-action": "delete", f"m{note.pk}-reason": "x"}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Notification
-from tests.helpers import PASSWORD, ask
+from tests.helpers import ask, log_in
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def notes(conversation, agent, office_admin):
 
 
 def test_the_page_lists_my_notifications_newest_first(client, agent, office, notes):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     html = client.get(reverse("desk:notifications", args=[office.slug])).content.decode()
     assert html.index("Zweite Nachricht") < html.index("Erste Nachricht")
     assert "Nicht für Agnes" not in html
@@ -35,7 +35,7 @@ def test_the_page_lists_my_notifications_newest_first(client, agent, office, not
 
 
 def test_one_is_marked_read(client, agent, office, notes):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     url = reverse("desk:notifications_read", args=[office.slug])
     response = client.post(url, {"notification": notes[0].pk})
     assert response.status_code == 302
@@ -44,14 +44,14 @@ def test_one_is_marked_read(client, agent, office, notes):
 
 
 def test_all_are_marked_read_but_only_mine(client, agent, office, notes):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     client.post(reverse("desk:notifications_read", args=[office.slug]))
     assert Notification.objects.filter(user=agent, read_at=None).count() == 0
     assert Notification.objects.get(pk=notes[2].pk).read_at is None
 
 
 def test_someone_elses_notification_cannot_be_marked(client, agent, office, notes):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     client.post(
         reverse("desk:notifications_read", args=[office.slug]), {"notification": notes[2].pk}
     )
@@ -62,7 +62,7 @@ def test_the_navigation_counts_unread_and_overdue(client, agent, office, notes, 
     Conversation.objects.filter(pk=conversation.pk).update(
         first_response_due=timezone.now() - timedelta(hours=2)
     )
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     dashboard = client.get(reverse("desk:dashboard", args=[office.slug])).content.decode()
     badge_url = reverse("desk:inbox_badge", args=[office.slug])
@@ -76,7 +76,7 @@ def test_the_navigation_counts_unread_and_overdue(client, agent, office, notes, 
 
 
 def test_the_badge_counts_nothing_of_another_office(client, outsider, other_office, notes):
-    client.login(username=outsider.username, password=PASSWORD)
+    log_in(client, outsider)
     badge = client.get(reverse("desk:inbox_badge", args=[other_office.slug]))
     assert badge.status_code == 200
     assert badge.content.decode().strip() == ""

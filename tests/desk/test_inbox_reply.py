@@ -12,7 +12,7 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation, Message, ReplyReviewer
-from tests.helpers import PASSWORD, ask
+from tests.helpers import ask, log_in
 
 
 class AnswerChannel(Channel):
@@ -46,7 +46,7 @@ def conversation(office, answer_channel):
 
 
 def _reply(client, user, conversation, data, capture):
-    client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
     url = reverse("desk:conversation_reply", args=[conversation.office.slug, conversation.pk])
     with capture(execute=True):
         return client.post(url, data)
@@ -123,7 +123,7 @@ def test_a_reviewed_agents_answer_waits_for_approval(
     client, agent, office, conversation, answer_channel, django_capture_on_commit_callbacks
 ):
     ReplyReviewer.objects.create(office=office, user=agent)
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("desk:conversation", args=[office.slug, conversation.pk]))
     assert "A colleague approves your answers" in page.content.decode()

@@ -9,7 +9,7 @@ from rathaus.delivery import channels
 from rathaus.delivery.channels import Channel, PermanentError, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound, work
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 class FlakyChannel(Channel):
@@ -46,7 +46,7 @@ def failed(office, agent, django_capture_on_commit_callbacks):
 
 def test_the_conversation_shows_the_failure_and_a_retry_button(client, agent, failed):
     assert failed.status == Delivery.Status.FAILED
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     conversation = failed.message.conversation
     html = client.get(
         reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
@@ -57,7 +57,7 @@ def test_the_conversation_shows_the_failure_and_a_retry_button(client, agent, fa
 
 
 def test_retrying_an_answer_returns_to_its_conversation(client, agent, failed):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     conversation = failed.message.conversation
     response = client.post(reverse("desk:retry", args=[conversation.office.slug, failed.pk]))
     url = reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
@@ -69,7 +69,7 @@ def test_retrying_an_answer_returns_to_its_conversation(client, agent, failed):
 
 
 def test_an_editor_cannot_retry_an_answer(client, editor, failed):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     office = failed.message.office
     response = client.post(reverse("desk:retry", args=[office.slug, failed.pk]))
     assert response.status_code == 302
@@ -78,7 +78,7 @@ def test_an_editor_cannot_retry_an_answer(client, editor, failed):
 
 
 def test_another_office_cannot_retry_an_answer(client, outsider, other_office, failed):
-    client.login(username=outsider.username, password=PASSWORD)
+    log_in(client, outsider)
     for slug in (failed.message.office.slug, other_office.slug):
         response = client.post(reverse("desk:retry", args=[slug, failed.pk]))
         assert response.status_code == 404

@@ -12,7 +12,7 @@ from rathaus.delivery.channels import Channel, Sent
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import ReplyReviewer
 from rathaus.offices.models import Role
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import log_in, make_user
 
 
 class ReuseChannel(Channel):
@@ -55,7 +55,7 @@ def _url(name, conversation):
 
 
 def _post(client, user, name, message, **data):
-    client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
     return client.post(_url(name, message.conversation), {"message": message.pk, **data})
 
 
@@ -64,7 +64,7 @@ def _nothing_kept():
 
 
 def test_the_page_offers_both_forms_for_a_sent_answer_only(client, agent, question, answer):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     html = client.get(_url("conversation", question.conversation)).content.decode()
     for kind, name in [("template", "title"), ("faq", "question")]:
         assert f'<label for="reuse-{kind}-{answer.pk}">' in html
@@ -127,7 +127,7 @@ def test_an_answer_waiting_for_approval_offers_nothing_and_is_refused(
 ):
     ReplyReviewer.objects.create(office=office, user=agent)
     waiting = work.reply(question.conversation, "Meine erste Antwort", by=agent)
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     html = client.get(_url("conversation", question.conversation)).content.decode()
     assert f"reuse-template-{waiting.pk}" not in html
     response = _post(client, agent, "conversation_save_faq", waiting, question="Erste Frage?")
@@ -168,14 +168,14 @@ def test_an_answer_of_another_conversation_is_not_found(client, agent, office, a
         )
     )
     url = _url("conversation_save_template", other.conversation)
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     response = client.post(url, {"message": answer.pk, "title": "Linde"})
     assert response.status_code == 404
     assert _nothing_kept()
 
 
 def test_a_get_only_leads_back_to_the_conversation(client, agent, answer):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     response = client.get(_url("conversation_save_template", answer.conversation))
     assert response.status_code == 302
     assert response["Location"] == _url("conversation", answer.conversation)

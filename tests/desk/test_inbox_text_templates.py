@@ -10,7 +10,7 @@ from django.urls import reverse
 from rathaus.answers.models import TextTemplate
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
-from tests.helpers import PASSWORD, ask
+from tests.helpers import ask, log_in
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def _insert(client, conversation, data, **headers):
 
 
 def test_the_picker_offers_only_this_offices_templates(client, agent, conversation, templates):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     url = reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
     html = client.get(url).content.decode()
     assert f'<option value="{templates[0].pk}">Sprechzeiten</option>' in html
@@ -60,7 +60,7 @@ def test_the_picker_offers_only_this_offices_templates(client, agent, conversati
 def test_inserting_fills_the_template_below_the_typed_text_and_sends_nothing(
     client, agent, conversation, templates
 ):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     data = {
         "reply-text": "Danke für Ihre Frage.",
         "reply-template": templates[0].pk,
@@ -81,7 +81,7 @@ def test_inserting_fills_the_template_below_the_typed_text_and_sends_nothing(
 
 
 def test_htmx_gets_the_reply_form_alone(client, agent, conversation, templates):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     data = {"reply-text": "", "reply-template": templates[0].pk}
     response = _insert(client, conversation, data, **{"HX-Request": "true"})
     html = response.content.decode()
@@ -91,7 +91,7 @@ def test_htmx_gets_the_reply_form_alone(client, agent, conversation, templates):
 
 
 def test_a_template_of_another_office_is_not_inserted(client, agent, conversation, templates):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     data = {"reply-text": "Mein Text", "reply-template": templates[1].pk}
     response = _insert(client, conversation, data)
     assert _answer(response.content.decode()) == "Mein Text"

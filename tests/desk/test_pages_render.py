@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 @pytest.fixture
 def approver_client(client, approver, editor):
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     return client
 
 

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from rathaus.posts.models import Post
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def _data(**changes):
@@ -23,7 +23,7 @@ def _data(**changes):
 
 
 def test_it_rejects_a_missing_title_and_keeps_the_text(client, office, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(reverse("desk:post_new", args=[office.slug]), _data(title=""))
     html = response.content.decode()
     assert response.status_code == 200
@@ -37,7 +37,7 @@ def test_it_rejects_a_missing_title_and_keeps_the_text(client, office, editor):
 
 
 def test_it_rejects_a_latitude_out_of_range(client, office, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(reverse("desk:post_new", args=[office.slug]), _data(latitude="123"))
     html = response.content.decode()
     assert Post.objects.count() == 0
@@ -46,7 +46,7 @@ def test_it_rejects_a_latitude_out_of_range(client, office, editor):
 
 
 def test_it_rejects_an_event_that_ends_before_it_starts(client, office, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(
         reverse("desk:post_new", args=[office.slug]), _data(event_end="2027-05-04T17:00")
     )
@@ -57,7 +57,7 @@ def test_it_rejects_an_event_that_ends_before_it_starts(client, office, editor):
 
 
 def test_it_stores_local_event_times_in_utc(client, office, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(reverse("desk:post_new", args=[office.slug]), _data())
     post = Post.objects.get()
     assert response.status_code == 302
@@ -66,7 +66,7 @@ def test_it_stores_local_event_times_in_utc(client, office, editor):
 
 
 def test_the_edit_form_shows_local_times_and_saves_changes(client, office, editor, draft):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     url = reverse("desk:post_edit", args=[office.slug, draft.pk])
     client.post(url, _data(title="Neuer Titel"))
     draft.refresh_from_db()
@@ -78,7 +78,7 @@ def test_the_edit_form_shows_local_times_and_saves_changes(client, office, edito
 
 def test_an_edit_refused_by_the_lifecycle_keeps_the_input(client, office, approver, published):
     """A published post cannot be edited; the approver is told and the typing survives."""
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     url = reverse("desk:post_edit", args=[office.slug, published.pk])
     assert client.post(url, _data(title="Heimlich geändert")).status_code == 403
     published.refresh_from_db()

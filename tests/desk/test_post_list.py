@@ -3,12 +3,12 @@
 from django.urls import reverse
 
 from rathaus.posts import lifecycle
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def test_it_filters_by_status(client, office, editor, published):
     lifecycle.create_draft(office, by=editor, title="Noch ein Entwurf", body="Text")
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     url = reverse("desk:post_list", args=[office.slug])
     drafts = client.get(url, {"status": "draft"}).content.decode()
     assert "Noch ein Entwurf" in drafts and published.title not in drafts
@@ -22,7 +22,7 @@ def test_it_filters_by_status(client, office, editor, published):
 
 def test_an_approver_sends_a_post_back_with_a_reason(client, office, editor, approver, draft):
     lifecycle.submit(draft, by=editor)
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     url = reverse("desk:post_step", args=[office.slug, draft.pk, "send_back"])
     client.post(url, {"send_back-reason": "Bitte Datum ergänzen"})
     draft.refresh_from_db()
@@ -33,7 +33,7 @@ def test_an_approver_sends_a_post_back_with_a_reason(client, office, editor, app
 
 def test_the_history_shows_a_diff_of_an_edit(client, office, editor, draft):
     lifecycle.edit(draft, by=editor, title="Baumfällung verschoben")
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     html = client.get(reverse("desk:post_detail", args=[office.slug, draft.pk])).content.decode()
     assert "-title: Baumfällung in der Lindenallee" in html
     assert "+title: Baumfällung verschoben" in html

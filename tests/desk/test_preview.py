@@ -3,11 +3,11 @@
 from django.urls import reverse
 from django.utils import translation
 
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def test_it_sanitises_the_preview(client, office, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(
         reverse("desk:preview", args=[office.slug]),
         {"title": "T", "body": "**fett** <script>alert(1)</script> [x](javascript:alert(2))"},
@@ -20,7 +20,7 @@ def test_it_sanitises_the_preview(client, office, editor):
 
 
 def test_it_counts_per_channel_and_reports_problems(client, office, editor, scripted_channel):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     body = "x" * 300
     response = client.post(
         reverse("desk:preview", args=[office.slug]),
@@ -36,7 +36,7 @@ def test_it_counts_per_channel_and_reports_problems(client, office, editor, scri
 
 
 def test_a_variant_is_counted_instead_of_the_main_text(client, office, editor, scripted_channel):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(
         reverse("desk:preview", args=[office.slug]),
         {"title": "Titel", "body": "x" * 300, "variant_scripted": "kurz"},
@@ -49,7 +49,7 @@ def test_a_variant_is_counted_instead_of_the_main_text(client, office, editor, s
 def test_the_form_has_a_variant_field_and_counters_without_js(
     client, office, editor, draft, scripted_channel
 ):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     html = client.get(reverse("desk:post_edit", args=[office.slug, draft.pk])).content.decode()
     assert 'name="variant_scripted"' in html
     assert f"{len(draft.body)} / 280" in html
@@ -64,7 +64,7 @@ def test_the_preview_counts_the_posts_images(client, office, editor, draft, tiny
     lifecycle.add_image(
         draft, by=editor, file=tiny_png, alt_text="Linde", author="Amt", licence="CC0"
     )
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(
         reverse("desk:preview", args=[office.slug]),
         {"title": "T", "body": "b", "post_id": str(draft.pk)},

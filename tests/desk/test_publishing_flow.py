@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rathaus.delivery.models import Delivery
 from rathaus.posts.models import Post, Status
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def _step(client, post, step, data=None):
@@ -17,7 +17,7 @@ def _step(client, post, step, data=None):
 def test_it_takes_a_post_from_draft_to_published(
     client, office, editor, approver, django_capture_on_commit_callbacks
 ):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(
         reverse("desk:post_new", args=[office.slug]),
         {
@@ -36,7 +36,7 @@ def test_it_takes_a_post_from_draft_to_published(
     assert post.status == Status.IN_REVIEW
     client.logout()
 
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     dashboard = client.get(reverse("desk:dashboard", args=[office.slug])).content.decode()
     assert "Sperrung der Brückenstraße" in dashboard
     assert _step(client, post, "approve").status_code == 302
@@ -57,7 +57,7 @@ def test_it_takes_a_post_from_draft_to_published(
 
 
 def test_it_sends_back_and_withdraws_with_reasons(client, office, approver, published):
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     empty = _step(client, published, "withdraw", {"withdraw-reason": ""})
     assert empty.status_code == 400
     assert 'id="id_withdraw-reason_error"' in empty.content.decode()
@@ -71,7 +71,7 @@ def test_it_sends_back_and_withdraws_with_reasons(client, office, approver, publ
 
 
 def test_an_approver_corrects_a_published_post_with_a_note(client, office, approver, published):
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     url = reverse("desk:post_correct", args=[office.slug, published.pk])
     form = client.get(url).content.decode()
     assert "Baumfällung in der Lindenallee" in form

@@ -3,11 +3,11 @@
 from django.urls import reverse
 
 from rathaus.posts.models import Post
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def test_an_agent_cannot_edit(client, office, agent, draft):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     detail = client.get(reverse("desk:post_detail", args=[office.slug, draft.pk]))
     html = detail.content.decode()
     assert detail.status_code == 200 and draft.title in html
@@ -24,7 +24,7 @@ def test_an_agent_cannot_edit(client, office, agent, draft):
 
 
 def test_an_agent_cannot_create_or_submit(client, office, agent, draft):
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     assert client.get(reverse("desk:post_new", args=[office.slug])).status_code == 403
     assert (
         reverse("desk:post_new", args=[office.slug])
@@ -37,7 +37,7 @@ def test_an_agent_cannot_create_or_submit(client, office, agent, draft):
 
 
 def test_an_editor_sees_submit_but_not_approve(client, office, editor, draft):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     html = client.get(reverse("desk:post_detail", args=[office.slug, draft.pk])).content.decode()
     assert reverse("desk:post_step", args=[office.slug, draft.pk, "submit"]) in html
     assert reverse("desk:post_step", args=[office.slug, draft.pk, "approve"]) not in html

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def _approved(draft, editor, approver):
@@ -21,7 +21,7 @@ def _schedule(client, post, at):
 @time_machine.travel("2026-03-01 12:00:00+00:00", tick=False)
 def test_a_time_skipped_in_march_is_a_form_error(client, editor, approver, draft):
     post = _approved(draft, editor, approver)
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     response = _schedule(client, post, "2026-03-29T02:30")
     html = response.content.decode()
     post.refresh_from_db()
@@ -35,7 +35,7 @@ def test_a_time_skipped_in_march_is_a_form_error(client, editor, approver, draft
 @time_machine.travel("2026-10-01 12:00:00+00:00", tick=False)
 def test_a_doubled_time_in_october_takes_the_summer_time(client, editor, approver, draft):
     post = _approved(draft, editor, approver)
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     response = _schedule(client, post, "2026-10-25T02:30")
     post.refresh_from_db()
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_a_doubled_time_in_october_takes_the_summer_time(client, editor, approve
 @time_machine.travel("2026-10-01 12:00:00+00:00", tick=False)
 def test_unscheduling_returns_to_approved(client, editor, approver, draft):
     post = _approved(draft, editor, approver)
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     _schedule(client, post, "2026-10-20T09:00")
     client.post(reverse("desk:post_step", args=[post.office.slug, post.pk, "unschedule"]))
     post.refresh_from_db()

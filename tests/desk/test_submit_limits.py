@@ -5,13 +5,13 @@ from django.utils import translation
 
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Status
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def test_it_refuses_to_submit_a_post_over_the_limit(client, office, editor, scripted_channel):
     body = "Sehr lang. " * 40
     post = lifecycle.create_draft(office, by=editor, title="Lang", body=body)
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(reverse("desk:post_step", args=[office.slug, post.pk, "submit"]))
     html = response.content.decode()
     post.refresh_from_db()

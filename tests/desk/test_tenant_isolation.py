@@ -13,7 +13,7 @@ from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Conversation, Message, Notification
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post, PostImage
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 PATTERNS = [p for p in desk_urls.urlpatterns if isinstance(p, URLPattern)]
 STEP = "approve"  # any step; each must 404 before the step is even looked at
@@ -111,7 +111,7 @@ def test_it_covers_every_desk_url():
 )
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_outsider_gets_404_and_changes_nothing(client, outsider, victim, pattern, method):
-    client.login(username=outsider.username, password=PASSWORD)
+    log_in(client, outsider)
     url = reverse(f"desk:{pattern.name}", kwargs=_kwargs(pattern, victim))
     before = _state()
     data = {
@@ -151,7 +151,7 @@ def test_an_outsider_gets_404_and_changes_nothing(client, outsider, victim, patt
 
 
 def test_the_office_chooser_shows_an_outsider_only_their_own_office(client, outsider, office):
-    client.login(username=outsider.username, password=PASSWORD)
+    log_in(client, outsider)
     response = client.get(reverse("desk:home"), {"office": office.slug})
     assert response.status_code == 302
     assert response["Location"] == reverse("desk:dashboard", args=["nord"])
@@ -162,6 +162,6 @@ def test_the_office_chooser_shows_an_outsider_only_their_own_office(client, outs
 )
 def test_the_same_urls_answer_a_member(client, approver, victim, pattern):
     """Control: the URLs above are real, so their 404 for the outsider means something."""
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     response = client.get(reverse(f"desk:{pattern.name}", kwargs=_kwargs(pattern, victim)))
     assert response.status_code in (200, 302, 403), (pattern.name, response.status_code)

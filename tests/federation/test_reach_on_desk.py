@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from rathaus.federation import reach
 from rathaus.federation.models import Activity, Outgoing, Reaction
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_it_counts_inboxes_and_reactions(spread):
 
 
 def test_the_post_page_shows_the_reach(client, approver, spread, english_messages):
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     page = client.get(
         reverse("desk:post_detail", args=[spread.office.slug, spread.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
@@ -71,7 +71,7 @@ def test_the_post_page_shows_the_reach(client, approver, spread, english_message
 
 def test_another_office_sees_nothing_of_it(outsider, spread):
     client = Client()
-    client.login(username=outsider.username, password=PASSWORD)
+    log_in(client, outsider)
     assert (
         client.get(reverse("desk:post_detail", args=[spread.office.slug, spread.pk])).status_code
         == 404

@@ -13,7 +13,7 @@ from rathaus.inbox import inbound, retention, work
 from rathaus.inbox.ingest import receive_many
 from rathaus.inbox.models import Conversation, Message
 from rathaus.inbox.search import matching
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 from tests.hostile_queries import SEARCH_SYNTAX
 
 HOSTILE = [
@@ -204,7 +204,7 @@ def test_it_survives_hostile_queries(office, other_office, query):
 @pytest.mark.parametrize("query", HOSTILE)
 def test_the_queue_survives_hostile_queries(client, office, agent, query):
     _ask(office, "<p>Fällung der Linden am Montag</p>")
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     response = client.get(reverse("desk:inbox", args=[office.slug]), {"q": query})
     assert response.status_code == 200
 
@@ -212,7 +212,7 @@ def test_the_queue_survives_hostile_queries(client, office, agent, query):
 def test_the_queue_filters_by_search(client, office, agent):
     wanted = _ask(office, "<p>Die Ampel am Markt ist aus.</p>").conversation
     other = _ask(office, "<p>Der Bus kommt nicht.</p>").conversation
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     response = client.get(reverse("desk:inbox", args=[office.slug]), {"q": "Ampel Markt"})
     assert [row.pk for row in response.context["page_"].rows] == [wanted.pk]
     assert other.reference not in response.content.decode()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation
 from rathaus.lib import richtext
-from tests.helpers import CITIZEN, PASSWORD
+from tests.helpers import CITIZEN, log_in
 
 
 @pytest.mark.usefixtures("federation_over_http")
@@ -27,7 +27,7 @@ def test_a_fediverse_subject_is_unescaped_once_and_paragraphs_keep_a_space(
     conversation = Conversation.objects.get()
     assert conversation.subject == "Rad & Fuß Weg gesperrt"
 
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     html = client.get(reverse("desk:conversation", args=[account.office.slug, conversation.pk]))
     page = html.content.decode()
     assert "<h1>Rad &amp; Fuß Weg gesperrt</h1>" in page

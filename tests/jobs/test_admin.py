@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from rathaus.jobs import engine
 from rathaus.jobs.models import Job
-from tests.conftest import PASSWORD, with_totp
+from tests.helpers import PASSWORD, with_totp
 
 URL = "admin:jobs_job_changelist"
 

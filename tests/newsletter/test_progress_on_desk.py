@@ -4,7 +4,7 @@ how many bounced."""
 from django.urls import reverse
 
 from rathaus.newsletter.models import NewsletterSettings, Send, Subscriber
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 def test_the_post_page_shows_how_far_the_newsletter_got(
@@ -16,7 +16,7 @@ def test_the_post_page_shows_how_far_the_newsletter_got(
     post = publish_post(title="Sperrmüll", body="Freitag.", category="service")
     Send.objects.filter(subscriber__email="bert@example.org").update(bounce=Send.Bounce.HARD)
 
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     page = client.get(
         reverse("desk:post_detail", args=[office.slug, post.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )

@@ -47,9 +47,9 @@ def test_a_hit_is_per_language(client, published):
 
 
 def test_the_desk_is_never_answered_from_the_page_cache(client, published, editor):
-    from tests.helpers import PASSWORD
+    from tests.helpers import log_in
 
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     first = client.get(reverse("desk:dashboard", args=[published.office.slug]))
     assert first.status_code == 200 and "public" not in first.headers.get("Cache-Control", "")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def admin_client(client, office_admin, other_office):
     office_admin.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_office", "change_office"])
     )
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     return client
 
 

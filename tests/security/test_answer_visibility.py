@@ -14,7 +14,7 @@ from rathaus.federation import sending
 from rathaus.federation.models import Account, Activity
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
-from tests.helpers import CITIZEN
+from tests.helpers import CITIZEN, log_in
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 BASE = "http://rathaus.example/ap"
@@ -119,7 +119,6 @@ from rathaus.inbox.models import Message  # noqa: E402
 from rathaus.offices.access import LifecycleError  # noqa: E402
 from tests.fakes.bluesky import FakeBluesky  # noqa: E402
 from tests.fakes.server import serving  # noqa: E402
-from tests.helpers import PASSWORD  # noqa: E402
 
 BOTH = {channels.PUBLIC, channels.DIRECT}
 # What each platform really delivers (README "Platform connectors"): Bluesky's API here
@@ -185,7 +184,7 @@ def test_the_desk_offers_exactly_what_the_channel_delivers(
     expected = DECLARED[name] if public else DECLARED[name] - {channels.PUBLIC}
     assert set(channel.answer_kinds(conversation)) == expected
 
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     url = reverse("desk:conversation", args=[office.slug, conversation.pk])
     page = client.get(url).content.decode()
     offered = {
@@ -219,7 +218,7 @@ def test_the_desk_refuses_a_forged_direct_choice_on_bluesky_with_a_clear_error(
 ):
     key = _channel_key("bluesky", office)
     conversation = _question(office, key, public=True)
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     url = reverse("desk:conversation_reply", args=[office.slug, conversation.pk])
     response = client.post(url, {"reply-text": "Nur für Sie", "reply-visibility": "direct"})
     assert response.status_code == 400

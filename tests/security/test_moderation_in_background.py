@@ -16,7 +16,7 @@ from rathaus.jobs import engine, runner
 from rathaus.offices.models import Role
 from tests.fakes.graph import FakeGraph, comment_in_inbox
 from tests.fakes.server import serving
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import log_in, make_user
 from tests.loopback import was_contacted
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
@@ -38,7 +38,7 @@ def comment(graph, connected_account, publish_post):
 
 
 def _moderate(client, user, message, action, reason=""):
-    client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
     conversation = message.conversation
     url = reverse("desk:conversation_moderate", args=[conversation.office.slug, conversation.pk])
     data = {"message": message.pk, f"m{message.pk}-action": action, f"m{message.pk}-reason": reason}

@@ -15,7 +15,7 @@ from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscri
 from rathaus.offices.access import LifecycleError
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 BREAKS = [
     "Baustelle\nHauptstraße",
@@ -42,7 +42,7 @@ def _form(**changes):
 def test_the_desk_form_refuses_a_title_with_a_line_break_and_keeps_the_text(
     client, office, editor, title
 ):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     response = client.post(reverse("desk:post_new", args=[office.slug]), _form(title=title))
     assert response.status_code == 200
     assert Post.objects.count() == 0
@@ -53,7 +53,7 @@ def test_the_desk_form_refuses_a_title_with_a_line_break_and_keeps_the_text(
 
 
 def test_editing_refuses_a_title_with_a_line_break(client, office, editor, draft):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     url = reverse("desk:post_edit", args=[office.slug, draft.pk])
     response = client.post(url, _form(title="Neu\nZeile"))
     assert response.status_code == 200
@@ -121,7 +121,7 @@ def test_a_mailing_that_fails_says_so_on_the_desk_instead_of_hanging(
     assert "linefeed" in Mailing.objects.get(pk=mailing.pk).error
     assert "failed" in mailings.progress(mailing)
 
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     page = client.get(
         reverse("desk:post_detail", args=[office.slug, post.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )

@@ -20,7 +20,7 @@ from rathaus.contact import follow, submitting
 from rathaus.lib import spam
 from rathaus.posts import images, lifecycle
 from rathaus.posts.models import PostImage
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 JPEG_MAGIC = b"\xff\xd8\xff"
 
@@ -93,7 +93,7 @@ def uploads(settings, tmp_path):
 
 @pytest.fixture
 def desk(client, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    log_in(client, editor)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages are matched in English
     return client
 
@@ -167,14 +167,14 @@ def test_the_desk_shows_an_image_only_to_the_offices_members(
     image = _add(draft, editor)
     url = image.desk_url()
     assert client.get(url).status_code == 302  # to the login
-    client.login(username=outsider.username, password=PASSWORD)
+    log_in(client, outsider)
     assert client.get(url).status_code == 404
     # The other office's own URL prefix does not help either.
     other = reverse(
         "desk:image_file", args=[outsider.memberships.first().office.slug, draft.pk, image.pk]
     )
     assert client.get(other).status_code == 404
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -210,9 +210,9 @@ def test_a_citizens_photo_is_shown_only_to_the_offices_members(
     )
     assert client.get(f"/media/{message.photo.name}").status_code == 404
     assert client.get(url).status_code == 302
-    client.login(username=outsider.username, password=PASSWORD)
+    log_in(client, outsider)
     assert client.get(url).status_code == 404
-    client.login(username=agent.username, password=PASSWORD)
+    log_in(client, agent)
     response = client.get(url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]

@@ -21,7 +21,7 @@ from rathaus.mail.models import Mailbox
 from tests.fakes.graph import FakeGraph
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import serving
-from tests.helpers import CITIZEN, PASSWORD, fetch_account
+from tests.helpers import CITIZEN, fetch_account, log_in
 
 HOSTILE_URLS = [
     "javascript:alert(document.domain)//",
@@ -65,7 +65,7 @@ def _unsafe_links(html: str) -> list[str]:
 
 
 def _conversation_page(client, user, conversation) -> str:
-    client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
     url = reverse("desk:conversation", args=[conversation.office.slug, conversation.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -342,7 +342,7 @@ def test_the_desk_renders_no_hostile_link_already_stored(office, agent, client, 
 def test_the_post_page_renders_no_hostile_delivery_link(office, approver, published, client):
     Delivery.objects.filter(post=published).update(remote_url="javascript:alert(1)")
     assert Delivery.objects.filter(post=published).exists()
-    client.login(username=approver.username, password=PASSWORD)
+    log_in(client, approver)
     response = client.get(reverse("desk:post_detail", args=[office.slug, published.pk]))
     assert response.status_code == 200
     assert _unsafe_links(response.content.decode()) == []

@@ -7,7 +7,7 @@ from rathaus.connectors import accounts
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
 from tests.fakes.bluesky import ACCOUNT_PASSWORD, APP_PASSWORD, HANDLE, FakeBluesky
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages", "loopback_platforms")
@@ -81,7 +81,7 @@ def test_an_unreachable_pds_stores_nothing(office, office_admin):
 def test_the_desk_form_asks_for_the_server_and_connects(
     fake, client, office, office_admin, django_capture_on_commit_callbacks
 ):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     url = reverse("desk:account_connect", args=[office.slug, "bluesky"])
 
     page = client.get(url).content.decode()

@@ -12,7 +12,7 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.connectors.platforms.facebook import FacebookConnector
 from rathaus.delivery.channels import PermanentError
 from tests.fakes.graph import APP_ID, APP_SECRET, PAGE_ID, USER_TOKEN, FakeGraph
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -29,7 +29,7 @@ def graph(settings):
 def test_signing_in_connects_the_page_with_a_lasting_token(
     client, office, office_admin, graph, django_capture_on_commit_callbacks
 ):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     start = client.post(reverse("desk:oauth_start", args=[office.slug, "facebook"]))
     location = urlsplit(start["Location"])
     query = parse_qs(location.query)

@@ -11,7 +11,7 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.connectors.platforms.instagram import InstagramConnector
 from rathaus.delivery.channels import PermanentError
 from tests.fakes.graph import APP_ID, APP_SECRET, IG_ID, PAGE_ID, USER_TOKEN, FakeGraph
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 # These tests match the platforms' and our messages in their English source text.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -29,7 +29,7 @@ def test_signing_in_connects_the_linked_account(
     client, office, office_admin, graph, settings, django_capture_on_commit_callbacks
 ):
     settings.CONNECTOR_OAUTH_APPS["instagram"] = (APP_ID, APP_SECRET)  # the same Meta app
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     start = client.post(reverse("desk:oauth_start", args=[office.slug, "instagram"]))
     query = parse_qs(urlsplit(start["Location"]).query)
     assert "instagram_content_publish" in query["scope"][0]

@@ -9,7 +9,7 @@ from rathaus.connectors import accounts, family
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.channels import DeliveryError
 from tests.fakes.mastodon import TOKEN, FakeMastodon
-from tests.helpers import PASSWORD
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.usefixtures("loopback_platforms")
 
@@ -98,7 +98,7 @@ def test_a_token_that_names_a_file_is_sent_as_it_is_never_read(
 def test_the_desk_form_shows_mastodons_refusal(
     client, office, office_admin, fake, django_capture_on_commit_callbacks
 ):
-    client.login(username=office_admin.username, password=PASSWORD)
+    log_in(client, office_admin)
     url = reverse("desk:account_connect", args=[office.slug, "mastodon"])
 
     with django_capture_on_commit_callbacks(execute=True):  # the worker asks Mastodon
