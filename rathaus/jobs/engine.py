@@ -104,12 +104,15 @@ def claim(
     if ids is not None:
         due = due.filter(pk__in=list(ids))
     due = due.order_by("next_attempt_at", "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        # Parallel workers skip each other's locked rows instead of waiting for them.
-        with transaction.atomic():
-            locked = due.select_for_update(skip_locked=True, of=("self",))
-            pks = _take(kind, list(locked.values_list("pk", flat=True)[:limit]), token, now)
-    else:
+    # Read and take in one transaction. PostgreSQL: parallel workers skip each other's
+    # locked rows instead of waiting for them. SQLite: a transaction here begins IMMEDIATE
+    # (settings), so it holds the write lock from the read on; a second worker claiming at
+    # the same moment waits a few milliseconds and gets the next rows. Read outside it, both
+    # would read the same rows and the second would get none from the conditional UPDATE:
+    # a fan-out helper that gets none stops, and a big fan-out runs on one worker.
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
         pks = _take(kind, list(due.values_list("pk", flat=True)[:limit]), token, now)
     if not pks:
         return []

@@ -46,9 +46,10 @@ def wake(kind: Kind | str, *, ids: Iterable[int] | None = None, at: datetime | N
     tasks.run_kind(kind.name, ids)
 
 
-def _ask_for_help(kind: Kind) -> None:
+def ask_for_help(kind: Kind) -> None:
     """One more run of ``kind``, so that an idle worker joins a big backlog; it asks in turn
-    if it also finds a full batch, so the chain ends with the backlog."""
+    if it also finds a full batch, so the chain ends with the backlog. (``run`` asks when its
+    first batch is full; a streaming kind asks the same way from its own loop.)"""
     from huey.contrib.djhuey import HUEY
 
     if not HUEY.immediate:  # immediate mode (tests) would run it here, inside this one
@@ -99,7 +100,7 @@ def run(
     first = True
     while rows := claim(kind, ids=ids, now=now):
         if first and ids is None and kind.policy.helpers and len(rows) == kind.policy.batch:
-            _ask_for_help(kind)
+            ask_for_help(kind)
         first = False
         outcomes.extend(_handle(kind, rows, now))
         if ids is not None or time.monotonic() > deadline:
