@@ -149,12 +149,12 @@ def cost_split(account, post, inboxes: list[str], server: InboxServer) -> dict[s
     """Per delivery: signing alone; unsigned and signed POSTs on one session, held back as
     fan-out holds them back (CONNECTIONS, PER_HOST), without the database; and
     ``fanout.deliver_due`` in this process, database included, without Huey."""
-    from rathaus.federation import addresses, fanout, remote, sending
+    from rathaus.federation import fanout, identities, remote, sending
     from rathaus.federation.models import Activity, Outgoing
     from rathaus.lib import httpsig
 
     document = json.loads(_activity_body(account, post))
-    key_id = f"{addresses.actor(account.username)}#main-key"
+    key_id = f"{identities.actor(account.username)}#main-key"
     pem = account.private_key_pem
     headers = {"Content-Type": remote.ACTIVITY_CONTENT_TYPE}
 
@@ -507,11 +507,11 @@ def main() -> None:
     box = open_sandbox("fanout")
     server = None
     try:
-        from rathaus.federation import addresses
+        from rathaus.federation import identities
 
         started = time.monotonic()
         setup = _office()
-        key_id = f"{addresses.actor(setup.account.username)}#main-key"
+        key_id = f"{identities.actor(setup.account.username)}#main-key"
         server = InboxServer(
             args.hosts, setup.account.public_key_pem, key_id, box.data_dir, args.latency
         )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.federation import addresses
+from rathaus.federation import identities
 from rathaus.federation.models import Follower, RemoteActor
 from rathaus.inbox import retention
 from rathaus.inbox.models import Conversation, Message
@@ -150,7 +150,7 @@ def _actor(actor: RemoteActor) -> dict[str, Any]:
 
 def _follow(follower: Follower) -> dict[str, Any]:
     return {
-        "account": "@" + addresses.handle(follower.account.username).removeprefix("acct:"),
+        "account": "@" + identities.handle(follower.account.username).removeprefix("acct:"),
         "follower": follower.actor.handle,
         "since": _time(follower.created_at),
     }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.delivery.channels import DIRECT, PUBLIC, Channel, Limits, PermanentError, Sent
 from rathaus.delivery.models import Delivery
-from rathaus.federation import addresses, reach, remote, sending
+from rathaus.federation import identities, reach, remote, sending
 from rathaus.federation.models import Account
 from rathaus.inbox.models import Message
 from rathaus.lib import netguard
@@ -65,7 +65,7 @@ class FediverseChannel(Channel):
         return accounts
 
     def _sent(self, accounts: list[Account], delivery: Delivery) -> Sent:
-        note = addresses.note(accounts[0].username, delivery.post_id)
+        note = identities.note(accounts[0].username, delivery.post_id)
         return Sent(remote_id=note, url=note)
 
     @_refusal_is_permanent

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from rathaus.federation import addresses, objects
+from rathaus.federation import identities, objects
 from rathaus.federation.models import Account
 from rathaus.posts.models import Post
 
@@ -21,7 +21,7 @@ def posts_of(account: Account) -> QuerySet[Post]:
 
 
 def outbox(account: Account) -> dict:
-    url = addresses.collection(account.username, "outbox")
+    url = identities.collection(account.username, "outbox")
     return objects.document(
         {
             "id": url,
@@ -34,7 +34,7 @@ def outbox(account: Account) -> dict:
 
 def outbox_page(account: Account, number: int) -> dict:
     """Page ``number`` (from 1), newest first; 404 past the end."""
-    url = addresses.collection(account.username, "outbox")
+    url = identities.collection(account.username, "outbox")
     start = (number - 1) * PAGE_SIZE
     posts = list(
         posts_of(account).prefetch_related("tags", "images")[start : start + PAGE_SIZE + 1]
@@ -58,7 +58,7 @@ def followers(account: Account) -> dict:
     # Who follows an office is nobody else's business: the count only, never the list.
     return objects.document(
         {
-            "id": addresses.collection(account.username, "followers"),
+            "id": identities.collection(account.username, "followers"),
             "type": "OrderedCollection",
             "totalItems": account.followers.count(),
         }
@@ -69,7 +69,7 @@ def following(account: Account) -> dict:
     # An office follows nobody.
     return objects.document(
         {
-            "id": addresses.collection(account.username, "following"),
+            "id": identities.collection(account.username, "following"),
             "type": "OrderedCollection",
             "totalItems": 0,
             "orderedItems": [],

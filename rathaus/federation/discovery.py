@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
-from rathaus.federation import addresses
+from rathaus.federation import identities
 from rathaus.federation.models import USERNAME, Account
 from rathaus.offices.models import Office
 from rathaus.posts.models import Post
@@ -33,7 +33,7 @@ class BadResource(ValueError):
 def username_in(resource: str) -> str | None:
     """The username a WebFinger resource names on this installation, or None if it names
     someone elsewhere."""
-    actor_prefix = addresses.actor("_")[:-1]
+    actor_prefix = identities.actor("_")[:-1]
     if resource.startswith(actor_prefix):
         return resource[len(actor_prefix) :] or None
     if resource.startswith(("http://", "https://")):
@@ -47,11 +47,11 @@ def username_in(resource: str) -> str | None:
 
 
 def _jrd(account: Account) -> dict:
-    actor = addresses.actor(account.username)
+    actor = identities.actor(account.username)
     office = account.office
     profile = office.public_url(reverse("newsroom:index", args=[office.slug]))
     return {
-        "subject": addresses.handle(account.username),
+        "subject": identities.handle(account.username),
         "aliases": [actor, profile],
         "links": [
             {"rel": "self", "type": "application/activity+json", "href": actor},
@@ -84,7 +84,7 @@ def webfinger(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def host_meta(request: HttpRequest) -> HttpResponse:
-    template = addresses.absolute(reverse("federation:webfinger")) + "?resource={uri}"
+    template = identities.absolute(reverse("federation:webfinger")) + "?resource={uri}"
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n'
@@ -99,7 +99,7 @@ def nodeinfo_links(request: HttpRequest) -> HttpResponse:
     links = [
         {
             "rel": NODEINFO_SCHEMA.format(version=version),
-            "href": addresses.absolute(reverse("federation:nodeinfo", args=[version])),
+            "href": identities.absolute(reverse("federation:nodeinfo", args=[version])),
         }
         for version in NODEINFO_VERSIONS
     ]
@@ -110,7 +110,7 @@ def nodeinfo_document(version: str) -> dict:
     accounts = Account.objects.count()
     software = {"name": "rathaus", "version": metadata.version("rathaus")}
     if version == "2.1":
-        software["homepage"] = addresses.base()
+        software["homepage"] = identities.base()
     return {
         "version": version,
         "software": software,

@@ -34,7 +34,7 @@ from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from rathaus.federation import addresses, remote
+from rathaus.federation import identities, remote
 from rathaus.federation.models import Activity, Follower, Outgoing, RemoteHost
 from rathaus.lib import netguard
 
@@ -244,7 +244,7 @@ def _payloads(rows: list[Outgoing], known: dict[int, _Payload]) -> None:
     for activity in Activity.objects.filter(pk__in=missing).select_related("account"):
         known[activity.pk] = _Payload(
             json.dumps(activity.body, ensure_ascii=False).encode(),
-            f"{addresses.actor(activity.account.username)}#main-key",
+            f"{identities.actor(activity.account.username)}#main-key",
             activity.account.private_key_pem,
         )
 

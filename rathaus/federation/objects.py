@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.translation import gettext as _
 
-from rathaus.federation import addresses, mentions
+from rathaus.federation import identities, mentions
 from rathaus.federation.models import Account, InstanceActor
 from rathaus.lib import richtext
 from rathaus.posts.models import Post
@@ -52,7 +52,7 @@ def _image(url: str, media_type: str, name: str | None = None) -> dict:
     found = {
         "type": "Image" if name is None else "Document",
         "mediaType": media_type,
-        "url": addresses.absolute(url),
+        "url": identities.absolute(url),
     }
     if name is not None:
         found["name"] = name
@@ -65,7 +65,7 @@ def _link(url: str) -> str:
 
 def actor(account: Account) -> dict:
     office = account.office
-    actor_url = addresses.actor(account.username)
+    actor_url = identities.actor(account.username)
     summary = account.summary or office.tagline
     found = {
         "id": actor_url,
@@ -74,11 +74,11 @@ def actor(account: Account) -> dict:
         "name": account.display_name,
         "summary": linebreaks(summary, autoescape=True) if summary else "",
         "url": office.public_url(reverse("newsroom:index", args=[office.slug])),
-        "inbox": addresses.collection(account.username, "inbox"),
-        "outbox": addresses.collection(account.username, "outbox"),
-        "followers": addresses.collection(account.username, "followers"),
-        "following": addresses.collection(account.username, "following"),
-        "endpoints": {"sharedInbox": addresses.shared_inbox()},
+        "inbox": identities.collection(account.username, "inbox"),
+        "outbox": identities.collection(account.username, "outbox"),
+        "followers": identities.collection(account.username, "followers"),
+        "following": identities.collection(account.username, "following"),
+        "endpoints": {"sharedInbox": identities.shared_inbox()},
         "publicKey": {
             "id": f"{actor_url}#main-key",
             "owner": actor_url,
@@ -100,16 +100,16 @@ def actor(account: Account) -> dict:
 
 def instance_actor(instance: InstanceActor) -> dict:
     """The installation as an actor: it signs our GETs and follows nobody."""
-    actor_url = addresses.instance_actor()
+    actor_url = identities.instance_actor()
     return document(
         {
             "id": actor_url,
             "type": "Application",
             "preferredUsername": settings.FEDERATION_DOMAIN,
             "name": "Rathaus",
-            "inbox": addresses.shared_inbox(),
+            "inbox": identities.shared_inbox(),
             "outbox": f"{actor_url}/outbox",
-            "endpoints": {"sharedInbox": addresses.shared_inbox()},
+            "endpoints": {"sharedInbox": identities.shared_inbox()},
             "publicKey": {
                 "id": f"{actor_url}#main-key",
                 "owner": actor_url,
@@ -178,16 +178,16 @@ def note(account: Account, post: Post) -> dict:
     body = mentions.link(_body_html(post), named)
     content = heading + body + more + _tag_links(tags)
     found = {
-        "id": addresses.note(account.username, post.pk),
+        "id": identities.note(account.username, post.pk),
         "type": "Article" if is_article else "Note",
-        "attributedTo": addresses.actor(account.username),
+        "attributedTo": identities.actor(account.username),
         "content": content,
         "contentMap": {post.language: content},
         "url": url,
         "published": timestamp(post.published_at),
         "updated": timestamp(post.corrected_at),
         "to": [PUBLIC],
-        "cc": [addresses.collection(account.username, "followers")] + [a.uri for a in named],
+        "cc": [identities.collection(account.username, "followers")] + [a.uri for a in named],
         "tag": tags + mentions.tags(named),
         "attachment": [
             _image(image.public_url(), "image/jpeg", image.alt_text) for image in post.images.all()
@@ -220,7 +220,7 @@ def create(account: Account, post: Post) -> dict:
 def tombstone(account: Account, post: Post) -> dict:
     return document(
         {
-            "id": addresses.note(account.username, post.pk),
+            "id": identities.note(account.username, post.pk),
             "type": "Tombstone",
             "formerType": "Note",
             "deleted": timestamp(post.withdrawn_at),

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils.html import escape
 
-from rathaus.federation import addresses, blocking, sending
+from rathaus.federation import blocking, identities, sending
 from rathaus.federation.models import Account, Follower, Reaction, RemoteActor
 from rathaus.federation.objects import PUBLIC
 from rathaus.inbox import inbound
@@ -73,7 +73,7 @@ def _hash(value: str) -> str:
 
 def _local(url: str) -> tuple[str, dict] | None:
     """(route name, kwargs) if ``url`` is one of our federation URLs."""
-    if not url.startswith(addresses.base() + "/"):
+    if not url.startswith(identities.base() + "/"):
         return None
     try:
         match = resolve(urlsplit(url).path)
@@ -293,7 +293,7 @@ def _flag(activity: dict, signer: RemoteActor) -> str:
     accounts = {a.office_id: a for url in objects if (a := _account_at(url))}
     accounts |= {t[0].office_id: t[0] for url in objects if (t := _post_at(url))}
     for account in accounts.values():
-        reported = "".join(f"<p>{url}</p>" for url in objects if url.startswith(addresses.base()))
+        reported = "".join(f"<p>{url}</p>" for url in objects if url.startswith(identities.base()))
         inbound.receive(
             inbound.InboundMessage(
                 office=account.office,

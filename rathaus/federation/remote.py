@@ -314,10 +314,10 @@ def fetch_json(url: str, *, accept: str = AP_ACCEPT, signed: bool = True) -> dic
     servers with authorized fetch answer); ``signed=False`` for WebFinger and the like."""
     key_id = private_pem = None
     if signed:
-        from rathaus.federation import addresses
+        from rathaus.federation import identities
         from rathaus.federation.models import InstanceActor
 
-        key_id = addresses.instance_actor() + "#main-key"
+        key_id = identities.instance_actor() + "#main-key"
         private_pem = InstanceActor.get().private_key_pem
     return run(_fetch(url, accept, key_id, private_pem))
 

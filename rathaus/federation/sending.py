@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 
 from rathaus.delivery.channels import PermanentError
-from rathaus.federation import addresses, mentions, objects, tasks
+from rathaus.federation import identities, mentions, objects, tasks
 from rathaus.federation.models import Account, Activity, Follower, Outgoing, RemoteActor
 from rathaus.inbox.models import Conversation, Message
 from rathaus.lib.weburls import web_url
@@ -91,14 +91,14 @@ def update(account: Account, post: Post) -> Activity:
 
 
 def delete(account: Account, post: Post) -> Activity:
-    note_id = addresses.note(account.username, post.pk)
+    note_id = identities.note(account.username, post.pk)
     body = objects.document(
         {
             "id": f"{note_id}#delete",
             "type": "Delete",
-            "actor": addresses.actor(account.username),
+            "actor": identities.actor(account.username),
             "to": [objects.PUBLIC],
-            "cc": [addresses.collection(account.username, "followers")],
+            "cc": [identities.collection(account.username, "followers")],
             "object": {"id": note_id, "type": "Tombstone"},
         }
     )
@@ -106,7 +106,7 @@ def delete(account: Account, post: Post) -> Activity:
 
 
 def accept_follow(account: Account, follow: dict, follower: RemoteActor) -> Activity:
-    actor = addresses.actor(account.username)
+    actor = identities.actor(account.username)
     digest = hashlib.sha256(str(follow.get("id")).encode()).hexdigest()[:24]
     body = objects.document(
         {
@@ -121,7 +121,7 @@ def accept_follow(account: Account, follow: dict, follower: RemoteActor) -> Acti
 
 def account_of_reply(url: str) -> Account | None:
     """The account that sent the reply at ``url``, if it is one of ours."""
-    if not url.startswith(addresses.base() + "/"):
+    if not url.startswith(identities.base() + "/"):
         return None
     found = Activity.objects.filter(activity_id=f"{url}/activity", kind=REPLY).first()
     return found.account if found else None
@@ -131,7 +131,7 @@ def _owner(accounts: Iterable[Account], url: str) -> Account | None:
     """Which of ``accounts`` a URL of ours belongs to: its actor, a post's Note or an
     answer all live under ``/ap/<username>``."""
     for account in accounts:
-        actor = addresses.actor(account.username)
+        actor = identities.actor(account.username)
         if url == actor or url.startswith(actor + "/"):
             return account
     return None
@@ -145,7 +145,7 @@ def addressee(accounts: list[Account], office_id: int, in_reply_to: str) -> str:
     mine = [a for a in accounts if a.office_id == office_id]
     chosen = _owner(mine, in_reply_to) if in_reply_to else None
     chosen = chosen or (mine[0] if mine else None)
-    return addresses.actor(chosen.username) if chosen else ""
+    return identities.actor(chosen.username) if chosen else ""
 
 
 def _account_for(conversation: Conversation, parent: Message) -> Account:
@@ -177,15 +177,15 @@ def answer(message: Message) -> Activity:
     if citizen is None:
         raise PermanentError("There is no Fediverse account to answer: it was deleted.")
     account = _account_for(conversation, parent)
-    actor = addresses.actor(account.username)
-    note_id = addresses.reply(account.username, str(message.pk))
+    actor = identities.actor(account.username)
+    note_id = identities.reply(account.username, str(message.pk))
     mention = format_html(
         '<span class="h-card"><a href="{}" class="u-url mention">@<span>{}</span></a></span>',
         web_url(citizen.url) or citizen.uri,  # the profile link the remote actor named
         citizen.username or citizen.domain,
     )
     content = f"<p>{mention}</p>{message.text_html}"
-    followers = addresses.collection(account.username, "followers")
+    followers = identities.collection(account.username, "followers")
     note = {
         "id": note_id,
         "type": "Note",
@@ -220,7 +220,7 @@ def answer(message: Message) -> Activity:
 
 def follow(account: Account, actor: RemoteActor) -> Activity:
     """Follow a remote account: for operators testing federation, not for the newsroom."""
-    me = addresses.actor(account.username)
+    me = identities.actor(account.username)
     body = objects.document(
         {
             "id": f"{me}#follows/{uuid.uuid4().hex}",
@@ -234,8 +234,8 @@ def follow(account: Account, actor: RemoteActor) -> Activity:
 
 def direct_note(account: Account, actor: RemoteActor, text: str, in_reply_to: str = "") -> Activity:
     """A direct Note to one remote actor, for operators checking that delivery works."""
-    me = addresses.actor(account.username)
-    note_id = addresses.reply(account.username, uuid.uuid4().hex)
+    me = identities.actor(account.username)
+    note_id = identities.reply(account.username, uuid.uuid4().hex)
     note = {
         "id": note_id,
         "type": "Note",
@@ -266,7 +266,7 @@ def report(message: Message) -> Activity | None:
     account = Account.objects.filter(office_id=message.office_id).first()
     if author is None or account is None:
         return None
-    me = addresses.actor(account.username)
+    me = identities.actor(account.username)
     body = objects.document(
         {
             "id": f"{me}#reports/{message.pk}",

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from rathaus.federation import (
     actors,
-    addresses,
     collections,
     fanout,
+    identities,
     incoming,
     objects,
     receiving,
@@ -197,7 +197,7 @@ def _plain(text: str, status: int) -> HttpResponse:
 def reply(request: HttpRequest, username: str, key: str) -> HttpResponse:
     """A public answer to a citizen, for servers that fetch it; direct ones stay private."""
     account = _account(username)
-    note_id = addresses.reply(account.username, key)
+    note_id = identities.reply(account.username, key)
     found = Activity.objects.filter(
         account=account, activity_id=f"{note_id}/activity", kind=sending.REPLY
     ).first()

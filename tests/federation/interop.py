@@ -18,7 +18,7 @@ from aiohttp import web
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from rathaus.federation import addresses, objects
+from rathaus.federation import identities, objects
 from rathaus.federation.models import (
     InstanceActor,
 )
@@ -196,13 +196,13 @@ class Remote:
             "{BASE}": server.base,
             "{ACTOR}": self.actor,
             "{PUBLIC_KEY_PEM}": keys[1],
-            "{OUR_ACTOR}": addresses.actor(account.username),
+            "{OUR_ACTOR}": identities.actor(account.username),
             "{OUR_PROFILE}": objects.actor(account)["url"],
-            "{OUR_NOTE}": addresses.note(account.username, post.pk),
+            "{OUR_NOTE}": identities.note(account.username, post.pk),
         }
         # The key our instance actor signs its GETs with, as GoToSocial would fetch it.
         self.instance_pem = InstanceActor.get().public_key_pem
-        self.instance_key_id = addresses.instance_actor() + "#main-key"
+        self.instance_key_id = identities.instance_actor() + "#main-key"
         self.serve(software.actor_path, self.payload("actor"))
         if software.key_suffix == "/main-key":
             self.serve(software.actor_path + "/main-key", self.payload("main_key"))

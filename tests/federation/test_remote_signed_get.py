@@ -7,7 +7,7 @@ import json
 import pytest
 from aiohttp import web
 
-from rathaus.federation import addresses, remote
+from rathaus.federation import identities, remote
 from rathaus.federation.models import InstanceActor
 from rathaus.lib import httpsig
 from tests.fediverse_server import FediverseServer, Recorded
@@ -26,7 +26,7 @@ def server(settings):
 
 @pytest.fixture
 def instance_key_id(server) -> str:
-    return addresses.instance_actor() + "#main-key"
+    return identities.instance_actor() + "#main-key"
 
 
 def secure_mode(server: FediverseServer, path: str, key_id: str, public_pem: str, answer):

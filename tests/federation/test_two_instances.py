@@ -42,7 +42,7 @@ import json, sys
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from rathaus.federation import addresses, sending
+from rathaus.federation import identities, sending
 from rathaus.federation.models import Account, Activity, Follower, Outgoing, RemoteActor
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
@@ -287,7 +287,7 @@ def test_two_instances_follow_post_reply_and_delete(instances):
         lifecycle.publish(post, by=anton)
         rows = Outgoing.objects.filter(activity__post=post).select_related("activity")
         result = {
-            "note": addresses.note("b_presse", post.pk),
+            "note": identities.note("b_presse", post.pk),
             "outgoing": [[r.activity.kind, r.inbox, r.status, r.last_error] for r in rows],
         }
         """
