@@ -2,27 +2,10 @@
 read a channel, and a bot gets no update for its own posts; a public channel's web preview
 (t.me/s/<channel>) shows the latest posts, and the retry looks there first (the plain case: the contract)."""
 
-import pytest
-
 from rathaus.connectors import fetching
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
 from tests.fakes.telegram import FIRST_CHANNEL
-
-
-@pytest.fixture
-def photo_post(office, editor, approver, tiny_png):
-    """A post with one image, approved and ready to publish."""
-
-    def make(body):
-        post = lifecycle.create_draft(office, by=editor, title="Bänke", body=body)
-        lifecycle.add_image(
-            post, by=editor, file=tiny_png, alt_text="Bank", author="P", licence="CC0"
-        )
-        lifecycle.submit(post, by=editor)
-        return lifecycle.approve(post, by=approver)
-
-    return make
 
 
 def test_the_bot_hears_nothing_of_its_own_posts(connected_account, telegram, publish_post):

@@ -14,21 +14,11 @@ def test_an_answer_that_is_no_json_is_retried(connected_account, telegram, publi
 
 
 def test_images_sent_before_a_refused_text_are_taken_back(
-    connected_account,
-    telegram,
-    office,
-    editor,
-    approver,
-    tiny_png,
-    django_capture_on_commit_callbacks,
-    send_all,
+    connected_account, telegram, photo_post, approver, django_capture_on_commit_callbacks, send_all
 ):
     from rathaus.posts import lifecycle
 
-    post = lifecycle.create_draft(office, by=editor, title="Bänke", body="Bänke. " * 200)
-    lifecycle.add_image(post, by=editor, file=tiny_png, alt_text="Bank", author="P", licence="CC0")
-    lifecycle.submit(post, by=editor)
-    lifecycle.approve(post, by=approver)
+    post = photo_post("Bänke. " * 200)
     telegram.flood(5, path=r"/sendMessage$")  # the photo goes out, the text after it not
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.publish(post, by=approver)

@@ -36,18 +36,9 @@ def test_a_correction_edits_the_message(
 
 
 def test_a_correction_of_a_photo_post_edits_its_caption(
-    connected_account,
-    telegram,
-    office,
-    editor,
-    approver,
-    tiny_png,
-    django_capture_on_commit_callbacks,
+    connected_account, telegram, photo_post, approver, django_capture_on_commit_callbacks
 ):
-    post = lifecycle.create_draft(office, by=editor, title="Bänke", body="Neue Bänke.")
-    lifecycle.add_image(post, by=editor, file=tiny_png, alt_text="Bank", author="P", licence="CC0")
-    lifecycle.submit(post, by=editor)
-    lifecycle.approve(post, by=approver)
+    post = photo_post("Neue Bänke.")
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.publish(post, by=approver)
 
