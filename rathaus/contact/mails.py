@@ -58,6 +58,6 @@ def answer(message: Message, follow_url: str) -> EmailMessage:
         from_email=from_header,
         to=[conversation.citizen_email],
         # Random and kept on the message before sending: the same id on every attempt,
-        # and one nobody else can name in a reply (see mail.inbound).
+        # and one nobody else can name in a reply (see mail.receiving).
         headers={"Message-ID": f"<{outbound.message_id(message, domain)}>"},
     )

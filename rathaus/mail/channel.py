@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.delivery.channels import DIRECT, Channel, Sent
 from rathaus.delivery.models import Delivery
-from rathaus.mail import inbound, outbound
+from rathaus.mail import outbound, receiving
 
 
 class EmailChannel(Channel):
-    key = inbound.CHANNEL
+    key = receiving.CHANNEL
     name = _("Email")
     has_variant = False
     publishes_posts = False

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 
 from rathaus.lib import netguard
-from rathaus.mail.inbound import MAX_BYTES, ingest
 from rathaus.mail.models import Mailbox
+from rathaus.mail.receiving import MAX_BYTES, ingest
 
 log = logging.getLogger(__name__)
 TIMEOUT = 30  # seconds for connecting and for each answer

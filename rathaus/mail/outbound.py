@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from rathaus.delivery.channels import NeedsReauthorisation, PermanentError, TemporaryError
 from rathaus.inbox.inbound import plain_text, sanitise
 from rathaus.inbox.models import Conversation, Message
-from rathaus.mail.inbound import REFERENCE_TAG
 from rathaus.mail.models import Mailbox
 from rathaus.mail.parsing import SYNTHETIC_DOMAIN
+from rathaus.mail.receiving import REFERENCE_TAG
 
 TIMEOUT = 30  # seconds; Django's SMTP backend would otherwise wait for ever
 MAX_REFERENCES = 20

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from rathaus.mail.inbound import MAX_BYTES, ingest
 from rathaus.mail.models import Mailbox
+from rathaus.mail.receiving import MAX_BYTES, ingest
 
 
 def _mailbox(token: str) -> Mailbox:

@@ -14,8 +14,8 @@ from rathaus.inbox import inbound as inbox_inbound
 from rathaus.inbox.models import Conversation, Message
 from rathaus.jobs import runner
 from rathaus.mail import background
-from rathaus.mail.inbound import MAX_BYTES
 from rathaus.mail.models import Mailbox
+from rathaus.mail.receiving import MAX_BYTES
 from tests.imap_server import IMAPServer
 
 SEEN = "\\Seen"

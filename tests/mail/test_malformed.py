@@ -9,7 +9,7 @@ import pytest
 
 from rathaus.inbox.models import Conversation, Message
 from rathaus.mail import parsing
-from rathaus.mail.inbound import ingest
+from rathaus.mail.receiving import ingest
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 

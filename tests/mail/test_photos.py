@@ -8,7 +8,7 @@ from email.policy import SMTP
 import pytest
 from PIL import Image
 
-from rathaus.mail.inbound import ingest
+from rathaus.mail.receiving import ingest
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 

@@ -5,7 +5,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 from rathaus.inbox.models import Conversation, Message
-from rathaus.mail.inbound import MAX_BYTES
+from rathaus.mail.receiving import MAX_BYTES
 
 
 def mail(*, subject="Laterne defekt", message_id="<q1@example.org>", to="x@example") -> bytes:

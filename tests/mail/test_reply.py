@@ -16,8 +16,8 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
 from rathaus.mail import outbound
-from rathaus.mail.inbound import ingest
 from rathaus.mail.models import Mailbox
+from rathaus.mail.receiving import ingest
 from tests.loopback import free_port
 
 pytestmark = pytest.mark.usefixtures("english_messages")

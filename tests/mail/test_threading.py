@@ -10,7 +10,7 @@ import pytest
 from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound as inbox_inbound
 from rathaus.inbox.models import Conversation, Message
-from rathaus.mail.inbound import ingest
+from rathaus.mail.receiving import ingest
 
 ANNA = "Anna Anwohnerin <anna@example.org>"
 

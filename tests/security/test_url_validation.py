@@ -16,8 +16,8 @@ from rathaus.delivery.models import Delivery
 from rathaus.inbox import inbound, work
 from rathaus.inbox.models import Message
 from rathaus.lib import richtext
-from rathaus.mail.inbound import ingest
 from rathaus.mail.models import Mailbox
+from rathaus.mail.receiving import ingest
 from tests.fakes.graph import FakeGraph
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import serving
