@@ -11,14 +11,16 @@ servers offer a shared inbox (1 delivery per server), half do not (10 personal i
 
 1. Cost split per delivery: ``httpsig.sign`` alone; unsigned POSTs and ``remote.post_signed``
    on one session, held back as fan-out holds them back, without the database; and
-   ``fanout.deliver_due`` in this process, with the database, without Huey.
+   ``fanout.deliver`` (the kind ``federation.deliver`` of the job engine) in this process,
+   with the database, without Huey.
 2. Throughput: ``--repeat`` posts, one after the other, published through the lifecycle and
    delivered by real Huey consumers (``manage.py run_huey``): channel task →
-   ``sending.publish`` → ``deliver_outgoing`` → ``fanout.deliver_due``. Deliveries/s (first
-   claim to last row delivered), time from publish() to every row delivered, CPU per delivery.
-3. Crash: the same with two consumers; the busier one is SIGKILLed half-way. Then
-   ``fanout.requeue_stale`` with a ``now`` 11 minutes ahead (a deployment waits 10 minutes),
-   the survivor finishes; the inbox server counts lost and duplicated receipts.
+   ``sending.publish`` → ``fanout.wake`` → the engine's ``run_kind`` → ``fanout.deliver``.
+   Deliveries/s (first claim to last row delivered), time from publish() to every row
+   delivered, CPU per delivery.
+3. Crash: the same with two consumers; the busier one is SIGKILLed half-way. Then the
+   engine's sweep with a ``now`` 11 minutes ahead (a deployment waits for the 10-minute
+   lease), the survivor finishes; the inbox server counts lost and duplicated receipts.
 
     .venv/bin/python -m bench.federation_fanout [--consumers 2] [--workers 1] [--shared-all]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python -m bench.federation_fanout
@@ -148,7 +150,7 @@ def _activity_body(account, post) -> bytes:
 def cost_split(account, post, inboxes: list[str], server: InboxServer) -> dict[str, float]:
     """Per delivery: signing alone; unsigned and signed POSTs on one session, held back as
     fan-out holds them back (CONNECTIONS, PER_HOST), without the database; and
-    ``fanout.deliver_due`` in this process, database included, without Huey."""
+    ``fanout.deliver`` in this process, database included, without Huey."""
     from rathaus.federation import fanout, identities, remote, sending
     from rathaus.federation.models import Activity, Outgoing
     from rathaus.lib import httpsig
@@ -200,13 +202,13 @@ def cost_split(account, post, inboxes: list[str], server: InboxServer) -> dict[s
     )
 
     def in_process() -> list[int]:
-        fanout.deliver_due()
+        fanout.deliver()
         return [202] * _counts(activity)[Outgoing.Status.DELIVERED]
 
     jobs = {
         "http": lambda: asyncio.run(each(unsigned)),
         "signed_http": lambda: asyncio.run(each(signed)),
-        "deliver_due": in_process,
+        "deliver": in_process,
     }
     for name, job in jobs.items():
         server_cpu = server.report()["cpu"]
@@ -231,7 +233,7 @@ def print_cost_split(split: dict[str, float], count: int) -> None:
     labels = {
         "http": "HTTP POST unsigned, no database:",
         "signed_http": "remote.post_signed, no database:",
-        "deliver_due": "fanout.deliver_due, with database:",
+        "deliver": "fanout.deliver, with database:",
     }
     for name, label in labels.items():
         print(
@@ -340,19 +342,35 @@ def _fmt_counts(counts: Counter) -> str:
     return "  ".join(f"{status} {counts[status]}" for status in sorted(counts))
 
 
-def _times(activity, published) -> tuple[float, float]:
+def _first_claim(post, timeout: float):
+    """When a worker first claimed rows of ``post``'s fan-out. A claim leases its rows until
+    claim time + ``fanout.LEASE``, and a settled row's lease is cleared: so the earliest
+    lease among rows still running, seen soon enough, is the first claim's. Polled every
+    2 ms from publish() on; recording the first claim's rows takes at least a round trip
+    and RECORD_EVERY (50 ms), so they are still running when the poll sees them."""
+    from django.db.models import Min
+
+    from rathaus.federation import fanout
+    from rathaus.federation.models import Outgoing
+
+    running = Outgoing.objects.filter(status=Outgoing.Status.RUNNING, activity__post=post)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        first = running.aggregate(first=Min("lease_until"))["first"]
+        if first is not None:
+            return first - fanout.LEASE
+        time.sleep(0.002)
+    raise RuntimeError("no worker claimed the post's deliveries in time")
+
+
+def _times(activity, published, first_claim) -> tuple[float, float]:
     """Seconds from publish() to the last row delivered, and from the first claim to it."""
-    from django.db.models import Max, Min
+    from django.db.models import Max
 
     from rathaus.federation.models import Outgoing
 
-    span = Outgoing.objects.filter(activity=activity).aggregate(
-        first=Min("claimed_at"), last=Max("sent_at")
-    )
-    return (
-        (span["last"] - published).total_seconds(),
-        (span["last"] - span["first"]).total_seconds(),
-    )
+    last = Outgoing.objects.filter(activity=activity).aggregate(last=Max("sent_at"))["last"]
+    return (last - published).total_seconds(), (last - first_claim).total_seconds()
 
 
 def _check(report: dict, activity_id: str, expected: set[str]) -> tuple[int, int]:
@@ -376,13 +394,14 @@ def run_throughput(box, setup: Setup, expected: set[str], server: InboxServer, a
             cpu_workers, cpu_server = consumers.cpu(), server.report()["cpu"]
             machine, own = _machine(), time.process_time()
             post, published = _publish(setup, f"1.{n}")
+            first_claim = _first_claim(post, timeout=30)
             activity = _activity_of(post, timeout=30)
             done, counts = wait_delivered(activity, len(expected), args.timeout)
             cpu_workers = consumers.cpu() - cpu_workers
             busy, every = (now - before for now, before in zip(_machine(), machine, strict=True))
             own = time.process_time() - own
             report = server.report()
-            total, span = _times(activity, published) if done else (float("nan"),) * 2
+            total, span = _times(activity, published, first_claim) if done else (float("nan"),) * 2
             lost, duplicated = _check(report, activity.activity_id, expected)
             results.append(
                 {
@@ -409,8 +428,9 @@ def run_throughput(box, setup: Setup, expected: set[str], server: InboxServer, a
 def run_crash(box, setup: Setup, expected: set[str], server: InboxServer, args) -> dict:
     from django.utils import timezone
 
-    from rathaus.federation import fanout, tasks
+    from rathaus.federation import fanout
     from rathaus.federation.models import Outgoing
+    from rathaus.jobs import engine
 
     Status = Outgoing.Status
     consumers = Consumers(box, 2, args.workers, "huey-crash.log")
@@ -438,20 +458,21 @@ def run_crash(box, setup: Setup, expected: set[str], server: InboxServer, args) 
         time.sleep(0.5)  # what the victim had written to a socket has arrived by now
         received_at_kill = server.report()["receipts"].get(activity.activity_id, {})
 
-        # The survivor delivers what is queued; what the victim held stays "sending". (If
+        # The survivor delivers what is queued; what the victim held stays "running". (If
         # the survivor had no task, rows stay queued: the task enqueued below takes them.)
         def only_stuck_left(counts: Counter) -> bool:
             return _settled(activity)
 
         wait_delivered(activity, len(expected), args.timeout, until=only_stuck_left, label="after ")
         rows = Outgoing.objects.filter(activity=activity)
-        held = set(rows.filter(status=Status.SENDING).values_list("inbox", flat=True))
+        held = set(rows.filter(status=Status.RUNNING).values_list("inbox", flat=True))
         sent_unrecorded = len(held & set(received_at_kill))
-        # A deployment's minutely task requeues them after 10 minutes: pretend they passed.
-        later = timezone.now() + fanout.STALE_AFTER + timedelta(minutes=1)
-        requeued = fanout.requeue_stale(now=later)
+        # A deployment's minutely tick sweeps them when their 10-minute lease has run out:
+        # pretend it has.
+        later = timezone.now() + fanout.LEASE + timedelta(minutes=1)
+        requeued = engine.sweep(fanout.OUTGOING, now=later)
         rows.filter(status=Status.QUEUED).update(next_attempt_at=timezone.now())
-        tasks.deliver_outgoing()
+        fanout.wake()
         resumed = time.monotonic()
         done, counts = wait_delivered(activity, len(expected), args.timeout, label="requeued ")
         after_requeue = time.monotonic() - resumed
@@ -596,7 +617,7 @@ def print_crash(result: dict) -> None:
         f" two consumers in the {POLL} s before that poll: {work})"
     )
     print(
-        f"  rows the dead worker held ('sending'): {result['held']}; requeue_stale requeued"
+        f"  rows the dead worker held ('running'): {result['held']}; the sweep requeued"
         f" {result['requeued']}; the inbox had already received {result['sent_unrecorded']}"
         f" of them (sent, outcome not recorded yet), so these went out twice; the other"
         f" {result['held'] - result['sent_unrecorded']} were claimed, not yet sent: late, not lost"

@@ -1,19 +1,24 @@
-"""Delivering Outgoing rows: claim due rows with a conditional UPDATE, sign and POST them
-concurrently (a few connections per server at most), record every outcome as it arrives.
+"""Delivering Outgoing rows, the job engine's kind ``federation.deliver``: claim due rows,
+sign and POST them concurrently (a few connections per server at most), record every
+outcome as it arrives.
 
-Retries follow Mastodon: 16 attempts over about 2.8 days (attempt⁴ + 15 s, with jitter,
-never before a server's Retry-After). A server failing for 7 days is marked unavailable and
-skipped until it is heard from again; 410 Gone removes the followers behind that inbox.
+The policy is Mastodon's: 16 attempts over about 2.8 days (attempt⁴ + 15 s, with jitter,
+never before a server's Retry-After); an address the SSRF guard refuses fails at once. A
+server failing for 7 days is marked unavailable and skipped until it is heard from again;
+410 Gone removes the followers behind that inbox.
 
-A worker keeps a stream going rather than batch after batch: it claims BATCH more rows
-whenever fewer than CONNECTIONS are under way, the requests run on remote's event loop, and
-the worker's thread records what has finished about every RECORD_EVERY seconds, in one
-transaction. So the loop has work while the database is written, and a worker killed in the
-middle leaves unrecorded only the requests it had on the wire (at most CONNECTIONS) and those
-finished since its last record: ``requeue_stale`` sends them again (delivery is at least
+A worker keeps a stream going rather than batch after batch (a streaming kind: the engine
+wakes it, it claims and settles itself): it claims BATCH more rows whenever fewer than
+CONNECTIONS are under way, the requests run on remote's event loop, and the worker's thread
+records what has finished about every RECORD_EVERY seconds, in one transaction. So the loop
+has work while the database is written, and a worker killed in the middle leaves unrecorded
+only the requests it had on the wire (at most CONNECTIONS) and those finished since its last
+record: the engine's sweep sends them again once their lease ran out (delivery is at least
 once; receivers drop an activity id they have seen). Rows it had claimed but not sent yet are
-late, not lost. A worker that finds a full batch due asks for one helper task, so that idle
-workers (threads or other consumer processes) join a big fan-out.
+late, not lost. Outcomes are recorded only on rows the worker still holds, so a worker that
+comes back after its rows were swept and taken again changes nothing. A worker that finds a
+full batch due asks for one helper run, so that idle workers (threads or other consumer
+processes) join a big fan-out.
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ import asyncio
 import collections
 import json
 import os
-import random
 import threading
 import time
 import uuid
@@ -30,19 +34,26 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rathaus.federation import identities, remote
 from rathaus.federation.models import Activity, Follower, Outgoing, RemoteHost
+from rathaus.jobs import engine, runner
 from rathaus.lib import netguard
 
 Status = Outgoing.Status
 MAX_ATTEMPTS = 16
 UNAVAILABLE_AFTER = timedelta(days=7)
-STALE_AFTER = timedelta(minutes=10)
-# Rows per claim. Rows claimed but not sent when a worker dies wait STALE_AFTER for requeue.
+# A worker holds its rows this long; one that died leaves them to the sweep after it.
+LEASE = timedelta(minutes=10)
+# A run that lasts (rows waiting behind a slow server) extends its lease this often, so the
+# sweep never sends again what a live worker still holds.
+RENEW_EVERY = LEASE.total_seconds() / 3
+# Seconds a run keeps claiming; what is due after it waits for the next run (the tick's).
+BUDGET = 60.0
+# Rows per claim. Rows claimed but not sent when a worker dies wait for the sweep (LEASE).
 BATCH = 250
 # Connections per remote server: enough to keep a big server busy, few enough that a
 # small one is not flooded by a post to many of its users.
@@ -58,13 +69,10 @@ RECORD_EVERY = 0.05
 UNAVAILABLE = "server unavailable for 7 days"
 
 
-def backoff(attempts: int, retry_after: float | None = None) -> float:
-    wait = attempts**4 + 15 + random.uniform(0, 10 * attempts)
-    return max(wait, retry_after or 0)
-
-
 @dataclass(frozen=True)
-class Outcome:
+class Answer:
+    """What one POST came to (the engine's outcome is decided from it in ``record``)."""
+
     row_id: int
     status: int | None  # HTTP status; None when the server could not be reached
     error: str = ""
@@ -132,7 +140,7 @@ class _Payload:
     private_pem: str
 
 
-async def _post(session, row: Outgoing, payload: _Payload) -> Outcome:
+async def _post(session, row: Outgoing, payload: _Payload) -> Answer:
     try:
         answer = await remote.post_signed(
             session, row.inbox, payload.body, key_id=payload.key_id, private_pem=payload.private_pem
@@ -141,9 +149,9 @@ async def _post(session, row: Outgoing, payload: _Payload) -> Outcome:
         # An address the SSRF guard refuses stays refused: retrying cannot help, and the
         # server is not "down" (its availability is not touched).
         refused = isinstance(error, remote.Refused | netguard.Refused)
-        return Outcome(row.pk, None, f"{type(error).__name__}: {error}", permanent=refused)
+        return Answer(row.pk, None, f"{type(error).__name__}: {error}", permanent=refused)
     error = "" if 200 <= answer.status < 300 else f"HTTP {answer.status}: {answer.text}"
-    return Outcome(row.pk, answer.status, error, answer.retry_after)
+    return Answer(row.pk, answer.status, error, answer.retry_after)
 
 
 class _Flight:
@@ -153,7 +161,7 @@ class _Flight:
 
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.finished: collections.deque[Outcome] = collections.deque()  # thread-safe
+        self.finished: collections.deque[Answer] = collections.deque()  # thread-safe
         self.changed = threading.Event()
         self.started = self.collected = 0  # written by the worker's thread only
         self.ended = 0  # written on the loop only, after the outcome is queued
@@ -173,7 +181,7 @@ class _Flight:
             self._start, [(row, payloads[row.activity_id]) for row in rows]
         )
 
-    def wait(self, seconds: float, refill_below: int) -> list[Outcome]:
+    def wait(self, seconds: float, refill_below: int) -> list[Answer]:
         """The outcomes finished so far, after ``seconds`` at most, or as soon as nothing is
         under way or fewer than ``refill_below`` rows are."""
         self.refill_below = refill_below
@@ -198,10 +206,10 @@ class _Flight:
         try:
             session, limits = await _shared()
             async with limits.turn(row.host):
-                outcome = await _post(session, row, payload)
+                answer = await _post(session, row, payload)
         except Exception as error:  # recorded and retried, never lost
-            outcome = Outcome(row.pk, None, f"{type(error).__name__}: {error}")
-        self.finished.append(outcome)
+            answer = Answer(row.pk, None, f"{type(error).__name__}: {error}")
+        self.finished.append(answer)
         self.ended += 1
         if self._ready():
             self.changed.set()
@@ -212,30 +220,6 @@ async def _running_loop() -> asyncio.AbstractEventLoop:
 
 
 # --- the worker's side: claim, hand to the loop, record -------------------------------------
-
-
-def claim(limit: int = BATCH, now: datetime | None = None) -> list[Outgoing]:
-    """Take up to ``limit`` due rows for this worker; rows another worker took are not ours."""
-    now = now or timezone.now()
-    token = uuid.uuid4().hex
-    due = Outgoing.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
-    # In a transaction: on SQLite (IMMEDIATE) two claims cannot interleave; on PostgreSQL,
-    # SKIP LOCKED lets a second worker take the next rows instead of waiting for these.
-    with transaction.atomic():
-        ids = list(
-            due.select_for_update(skip_locked=True)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if not ids:
-            return []
-        Outgoing.objects.filter(pk__in=ids, status=Status.QUEUED).update(
-            status=Status.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1
-        )
-    # Only what sending and recording read; the activity (body, key) is loaded once per
-    # activity, not joined to every row.
-    mine = Outgoing.objects.filter(claim=token, status=Status.SENDING)
-    return list(mine.only("pk", "activity_id", "inbox", "host", "attempts"))
 
 
 def _payloads(rows: list[Outgoing], known: dict[int, _Payload]) -> None:
@@ -249,7 +233,7 @@ def _payloads(rows: list[Outgoing], known: dict[int, _Payload]) -> None:
         )
 
 
-def _skip_unavailable(rows: list[Outgoing]) -> tuple[list[Outgoing], list[Outcome]]:
+def _skip_unavailable(rows: list[Outgoing]) -> tuple[list[Outgoing], list[Answer]]:
     if not rows:
         return [], []
     unavailable = set(
@@ -258,26 +242,20 @@ def _skip_unavailable(rows: list[Outgoing]) -> tuple[list[Outgoing], list[Outcom
         )
     )
     skipped = [
-        Outcome(r.pk, None, UNAVAILABLE, permanent=True) for r in rows if r.host in unavailable
+        Answer(r.pk, None, UNAVAILABLE, permanent=True) for r in rows if r.host in unavailable
     ]
     return [r for r in rows if r.host not in unavailable], skipped
 
 
-def _ask_for_help() -> None:
-    """One more delivery task, so that an idle worker joins this one. It asks in turn if it
-    also finds a full batch: the chain ends with the backlog."""
-    from huey.contrib.djhuey import HUEY
-
-    from rathaus.federation import tasks
-
-    if not HUEY.immediate:  # immediate mode (tests) would run it here, inside this one
-        tasks.deliver_outgoing()
-
-
-def deliver_due(seconds: float = 60) -> int:
-    """Deliver until nothing is due or ``seconds`` have passed (requests under way then are
-    finished and recorded); returns how many rows it took."""
-    deadline = time.monotonic() + seconds
+def deliver(ids: list[int] | None = None, budget: float | None = None) -> int:
+    """Deliver until nothing is due (of ``ids``, if given) or ``budget`` seconds have passed
+    (requests under way then are finished and recorded); returns how many rows it took.
+    The engine calls it when the kind is woken (``wake``, the tick)."""
+    deadline = time.monotonic() + (BUDGET if budget is None else budget)
+    # One lease token for every claim of this run: its outcomes settle in one group, and
+    # one statement renews all it holds.
+    token = uuid.uuid4().hex
+    renew_at = time.monotonic() + RENEW_EVERY
     flight = _Flight()
     payloads: dict[int, _Payload] = {}
     rows: dict[int, Outgoing] = {}
@@ -286,10 +264,11 @@ def deliver_due(seconds: float = 60) -> int:
     while True:
         fresh: list[Outgoing] = []
         if claiming and under_way < CONNECTIONS:
-            fresh = claim(BATCH) if time.monotonic() < deadline else []
+            if time.monotonic() < deadline:
+                fresh = engine.claim(OUTGOING, limit=BATCH, ids=ids, token=token)
             claiming = bool(fresh)
-            if not taken and len(fresh) == BATCH:
-                _ask_for_help()
+            if not taken and ids is None and len(fresh) == BATCH:
+                runner.ask_for_help(OUTGOING)
             taken += len(fresh)
         if not (claiming or under_way or fresh):
             return taken
@@ -303,66 +282,54 @@ def deliver_due(seconds: float = 60) -> int:
         refill_below = CONNECTIONS if claiming else 0
         # Straight back to claim more if the loop is short of work, else wait a little.
         wait = 0.0 if flight.under_way < refill_below else RECORD_EVERY
-        outcomes = skipped + flight.wait(wait, refill_below)
+        answers = skipped + flight.wait(wait, refill_below)
         under_way = flight.under_way
-        if outcomes:
-            record([rows.pop(o.row_id) for o in outcomes], outcomes)
+        if answers:
+            record([rows.pop(a.row_id) for a in answers], answers)
+        if time.monotonic() > renew_at:
+            engine.renew(OUTGOING, token)
+            renew_at = time.monotonic() + RENEW_EVERY
 
 
-def record(rows: list[Outgoing], outcomes: list[Outcome]) -> None:
+def wake() -> None:
+    """Ask a worker to deliver what is due (call it after the commit that queued rows)."""
+    runner.wake(OUTGOING)
+
+
+def record(rows: list[Outgoing], answers: list[Answer]) -> None:
+    """Settle the rows by their answers, with what the answers say about the servers, in
+    one transaction."""
     now = timezone.now()
     by_id = {row.pk: row for row in rows}
-    delivered = [o.row_id for o in outcomes if o.delivered]
+    outcomes: list[engine.Outcome] = []
+    gone: list[Outgoing] = []
+    for answer in answers:
+        row = by_id[answer.row_id]
+        error = answer.error[:1000]
+        if answer.delivered:
+            outcomes.append(engine.done(row, Status.DELIVERED, sent_at=now))
+        elif answer.temporary:
+            # Tried again by the policy (attempt⁴ + 15 s, Retry-After as a floor) until the
+            # attempts are used up.
+            outcomes.append(engine.retry(row, error, retry_after=answer.retry_after))
+        else:
+            if answer.status == 410:
+                gone.append(row)
+            outcomes.append(engine.fail(row, error))
+    delivered = {by_id[a.row_id].host for a in answers if a.delivered}
     with transaction.atomic():
-        mine = Outgoing.objects.filter(status=Status.SENDING)
-        mine.filter(pk__in=delivered).update(status=Status.DELIVERED, sent_at=now, last_error="")
-        _record_failures([(by_id[o.row_id], o) for o in outcomes if not o.delivered], now)
-        hosts = {by_id[pk].host for pk in delivered}
-        if hosts:
-            RemoteHost.objects.filter(
-                Q(failing_since__isnull=False) | Q(unavailable=True), domain__in=hosts
-            ).update(failing_since=None, unavailable=False)
-        _mark_failing({by_id[o.row_id].host for o in outcomes if o.temporary}, now)
-
-
-def _record_failures(failures: list[tuple[Outgoing, Outcome]], now: datetime) -> None:
-    retry, final = [], []
-    for row, outcome in failures:
-        if outcome.status == 410:
+        engine.settle(OUTGOING, outcomes, now=now)
+        for row in gone:
             # The inbox is gone for good: so are the followers it stood for.
             Follower.objects.filter(
                 Q(actor__inbox=row.inbox) | Q(actor__shared_inbox=row.inbox),
                 account__activities=row.activity_id,
             ).delete()
-        if outcome.temporary and row.attempts < MAX_ATTEMPTS:
-            wait = backoff(row.attempts, outcome.retry_after)
-            retry.append((row.pk, outcome.error[:1000], now + timedelta(seconds=wait)))
-        else:
-            final.append((row.pk, outcome.error[:1000], None))
-    _update_each(retry, Status.QUEUED)
-    _update_each(final, Status.FAILED)
-
-
-def _update_each(items: list[tuple[int, str, datetime | None]], status: str) -> None:
-    """Set ``status`` and each row's own error (and next attempt): a statement per 100 rows,
-    not one per row, and only on rows still "sending"."""
-    for start in range(0, len(items), 100):
-        chunk = items[start : start + 100]
-        fields = {
-            "status": status,
-            "last_error": Case(
-                *(When(pk=pk, then=Value(error)) for pk, error, _at in chunk),
-                output_field=models.TextField(),
-            ),
-        }
-        if status == Status.QUEUED:
-            fields["next_attempt_at"] = Case(
-                *(When(pk=pk, then=Value(at)) for pk, _error, at in chunk),
-                output_field=models.DateTimeField(),
-            )
-        Outgoing.objects.filter(pk__in=[item[0] for item in chunk], status=Status.SENDING).update(
-            **fields
-        )
+        if delivered:
+            RemoteHost.objects.filter(
+                Q(failing_since__isnull=False) | Q(unavailable=True), domain__in=delivered
+            ).update(failing_since=None, unavailable=False)
+        _mark_failing({by_id[a.row_id].host for a in answers if a.temporary}, now)
 
 
 def _mark_failing(hosts: set[str], now: datetime) -> None:
@@ -392,8 +359,24 @@ def heard_from(host: str) -> None:
     )
 
 
-def requeue_stale(now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    return Outgoing.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).update(
-        status=Status.QUEUED, next_attempt_at=now, last_error="worker stopped while sending"
+OUTGOING = engine.register(
+    engine.Kind(
+        "federation.deliver",
+        model=Outgoing,
+        policy=engine.Policy(
+            max_attempts=MAX_ATTEMPTS,
+            # Mastodon's schedule: attempt⁴ + 15 s plus up to 10 s per attempt of jitter.
+            backoff=engine.fourth_power(15, 10),
+            lease=LEASE,
+            # Delivery is at least once: what a dead worker held goes again.
+            on_expiry=engine.REQUEUE,
+            expiry_message="worker stopped while sending",
+            batch=BATCH,
+            budget=BUDGET,
+        ),
+        stream=deliver,
+        # Only what sending and recording read; the activity (body, key) is loaded once per
+        # activity, not joined to every row.
+        fields=("activity_id", "inbox", "host"),
     )
+)

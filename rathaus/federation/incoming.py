@@ -4,8 +4,10 @@ handled by a worker, so that no web request waits on another server.
 The inbox view checks what it can without the network (the body, the signature's form, its
 time window, the digest) and verifies at once when the signer's key is stored. Otherwise
 :func:`store` keeps the request – bounded: MAX_PER_HOST waiting per key host (429) and
-MAX_WAITING in all (503), both with Retry-After – and :func:`wake` hands it to a task.
-:func:`process_due` also runs every minute for rows a lost task or a dead worker left.
+MAX_WAITING in all (503), both with Retry-After – and :func:`wake` hands it to a worker.
+Each stored request is a row of the job engine (kind ``federation.check_incoming``): its
+tick takes what a lost wake-up or a dead worker left, and its policy tries a request whose
+key server did not answer again after RETRIES, then drops it.
 
 Key fetches are limited: a key is fetched at most once per REFETCH_AFTER (so a flood of
 badly signed requests cannot make us refetch it again and again), and a host that did not
@@ -16,16 +18,15 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-import uuid
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.db.models import F, Q
 from django.utils import timezone
 
 from rathaus.federation import actors, fanout, receiving, remote, sending
 from rathaus.federation.models import IncomingRequest, KeyFetch
+from rathaus.jobs import engine, runner
 from rathaus.lib import httpsig
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,8 @@ RETRIES = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 # after remote.TOTAL_TIMEOUT (15 s), so a lease is far longer than any processing.
 LEASE = timedelta(minutes=5)
 BATCH = 20
-# The minutely sweep stops taking more batches after this, so runs do not pile up.
-SWEEP_SECONDS = 45
+# A run stops taking more batches after this, so runs do not pile up.
+RUN_SECONDS = 45
 # Always kept: the signature itself and what its checks read besides the covered headers.
 KEPT = {"host", "date", "digest", "content-digest", "content-type", "signature", "signature-input"}
 
@@ -118,51 +119,24 @@ def store(
 
 
 def wake(row: IncomingRequest) -> None:
-    from rathaus.federation import tasks
-
-    tasks.process_incoming(row.pk)
+    """Hand a stored request to a worker (the row is committed: inbox views run without a
+    transaction)."""
+    runner.wake(CHECK, ids=[row.pk])
 
 
 # --- the worker's side ------------------------------------------------------------------------
 
 
-def _free(now: datetime) -> Q:
-    return Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+def handle(rows: list[IncomingRequest]) -> Iterator[engine.Outcome]:
+    """The engine's handler: check each claimed request; handled or refused, it is deleted
+    (the policy's ``delete_done``), else tried again by the policy."""
+    # Fetch times older than REFETCH_AFTER limit nothing any more.
+    KeyFetch.objects.filter(fetched_at__lt=timezone.now() - REFETCH_AFTER).delete()
+    for row in rows:
+        yield process(row)
 
 
-def claim(pks: list[int] | None = None, *, limit: int | None = None) -> list[IncomingRequest]:
-    """Take due rows (BATCH at most) with a lease: the conditional UPDATE lets only one
-    worker win a row, and a row whose worker died is free again when the lease ends."""
-    now = timezone.now()
-    limit = limit or BATCH
-    due = IncomingRequest.objects.filter(_free(now), next_attempt_at__lte=now)
-    if pks is not None:
-        due = due.filter(pk__in=pks)
-    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
-    token = uuid.uuid4().hex
-    IncomingRequest.objects.filter(_free(now), pk__in=ids).update(
-        claim=token, leased_until=now + LEASE, attempts=F("attempts") + 1
-    )
-    return list(IncomingRequest.objects.filter(claim=token))
-
-
-def process_due(pks: list[int] | None = None, *, seconds: float = SWEEP_SECONDS) -> int:
-    """Check and handle due requests (``pks`` only, if given), batch after batch for up to
-    ``seconds``; returns how many were taken."""
-    if pks is None:
-        KeyFetch.objects.filter(fetched_at__lt=timezone.now() - REFETCH_AFTER).delete()
-    deadline = time.monotonic() + seconds
-    taken = 0
-    while rows := claim(pks):
-        for row in rows:
-            process(row)
-        taken += len(rows)
-        if pks is not None or time.monotonic() > deadline:
-            break
-    return taken
-
-
-def process(row: IncomingRequest) -> str:
+def process(row: IncomingRequest) -> engine.Outcome:
     """Verify one stored request (fetching the key as needed) and handle its activity."""
     body = bytes(row.body)
     try:
@@ -190,19 +164,15 @@ def process(row: IncomingRequest) -> str:
         log.exception("inbox request %s failed", row.pk)
         return _later(row, f"{type(error).__name__}: {error}")
     log.info("inbox %s signed by %s: %s", row.path, row.key_id, result)
-    IncomingRequest.objects.filter(pk=row.pk, claim=row.claim).delete()
-    return result
+    return engine.done(row, result=result)
 
 
-def _later(row: IncomingRequest, reason: str) -> str:
-    mine = IncomingRequest.objects.filter(pk=row.pk, claim=row.claim)
-    if row.attempts > len(RETRIES):
+def _later(row: IncomingRequest, reason: str) -> engine.Outcome:
+    if row.attempts >= CHECK.policy.attempts_allowed():
+        # The retry below fails it, and a failed request is deleted (``delete_failed``).
         log.info("inbox request %s from %s dropped: %s", row.pk, row.key_host, reason)
-        mine.delete()
-        return f"dropped: {reason}"
-    wait = RETRIES[row.attempts - 1]
-    mine.update(next_attempt_at=timezone.now() + wait, leased_until=None, claim="")
-    return f"later: {reason}"
+        return engine.retry(row, reason, result=f"dropped: {reason}")
+    return engine.retry(row, reason, result=f"later: {reason}")
 
 
 def _temporary(error: remote.RemoteError) -> bool:
@@ -239,3 +209,28 @@ def fetching_key_lookup(key_id: str, refresh: bool = False) -> str | None:
         log.info("key %s refused: %s", key_id, error)
         return None
     return actor.public_key_pem if actor.key_id == key_id else None
+
+
+CHECK = engine.register(
+    engine.Kind(
+        "federation.check_incoming",
+        model=IncomingRequest,
+        policy=engine.Policy(
+            # The first attempt and one after each wait of RETRIES, then dropped.
+            max_attempts=len(RETRIES) + 1,
+            backoff=engine.steps(*RETRIES),
+            lease=LEASE,
+            on_expiry=engine.REQUEUE,
+            expiry_message="the worker stopped while checking the request",
+            batch=BATCH,
+            budget=RUN_SECONDS,
+            # A request is kept only until it is handled or given up.
+            delete_done=True,
+            delete_failed=True,
+        ),
+        handle=handle,
+        # Each request's outcome at once: a worker that dies after handling a Follow must
+        # not leave it to be handled again.
+        settle_each=True,
+    )
+)

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.jobs import models as jobs
 from rathaus.lib.httpsig import generate_key_pair
 from rathaus.offices.sealed import SealedTextField
 from rathaus.posts.models import Category
@@ -241,43 +242,42 @@ class Activity(models.Model):
         return f"{self.kind} {self.activity_id}"
 
 
-class Outgoing(models.Model):
-    """One activity to one inbox: the durable truth of a federation delivery. Workers
-    claim rows with a conditional UPDATE; (activity, inbox) is unique, so nothing is sent
-    twice however often fan-out runs."""
+class Outgoing(jobs.WorkRow):
+    """One activity to one inbox: the durable truth of a federation delivery, a row of the
+    job engine (kind ``federation.deliver``, ``fanout``); (activity, inbox) is unique, so
+    nothing is sent twice however often fan-out runs."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
+        QUEUED = jobs.QUEUED, _("Queued")
+        RUNNING = jobs.RUNNING, _("Sending")
         DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed")
+        FAILED = jobs.FAILED, _("Failed")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outgoing")
     inbox = models.URLField(max_length=500)
     host = models.CharField(max_length=255)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
-    last_error = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["activity", "inbox"], name="outgoing_once")]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"]),
-            models.Index(fields=["claim"]),
-        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.activity_id} → {self.inbox}: {self.status}"
 
 
-class IncomingRequest(models.Model):
+class IncomingRequest(jobs.WorkRow):
     """A signed POST to an inbox whose signer's key we do not have (or that did not verify
     with the stored one): kept as received until a worker has fetched the key, checked the
-    signature and handled the activity, so no web request waits on another server."""
+    signature and handled the activity, so no web request waits on another server. A row
+    of the job engine (kind ``federation.check_incoming``, ``incoming``), deleted once
+    handled or given up."""
+
+    class Status(models.TextChoices):
+        QUEUED = jobs.QUEUED, _("Queued")
+        RUNNING = jobs.RUNNING, _("Running")
+        FAILED = jobs.FAILED, _("Failed")
 
     key_id = models.CharField(max_length=500)
     # The host in the key id: the unit of the per-server cap on waiting requests.
@@ -288,10 +288,10 @@ class IncomingRequest(models.Model):
     headers = models.JSONField()  # only those the signature needs
     body = models.BinaryField()
     received_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claim = models.CharField(max_length=32, blank=True, db_index=True)
-    leased_until = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} signed by {self.key_id}"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 
 from rathaus.delivery.channels import PermanentError
-from rathaus.federation import identities, mentions, objects, tasks
+from rathaus.federation import fanout, identities, mentions, objects
 from rathaus.federation.models import Account, Activity, Follower, Outgoing, RemoteActor
 from rathaus.inbox.models import Conversation, Message
 from rathaus.lib.weburls import web_url
@@ -58,7 +58,7 @@ def _store(
     rows = [Outgoing(activity=activity, inbox=url, host=host_of(url)) for url in set(inboxes)]
     # ignore_conflicts: (activity, inbox) is unique; a second fan-out adds nothing.
     Outgoing.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    transaction.on_commit(tasks.deliver_outgoing)
+    transaction.on_commit(fanout.wake)
     return activity
 
 

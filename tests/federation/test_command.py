@@ -184,9 +184,9 @@ def test_deliver_sends_what_is_due_and_counts_by_status(server, bob, account):
 
     assert out == (
         "Tried now: 2\n"
-        "  queued: 1\n  sending: 0\n  delivered: 1\n  failed: 0\n"
+        "  queued: 1\n  running: 0\n  delivered: 1\n  failed: 0\n"
         "All deliveries:\n"
-        "  queued: 2\n  sending: 0\n  delivered: 2\n  failed: 0\n"
+        "  queued: 2\n  running: 0\n  delivered: 2\n  failed: 0\n"
     )
     statuses = dict(Outgoing.objects.values_list("pk", "status"))
     assert statuses == {

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rathaus.federation import fanout
 from rathaus.federation.models import Follower, Outgoing, RemoteActor, RemoteHost
+from rathaus.jobs import engine
 from rathaus.lib import httpsig
 from rathaus.posts import lifecycle
 
@@ -74,7 +75,7 @@ def test_a_server_error_is_tried_again_later(account, server, publish_post):
 
     server.status("/inbox", 202, method="POST")
     Outgoing.objects.update(next_attempt_at=timezone.now())
-    assert fanout.deliver_due() == 1
+    assert fanout.deliver() == 1
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.DELIVERED, 2)
 
@@ -123,7 +124,7 @@ def test_it_gives_up_after_sixteen_attempts(account, server, publish_post):
     _follower(account, server, "anna")
     publish_post(title="A", body="B", category="service")
     Outgoing.objects.update(attempts=fanout.MAX_ATTEMPTS - 1, next_attempt_at=timezone.now())
-    fanout.deliver_due()
+    fanout.deliver()
     assert Outgoing.objects.get().status == Status.FAILED
 
 
@@ -167,11 +168,11 @@ def test_two_workers_never_claim_the_same_row(account, server):
             for i in range(10)
         ]
     )
-    first = fanout.claim(limit=6)
-    second = fanout.claim(limit=6)
+    first = engine.claim(fanout.OUTGOING, limit=6)
+    second = engine.claim(fanout.OUTGOING, limit=6)
     assert len(first) == 6 and len(second) == 4
     assert not {r.pk for r in first} & {r.pk for r in second}
-    assert fanout.claim() == []
+    assert engine.claim(fanout.OUTGOING) == []
 
 
 def test_a_row_left_sending_by_a_dead_worker_is_queued_again(account, server):
@@ -184,11 +185,98 @@ def test_a_row_left_sending_by_a_dead_worker_is_queued_again(account, server):
         activity=activity,
         inbox="http://h.example/inbox",
         host="h.example",
-        status=Status.SENDING,
-        claimed_at=timezone.now() - timedelta(minutes=11),
+        status=Status.RUNNING,
+        # Claimed 11 minutes ago: its 10-minute lease ran out a minute ago.
+        lease_until=timezone.now() - timedelta(minutes=1),
     )
-    assert fanout.requeue_stale() == 1
+    assert engine.sweep(fanout.OUTGOING) == 1
     assert Outgoing.objects.get().status == Status.QUEUED
+
+
+def _one_row(account, inbox: str = "http://h.example/inbox", **fields) -> Outgoing:
+    from rathaus.federation.models import Activity
+
+    activity = Activity.objects.create(
+        account=account, activity_id=f"{inbox}#activity", kind="Create", body={}
+    )
+    return Outgoing.objects.create(
+        activity=activity, inbox=inbox, host=inbox.split("/")[2], **fields
+    )
+
+
+def test_a_late_workers_outcome_does_not_overwrite_the_row_taken_again(account):
+    row = _one_row(account)
+    [first] = engine.claim(fanout.OUTGOING)
+    # The first worker hangs past its lease; the sweep takes the row back, another worker
+    # claims it.
+    later = timezone.now() + fanout.LEASE + timedelta(minutes=1)
+    assert engine.sweep(fanout.OUTGOING, now=later) == 1
+    [again] = engine.claim(fanout.OUTGOING, now=later)
+
+    # The first worker comes back with its answer: the row is not its own any more.
+    fanout.record([first], [fanout.Answer(first.pk, 503, "HTTP 503: busy")])
+    row.refresh_from_db()
+    assert (row.status, row.lease_token, row.attempts) == (Status.RUNNING, again.lease_token, 2)
+    assert row.last_error == "worker stopped while sending"
+
+    fanout.record([again], [fanout.Answer(again.pk, 202)])
+    row.refresh_from_db()
+    assert (row.status, row.last_error, row.lease_token) == (Status.DELIVERED, "", "")
+
+
+def test_the_tick_takes_back_a_dead_workers_rows_and_delivers_them(account, server):
+    from rathaus.jobs import runner
+
+    server.status("/inbox", 202, method="POST")
+    inbox = server.url("/inbox")
+    held = _one_row(
+        account,
+        inbox,
+        status=Status.RUNNING,
+        attempts=1,
+        lease_token="dead-worker",
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )
+    lost = _one_row(account, server.url("/users/anna/inbox"))  # its wake-up got lost
+    server.status("/users/anna/inbox", 202, method="POST")
+
+    assert "federation.deliver" in runner.tick()
+
+    held.refresh_from_db()
+    lost.refresh_from_db()
+    assert (held.status, held.attempts) == (Status.DELIVERED, 2)
+    assert (lost.status, lost.attempts) == (Status.DELIVERED, 1)
+    assert len(server.requests_to("/inbox", "POST")) == 1
+
+
+def test_a_long_run_renews_the_lease_of_the_rows_it_holds(account, server, monkeypatch):
+    import asyncio
+
+    from aiohttp import web
+
+    async def slow(_request):
+        await asyncio.sleep(0.5)
+        return web.Response(status=202)
+
+    server.route("/inbox", slow, "POST")
+    row = _one_row(account, server.url("/inbox"))
+    monkeypatch.setattr(fanout, "RENEW_EVERY", 0.1)
+    renewed = []
+    renew = engine.renew
+
+    def counting(kind, token, **kwargs):
+        renewed.append(renew(kind, token, **kwargs))
+        return renewed[-1]
+
+    monkeypatch.setattr(engine, "renew", counting)
+
+    assert fanout.deliver() == 1
+
+    # While the answer was awaited, the row in flight got a fresh lease (so the sweep
+    # would not send it again); once recorded, it holds none.
+    assert renewed and renewed[0] == 1
+    row.refresh_from_db()
+    assert (row.status, row.lease_until) == (Status.DELIVERED, None)
 
 
 def test_a_correction_goes_out_as_update_and_a_withdrawal_as_delete(

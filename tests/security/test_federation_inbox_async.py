@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from rathaus.federation import incoming, remote
 from rathaus.federation.models import Follower, IncomingRequest, KeyFetch, RemoteActor
+from rathaus.jobs import engine, runner
 from rathaus.lib import httpsig
 from tests.fediverse_server import FediverseServer, mastodon_actor
 from tests.helpers import CITIZEN
@@ -33,11 +34,14 @@ def _loopback(settings):
 def queued(monkeypatch):
     """Wake-ups recorded instead of run: the queue of a real deployment, where the worker is
     another process. (Tests otherwise run tasks inline, inside the request.)"""
-    from rathaus.federation import tasks
-
     woken: list[int] = []
-    monkeypatch.setattr(tasks, "process_incoming", woken.append)
+    monkeypatch.setattr(incoming, "wake", lambda row: woken.append(row.pk))
     return woken
+
+
+def process_due(ids: list[int] | None = None) -> int:
+    """What a worker does when woken (for ``ids``) or by the tick: the rows it took."""
+    return len(runner.run(incoming.CHECK, ids=ids))
 
 
 class HangingServer:
@@ -107,10 +111,10 @@ def test_a_key_fetch_never_happens_inside_the_request(
 
     # The worker's turn: it waits for the key server (here shortened), not the request.
     monkeypatch.setattr(remote, "TOTAL_TIMEOUT", 0.5)
-    assert incoming.process_due(queued) == 1
+    assert process_due(queued) == 1
     assert len(hanging.accepted) == 1
     row.refresh_from_db()
-    assert row.claim == "" and row.leased_until is None
+    assert row.lease_token == "" and row.lease_until is None
     assert row.next_attempt_at > timezone.now() + timedelta(minutes=4)
     assert KeyFetch.objects.get().failed is True
     assert not Follower.objects.exists()
@@ -125,7 +129,7 @@ def test_the_worker_fetches_the_key_checks_and_handles_the_request(
     assert response.status_code == 202
     assert server.requests == []
 
-    incoming.process_due()
+    process_due()
 
     assert [r.path for r in server.requests] == ["/users/bert"]
     assert Follower.objects.get().actor.uri == actor
@@ -149,7 +153,7 @@ def test_a_forged_request_is_dropped_by_the_worker(deliver, account, server, que
     actor = server.url("/users/bert")
     deliver("/ap/inbox", _follow(actor), key_id=f"{actor}#main-key")
 
-    incoming.process_due()
+    process_due()
 
     assert not Follower.objects.exists()
     assert not IncomingRequest.objects.exists()
@@ -171,7 +175,7 @@ def test_a_rotated_key_is_refetched_once_then_bad_signatures_are_401_at_once(
     # Bert rotated his key: signed with the new one, which only his server knows.
     server.json("/users/bert", mastodon_actor(server.base, signing_keys[1], "bert"))
     assert deliver("/ap/inbox", _follow(actor), key_id=f"{actor}#main-key").status_code == 202
-    incoming.process_due()
+    process_due()
     assert Follower.objects.count() == 1
     assert len(server.requests) == 1
 
@@ -204,11 +208,11 @@ def test_a_host_that_did_not_answer_is_left_alone_for_its_other_keys(
         actor = hanging.url(f"/users/{name}")
         deliver("/ap/inbox", _follow(actor), key_id=f"{actor}#main-key")
 
-    assert incoming.process_due() == 3
+    assert process_due() == 3
 
     assert len(hanging.accepted) == 1  # one time-out, then the host waits its turn
     assert IncomingRequest.objects.count() == 3
-    assert IncomingRequest.objects.filter(claim="", leased_until=None).count() == 3
+    assert IncomingRequest.objects.filter(lease_token="", lease_until=None).count() == 3
 
 
 def test_a_key_on_a_private_address_is_refused_for_good_not_retried(
@@ -218,7 +222,7 @@ def test_a_key_on_a_private_address_is_refused_for_good_not_retried(
     actor = "http://127.0.0.1:9/users/x"
     assert deliver("/ap/inbox", _follow(actor), key_id=f"{actor}#main-key").status_code == 202
 
-    incoming.process_due()
+    process_due()
 
     assert not IncomingRequest.objects.exists()  # dropped, not waiting for a retry
     assert KeyFetch.objects.get().failed is False
@@ -232,7 +236,7 @@ def test_a_request_is_dropped_after_its_retries(deliver, account, hanging, queue
         # Each retry when it is due, after the host's quiet time.
         IncomingRequest.objects.update(next_attempt_at=timezone.now())
         KeyFetch.objects.all().delete()
-        assert incoming.process_due() == 1
+        assert process_due() == 1
     assert not IncomingRequest.objects.exists()
     assert len(hanging.accepted) == len(incoming.RETRIES) + 1
 
@@ -324,53 +328,67 @@ def _row(**fields) -> IncomingRequest:
 
 def test_a_row_is_claimed_by_one_worker_only(db):
     row = _row()
-    first = incoming.claim()
-    second = incoming.claim()
+    first = engine.claim(incoming.CHECK)
+    second = engine.claim(incoming.CHECK)
     assert [r.pk for r in first] == [row.pk]
     assert second == []
 
 
 def test_a_row_left_by_a_dead_worker_is_taken_again_after_its_lease(db):
     row = _row()
-    incoming.claim()
+    engine.claim(incoming.CHECK)
     IncomingRequest.objects.filter(pk=row.pk).update(
-        leased_until=timezone.now() - timedelta(seconds=1)
+        lease_until=timezone.now() - timedelta(seconds=1)
     )
-    again = incoming.claim()
+    engine.sweep(incoming.CHECK)  # the tick's, every minute
+    again = engine.claim(incoming.CHECK)
     assert [r.pk for r in again] == [row.pk]
     assert again[0].attempts == 2
 
 
+def test_a_late_workers_outcome_leaves_a_row_taken_again_alone(db):
+    row = _row()  # an unreadable body: deleted once checked
+    [first] = engine.claim(incoming.CHECK)
+    later = timezone.now() + incoming.LEASE + timedelta(minutes=1)
+    engine.sweep(incoming.CHECK, now=later)
+    [again] = engine.claim(incoming.CHECK, now=later)
+
+    assert engine.settle(incoming.CHECK, [incoming.process(first)]) == 0
+    assert IncomingRequest.objects.filter(pk=row.pk, lease_token=again.lease_token).exists()
+    assert engine.settle(incoming.CHECK, [incoming.process(again)]) == 1
+    assert not IncomingRequest.objects.exists()
+
+
 def test_a_row_not_yet_due_is_not_claimed(db):
     _row(next_attempt_at=timezone.now() + timedelta(minutes=5))
-    assert incoming.claim() == []
+    assert engine.claim(incoming.CHECK) == []
 
 
 def test_the_minutely_sweep_processes_rows_a_lost_task_left(
     account, server, signing_keys, deliver, queued
 ):
-    from rathaus.federation import tasks
-
     server.json("/users/bert", mastodon_actor(server.base, signing_keys[1], "bert"))
     actor = server.url("/users/bert")
     deliver("/ap/inbox", _follow(actor), key_id=f"{actor}#main-key")
     queued.clear()  # the wake-up got lost
 
-    tasks.incoming_every_minute.call_local()
+    runner.tick()
 
     assert Follower.objects.count() == 1
     assert not IncomingRequest.objects.exists()
 
 
 def test_the_sweep_takes_batch_after_batch(db, monkeypatch):
-    monkeypatch.setattr(incoming, "BATCH", 2)
     claimed = []
-    claim = incoming.claim
-    monkeypatch.setattr(
-        incoming, "claim", lambda *a, **k: claimed.append(claim(*a, **k)) or claimed[-1]
-    )
+    claim = runner.claim
+
+    def claim_two(*args, **kwargs):
+        claimed.append(claim(*args, **{**kwargs, "limit": 2}))
+        return claimed[-1]
+
+    monkeypatch.setattr(runner, "claim", claim_two)
     for _ in range(5):
         _row()  # an unreadable body: dropped when processed
-    assert incoming.process_due() == 5
+    assert process_due() == 5
     assert [len(batch) for batch in claimed] == [2, 2, 1, 0]
     assert not IncomingRequest.objects.exists()

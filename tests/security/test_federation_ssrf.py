@@ -50,7 +50,7 @@ def test_a_refused_delivery_is_not_tried_again_by_the_next_run(account, publish_
     _follower(account, "http://127.0.0.1:9/inbox")
     publish_post(title="A", body="B", category="service")
     Outgoing.objects.update(next_attempt_at=timezone.now())
-    assert fanout.deliver_due(seconds=1) == 0
+    assert fanout.deliver(budget=1) == 0
     assert Outgoing.objects.get().attempts == 1
 
 

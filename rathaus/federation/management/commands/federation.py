@@ -13,6 +13,7 @@ remote inbox answered; the exit status is 1 when it was not delivered.
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from rathaus.federation import actors, fanout, remote, sending
 from rathaus.federation.models import Account, Activity, Outgoing, RemoteActor
+from rathaus.jobs import engine
 
 Status = Outgoing.Status
 # How long follow/send deliver before they report: one request's time limit and some.
@@ -84,16 +86,26 @@ class Command(BaseCommand):
         self._deliver_now(sending.direct_note(account, actor, text, in_reply_to=in_reply_to))
 
     def _deliver(self, seconds: float, **options) -> None:
-        stale = fanout.requeue_stale()
+        stale = engine.sweep(fanout.OUTGOING)
         if stale:
             self.stdout.write(f"Requeued {stale} deliveries a stopped worker had taken.")
-        started = timezone.now()
-        fanout.deliver_due(seconds=seconds)
-        # Every row taken since we started was claimed (claimed_at set) by this run, or by
-        # a worker running at the same time.
-        tried = Outgoing.objects.filter(claimed_at__gte=started)
-        self.stdout.write(f"Tried now: {tried.count()}")
-        self._counts(tried)
+        # What is due now, and how often each was tried: a row tried since counts (by this
+        # run, or by a worker running at the same time).
+        due = dict(
+            Outgoing.objects.filter(status=Status.QUEUED, next_attempt_at__lte=timezone.now())
+            .order_by()
+            .values_list("pk", "attempts")
+        )
+        fanout.deliver(budget=seconds)
+        tried: Counter = Counter()
+        pks = list(due)
+        for start in range(0, len(pks), 500):
+            rows = Outgoing.objects.filter(pk__in=pks[start : start + 500])
+            for pk, status, attempts in rows.values_list("pk", "status", "attempts"):
+                if attempts > due[pk]:
+                    tried[status] += 1
+        self.stdout.write(f"Tried now: {tried.total()}")
+        self._write_counts(tried)
         self.stdout.write("All deliveries:")
         self._counts(Outgoing.objects.all())
 
@@ -126,7 +138,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{label + ':':<14}{value}")
 
     def _deliver_now(self, activity: Activity) -> None:
-        fanout.deliver_due(seconds=DELIVER_SECONDS)
+        fanout.deliver(budget=DELIVER_SECONDS)
         rows = self._settled(activity)
         self.stdout.write(f"{activity.kind} {activity.activity_id}")
         for row in rows:
@@ -148,12 +160,14 @@ class Command(BaseCommand):
         deadline = time.monotonic() + SETTLE_SECONDS
         while True:
             rows = list(activity.outgoing.order_by("pk"))
-            if time.monotonic() > deadline or all(r.status != Status.SENDING for r in rows):
+            if time.monotonic() > deadline or all(r.status != Status.RUNNING for r in rows):
                 return rows
             time.sleep(0.2)
 
     def _counts(self, rows) -> None:
         grouped = rows.order_by().values("status").annotate(n=Count("pk"))
-        counts = {group["status"]: group["n"] for group in grouped}
+        self._write_counts(Counter({group["status"]: group["n"] for group in grouped}))
+
+    def _write_counts(self, counts: Counter) -> None:
         for status in Status.values:
             self.stdout.write(f"  {status}: {counts.get(status, 0)}")
