@@ -4,5 +4,5 @@ from rathaus.answers import views
 
 app_name = "answers"
 urlpatterns = [
-    path("<slug:office>/fragen/", views.faq, name="faq"),
+    path("<slug:slug>/fragen/", views.faq, name="faq"),
 ]

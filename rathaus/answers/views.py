@@ -15,8 +15,8 @@ from rathaus.posts.models import Category
 
 @require_safe
 @caching.office_page
-def faq(request: HttpRequest, office: str) -> HttpResponse:
-    office = get_object_or_404(Office, slug=office)
+def faq(request: HttpRequest, slug: str) -> HttpResponse:
+    office = get_object_or_404(Office, slug=slug)
     entries = FaqEntry.objects.published().filter(office=office)
     context = {"office": office, "categories": list(Category), "entries": entries}
     return render(request, "answers/faq.html", context)

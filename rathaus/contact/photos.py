@@ -17,9 +17,9 @@ PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 @require_safe
-def follow_photo(request: HttpRequest, office: str, token: str, message: int) -> HttpResponse:
+def follow_photo(request: HttpRequest, slug: str, token: str, message: int) -> HttpResponse:
     try:
-        conversation = follow.conversation_for(get_object_or_404(Office, slug=office), token)
+        conversation = follow.conversation_for(get_object_or_404(Office, slug=slug), token)
     except (follow.LinkExpired, follow.LinkInvalid):
         raise Http404 from None
     found = follow.visible_messages(conversation).filter(pk=message).first()

@@ -162,14 +162,14 @@ def _contact(request: HttpRequest, office: Office, post: Post | None) -> HttpRes
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-def contact(request: HttpRequest, office: str) -> HttpResponse:
-    return _contact(request, _office(office), None)
+def contact(request: HttpRequest, slug: str) -> HttpResponse:
+    return _contact(request, _office(slug), None)
 
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-def post_question(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    office = _office(office)
+def post_question(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    office = _office(slug)
     post = get_object_or_404(Post.objects.public(), office=office, pk=pk)
     return _contact(request, office, post)
 
@@ -199,8 +199,8 @@ def _follow_page(
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-def follow_conversation(request: HttpRequest, office: str, token: str) -> HttpResponse:
-    office = _office(office)
+def follow_conversation(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    office = _office(slug)
     try:
         conversation = follow.conversation_for(office, token)
     except follow.LinkExpired:
@@ -248,7 +248,7 @@ def follow_conversation(request: HttpRequest, office: str, token: str) -> HttpRe
 
 @require_safe
 @caching.office_page
-def netiquette(request: HttpRequest, office: str) -> HttpResponse:
-    office = _office(office)
+def netiquette(request: HttpRequest, slug: str) -> HttpResponse:
+    office = _office(slug)
     context = {"office": office, "categories": list(Category)}
     return render(request, "contact/netiquette.html", context)

@@ -14,15 +14,15 @@ from rathaus.desk.views import (
 )
 
 app_name = "desk"
-post = "<slug:office>/beitraege/<int:pk>"
-inbox_ = "<slug:office>/anfragen"
+post = "<slug:slug>/beitraege/<int:pk>"
+inbox_ = "<slug:slug>/anfragen"
 conversation = f"{inbox_}/<int:pk>"
 urlpatterns = [
     path("", offices.home, name="home"),
-    path("<slug:office>/", offices.dashboard, name="dashboard"),
-    path("<slug:office>/beitraege/", posts.post_list, name="post_list"),
-    path("<slug:office>/beitraege/neu/", posts.post_new, name="post_new"),
-    path("<slug:office>/vorschau/", posts.preview, name="preview"),
+    path("<slug:slug>/", offices.dashboard, name="dashboard"),
+    path("<slug:slug>/beitraege/", posts.post_list, name="post_list"),
+    path("<slug:slug>/beitraege/neu/", posts.post_new, name="post_new"),
+    path("<slug:slug>/vorschau/", posts.preview, name="preview"),
     path(f"{post}/", detail.post_detail, name="post_detail"),
     path(f"{post}/bearbeiten/", posts.post_edit, name="post_edit"),
     path(f"{post}/korrigieren/", posts.post_correct, name="post_correct"),
@@ -30,33 +30,31 @@ urlpatterns = [
     path(f"{post}/bilder/", images.image_add, name="image_add"),
     path(f"{post}/bilder/<int:image>/entfernen/", images.image_remove, name="image_remove"),
     path(f"{post}/bilder/<int:image>/datei/", images.image_file, name="image_file"),
-    path("<slug:office>/zustellungen/<int:pk>/erneut/", deliveries.delivery_retry, name="retry"),
-    path("<slug:office>/kalender/", calendar.calendar, name="calendar"),
-    path("<slug:office>/kanaele/", channels.channel_settings, name="channels"),
-    path("<slug:office>/kanaele/verbindungen/", channels.connections, name="connections"),
-    path("<slug:office>/mitglieder/", members.member_list, name="members"),
-    path("<slug:office>/mitglieder/<int:pk>/rollen/", members.member_roles, name="member_roles"),
+    path("<slug:slug>/zustellungen/<int:pk>/erneut/", deliveries.delivery_retry, name="retry"),
+    path("<slug:slug>/kalender/", calendar.calendar, name="calendar"),
+    path("<slug:slug>/kanaele/", channels.channel_settings, name="channels"),
+    path("<slug:slug>/kanaele/verbindungen/", channels.connections, name="connections"),
+    path("<slug:slug>/mitglieder/", members.member_list, name="members"),
+    path("<slug:slug>/mitglieder/<int:pk>/rollen/", members.member_roles, name="member_roles"),
+    path("<slug:slug>/mitglieder/<int:pk>/entfernen/", members.member_remove, name="member_remove"),
     path(
-        "<slug:office>/mitglieder/<int:pk>/entfernen/", members.member_remove, name="member_remove"
-    ),
-    path(
-        "<slug:office>/kanaele/verbinden/<slug:platform>/",
+        "<slug:slug>/kanaele/verbinden/<slug:platform>/",
         channels.account_connect,
         name="account_connect",
     ),
     path(
-        "<slug:office>/kanaele/verbinden/<slug:platform>/oauth/",
+        "<slug:slug>/kanaele/verbinden/<slug:platform>/oauth/",
         channels.oauth_start,
         name="oauth_start",
     ),
     path(
-        "<slug:office>/kanaele/<int:pk>/trennen/",
+        "<slug:slug>/kanaele/<int:pk>/trennen/",
         channels.account_disconnect,
         name="account_disconnect",
     ),
     path("kanaele/oauth/rueckruf/", channels.oauth_callback, name="oauth_callback"),
     path(
-        "<slug:office>/zustellungen/<int:pk>/bestaetigen/",
+        "<slug:slug>/zustellungen/<int:pk>/bestaetigen/",
         deliveries.delivery_confirm,
         name="delivery_confirm",
     ),

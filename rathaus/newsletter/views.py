@@ -82,8 +82,8 @@ def _rejected(form: SubscribeForm, request: HttpRequest) -> tuple[str, int] | No
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-def subscribe(request: HttpRequest, office: str) -> HttpResponse:
-    office = _office(office)
+def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
+    office = _office(slug)
     if subscribing.enabled_settings(office) is None:
         raise Http404
     if request.method != "POST":
@@ -115,8 +115,8 @@ def subscribe(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @require_safe
-def check_mail(request: HttpRequest, office: str) -> HttpResponse:
-    office = _office(office)
+def check_mail(request: HttpRequest, slug: str) -> HttpResponse:
+    office = _office(slug)
     return _page(request, office, "check_mail.html")
 
 
@@ -131,8 +131,8 @@ def _link_problem(request: HttpRequest, office: Office) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-def confirm(request: HttpRequest, office: str, token: str) -> HttpResponse:
-    office = _office(office)
+def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    office = _office(slug)
     subscriber = _subscriber(office, token)
     if subscriber is None or subscriber.status == Subscriber.Status.BOUNCED:
         return _link_problem(request, office)
@@ -147,8 +147,8 @@ def _unsubscribed(request: HttpRequest, office: Office) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-def manage(request: HttpRequest, office: str, token: str) -> HttpResponse:
-    office = _office(office)
+def manage(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    office = _office(slug)
     subscriber = _subscriber(office, token)
     one_click = request.method == "POST" and request.POST.get("List-Unsubscribe") == ONE_CLICK
     if subscriber is None:

@@ -145,11 +145,11 @@ def office_page(view: View) -> View:
     """Cache a view whose first URL argument is the office slug."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, office: str, *args, **kwargs) -> HttpResponse:
-        row = _office_version(office)
+    def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+        row = _office_version(slug)
         if row is None:
             raise Http404
-        return _serve(request, f"{row[0]}.{row[1]}", lambda: view(request, office, *args, **kwargs))
+        return _serve(request, f"{row[0]}.{row[1]}", lambda: view(request, slug, *args, **kwargs))
 
     return wrapper
 

@@ -101,15 +101,15 @@ def _category(slug: str | None) -> Category | None:
 
 @require_safe
 @caching.office_page
-def rss(request: HttpRequest, office: str, category: str | None = None) -> HttpResponse:
-    found = get_object_or_404(Office, slug=office)
+def rss(request: HttpRequest, slug: str, category: str | None = None) -> HttpResponse:
+    found = get_object_or_404(Office, slug=slug)
     return OfficeFeed(found, _category(category))(request)
 
 
 @require_safe
 @caching.office_page
-def atom(request: HttpRequest, office: str, category: str | None = None) -> HttpResponse:
-    found = get_object_or_404(Office, slug=office)
+def atom(request: HttpRequest, slug: str, category: str | None = None) -> HttpResponse:
+    found = get_object_or_404(Office, slug=slug)
     return OfficeAtomFeed(found, _category(category))(request)
 
 
@@ -132,9 +132,9 @@ def _event(request: HttpRequest, post: Post, host: str) -> icalendar.Event:
 
 @require_safe
 @caching.office_page
-def calendar(request: HttpRequest, office: str) -> HttpResponse:
+def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The office's events and meetings; the past year stays so subscribers keep history."""
-    found = get_object_or_404(Office, slug=office)
+    found = get_object_or_404(Office, slug=slug)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Rathaus//Newsroom//DE")
     cal.add("version", "2.0")

@@ -35,9 +35,9 @@ def _missing(image: PostImage) -> HttpResponse:
 
 
 @require_safe
-def image_jpeg(request: HttpRequest, office: str, pk: int, key: str) -> HttpResponse:
+def image_jpeg(request: HttpRequest, slug: str, pk: int, key: str) -> HttpResponse:
     found = get_object_or_404(
-        PostImage.objects.select_related("post"), key=key, post_id=pk, post__office__slug=office
+        PostImage.objects.select_related("post"), key=key, post_id=pk, post__office__slug=slug
     )
     if found.post.status == Status.WITHDRAWN:
         return HttpResponse(status=410)
@@ -59,9 +59,9 @@ def image_jpeg(request: HttpRequest, office: str, pk: int, key: str) -> HttpResp
 
 
 @require_safe
-def logo(request: HttpRequest, office: str) -> HttpResponse:
+def logo(request: HttpRequest, slug: str) -> HttpResponse:
     """The office's logo (public by nature: the newsroom's header, the accounts' icon)."""
-    found = get_object_or_404(Office, slug=office)
+    found = get_object_or_404(Office, slug=slug)
     content_type = (
         LOGO_TYPES.get(found.logo.name.rpartition(".")[2].lower()) if found.logo else None
     )

@@ -43,16 +43,16 @@ def offices(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @caching.office_page
-def index(request: HttpRequest, office: str) -> HttpResponse:
-    office = _office(office)
+def index(request: HttpRequest, slug: str) -> HttpResponse:
+    office = _office(slug)
     page = page_of(_public(office), request)
     return _page(request, office, "index.html", page=page)
 
 
 @require_safe
 @caching.office_page
-def category(request: HttpRequest, office: str, category: str) -> HttpResponse:
-    office = _office(office)
+def category(request: HttpRequest, slug: str, category: str) -> HttpResponse:
+    office = _office(slug)
     found = Category.by_slug(category)
     if found is None:
         raise Http404
@@ -62,8 +62,8 @@ def category(request: HttpRequest, office: str, category: str) -> HttpResponse:
 
 @require_safe
 @caching.office_page
-def tag(request: HttpRequest, office: str, tag: str) -> HttpResponse:
-    office = _office(office)
+def tag(request: HttpRequest, slug: str, tag: str) -> HttpResponse:
+    office = _office(slug)
     found = get_object_or_404(Tag, office=office, slug=tag)
     page = page_of(_public(office).filter(tags=found), request)
     return _page(request, office, "tag.html", page=page, tag=found)
@@ -71,8 +71,8 @@ def tag(request: HttpRequest, office: str, tag: str) -> HttpResponse:
 
 @require_safe
 @caching.office_page
-def search(request: HttpRequest, office: str) -> HttpResponse:
-    office = _office(office)
+def search(request: HttpRequest, slug: str) -> HttpResponse:
+    office = _office(slug)
     query = request.GET.get("q", "").strip()[:200]
     page = page_of(searching.search_posts(office, query), request) if query else None
     return _page(request, office, "search.html", page=page, query=query)
@@ -80,37 +80,37 @@ def search(request: HttpRequest, office: str) -> HttpResponse:
 
 @require_safe
 @caching.office_page
-def events(request: HttpRequest, office: str) -> HttpResponse:
-    office = _office(office)
+def events(request: HttpRequest, slug: str) -> HttpResponse:
+    office = _office(slug)
     upcoming = _public(office).filter(event_start__gte=timezone.now()).order_by("event_start")
     return _page(request, office, "events.html", page=page_of(upcoming, request))
 
 
 @require_safe
 @caching.office_page
-def privacy(request: HttpRequest, office: str) -> HttpResponse:
-    office = _office(office)
+def privacy(request: HttpRequest, slug: str) -> HttpResponse:
+    office = _office(slug)
     return _page(request, office, "privacy.html")
 
 
 @require_safe
 @caching.office_page
-def imprint(request: HttpRequest, office: str) -> HttpResponse:
-    office = _office(office)
+def imprint(request: HttpRequest, slug: str) -> HttpResponse:
+    office = _office(slug)
     return _page(request, office, "imprint.html")
 
 
 @require_safe
 @caching.office_page
-def post(request: HttpRequest, office: str, pk: int, slug: str) -> HttpResponse:
-    office = _office(office)
+def post(request: HttpRequest, slug: str, pk: int, post_slug: str) -> HttpResponse:
+    office = _office(slug)
     found = Post.objects.filter(office=office, pk=pk).select_related("office").first()
     if found is None or not (found.is_public or found.status == Status.WITHDRAWN):
         raise Http404
     if found.status == Status.WITHDRAWN:
         # 410 tells readers and search engines the post existed and is gone on purpose.
         return _page(request, office, "withdrawn.html", post=found, status=410)
-    if slug != found.slug:
+    if post_slug != found.slug:
         return HttpResponsePermanentRedirect(found.get_absolute_url())
     return _page(
         request,

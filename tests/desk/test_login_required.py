@@ -6,7 +6,7 @@ from django.urls import URLPattern, reverse
 from rathaus.desk import urls as desk_urls
 
 SAMPLE = {
-    "office": "mitte",
+    "slug": "mitte",
     "pk": 1,
     "image": 1,
     "message": 1,

@@ -50,7 +50,7 @@ def victim(office, published, editor, tiny_png, approver, agent):
     return {
         "platform": "xing",
         "account": account,
-        "office": office.slug,
+        "slug": office.slug,
         "pk": draft.pk,
         "image": image.pk,
         "step": STEP,
@@ -94,20 +94,20 @@ def _state():
 
 
 def test_it_covers_every_desk_url():
-    covered = {p.name for p in PATTERNS if "office" in _parameters(p)}
+    covered = {p.name for p in PATTERNS if "slug" in _parameters(p)}
     unscoped = {p.name for p in PATTERNS} - covered
     # Only the office chooser and the OAuth callback (one address for every office: the
     # office comes from the session's flow) have no office in their URL; both are tested on
     # their own (below, and in test_connectors_oauth_flow).
     assert unscoped == {"home", "oauth_callback"}
     assert len(covered) == len(PATTERNS) - 2
-    known = {"office", "pk", "image", "step", "platform", "message"}
+    known = {"slug", "pk", "image", "step", "platform", "message"}
     for pattern in PATTERNS:
         assert set(_parameters(pattern)) <= known, pattern.name
 
 
 @pytest.mark.parametrize(
-    "pattern", [p for p in PATTERNS if "office" in _parameters(p)], ids=lambda p: p.name
+    "pattern", [p for p in PATTERNS if "slug" in _parameters(p)], ids=lambda p: p.name
 )
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_outsider_gets_404_and_changes_nothing(client, outsider, victim, pattern, method):
@@ -158,7 +158,7 @@ def test_the_office_chooser_shows_an_outsider_only_their_own_office(client, outs
 
 
 @pytest.mark.parametrize(
-    "pattern", [p for p in PATTERNS if "office" in _parameters(p)], ids=lambda p: p.name
+    "pattern", [p for p in PATTERNS if "slug" in _parameters(p)], ids=lambda p: p.name
 )
 def test_the_same_urls_answer_a_member(client, approver, victim, pattern):
     """Control: the URLs above are real, so their 404 for the outsider means something."""

@@ -35,7 +35,7 @@ def colleague(office, editor):
 
 
 def _desk_urls(office, draft) -> list[tuple[str, str]]:
-    sample = {"office": office.slug, "pk": draft.pk, "step": "submit", "platform": "mastodon"}
+    sample = {"slug": office.slug, "pk": draft.pk, "step": "submit", "platform": "mastodon"}
     urls = []
     for pattern in DESK_PATTERNS:
         kwargs = {

@@ -12,8 +12,8 @@ from rathaus.desk.tenancy import office_of
 
 
 @login_required
-def calendar(request: HttpRequest, office: str) -> HttpResponse:
-    office = office_of(request, office)
+def calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug)
     first = months.parse(request.GET.get("month"), office)
     context = {
         "office": office,

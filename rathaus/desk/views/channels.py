@@ -53,8 +53,8 @@ def _accounts_context(office: Office) -> dict:
 
 
 @login_required
-def channel_settings(request: HttpRequest, office: str) -> HttpResponse:
-    office = office_of(request, office, Role.ADMIN)
+def channel_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
     every = [c for c in channels.for_office(office) if c.key != defaults.ALWAYS]
     if request.method == "POST":
         matrix = {c.value: request.POST.getlist(f"default_{c.value}") for c in Category}
@@ -79,8 +79,8 @@ def channel_settings(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @login_required
-def account_connect(request: HttpRequest, office: str, platform: str) -> HttpResponse:
-    office = office_of(request, office, Role.ADMIN)
+def account_connect(request: HttpRequest, slug: str, platform: str) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
     connector = _connector(platform)
     form = ConnectForm(request.POST or None, connector=connector)
     if request.method == "POST" and form.is_valid():
@@ -124,8 +124,8 @@ def account_connect(request: HttpRequest, office: str, platform: str) -> HttpRes
 
 
 @login_required
-def account_disconnect(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    office = office_of(request, office, Role.ADMIN)
+def account_disconnect(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
     account = get_object_or_404(ConnectedAccount, office=office, pk=pk)
     if request.method != "POST":
         return redirect("desk:channels", office.slug)
@@ -137,8 +137,8 @@ def account_disconnect(request: HttpRequest, office: str, pk: int) -> HttpRespon
 
 
 @login_required
-def oauth_start(request: HttpRequest, office: str, platform: str) -> HttpResponse:
-    office = office_of(request, office, Role.ADMIN)
+def oauth_start(request: HttpRequest, slug: str, platform: str) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
     _connector(platform)
     if request.method != "POST":
         return redirect("desk:account_connect", office.slug, platform)
@@ -182,10 +182,10 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def connections(request: HttpRequest, office: str) -> HttpResponse:
+def connections(request: HttpRequest, slug: str) -> HttpResponse:
     """The connected accounts and the connections being checked, which the channels page
     fetches again every 2 seconds while one is (htmx); a POST dismisses a finished one."""
-    office = office_of(request, office, Role.ADMIN)
+    office = office_of(request, slug, Role.ADMIN)
     if request.method == "POST":
         pk = request.POST.get("dismiss", "")
         if not (pk.isascii() and pk.isdigit() and len(pk) < 16):  # else a 500, not a 404

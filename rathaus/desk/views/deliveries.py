@@ -17,8 +17,8 @@ from rathaus.offices.access import LifecycleError
 
 
 @login_required
-def delivery_retry(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    delivery = delivery_of(office_of(request, office), pk)
+def delivery_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    delivery = delivery_of(office_of(request, slug), pk)
     if request.method == "POST":
         try:
             sending.retry(delivery, by=request.user)
@@ -38,8 +38,8 @@ def delivery_retry(request: HttpRequest, office: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def delivery_confirm(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    delivery = delivery_of(office_of(request, office), pk)
+def delivery_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    delivery = delivery_of(office_of(request, slug), pk)
     if not delivery.post_id:
         raise Http404  # answers to citizens are never posted by hand
     if request.method == "POST":

@@ -54,8 +54,8 @@ def render_detail(
 
 
 @login_required
-def post_detail(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    return render_detail(request, post_of(office_of(request, office), pk))
+def post_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return render_detail(request, post_of(office_of(request, slug), pk))
 
 
 Verb = Callable[[Post, Any, dict[str, Any]], Any]
@@ -81,8 +81,8 @@ STEPS: dict[str, tuple[Verb, str]] = {
 
 
 @login_required
-def post_step(request: HttpRequest, office: str, pk: int, step: str) -> HttpResponse:
-    post = post_of(office_of(request, office), pk)
+def post_step(request: HttpRequest, slug: str, pk: int, step: str) -> HttpResponse:
+    post = post_of(office_of(request, slug), pk)
     if step not in STEPS:
         raise Http404
     if request.method != "POST":

@@ -29,8 +29,8 @@ IMAGE_TYPES = {
 
 
 @login_required
-def image_add(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    post = post_of(office_of(request, office), pk)
+def image_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    post = post_of(office_of(request, slug), pk)
     if request.method != "POST":
         return redirect("desk:post_detail", post.office.slug, post.pk)
     form = ImageForm(request.POST, request.FILES, prefix="image")
@@ -59,8 +59,8 @@ def image_add(request: HttpRequest, office: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def image_remove(request: HttpRequest, office: str, pk: int, image: int) -> HttpResponse:
-    post = post_of(office_of(request, office), pk)
+def image_remove(request: HttpRequest, slug: str, pk: int, image: int) -> HttpResponse:
+    post = post_of(office_of(request, slug), pk)
     found = image_of(post, image)
     if request.method == "POST":
         try:
@@ -88,18 +88,18 @@ def _private_file(field: FieldFile, cache_control: str) -> FileResponse:
 
 
 @login_required
-def image_file(request: HttpRequest, office: str, pk: int, image: int) -> HttpResponse:
+def image_file(request: HttpRequest, slug: str, pk: int, image: int) -> HttpResponse:
     """A post's original image, whatever the post's state, for the office's members."""
-    found = image_of(post_of(office_of(request, office), pk), image)
+    found = image_of(post_of(office_of(request, slug), pk), image)
     if request.method not in ("GET", "HEAD"):  # after the lookup: outsiders get 404 first
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return _private_file(found.image, "private, max-age=300")
 
 
 @login_required
-def photo_file(request: HttpRequest, office: str, pk: int, message: int) -> HttpResponse:
+def photo_file(request: HttpRequest, slug: str, pk: int, message: int) -> HttpResponse:
     """A citizen's photo, for the members of the office the conversation belongs to."""
-    conversation = conversation_of(office_of(request, office), pk)
+    conversation = conversation_of(office_of(request, slug), pk)
     found = get_object_or_404(Message, conversation=conversation, pk=message)
     if not found.photo:
         raise Http404

@@ -291,8 +291,8 @@ def render_conversation(
 
 
 @login_required
-def inbox(request: HttpRequest, office: str) -> HttpResponse:
-    office = office_of(request, office)
+def inbox(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug)
     filters = queues.Filters.from_query(request.GET)
     now = timezone.now()
     conversations = queues.queue_of(office, request.user, filters, now)
@@ -322,15 +322,15 @@ def inbox(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @login_required
-def conversation(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    return render_conversation(request, conversation_of(office_of(request, office), pk))
+def conversation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return render_conversation(request, conversation_of(office_of(request, slug), pk))
 
 
 @login_required
-def badge(request: HttpRequest, office: str) -> HttpResponse:
+def badge(request: HttpRequest, slug: str) -> HttpResponse:
     """The counts next to "Inbox" in the navigation, fetched after the page (htmx), so that
     no other desk page waits for them."""
-    office = office_of(request, office)
+    office = office_of(request, slug)
     unread = Notification.objects.filter(
         user=request.user, conversation__office=office, read_at=None
     ).count()

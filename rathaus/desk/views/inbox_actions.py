@@ -54,7 +54,7 @@ Verb = Callable[[HttpRequest, Conversation, Any], str]
 
 def _step(
     request: HttpRequest,
-    office: str,
+    slug: str,
     pk: int,
     step: str,
     verb: Verb,
@@ -64,7 +64,7 @@ def _step(
 ) -> HttpResponse:
     """Check the step's form, run its verb, say what happened. A refusal shows the page
     again with everything that was typed."""
-    conversation = conversation_of(office_of(request, office), pk)
+    conversation = conversation_of(office_of(request, slug), pk)
     if request.method != "POST":
         return _back(request, conversation)
     if agents_only and not has_role(request.user, conversation.office, *AGENTS):
@@ -84,7 +84,7 @@ def _step(
 
 
 @login_required
-def assign(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def verb(request: HttpRequest, conversation: Conversation, form: Any) -> str:
         if request.POST.get("me"):
             work.assign(conversation, to=request.user, team=conversation.team, by=request.user)
@@ -94,21 +94,21 @@ def assign(request: HttpRequest, office: str, pk: int) -> HttpResponse:
         return _("Assignment saved.")
 
     if request.POST.get("me"):  # the one-click button sends no form fields
-        return _step(request, office, pk, "assign_me", verb, anchor="assign")
-    return _step(request, office, pk, "assign", verb)
+        return _step(request, slug, pk, "assign_me", verb, anchor="assign")
+    return _step(request, slug, pk, "assign", verb)
 
 
 @login_required
-def status(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def verb(request: HttpRequest, conversation: Conversation, form: Any) -> str:
         work.set_status(conversation, form.cleaned_data["status"], by=request.user)
         return _("Status set to “%(status)s”.") % {"status": conversation.get_status_display()}
 
-    return _step(request, office, pk, "status", verb)
+    return _step(request, slug, pk, "status", verb)
 
 
 @login_required
-def details(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def details(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def verb(request: HttpRequest, conversation: Conversation, form: Any) -> str:
         data = form.cleaned_data
         work.set_details(
@@ -120,23 +120,23 @@ def details(request: HttpRequest, office: str, pk: int) -> HttpResponse:
         )
         return _("Details saved.")
 
-    return _step(request, office, pk, "details", verb)
+    return _step(request, slug, pk, "details", verb)
 
 
 @login_required
-def note(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def verb(request: HttpRequest, conversation: Conversation, form: Any) -> str:
         work.add_note(conversation, form.cleaned_data["text"], by=request.user)
         return _("Internal note added.")
 
     # Editors and approvers may write notes too; add_note checks the roles.
-    return _step(request, office, pk, "note", verb, agents_only=False)
+    return _step(request, slug, pk, "note", verb, agents_only=False)
 
 
 @login_required
-def reply(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("insert"):
-        return _insert_template(request, conversation_of(office_of(request, office), pk))
+        return _insert_template(request, conversation_of(office_of(request, slug), pk))
 
     def verb(request: HttpRequest, conversation: Conversation, form: Any) -> str:
         public = conversation.is_public and form.public
@@ -147,7 +147,7 @@ def reply(request: HttpRequest, office: str, pk: int) -> HttpResponse:
             return _("Public answer is being sent.")
         return _("Answer is being sent to the citizen.")
 
-    return _step(request, office, pk, "reply", verb)
+    return _step(request, slug, pk, "reply", verb)
 
 
 def _insert_template(request: HttpRequest, conversation: Conversation) -> HttpResponse:
@@ -169,13 +169,13 @@ def _insert_template(request: HttpRequest, conversation: Conversation) -> HttpRe
 
 
 @login_required
-def approve(request: HttpRequest, office: str, pk: int) -> HttpResponse:
+def approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def verb(request: HttpRequest, conversation: Conversation, form: Any) -> str:
         answer = _message_of(request, conversation, Direction.OUTBOUND)
         work.approve_reply(answer, by=request.user)
         return _("Answer approved; it is being sent.")
 
-    return _step(request, office, pk, "approve", verb, anchor="h-thread")
+    return _step(request, slug, pk, "approve", verb, anchor="h-thread")
 
 
 def _message_of(request: HttpRequest, conversation: Conversation, direction: str) -> Message:
@@ -186,8 +186,8 @@ def _message_of(request: HttpRequest, conversation: Conversation, direction: str
 
 
 @login_required
-def moderate(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    conversation = conversation_of(office_of(request, office), pk)
+def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    conversation = conversation_of(office_of(request, slug), pk)
     if request.method != "POST":
         return _back(request, conversation)
     if not has_role(request.user, conversation.office, *AGENTS):
@@ -209,11 +209,11 @@ def moderate(request: HttpRequest, office: str, pk: int) -> HttpResponse:
     return _back(request, conversation, f"#message-{message.pk}")
 
 
-def _reuse(request: HttpRequest, office: str, pk: int, kind: str) -> HttpResponse:
+def _reuse(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse:
     """A sent answer becomes a text template or an FAQ suggestion. The verb decides which
     messages qualify (the office's own answers, approved, with text left); a refusal shows
     the page again with what was typed."""
-    conversation = conversation_of(office_of(request, office), pk)
+    conversation = conversation_of(office_of(request, slug), pk)
     if request.method != "POST":
         return _back(request, conversation)
     if not has_role(request.user, conversation.office, *reuse.REUSERS):
@@ -245,18 +245,18 @@ REUSE_FIELDS = {"template": "title", "faq": "question"}
 
 
 @login_required
-def save_template(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    return _reuse(request, office, pk, "template")
+def save_template(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _reuse(request, slug, pk, "template")
 
 
 @login_required
-def save_faq(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    return _reuse(request, office, pk, "faq")
+def save_faq(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _reuse(request, slug, pk, "faq")
 
 
 @login_required
-def notifications(request: HttpRequest, office: str) -> HttpResponse:
-    office = office_of(request, office)
+def notifications(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug)
     found = (
         Notification.objects.filter(user=request.user, conversation__office=office)
         .select_related("conversation")
@@ -266,9 +266,9 @@ def notifications(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @login_required
-def notifications_read(request: HttpRequest, office: str) -> HttpResponse:
+def notifications_read(request: HttpRequest, slug: str) -> HttpResponse:
     """Mark one notification (``notification``) or all of the office as read."""
-    office = office_of(request, office)
+    office = office_of(request, slug)
     if request.method == "POST":
         unread = Notification.objects.filter(
             user=request.user, conversation__office=office, read_at=None
@@ -303,9 +303,9 @@ class CitizenDataForm(DescribedForm):
 
 
 @login_required
-def citizen_data(request: HttpRequest, office: str) -> HttpResponse:
+def citizen_data(request: HttpRequest, slug: str) -> HttpResponse:
     """Data-subject requests (GDPR Art. 15 and 17): export or erase one citizen's data."""
-    office = office_of(request, office, Role.ADMIN)
+    office = office_of(request, slug, Role.ADMIN)
     form = CitizenDataForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -50,8 +50,8 @@ def _member(office, pk: int):
 
 
 @login_required
-def member_list(request: HttpRequest, office: str) -> HttpResponse:
-    office = office_of(request, office, Role.ADMIN)
+def member_list(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -83,8 +83,8 @@ def member_list(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @login_required
-def member_roles(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    office = office_of(request, office, Role.ADMIN)
+def member_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
     person = _member(office, pk)
     if request.method != "POST":
         return redirect("desk:members", office.slug)
@@ -96,8 +96,8 @@ def member_roles(request: HttpRequest, office: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_remove(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    office = office_of(request, office, Role.ADMIN)
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
     person = _member(office, pk)
     if request.method != "POST":
         return redirect("desk:members", office.slug)

@@ -28,8 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest, office: str) -> HttpResponse:
-    office = office_of(request, office)
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug)
     posts = Post.objects.filter(office=office).select_related("last_editor")
     waiting = None
     if has_role(request.user, office, Role.APPROVER):

@@ -23,8 +23,8 @@ from rathaus.posts.models import Post
 
 
 @login_required
-def post_list(request: HttpRequest, office: str) -> HttpResponse:
-    office = office_of(request, office)
+def post_list(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug)
     posts = Post.objects.filter(office=office).order_by("-updated_at")
     filter_form = StatusFilterForm(request.GET)
     if filter_form.is_valid() and filter_form.cleaned_data["status"]:
@@ -88,8 +88,8 @@ def _announce(request: HttpRequest, form: PostForm, text: str) -> None:
 
 
 @login_required
-def post_new(request: HttpRequest, office: str) -> HttpResponse:
-    office = office_of(request, office, Role.EDITOR)
+def post_new(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug, Role.EDITOR)
     form = PostForm(request.POST or None, office=office, initial={"language": "de"})
     if _wants_save(request, form):
         post = _save(
@@ -102,8 +102,8 @@ def post_new(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @login_required
-def post_edit(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    office = office_of(request, office)
+def post_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    office = office_of(request, slug)
     post = post_of(office, pk)
     if not steps.may_edit(post, request.user):
         raise PermissionDenied
@@ -116,8 +116,8 @@ def post_edit(request: HttpRequest, office: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def post_correct(request: HttpRequest, office: str, pk: int) -> HttpResponse:
-    office = office_of(request, office)
+def post_correct(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    office = office_of(request, slug)
     post = post_of(office, pk)
     if not steps.offered(post, request.user)["correct"]:
         raise PermissionDenied
@@ -132,9 +132,9 @@ def post_correct(request: HttpRequest, office: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def preview(request: HttpRequest, office: str) -> HttpResponse:
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The htmx live preview: rendered text and counters for what is typed right now."""
-    office = office_of(request, office)
+    office = office_of(request, slug)
     post = None
     if request.POST.get("post_id", "").isdigit():
         post = post_of(office, int(request.POST["post_id"]))
