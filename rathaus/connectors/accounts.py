@@ -7,7 +7,6 @@ are told when an account needs to be connected again, and 7 days before a token 
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.connectors import family, oauth, tasks
+from rathaus.connectors import family, fetching, oauth
 from rathaus.connectors.base import Connection
 from rathaus.connectors.models import (
     EXPIRY_WARNING,
@@ -27,6 +26,7 @@ from rathaus.connectors.models import (
     PendingConnection,
 )
 from rathaus.delivery.channels import DeliveryError, PermanentError
+from rathaus.jobs import runner
 from rathaus.lib import netguard
 from rathaus.lib.weburls import is_web_url
 from rathaus.offices.access import LifecycleError, require_role
@@ -34,9 +34,10 @@ from rathaus.offices.models import Membership, Office, Role
 
 Status = ConnectedAccount.Status
 Pending = PendingConnection.Status
-logger = logging.getLogger(__name__)
 # An OAuth code is a few hundred characters; anything far longer is no code.
 MAX_CODE = 4000
+# The job engine's kind that checks pending connections (declared in ``background``).
+CONNECT_KIND = "connectors.connect"
 
 
 def connect(
@@ -96,7 +97,7 @@ def _queue(
     with transaction.atomic():
         # A new attempt replaces what the desk still shows of an earlier one.
         PendingConnection.objects.filter(office=office, platform=platform).exclude(
-            status=Pending.QUEUED
+            status__in=(Pending.QUEUED, Pending.RUNNING)
         ).delete()
         pending = PendingConnection.objects.create(
             office=office,
@@ -106,46 +107,22 @@ def _queue(
             requested_by=by,
         )
         # Huey only wakes the worker; the row is the truth, so the task must see it.
-        transaction.on_commit(lambda: tasks.finish_connection(pending.pk))
+        transaction.on_commit(lambda: runner.wake(CONNECT_KIND, ids=[pending.pk]))
     return pending
 
 
 def finish_connection(pending_id: int) -> PendingConnection | None:
-    """The worker's side of :func:`request_connection` and :func:`request_oauth_connection`:
-    check with the platform, keep the account, and record the outcome for the desk. One
-    attempt: a failure is shown to the admin, who tries again. The credentials are emptied
-    as the row is taken, so they outlive the check in no case."""
-    pending = (
-        PendingConnection.objects.select_related("office", "requested_by")
-        .filter(pk=pending_id, status=Pending.QUEUED, started=None)
-        .first()
-    )
-    if pending is None:
-        return None  # taken by another worker, or forgotten
-    taken = PendingConnection.objects.filter(pk=pending.pk, started=None).update(
-        started=timezone.now(), credentials=""
-    )
-    if not taken:
+    """The worker's side of :func:`request_connection` and :func:`request_oauth_connection`
+    (the engine's kind ``connectors.connect``, run now): check with the platform, keep the
+    account, and record the outcome for the desk. One attempt: a failure is shown to the
+    admin, who tries again. None if another worker took it, or it was forgotten."""
+    if not runner.run(CONNECT_KIND, ids=[pending_id]):
         return None
-    outcome: dict[str, Any]
-    try:
-        account = _check(pending, json.loads(pending.credentials))
-    except (DeliveryError, oauth.OAuthError, LifecycleError) as error:
-        outcome = {"status": Pending.FAILED, "error": str(error)[:2000]}
-    except Exception:  # whatever it was, the desk must not say "being checked" for ever
-        logger.exception("checking connection %s failed", pending.pk)
-        outcome = {
-            "status": Pending.FAILED,
-            "error": _("The check failed unexpectedly. Try again later."),
-        }
-    else:
-        outcome = {"status": Pending.DONE, "account": account}
-    PendingConnection.objects.filter(pk=pending.pk).update(finished=timezone.now(), **outcome)
-    pending.refresh_from_db()
-    return pending
+    return PendingConnection.objects.filter(pk=pending_id).first()
 
 
-def _check(pending: PendingConnection, credentials: dict[str, Any]) -> ConnectedAccount:
+def check(pending: PendingConnection, credentials: dict[str, Any]) -> ConnectedAccount:
+    """Connect what ``pending`` asked for with ``credentials`` (taken out of it)."""
     office, by = pending.office, pending.requested_by
     if "flow" in credentials:
         connection = oauth.finish(credentials["flow"], credentials["code"])
@@ -163,7 +140,9 @@ def connections_under_way(office: Office) -> list[PendingConnection]:
 def dismiss(pending: PendingConnection, *, by: Any) -> None:
     """Take a finished connection off the channels page (one still being checked stays)."""
     require_role(by, pending.office, Role.ADMIN)
-    PendingConnection.objects.filter(pk=pending.pk).exclude(status=Pending.QUEUED).delete()
+    PendingConnection.objects.filter(pk=pending.pk).exclude(
+        status__in=(Pending.QUEUED, Pending.RUNNING)
+    ).delete()
 
 
 def forget_stale(now=None) -> int:
@@ -217,6 +196,7 @@ def store(
                 "connected_at": timezone.now(),
             },
         )
+        fetching.resume(account)
         record(
             office,
             "account_connected" if created else "account_reconnected",

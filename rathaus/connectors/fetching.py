@@ -1,52 +1,34 @@
 """Fetching what citizens wrote on the platforms into the inbox: replies, comments,
 mentions and direct messages since each account's cursor. The inbox stores each remote
-message once, so fetching the same thing twice adds nothing."""
+message once, so fetching the same thing twice adds nothing.
+
+Each account's fetch is recurring work of the job engine (kind ``connectors.fetch`` on
+its ``AccountFetch`` row, declared in ``background``): the engine's lease lets one worker
+in one process fetch an account at a time, and a fetch that failed is kept for the desk.
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.utils import timezone
 
-from rathaus.connectors import family
-from rathaus.connectors.models import ConnectedAccount
-from rathaus.delivery.channels import DeliveryError
+from rathaus.connectors.models import AccountFetch, ConnectedAccount
 from rathaus.inbox import ingest
+from rathaus.jobs import engine, runner
 
 if TYPE_CHECKING:
     from rathaus.connectors.base import Connector
 
-log = logging.getLogger(__name__)
-# Longer than any one account's fetch may take; a worker that died frees it then.
-LOCK_SECONDS = 600
+KIND = "connectors.fetch"
+Status = AccountFetch.Status
 
 
-def fetch(account: ConnectedAccount) -> int:
-    """Fetch one account; returns how many new messages arrived."""
-    connector = family.connector_for(account)
-    if not connector.can_fetch:
-        return 0
-    # A run that outlasts its two minutes must not fetch the same account in parallel
-    # with the next one: both would move the cursor, and Telegram hands updates out once.
-    lock = f"rathaus:fetching:{account.pk}"
-    if not cache.add(lock, True, timeout=LOCK_SECONDS):
-        return 0
-    try:
-        return _fetch(account, connector)
-    finally:
-        cache.delete(lock)
-
-
-def _fetch(account: ConnectedAccount, connector: Connector) -> int:
-    try:
-        with connector.calling():
-            fetched = connector.fetch(account.cursor)
-    except DeliveryError as error:
-        # Tried again at the next run; an expired token already told the admins.
-        log.info("fetching %s failed: %s", account, error)
-        return 0
+def take(account: ConnectedAccount, connector: Connector) -> int:
+    """Fetch ``account`` (whose fetch lease the caller holds) and move its cursor; returns
+    how many new messages arrived. Raises the connector's DeliveryError."""
+    with connector.calling():
+        fetched = connector.fetch(account.cursor)
     stored = ingest.receive_many(fetched.messages) if fetched.messages else []
     ConnectedAccount.objects.filter(pk=account.pk).update(
         cursor=fetched.cursor, fetched_at=timezone.now()
@@ -54,8 +36,23 @@ def _fetch(account: ConnectedAccount, connector: Connector) -> int:
     return sum(1 for _message, created in stored if created)
 
 
-def fetch_all() -> int:
-    accounts = ConnectedAccount.objects.filter(
-        status=ConnectedAccount.Status.ACTIVE, platform__in=family.platforms()
-    ).select_related("office")
-    return sum(fetch(account) for account in accounts)
+def fetch(account: ConnectedAccount) -> int:
+    """Fetch one account now, under the engine's lease (tests, by hand); returns how many
+    new messages arrived, 0 if a worker is fetching it already."""
+    AccountFetch.objects.get_or_create(account=account)
+    engine.sweep(KIND)  # a lease a dead worker left is free again
+    # Asked for now: due now, also when it stopped (the account may be connected again).
+    AccountFetch.objects.filter(account=account, status__in=[Status.QUEUED, Status.STOPPED]).update(
+        status=Status.QUEUED, next_attempt_at=timezone.now()
+    )
+    outcomes = runner.run(KIND, ids=[account.pk])
+    return outcomes[0].result if outcomes else 0
+
+
+def resume(account: ConnectedAccount) -> None:
+    """An account connected (again) is fetched from the next tick on."""
+    fetch_row, created = AccountFetch.objects.get_or_create(account=account)
+    if not created:
+        AccountFetch.objects.filter(pk=fetch_row.pk, status=Status.STOPPED).update(
+            status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
+        )

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.jobs.models import DONE, FAILED, QUEUED, RUNNING, WorkRow
 from rathaus.offices.sealed import SealedTextField
 
 # The dashboard warns this long before a token expires.
@@ -60,6 +61,12 @@ class ConnectedAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.platform}: {self.name}"
 
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:  # every account is fetched from now on (see AccountFetch)
+            AccountFetch.objects.get_or_create(account=self)
+
     @property
     def channel_key(self) -> str:
         return f"{self.platform}:{self.pk}"
@@ -85,20 +92,52 @@ def platform_label(platform: str) -> str:
     return connector.label if connector else platform
 
 
+class AccountFetch(WorkRow):
+    """Fetching one account's replies, comments and messages: recurring work of the job
+    engine (kind ``connectors.fetch``). Its lease keeps two workers, in any process, from
+    fetching the same account at once: both would move the cursor, and Telegram hands each
+    update out only once. A fetch that failed keeps its error and time for the desk until
+    one succeeds. An account that is not connected is not fetched ("stopped") until it is
+    connected again."""
+
+    class Status(models.TextChoices):
+        QUEUED = QUEUED, _("Waiting for the next fetch")
+        RUNNING = RUNNING, _("Fetching")
+        FAILED = FAILED, _("Failed")
+        STOPPED = "stopped", _("Stopped")
+
+    account = models.OneToOneField(
+        ConnectedAccount, on_delete=models.CASCADE, primary_key=True, related_name="fetch"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # When the fetch described in ``last_error`` failed; empty once a fetch succeeds.
+    failed_at = models.DateTimeField(_("fetch failed"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("fetch of an account")
+        verbose_name_plural = _("fetches of accounts")
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.status}"
+
+
 # A connection that was asked for and not yet checked is forgotten after this long.
 PENDING_KEPT = timedelta(hours=1)
 
 
-class PendingConnection(models.Model):
-    """An account an office admin asked to connect, checked by the worker: the check waits
-    on the platform (and on DNS), and nothing that waits on another server runs inside a
-    web request. What the admin typed (or the OAuth flow and its code) is sealed here only
-    until the check ran, success or failure; the row itself goes after ``PENDING_KEPT``."""
+class PendingConnection(WorkRow):
+    """An account an office admin asked to connect, checked by the worker (kind
+    ``connectors.connect`` of the job engine): the check waits on the platform (and on DNS),
+    and nothing that waits on another server runs inside a web request. What the admin
+    typed (or the OAuth flow and its code) is sealed here only until the check ran, success
+    or failure; the row itself goes after ``PENDING_KEPT``."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Being checked")
-        FAILED = "failed", _("Failed")
-        DONE = "done", _("Connected")
+        QUEUED = QUEUED, _("Being checked")
+        RUNNING = RUNNING, _("Being checked")
+        FAILED = FAILED, _("Failed")
+        DONE = DONE, _("Connected")
 
     office = models.ForeignKey(
         "offices.Office", on_delete=models.CASCADE, related_name="pending_connections"
@@ -111,10 +150,9 @@ class PendingConnection(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    # Set when a worker takes the row (a conditional update: only one worker checks it).
-    started = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # The platform's refusal (or why the check failed) is the engine's ``last_error``.
+    last_error = models.TextField(_("error"), blank=True)
     account = models.ForeignKey(
         ConnectedAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -123,6 +161,7 @@ class PendingConnection(models.Model):
 
     class Meta:
         ordering = ["created", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
         verbose_name = _("pending connection")
         verbose_name_plural = _("pending connections")
 
@@ -132,3 +171,7 @@ class PendingConnection(models.Model):
     @property
     def platform_label(self) -> str:
         return platform_label(self.platform)
+
+    @property
+    def being_checked(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -92,7 +92,7 @@ def test_a_server_that_never_answers_does_not_hold_the_request(
     assert work(queue_only) == 1
     pending.refresh_from_db()
     assert pending.status == "failed" and pending.finished and pending.account is None
-    assert "network" in pending.error and "Traceback" not in pending.error
+    assert "network" in pending.last_error and "Traceback" not in pending.last_error
     page = client.get(reverse("desk:channels", args=[office.slug])).content.decode()
     assert "Could not connect:" in page and "network" in page
     assert 'hx-trigger="every 2s"' not in page  # nothing is being checked any more
@@ -123,7 +123,7 @@ def test_while_being_checked_the_page_polls_and_then_shows_the_account(
         office_admin,
     )
     pending = PendingConnection.objects.get()
-    assert (pending.status, pending.account, pending.error) == ("done", account, "")
+    assert (pending.status, pending.account, pending.last_error) == ("done", account, "")
     polled = client.get(fragment)
     assert polled.status_code == 200
     text = polled.content.decode()
@@ -140,7 +140,7 @@ def test_a_refusal_is_shown_in_the_platforms_words_and_stores_no_account(
         work(queue_only)
 
     assert not ConnectedAccount.objects.exists()
-    assert PendingConnection.objects.get().error.endswith("The access token is invalid")
+    assert PendingConnection.objects.get().last_error.endswith("The access token is invalid")
     page = client.get(reverse("desk:channels", args=[office.slug])).content.decode()
     assert "The access token is invalid" in page
     assert _connect_url(office) in page  # "Try again"
@@ -258,7 +258,7 @@ def test_a_finished_check_can_be_dismissed_a_running_one_not(
 
     assert client.post(fragment, {"dismiss": pending.pk}).status_code == 303
     assert PendingConnection.objects.filter(pk=pending.pk).exists()  # still being checked
-    PendingConnection.objects.filter(pk=pending.pk).update(status="failed", error="nope")
+    PendingConnection.objects.filter(pk=pending.pk).update(status="failed", last_error="nope")
     assert client.post(fragment, {"dismiss": pending.pk}).status_code == 303
     assert not PendingConnection.objects.exists()
 
@@ -370,3 +370,34 @@ def test_an_admin_who_lost_the_role_before_the_check_connects_nothing(
 
     assert not ConnectedAccount.objects.exists()
     assert PendingConnection.objects.get().status == "failed"
+
+
+def test_a_check_whose_worker_died_fails_instead_of_being_checked_for_ever(
+    client, office, office_admin, queue_only
+):
+    """The check is a job of the engine: a worker that died holding it leaves a lease that
+    runs out, and the tick's sweep says it failed (the credentials were emptied when it was
+    taken, so it cannot simply go again); the page stops polling."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from rathaus.connectors.background import CONNECT
+    from rathaus.jobs import engine, runner
+
+    _login(client, office_admin)
+    client.post(_connect_url(office), {"api_base": "https://social.example", "access_token": "x"})
+    (taken,) = engine.claim(CONNECT)  # a worker takes it, and dies
+    fragment = reverse("desk:connections", args=[office.slug])
+    assert 'hx-trigger="every 2s"' in client.get(fragment).content.decode()
+    assert client.post(fragment, {"dismiss": taken.pk}).status_code == 303
+    assert PendingConnection.objects.filter(pk=taken.pk).exists()  # running: not dismissed
+
+    with time_machine.travel(timezone.now() + CONNECT.policy.lease + timedelta(seconds=1)):
+        runner.tick()
+    pending = PendingConnection.objects.get()
+    assert pending.status == "failed"
+    assert pending.last_error == "The check failed unexpectedly. Try again later."
+    page = client.get(fragment).content.decode()
+    assert "Could not connect:" in page and 'hx-trigger="every 2s"' not in page

@@ -45,10 +45,10 @@ def _accounts_context(office: Office) -> dict:
     pending = accounts.connections_under_way(office)
     return {
         "office": office,
-        "accounts": ConnectedAccount.objects.filter(office=office),
+        "accounts": ConnectedAccount.objects.filter(office=office).select_related("fetch"),
         "attention": {a.pk for a in accounts.attention(office)},
         "pending": pending,
-        "checking": any(p.status == PendingConnection.Status.QUEUED for p in pending),
+        "checking": any(p.being_checked for p in pending),
     }
 
 

@@ -90,11 +90,12 @@ def test_the_first_fetch_reads_the_recent_mentions_of_a_new_account(connected_ac
 
 
 def test_an_account_being_fetched_is_not_fetched_again_at_the_same_time(connected_account, fake):
-    from django.core.cache import cache
+    from rathaus.connectors.background import FETCH
+    from rathaus.jobs import engine
 
     fake.mention("Wann wird die Lindenallee wieder geöffnet?")
-    cache.add(f"rathaus:fetching:{connected_account.pk}", True, timeout=60)  # another run is at it
+    (other,) = engine.claim(FETCH, ids=[connected_account.pk])  # another run is at it
     assert fetch_account(connected_account) == 0
     assert not fake.calls("GET", r"/notifications")
-    cache.delete(f"rathaus:fetching:{connected_account.pk}")
+    engine.settle(FETCH, [engine.done(other)])
     assert fetch_account(connected_account) == 1
