@@ -136,7 +136,7 @@ def setup(rng: random.Random):
 
     from rathaus.inbox.models import Team, Topic
     from rathaus.offices.models import Membership, Office, Role
-    from rathaus.posts.models import Post, Status
+    from rathaus.posts.models import Post
     from rathaus.response_times.models import ResponseTarget
 
     offices = [
@@ -162,7 +162,7 @@ def setup(rng: random.Random):
             body="Text",
             body_html="<p>Text</p>",
             category="short_notice",
-            status=Status.PUBLISHED,
+            status=Post.Status.PUBLISHED,
             published_at=now,
             created_by=agents[0],
             last_editor=agents[0],

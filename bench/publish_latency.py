@@ -42,7 +42,7 @@ def create_scheduled(count: int, at) -> None:
 
     from rathaus.offices.models import Office
     from rathaus.posts import scheduling
-    from rathaus.posts.models import Post, Status
+    from rathaus.posts.models import Post
 
     office = Office.objects.create(
         name="Bezirksamt Bench", slug="bench", imprint="Bench", privacy_contact="Bench"
@@ -59,7 +59,7 @@ def create_scheduled(count: int, at) -> None:
             last_editor=editor,
             approved_by=approver,
             approved_at=now,
-            status=Status.SCHEDULED,
+            status=Post.Status.SCHEDULED,
             publish_at=at,
         )
         for n in range(count)
@@ -85,13 +85,13 @@ def _bind_hashes(office) -> None:
 def wait_until_done(count: int, timeout: float) -> tuple[float | None, float | None]:
     """Poll; returns seconds from T until all posts, and all deliveries, were published."""
     from rathaus.delivery.models import Delivery
-    from rathaus.posts.models import Post, Status
+    from rathaus.posts.models import Post
 
     posts_done = deliveries_done = None
     start = time.monotonic()
     last_print = 0.0
     while time.monotonic() - start < timeout:
-        published = Post.objects.filter(status=Status.PUBLISHED).count()
+        published = Post.objects.filter(status=Post.Status.PUBLISHED).count()
         sent = Delivery.objects.filter(channel="newsroom", status=Delivery.Status.PUBLISHED).count()
         elapsed = time.monotonic() - start
         if posts_done is None and published >= count:
@@ -107,9 +107,11 @@ def wait_until_done(count: int, timeout: float) -> tuple[float | None, float | N
 
 
 def report(count: int, posts_done, deliveries_done) -> float:
-    from rathaus.posts.models import Post, Status
+    from rathaus.posts.models import Post
 
-    rows = Post.objects.filter(status=Status.PUBLISHED).values_list("publish_at", "published_at")
+    rows = Post.objects.filter(status=Post.Status.PUBLISHED).values_list(
+        "publish_at", "published_at"
+    )
     lags = [(published - due).total_seconds() for due, published in rows]
     print(f"published {len(lags)}/{count} posts")
     if lags:

@@ -29,7 +29,7 @@ def fill(count: int, rng: random.Random):
     from django.utils import timezone
 
     from rathaus.offices.models import Office
-    from rathaus.posts.models import Post, Status
+    from rathaus.posts.models import Post
 
     office = Office.objects.create(
         name="Bezirksamt Suche", slug="suche", imprint="Suche", privacy_contact="Suche"
@@ -50,7 +50,7 @@ def fill(count: int, rng: random.Random):
                     body=body,
                     body_html=paragraphs,
                     category=category,
-                    status=Status.PUBLISHED,
+                    status=Post.Status.PUBLISHED,
                     published_at=published,
                     approved_at=published,
                     created_by=author,

@@ -25,14 +25,13 @@ from rathaus.newsroom import caching
 from rathaus.offices.models import Office
 from rathaus.posts.models import Category, Post
 
-Status = Conversation.Status
 # The statuses as the citizen reads them.
 CITIZEN_STATUS = {
-    Status.NEW: gettext_lazy("Received"),
-    Status.OPEN: gettext_lazy("Being worked on"),
-    Status.WAITING: gettext_lazy("Waiting for your answer"),
-    Status.ANSWERED: gettext_lazy("Answered"),
-    Status.CLOSED: gettext_lazy("Closed"),
+    Conversation.Status.NEW: gettext_lazy("Received"),
+    Conversation.Status.OPEN: gettext_lazy("Being worked on"),
+    Conversation.Status.WAITING: gettext_lazy("Waiting for your answer"),
+    Conversation.Status.ANSWERED: gettext_lazy("Answered"),
+    Conversation.Status.CLOSED: gettext_lazy("Closed"),
 }
 SENT_FLAG = "gesendet"
 # Far above a 5 MB photo and 5,000 characters: up to here the form is read, so the citizen

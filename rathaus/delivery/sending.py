@@ -21,8 +21,6 @@ from rathaus.lib.weburls import web_url
 from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Role
 
-Status = Delivery.Status
-
 
 def send(delivery_id: int) -> str | None:
     """Send one delivery if it is due and nobody else is sending it; returns the new status."""
@@ -60,8 +58,11 @@ def confirm_manual(delivery: Delivery, *, by: Any, url: str = "") -> Delivery:
     if url and (web_url(url) != url or len(url) > channels.URL_CHARS):
         # Shown as a link on the post's page: http(s) only, as every link from outside.
         raise LifecycleError(_("The link must start with https://."))
-    if not Delivery.objects.filter(pk=delivery.pk, status=Status.MANUAL).update(
-        status=Status.PUBLISHED, sent_at=timezone.now(), remote_url=url, updated_at=timezone.now()
+    if not Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.MANUAL).update(
+        status=Delivery.Status.PUBLISHED,
+        sent_at=timezone.now(),
+        remote_url=url,
+        updated_at=timezone.now(),
     ):
         raise LifecycleError(_("Only a delivery waiting to be posted by hand can be confirmed."))
     delivery.refresh_from_db()

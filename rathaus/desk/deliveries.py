@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 from rathaus.delivery import channels
 from rathaus.delivery.models import Delivery
 
-Status = Delivery.Status
-
 
 @dataclass(frozen=True)
 class Row:
@@ -30,16 +28,16 @@ def channel_name(key: str) -> str:
 
 def explain(delivery: Delivery) -> str:
     error = delivery.last_error
-    if delivery.status == Status.NEEDS_REAUTH:
+    if delivery.status == Delivery.Status.NEEDS_REAUTH:
         return _(
             "The connection to this account has expired or was revoked. An office admin must "
             "connect it again, then retry. Details: %(error)s"
         ) % {"error": error or "–"}
-    if delivery.status == Status.FAILED:
+    if delivery.status == Delivery.Status.FAILED:
         return _("The channel refused this and will not try again by itself: %(error)s") % {
             "error": error or "–"
         }
-    if delivery.status == Status.QUEUED and error:
+    if delivery.status == Delivery.Status.QUEUED and error:
         return _("A temporary problem; it will be tried again automatically: %(error)s") % {
             "error": error
         }
@@ -54,7 +52,7 @@ def progress(delivery: Delivery) -> str:
 
 
 def prepared(delivery: Delivery) -> channels.Prepared | None:
-    if delivery.status != Status.MANUAL:
+    if delivery.status != Delivery.Status.MANUAL:
         return None
     try:
         return channels.get(delivery.channel).prepared(delivery)

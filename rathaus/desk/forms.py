@@ -16,7 +16,7 @@ from rathaus.offices import local_time
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office
 from rathaus.posts import content
-from rathaus.posts.models import Category, Post, Status
+from rathaus.posts.models import Category, Post
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -267,7 +267,7 @@ class StatusFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
-        choices=[("", gettext_lazy("All")), *Status.choices],
+        choices=[("", gettext_lazy("All")), *Post.Status.choices],
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.offices import local_time
 from rathaus.offices.models import Office
-from rathaus.posts.models import PUBLIC_STATUSES, Post, Status
+from rathaus.posts.models import PUBLIC_STATUSES, Post
 
 KINDS = {
     "scheduled": _("Scheduled"),
@@ -77,9 +77,9 @@ def build(office: Office, first: date) -> Month:
     start, end = _bounds(first, office)
     posts = Post.objects.filter(office=office)
     sources = [
-        ("scheduled", "publish_at", posts.filter(status=Status.SCHEDULED)),
+        ("scheduled", "publish_at", posts.filter(status=Post.Status.SCHEDULED)),
         ("published", "published_at", posts.filter(status__in=PUBLIC_STATUSES)),
-        ("event", "event_start", posts.exclude(status=Status.WITHDRAWN)),
+        ("event", "event_start", posts.exclude(status=Post.Status.WITHDRAWN)),
     ]
     entries: dict[date, list[Entry]] = defaultdict(list)
     for kind, name, queryset in sources:

@@ -24,7 +24,6 @@ from rathaus.offices.models import Office
 PAGE_SIZE = 50
 # A queue filter is a few words; search.matching takes only the first ones anyway.
 MAX_QUERY = 100
-Status = Conversation.Status
 QUEUES: dict[str, Any] = {
     "mine": _("Mine"),
     "team": _("My teams"),
@@ -83,11 +82,11 @@ def queue_of(office: Office, user: Any, filters: Filters, now: datetime) -> Quer
     conversations = Conversation.objects.filter(office=office)
     queue = filters.queue
     if queue == "closed":
-        conversations = conversations.filter(status=Status.CLOSED)
+        conversations = conversations.filter(status=Conversation.Status.CLOSED)
     elif queue == "overdue":
         conversations = conversations.overdue(now)
     else:
-        conversations = conversations.exclude(status=Status.CLOSED)
+        conversations = conversations.exclude(status=Conversation.Status.CLOSED)
     if queue == "mine":
         conversations = conversations.filter(assignee=user)
     elif queue == "team":

@@ -8,9 +8,9 @@ from typing import Any
 from rathaus.offices.access import roles_in
 from rathaus.offices.models import Role
 from rathaus.posts import lifecycle
-from rathaus.posts.models import PUBLIC_STATUSES, Category, Post, Status
+from rathaus.posts.models import PUBLIC_STATUSES, Category, Post
 
-REVIEWABLE = (Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED)
+REVIEWABLE = (Post.Status.IN_REVIEW, Post.Status.APPROVED, Post.Status.SCHEDULED)
 
 
 def offered(post: Post, user: Any) -> dict[str, bool]:
@@ -19,18 +19,18 @@ def offered(post: Post, user: Any) -> dict[str, bool]:
     status = post.status
     return {
         "edit": (editor or approver) and status in lifecycle.EDITABLE_STATUSES,
-        "submit": editor and status == Status.DRAFT,
-        "approve": approver and status == Status.IN_REVIEW,
+        "submit": editor and status == Post.Status.DRAFT,
+        "approve": approver and status == Post.Status.IN_REVIEW,
         "send_back": approver and status in REVIEWABLE,
-        "publish": approver and status in (Status.APPROVED, Status.SCHEDULED),
-        "schedule": approver and status in (Status.APPROVED, Status.SCHEDULED),
-        "unschedule": approver and status == Status.SCHEDULED,
+        "publish": approver and status in (Post.Status.APPROVED, Post.Status.SCHEDULED),
+        "schedule": approver and status in (Post.Status.APPROVED, Post.Status.SCHEDULED),
+        "unschedule": approver and status == Post.Status.SCHEDULED,
         "correct": approver and status in PUBLIC_STATUSES,
         "withdraw": approver and status in PUBLIC_STATUSES,
         "emergency": (editor or approver)
         and post.category == Category.EMERGENCY
         and post.office.emergency_skips_approval
-        and status in (Status.DRAFT, Status.IN_REVIEW),
+        and status in (Post.Status.DRAFT, Post.Status.IN_REVIEW),
         "retry": approver or Role.ADMIN in roles,
     }
 

@@ -43,7 +43,6 @@ from rathaus.federation.models import Activity, Follower, Outgoing, RemoteHost
 from rathaus.jobs import engine, runner
 from rathaus.lib import netguard
 
-Status = Outgoing.Status
 MAX_ATTEMPTS = 16
 UNAVAILABLE_AFTER = timedelta(days=7)
 # A worker holds its rows this long; one that died leaves them to the sweep after it.
@@ -307,7 +306,7 @@ def record(rows: list[Outgoing], answers: list[Answer]) -> None:
         row = by_id[answer.row_id]
         error = answer.error[:1000]
         if answer.delivered:
-            outcomes.append(engine.done(row, Status.DELIVERED, sent_at=now))
+            outcomes.append(engine.done(row, Outgoing.Status.DELIVERED, sent_at=now))
         elif answer.temporary:
             # Tried again by the policy (attempt⁴ + 15 s, Retry-After as a floor) until the
             # attempts are used up.
@@ -347,9 +346,9 @@ def _mark_failing(hosts: set[str], now: datetime) -> None:
     if newly.update(unavailable=True):
         # Skipped from now on: what waits for such a server fails instead of piling up.
         Outgoing.objects.filter(
-            status=Status.QUEUED,
+            status=Outgoing.Status.QUEUED,
             host__in=RemoteHost.objects.filter(unavailable=True).values("domain"),
-        ).update(status=Status.FAILED, last_error=UNAVAILABLE)
+        ).update(status=Outgoing.Status.FAILED, last_error=UNAVAILABLE)
 
 
 def heard_from(host: str) -> None:

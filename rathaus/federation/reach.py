@@ -10,7 +10,6 @@ from django.utils.translation import ngettext
 from rathaus.federation.models import Outgoing, Reaction
 from rathaus.posts.models import Post
 
-Status = Outgoing.Status
 KIND_OF_ACTION = {"publish": "Create", "update": "Update", "withdraw": "Delete"}
 
 
@@ -20,8 +19,8 @@ def counts(post: Post, action: str = "publish") -> dict[str, int]:
     )
     found = rows.aggregate(
         total=Count("pk"),
-        delivered=Count("pk", filter=Q(status=Status.DELIVERED)),
-        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        delivered=Count("pk", filter=Q(status=Outgoing.Status.DELIVERED)),
+        failed=Count("pk", filter=Q(status=Outgoing.Status.FAILED)),
     )
     found["waiting"] = found["total"] - found["delivered"] - found["failed"]
     reactions = dict(Reaction.objects.filter(post=post).values_list("kind").annotate(n=Count("pk")))

@@ -30,7 +30,7 @@ from rathaus.federation import (
 from rathaus.federation.models import USERNAME, Account, Activity, InstanceActor
 from rathaus.federation.negotiation import ACTIVITY_JSON, activity_response, json_type
 from rathaus.lib import httpsig
-from rathaus.posts.models import Post, Status
+from rathaus.posts.models import Post
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def _account(username: str) -> Account:
 def _post(account: Account, pk: int) -> Post:
     """A post of the account's office that is public or withdrawn; 404 for anything else."""
     post = Post.objects.filter(office_id=account.office_id, pk=pk).select_related("office").first()
-    if post is None or not (post.is_public or post.status == Status.WITHDRAWN):
+    if post is None or not (post.is_public or post.status == Post.Status.WITHDRAWN):
         raise Http404
     if not account.publishes(post.category):
         raise Http404
@@ -75,7 +75,7 @@ def _post_object(request: HttpRequest, username: str, pk: int, render) -> HttpRe
     content_type = json_type(request)
     if content_type is None:
         return HttpResponseRedirect(post.office.public_url(post.get_absolute_url()))
-    if post.status == Status.WITHDRAWN:
+    if post.status == Post.Status.WITHDRAWN:
         # 410 with a Tombstone: servers that kept a copy learn it is gone on purpose.
         return activity_response(objects.tombstone(account, post), content_type, status=410)
     return activity_response(objects.document(render(account, post)), content_type)

@@ -39,7 +39,6 @@ from rathaus.newsletter import bounces, composing
 from rathaus.newsletter.models import Mailing, NewsletterSettings, Send, Subscriber
 
 log = logging.getLogger(__name__)
-Status = Send.Status
 TIMEOUT = 30  # seconds; Django's SMTP backend would otherwise wait for ever
 RETRY_SECONDS = 300
 MAX_ATTEMPTS = 5
@@ -88,12 +87,12 @@ class _Run:
         found = self.sender(mailing)
         if not mailing.post.is_public or found is None:
             reason = _("The post was withdrawn, or the newsletter removed.")
-            self.afterwards.append(lambda: _end(mailing, Status.CANCELLED, reason))
-            return engine.fail(send, reason, Status.CANCELLED)
+            self.afterwards.append(lambda: _end(mailing, Send.Status.CANCELLED, reason))
+            return engine.fail(send, reason, Send.Status.CANCELLED)
         newsletter, from_ = found
         subscriber = send.subscriber
         if subscriber is None or subscriber.status != Subscriber.Status.CONFIRMED:
-            return engine.fail(send, _("Unsubscribed before it was sent."), Status.CANCELLED)
+            return engine.fail(send, _("Unsubscribed before it was sent."), Send.Status.CANCELLED)
         subscriber.office = mailing.office  # the same office: spares a query per mail
         try:
             connection = self.open()
@@ -116,9 +115,9 @@ class _Run:
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"
             log.error("newsletter %s stopped: %s", mailing.pk, reason, exc_info=error)
-            self.afterwards.append(lambda: _end(mailing, Status.FAILED, reason, stop=True))
+            self.afterwards.append(lambda: _end(mailing, Send.Status.FAILED, reason, stop=True))
             return engine.fail(send, reason)
-        return engine.done(send, Status.SENT, sent_at=timezone.now())
+        return engine.done(send, Send.Status.SENT, sent_at=timezone.now())
 
 
 def _put_off(send: Send, reason: str, **fields) -> engine.Outcome:
@@ -139,7 +138,7 @@ def _end(mailing: Mailing, status: str, reason: str, *, stop: bool = False) -> N
     made (failed, and the mailing says why on the desk)."""
     if stop:
         Mailing.objects.filter(pk=mailing.pk).update(error=reason[:300])
-    Send.objects.filter(mailing=mailing, status=Status.QUEUED).update(
+    Send.objects.filter(mailing=mailing, status=Send.Status.QUEUED).update(
         status=status, last_error=reason
     )
 
@@ -149,9 +148,9 @@ def _wait(send: Send) -> list[int]:
     rows that wait."""
     later = timezone.now() + timedelta(seconds=RETRY_SECONDS)
     batch = Send.objects.filter(mailing_id=send.mailing_id, batch=send.batch)
-    waiting = batch.filter(status=Status.QUEUED, next_attempt_at__lt=later)
+    waiting = batch.filter(status=Send.Status.QUEUED, next_attempt_at__lt=later)
     pks = list(waiting.values_list("pk", flat=True))
-    Send.objects.filter(pk__in=pks, status=Status.QUEUED).update(next_attempt_at=later)
+    Send.objects.filter(pk__in=pks, status=Send.Status.QUEUED).update(next_attempt_at=later)
     return pks
 
 
@@ -180,8 +179,8 @@ def send(ids: Iterable[int] | None = None, budget: float | None = None) -> int:
             except _ServerTrouble as error:
                 trouble, outcome = error, error.args[0]
             engine.settle(SEND, [outcome])
-            sent += outcome.final == Status.SENT
-            if outcome.final == Status.QUEUED:
+            sent += outcome.final == Send.Status.SENT
+            if outcome.final == Send.Status.QUEUED:
                 run.put_off.append(row.pk)
             for step in run.afterwards:
                 step()

@@ -25,7 +25,6 @@ from rathaus.newsletter.models import (
 )
 from rathaus.offices.models import Office
 
-Status = Subscriber.Status
 RESEND_AFTER = timedelta(hours=1)
 
 
@@ -74,12 +73,16 @@ def subscribe(
             if created is not None:
                 _confirm_later(created)
             return created
-        if found.status == Status.CONFIRMED:
+        if found.status == Subscriber.Status.CONFIRMED:
             return found
         due = found.confirmation_sent_at is None or found.confirmation_sent_at <= now - RESEND_AFTER
-        if found.status == Status.BOUNCED:
+        if found.status == Subscriber.Status.BOUNCED:
             # A new start: whoever confirms now shows the address works again.
-            found.status, found.token, found.bounced_at = Status.PENDING, new_token(), None
+            found.status, found.token, found.bounced_at = (
+                Subscriber.Status.PENDING,
+                new_token(),
+                None,
+            )
             due = True
         found.categories, found.language = chosen, language
         if due:
@@ -91,8 +94,8 @@ def subscribe(
 
 def confirm(subscriber: Subscriber) -> Subscriber:
     """Confirm a pending subscription; a confirmed one stays as it is."""
-    Subscriber.objects.filter(pk=subscriber.pk, status=Status.PENDING).update(
-        status=Status.CONFIRMED, confirmed_at=timezone.now()
+    Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.PENDING).update(
+        status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now()
     )
     subscriber.refresh_from_db()
     return subscriber
@@ -112,12 +115,12 @@ def unsubscribe(subscriber: Subscriber) -> None:
 
 
 def mark_bounced(subscriber: Subscriber) -> None:
-    if subscriber.status == Status.PENDING:
+    if subscriber.status == Subscriber.Status.PENDING:
         # A confirmation that cannot arrive: nothing worth keeping.
         Subscriber.objects.filter(pk=subscriber.pk).delete()
         return
     Subscriber.objects.filter(pk=subscriber.pk).update(
-        status=Status.BOUNCED, bounced_at=timezone.now()
+        status=Subscriber.Status.BOUNCED, bounced_at=timezone.now()
     )
 
 
@@ -127,7 +130,7 @@ def purge(now: datetime | None = None) -> tuple[int, int]:
     now = now or timezone.now()
     stale = now - timedelta(days=PENDING_DAYS)
     pending, _kinds = (
-        Subscriber.objects.filter(status=Status.PENDING)
+        Subscriber.objects.filter(status=Subscriber.Status.PENDING)
         .filter(
             Q(confirmation_sent_at__lt=stale)
             | Q(confirmation_sent_at__isnull=True, created_at__lt=stale)
@@ -135,6 +138,6 @@ def purge(now: datetime | None = None) -> tuple[int, int]:
         .delete()
     )
     bounced, _kinds = Subscriber.objects.filter(
-        status=Status.BOUNCED, bounced_at__lt=now - timedelta(days=BOUNCED_DAYS)
+        status=Subscriber.Status.BOUNCED, bounced_at__lt=now - timedelta(days=BOUNCED_DAYS)
     ).delete()
     return pending, bounced

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from rathaus.offices.models import Office
 from rathaus.posts import images, tasks
-from rathaus.posts.models import PostImage, Status
+from rathaus.posts.models import Post, PostImage
 
 # The logo is stored as uploaded in the Django admin; only these are sent as what they are.
 LOGO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
@@ -39,7 +39,7 @@ def image_jpeg(request: HttpRequest, slug: str, pk: int, key: str) -> HttpRespon
     found = get_object_or_404(
         PostImage.objects.select_related("post"), key=key, post_id=pk, post__office__slug=slug
     )
-    if found.post.status == Status.WITHDRAWN:
+    if found.post.status == Post.Status.WITHDRAWN:
         return HttpResponse(status=410)
     if not found.post.is_public:
         raise Http404

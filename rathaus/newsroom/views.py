@@ -17,7 +17,7 @@ from rathaus.newsroom import caching
 from rathaus.newsroom import search as searching
 from rathaus.newsroom.paging import page_of
 from rathaus.offices.models import Office
-from rathaus.posts.models import Category, Post, Status, Tag
+from rathaus.posts.models import Category, Post, Tag
 
 
 def _office(slug: str) -> Office:
@@ -105,9 +105,9 @@ def imprint(request: HttpRequest, slug: str) -> HttpResponse:
 def post(request: HttpRequest, slug: str, pk: int, post_slug: str) -> HttpResponse:
     office = _office(slug)
     found = Post.objects.filter(office=office, pk=pk).select_related("office").first()
-    if found is None or not (found.is_public or found.status == Status.WITHDRAWN):
+    if found is None or not (found.is_public or found.status == Post.Status.WITHDRAWN):
         raise Http404
-    if found.status == Status.WITHDRAWN:
+    if found.status == Post.Status.WITHDRAWN:
         # 410 tells readers and search engines the post existed and is gone on purpose.
         return _page(request, office, "withdrawn.html", post=found, status=410)
     if post_slug != found.slug:

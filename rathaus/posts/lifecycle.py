@@ -21,9 +21,14 @@ from rathaus.delivery import channels, defaults, outbox
 from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Office, Role
 from rathaus.posts import content, images, scheduling
-from rathaus.posts.models import Category, Post, PostImage, Status
+from rathaus.posts.models import Category, Post, PostImage
 
-EDITABLE_STATUSES = {Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED}
+EDITABLE_STATUSES = {
+    Post.Status.DRAFT,
+    Post.Status.IN_REVIEW,
+    Post.Status.APPROVED,
+    Post.Status.SCHEDULED,
+}
 
 
 def _lock(post: Post) -> Post:
@@ -45,10 +50,10 @@ def _after_change(post: Post, before: dict, *, by: Any, action: str) -> None:
     post.last_editor = by
     fields = ["last_editor", "updated_at"]
     if (
-        post.status in (Status.APPROVED, Status.SCHEDULED)
+        post.status in (Post.Status.APPROVED, Post.Status.SCHEDULED)
         and post.content_hash() != post.approved_hash
     ):
-        post.status = Status.IN_REVIEW
+        post.status = Post.Status.IN_REVIEW
         post.approved_by, post.approved_at, post.approved_hash = None, None, ""
         fields += ["status", "approved_by", "approved_at", "approved_hash"]
         after["status"] = post.status
@@ -92,7 +97,7 @@ def edit(
     _lock(post)
     if post.status not in EDITABLE_STATUSES:
         raise LifecycleError(_("A published post can only be corrected or withdrawn."))
-    moved = post.status == Status.SCHEDULED and fields.get("publish_at", post.publish_at) != (
+    moved = post.status == Post.Status.SCHEDULED and fields.get("publish_at", post.publish_at) != (
         post.publish_at
     )
     if moved:
@@ -103,7 +108,7 @@ def edit(
     before = _snapshot(post)
     content.write(post, fields, variants, tags)
     _after_change(post, before, by=by, action="edited")
-    if moved and post.status == Status.SCHEDULED:
+    if moved and post.status == Post.Status.SCHEDULED:
         record(
             post,
             "rescheduled",
@@ -185,11 +190,11 @@ def limit_problems(post: Post) -> dict[str, list[str]]:
 
 def _transition(
     post: Post,
-    to: Status,
+    to: Post.Status,
     *,
     by: Any,
     action: str,
-    allowed: set[Status],
+    allowed: set[Post.Status],
     flagged: bool = False,
     message: str = "",
     **changes: Any,
@@ -226,7 +231,9 @@ def submit(post: Post, *, by: Any) -> Post:
     if problems:
         details = "; ".join(f"{key}: {' '.join(p)}" for key, p in problems.items())
         raise LifecycleError(_("The post breaks channel limits: %s") % details)
-    return _transition(post, Status.IN_REVIEW, by=by, action="submitted", allowed={Status.DRAFT})
+    return _transition(
+        post, Post.Status.IN_REVIEW, by=by, action="submitted", allowed={Post.Status.DRAFT}
+    )
 
 
 @transaction.atomic
@@ -234,11 +241,11 @@ def send_back(post: Post, *, by: Any, reason: str) -> Post:
     require_role(by, post.office, Role.APPROVER)
     return _transition(
         post,
-        Status.DRAFT,
+        Post.Status.DRAFT,
         by=by,
         action="sent_back",
         message=reason,
-        allowed={Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED},
+        allowed={Post.Status.IN_REVIEW, Post.Status.APPROVED, Post.Status.SCHEDULED},
         approved_by=None,
         approved_at=None,
         approved_hash="",
@@ -257,10 +264,10 @@ def approve(post: Post, *, by: Any) -> Post:
     scheduled = post.publish_at is not None and post.publish_at > now
     post = _transition(
         post,
-        Status.SCHEDULED if scheduled else Status.APPROVED,
+        Post.Status.SCHEDULED if scheduled else Post.Status.APPROVED,
         by=by,
         action="approved",
-        allowed={Status.IN_REVIEW},
+        allowed={Post.Status.IN_REVIEW},
         approved_by=by,
         approved_at=now,
         approved_hash=post.content_hash(),
@@ -277,11 +284,11 @@ def schedule(post: Post, *, by: Any, at: datetime) -> Post:
         raise LifecycleError(_("The publication time must be in the future."))
     post = _transition(
         post,
-        Status.SCHEDULED,
+        Post.Status.SCHEDULED,
         by=by,
         action="scheduled",
         publish_at=at,
-        allowed={Status.APPROVED, Status.SCHEDULED},
+        allowed={Post.Status.APPROVED, Post.Status.SCHEDULED},
     )
     scheduling.plan(post)
     return post
@@ -292,11 +299,11 @@ def unschedule(post: Post, *, by: Any) -> Post:
     require_role(by, post.office, Role.APPROVER)
     return _transition(
         post,
-        Status.APPROVED,
+        Post.Status.APPROVED,
         by=by,
         action="unscheduled",
         publish_at=None,
-        allowed={Status.SCHEDULED},
+        allowed={Post.Status.SCHEDULED},
     )
 
 
@@ -307,21 +314,25 @@ def publish(post: Post, *, by: Any | None) -> Post:
     skip = (
         post.category == Category.EMERGENCY
         and post.office.emergency_skips_approval
-        and post.status in (Status.DRAFT, Status.IN_REVIEW)
+        and post.status in (Post.Status.DRAFT, Post.Status.IN_REVIEW)
     )
     if by is not None:
         roles = (Role.EDITOR, Role.APPROVER) if skip else (Role.APPROVER,)
         require_role(by, post.office, *roles)
-    approved_path = not skip and post.status in (Status.APPROVED, Status.SCHEDULED)
+    approved_path = not skip and post.status in (Post.Status.APPROVED, Post.Status.SCHEDULED)
     content_hash = post.content_hash()  # once: it costs three queries
     if approved_path and content_hash != post.approved_hash:
         raise LifecycleError(_("The content changed after approval; approve it again."))
     if skip and limit_problems(post):
         raise LifecycleError(_("The post breaks channel limits; fix them first."))
-    allowed = {Status.DRAFT, Status.IN_REVIEW} if skip else {Status.APPROVED, Status.SCHEDULED}
+    allowed = (
+        {Post.Status.DRAFT, Post.Status.IN_REVIEW}
+        if skip
+        else {Post.Status.APPROVED, Post.Status.SCHEDULED}
+    )
     post = _transition(
         post,
-        Status.PUBLISHED,
+        Post.Status.PUBLISHED,
         by=by,
         action="published",
         allowed=allowed,
@@ -351,11 +362,15 @@ def correct(
     if not note.strip():
         raise LifecycleError(_("Say what was corrected; the note is shown with the post."))
     _lock(post)
-    if post.status not in (Status.PUBLISHED, Status.CORRECTED):
+    if post.status not in (Post.Status.PUBLISHED, Post.Status.CORRECTED):
         raise LifecycleError(_("Only a published post can be corrected."))
     before = _snapshot(post)
     content.write(post, fields, variants, tags)
-    post.status, post.corrected_at, post.correction_note = Status.CORRECTED, timezone.now(), note
+    post.status, post.corrected_at, post.correction_note = (
+        Post.Status.CORRECTED,
+        timezone.now(),
+        note,
+    )
     post.last_editor, post.approved_by, post.approved_hash = by, by, post.content_hash()
     post.save()
     record(
@@ -379,11 +394,11 @@ def withdraw(post: Post, *, by: Any, reason: str) -> Post:
         raise LifecycleError(_("Give a reason; it is shown in place of the post."))
     post = _transition(
         post,
-        Status.WITHDRAWN,
+        Post.Status.WITHDRAWN,
         by=by,
         action="withdrawn",
         message=reason,
-        allowed={Status.PUBLISHED, Status.CORRECTED},
+        allowed={Post.Status.PUBLISHED, Post.Status.CORRECTED},
         withdrawn_at=timezone.now(),
         withdrawal_reason=reason,
     )

@@ -37,19 +37,6 @@ class Category(models.TextChoices):
         return self.value.replace("_", "-")
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("In review")
-    APPROVED = "approved", _("Approved")
-    SCHEDULED = "scheduled", _("Scheduled")
-    PUBLISHED = "published", _("Published")
-    CORRECTED = "corrected", _("Corrected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.CORRECTED)
-
-
 class Tag(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="tags")
     name = models.CharField(_("name"), max_length=60)
@@ -73,6 +60,15 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        CORRECTED = "corrected", _("Corrected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="posts")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists, links."))
@@ -184,6 +180,10 @@ class Post(models.Model):
     def content_hash(self) -> str:
         canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# A post the public sees.
+PUBLIC_STATUSES = (Post.Status.PUBLISHED, Post.Status.CORRECTED)
 
 
 class PostVariant(models.Model):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from rathaus.audit.log import entry, record_many
 from rathaus.delivery import outbox
 from rathaus.jobs import engine, runner
-from rathaus.posts.models import Post, Status
+from rathaus.posts.models import Post
 
 KIND = "posts.publish"
 DUE_BATCH = 100
@@ -48,7 +48,7 @@ def publish(post_ids: list[int]) -> set[int]:
     """
     now = timezone.now()
     scheduled = Post.objects.select_for_update(of=("self",)).filter(
-        pk__in=post_ids, status=Status.SCHEDULED
+        pk__in=post_ids, status=Post.Status.SCHEDULED
     )
     for post in scheduled.filter(publish_at__gt=now).only("pk", "publish_at"):
         plan(post)
@@ -65,17 +65,17 @@ def publish(post_ids: list[int]) -> set[int]:
     changed = [post for post in posts if post not in ready]
     moment = timezone.now()
     Post.objects.filter(pk__in=[p.pk for p in ready]).update(
-        status=Status.PUBLISHED, published_at=moment, updated_at=moment
+        status=Post.Status.PUBLISHED, published_at=moment, updated_at=moment
     )
     Post.objects.filter(pk__in=[p.pk for p in changed]).update(
-        status=Status.IN_REVIEW,
+        status=Post.Status.IN_REVIEW,
         approved_by=None,
         approved_at=None,
         approved_hash="",
         updated_at=moment,
     )
     for post in ready:
-        post.status, post.published_at = Status.PUBLISHED, moment
+        post.status, post.published_at = Post.Status.PUBLISHED, moment
     record_many(
         [
             entry(
@@ -83,8 +83,8 @@ def publish(post_ids: list[int]) -> set[int]:
                 "published",
                 by=None,
                 office=p.office,
-                before={"status": Status.SCHEDULED},
-                after={"status": Status.PUBLISHED},
+                before={"status": Post.Status.SCHEDULED},
+                after={"status": Post.Status.PUBLISHED},
             )
             for p in ready
         ]

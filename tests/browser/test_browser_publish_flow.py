@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from rathaus.delivery.models import Delivery
-from rathaus.posts.models import Post, Status
+from rathaus.posts.models import Post
 from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
@@ -56,7 +56,7 @@ def test_editor_writes_approver_publishes_citizen_reads(
     log_in(page, base, editor.username)
     post = _write(page, base, photo)
     post.refresh_from_db()
-    assert post.status == Status.IN_REVIEW and post.images.count() == 1
+    assert post.status == Post.Status.IN_REVIEW and post.images.count() == 1
 
     page.context.clear_cookies()
     log_in(page, base, approver.username)
@@ -64,7 +64,7 @@ def test_editor_writes_approver_publishes_citizen_reads(
     _step(page, "approve")
     _step(page, "publish")
     post.refresh_from_db()
-    assert post.status == Status.PUBLISHED
+    assert post.status == Post.Status.PUBLISHED
     assert Delivery.objects.get(post=post).status == Delivery.Status.PUBLISHED
 
     citizen = browser.new_context(locale="de-DE")

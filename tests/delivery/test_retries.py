@@ -14,8 +14,6 @@ from rathaus.jobs import engine
 from rathaus.lib import backoff
 from rathaus.posts import lifecycle
 
-Status = Delivery.Status
-
 
 @pytest.fixture
 def delivery(published, scripted_channel):
@@ -44,13 +42,13 @@ def test_backoff_jitter_stays_within_its_band():
 def test_a_temporary_error_is_retried_later(delivery, scripted_channel):
     scripted_channel.outcomes = [channels.TemporaryError("503 Service Unavailable")]
     before = timezone.now()
-    assert sending.send(delivery.pk) == Status.QUEUED
+    assert sending.send(delivery.pk) == Delivery.Status.QUEUED
     delivery.refresh_from_db()
     assert delivery.attempts == 1 and delivery.last_error == "503 Service Unavailable"
     assert delivery.next_attempt_at >= before + timedelta(seconds=27)
     assert sending.send(delivery.pk) is None  # not due yet: nobody may send it now
     with time_machine.travel(delivery.next_attempt_at + timedelta(seconds=1)):
-        assert sending.send(delivery.pk) == Status.PUBLISHED
+        assert sending.send(delivery.pk) == Delivery.Status.PUBLISHED
     delivery.refresh_from_db()
     assert delivery.attempts == 2 and delivery.remote_id.startswith("remote-")
 
@@ -64,14 +62,14 @@ def test_retry_after_from_the_platform_is_honoured(delivery, scripted_channel):
 
 def test_a_permanent_error_fails_at_once(delivery, scripted_channel):
     scripted_channel.outcomes = [channels.PermanentError("Text too long for platform")]
-    assert sending.send(delivery.pk) == Status.FAILED
+    assert sending.send(delivery.pk) == Delivery.Status.FAILED
     delivery.refresh_from_db()
     assert delivery.last_error == "Text too long for platform" and delivery.attempts == 1
 
 
 def test_expired_credentials_stop_and_ask_for_reauthorisation(delivery, scripted_channel):
     scripted_channel.outcomes = [channels.NeedsReauthorisation("token expired")]
-    assert sending.send(delivery.pk) == Status.NEEDS_REAUTH
+    assert sending.send(delivery.pk) == Delivery.Status.NEEDS_REAUTH
 
 
 def test_it_gives_up_after_the_maximum_attempts(delivery, scripted_channel, settings):
@@ -80,13 +78,13 @@ def test_it_gives_up_after_the_maximum_attempts(delivery, scripted_channel, sett
     for _ in range(3):
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
         status = sending.send(delivery.pk)
-    assert status == Status.FAILED
+    assert status == Delivery.Status.FAILED
     assert len(scripted_channel.calls) == 3
 
 
 def test_an_unexpected_exception_is_retried_and_recorded(delivery, scripted_channel):
     scripted_channel.outcomes = [ZeroDivisionError("bug")]
-    assert sending.send(delivery.pk) == Status.QUEUED
+    assert sending.send(delivery.pk) == Delivery.Status.QUEUED
     delivery.refresh_from_db()
     assert "ZeroDivisionError" in delivery.last_error
 
@@ -96,7 +94,7 @@ def test_a_person_can_retry_one_failed_channel(delivery, scripted_channel, appro
     sending.send(delivery.pk)
     sending.retry(Delivery.objects.get(pk=delivery.pk), by=approver)  # tasks run immediately
     delivery.refresh_from_db()
-    assert delivery.status == Status.PUBLISHED
+    assert delivery.status == Delivery.Status.PUBLISHED
     newsroom = Delivery.objects.get(post=delivery.post, channel="newsroom")
     assert newsroom.attempts == 1  # the channel that worked is left alone
 
@@ -120,12 +118,12 @@ def test_a_delivery_left_by_a_dead_worker_is_requeued(delivery):
     assert engine.sweep(SEND) == 0
     later = timezone.now() + SEND.policy.lease + timedelta(seconds=1)
     assert engine.sweep(SEND, now=later) == 1
-    assert Delivery.objects.get(pk=delivery.pk).status == Status.QUEUED
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.QUEUED
 
 
 def test_a_withdrawn_post_is_not_sent_late(delivery, scripted_channel, approver):
     lifecycle.withdraw(delivery.post, by=approver, reason="Falsche Adresse")
-    assert sending.send(delivery.pk) == Status.FAILED
+    assert sending.send(delivery.pk) == Delivery.Status.FAILED
     assert scripted_channel.calls == []
 
 
@@ -136,7 +134,7 @@ def test_a_bug_inside_a_channel_is_retried_with_its_message_not_an_unknown_chann
     delivery is retried with the message, and the traceback is logged."""
     scripted_channel.outcomes = [KeyError("remote_id")]
     with caplog.at_level("ERROR", logger="rathaus.delivery.background"):
-        assert sending.send(delivery.pk) == Status.QUEUED
+        assert sending.send(delivery.pk) == Delivery.Status.QUEUED
     delivery.refresh_from_db()
     assert delivery.last_error == "KeyError: 'remote_id'"
     assert "unknown channel" not in delivery.last_error
@@ -147,7 +145,7 @@ def test_a_bug_inside_a_channel_is_retried_with_its_message_not_an_unknown_chann
 
 def test_an_unknown_channel_fails_with_its_own_message(delivery):
     Delivery.objects.filter(pk=delivery.pk).update(channel="nowhere:7")
-    assert sending.send(delivery.pk) == Status.FAILED
+    assert sending.send(delivery.pk) == Delivery.Status.FAILED
     delivery.refresh_from_db()
     assert delivery.last_error == "unknown channel nowhere:7"
 
@@ -156,5 +154,5 @@ def test_the_engines_tick_sends_what_a_lost_wake_up_left(delivery, scripted_chan
     from rathaus.jobs import runner
 
     assert "delivery.send" in runner.tick()
-    assert Delivery.objects.get(pk=delivery.pk).status == Status.PUBLISHED
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.PUBLISHED
     assert scripted_channel.calls == [("publish", delivery.post_id)]

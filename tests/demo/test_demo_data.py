@@ -12,7 +12,7 @@ from rathaus.delivery.models import Delivery
 from rathaus.demo import data as demo
 from rathaus.offices.access import has_role
 from rathaus.offices.models import Membership, Office, Role
-from rathaus.posts.models import Category, Post, PostImage, Status
+from rathaus.posts.models import Category, Post, PostImage
 
 
 def _load() -> str:
@@ -64,15 +64,15 @@ def test_public_posts_per_office_and_states(loaded):
     mitte = Office.objects.get(slug="mitte")
     assert mitte.posts.public().count() == 10
     assert Post.objects.filter(office__slug="nord").public().count() == 2
-    assert mitte.posts.filter(status=Status.SCHEDULED).count() == 1
-    assert mitte.posts.filter(status=Status.IN_REVIEW).count() == 1
-    assert mitte.posts.filter(status=Status.DRAFT).count() == 1
+    assert mitte.posts.filter(status=Post.Status.SCHEDULED).count() == 1
+    assert mitte.posts.filter(status=Post.Status.IN_REVIEW).count() == 1
+    assert mitte.posts.filter(status=Post.Status.DRAFT).count() == 1
     public_categories = set(mitte.posts.public().values_list("category", flat=True))
     assert public_categories == set(Category.values)
 
 
 def test_the_scheduled_post_goes_out_tomorrow_at_nine_local_time(loaded):
-    post = Post.objects.get(status=Status.SCHEDULED)
+    post = Post.objects.get(status=Post.Status.SCHEDULED)
     local = post.publish_at.astimezone(post.office.zone)
     assert (local.hour, local.minute) == (9, 0)
     assert post.approved_hash == post.content_hash()

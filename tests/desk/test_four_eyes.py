@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from rathaus.posts import lifecycle
-from rathaus.posts.models import Status
+from rathaus.posts.models import Post
 from tests.helpers import log_in
 
 
@@ -18,7 +18,7 @@ def test_it_rejects_self_approval_through_the_view(client, office, editor, appro
     response = client.post(reverse("desk:post_step", args=[office.slug, draft.pk, "approve"]))
     draft.refresh_from_db()
     assert response.status_code == 400
-    assert draft.status == Status.IN_REVIEW
+    assert draft.status == Post.Status.IN_REVIEW
     assert draft.approved_by is None
     assert 'role="alert"' in response.content.decode()
 

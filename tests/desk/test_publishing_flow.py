@@ -4,7 +4,7 @@ publishes, and the post is out with its newsroom delivery published."""
 from django.urls import reverse
 
 from rathaus.delivery.models import Delivery
-from rathaus.posts.models import Post, Status
+from rathaus.posts.models import Post
 from tests.helpers import log_in
 
 
@@ -33,7 +33,7 @@ def test_it_takes_a_post_from_draft_to_published(
     assert sorted(t.name for t in post.tags.all()) == ["Baustelle", "Verkehr"]
     assert _step(client, post, "submit").status_code == 302
     post.refresh_from_db()
-    assert post.status == Status.IN_REVIEW
+    assert post.status == Post.Status.IN_REVIEW
     client.logout()
 
     log_in(client, approver)
@@ -43,7 +43,7 @@ def test_it_takes_a_post_from_draft_to_published(
     with django_capture_on_commit_callbacks(execute=True):
         assert _step(client, post, "publish").status_code == 302
     post.refresh_from_db()
-    assert post.status == Status.PUBLISHED
+    assert post.status == Post.Status.PUBLISHED
     delivery = post.deliveries.get()
     assert (delivery.channel, delivery.status) == ("newsroom", Delivery.Status.PUBLISHED)
 
@@ -62,11 +62,11 @@ def test_it_sends_back_and_withdraws_with_reasons(client, office, approver, publ
     assert empty.status_code == 400
     assert 'id="id_withdraw-reason_error"' in empty.content.decode()
     published.refresh_from_db()
-    assert published.status == Status.PUBLISHED
+    assert published.status == Post.Status.PUBLISHED
 
     _step(client, published, "withdraw", {"withdraw-reason": "Termin entfällt"})
     published.refresh_from_db()
-    assert published.status == Status.WITHDRAWN
+    assert published.status == Post.Status.WITHDRAWN
     assert published.withdrawal_reason == "Termin entfällt"
 
 
@@ -84,5 +84,5 @@ def test_an_approver_corrects_a_published_post_with_a_note(client, office, appro
     }
     assert client.post(url, data).status_code == 302
     published.refresh_from_db()
-    assert published.status == Status.CORRECTED
+    assert published.status == Post.Status.CORRECTED
     assert published.correction_note == "Datum berichtigt"

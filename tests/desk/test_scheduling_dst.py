@@ -4,7 +4,7 @@ import time_machine
 from django.urls import reverse
 
 from rathaus.posts import lifecycle
-from rathaus.posts.models import Status
+from rathaus.posts.models import Post
 from tests.helpers import log_in
 
 
@@ -26,7 +26,7 @@ def test_a_time_skipped_in_march_is_a_form_error(client, editor, approver, draft
     html = response.content.decode()
     post.refresh_from_db()
     assert response.status_code == 400
-    assert post.status == Status.APPROVED and post.publish_at is None
+    assert post.status == Post.Status.APPROVED and post.publish_at is None
     assert 'id="id_schedule-at_error"' in html
     assert "29.03.2026 02:30" in html
     assert 'value="2026-03-29T02:30"' in html
@@ -39,7 +39,7 @@ def test_a_doubled_time_in_october_takes_the_summer_time(client, editor, approve
     response = _schedule(client, post, "2026-10-25T02:30")
     post.refresh_from_db()
     assert response.status_code == 200
-    assert post.status == Status.SCHEDULED
+    assert post.status == Post.Status.SCHEDULED
     assert post.publish_at.isoformat() == "2026-10-25T00:30:00+00:00"
     notes = [str(m) for m in response.context["messages"]]
     assert any("25.10.2026 02:30" in note and "00:30" in note for note in notes)
@@ -52,4 +52,4 @@ def test_unscheduling_returns_to_approved(client, editor, approver, draft):
     _schedule(client, post, "2026-10-20T09:00")
     client.post(reverse("desk:post_step", args=[post.office.slug, post.pk, "unschedule"]))
     post.refresh_from_db()
-    assert post.status == Status.APPROVED and post.publish_at is None
+    assert post.status == Post.Status.APPROVED and post.publish_at is None

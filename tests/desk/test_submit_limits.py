@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from rathaus.posts import lifecycle
-from rathaus.posts.models import Status
+from rathaus.posts.models import Post
 from tests.helpers import log_in
 
 
@@ -16,7 +16,7 @@ def test_it_refuses_to_submit_a_post_over_the_limit(client, office, editor, scri
     html = response.content.decode()
     post.refresh_from_db()
     assert response.status_code == 400
-    assert post.status == Status.DRAFT
+    assert post.status == Post.Status.DRAFT
     with translation.override("de"):
         expected = scripted_channel.limits.problems(text=body, title="Lang", alt_texts=[])
     assert expected and all(problem in html for problem in expected)

@@ -16,7 +16,6 @@ from rathaus.lib import httpsig
 from tests.fediverse_server import Recorded
 from tests.loopback import free_port
 
-Status = Outgoing.Status
 KEY_ID = "http://rathaus.example/ap/presse#main-key"
 
 
@@ -104,7 +103,7 @@ def test_follow_is_delivered_at_once_signed_by_the_account(server, bob):
     assert follow["actor"] == "http://rathaus.example/ap/presse"
     assert follow["object"] == bob
     row = Outgoing.objects.get(activity__activity_id=follow["id"])
-    assert row.status == Status.DELIVERED
+    assert row.status == Outgoing.Status.DELIVERED
     assert f"Follow {follow['id']}\n" in out
     assert f"→ {bob}/inbox: delivered (attempt 1)" in out
 
@@ -151,7 +150,7 @@ def test_an_unreachable_inbox_is_reported_and_tried_again_later(server, bob):
         call_command("federation", "follow", "--as", "presse", handle(server), stdout=out)
 
     row = Outgoing.objects.get()
-    assert row.status == Status.QUEUED and row.next_attempt_at > timezone.now()
+    assert row.status == Outgoing.Status.QUEUED and row.next_attempt_at > timezone.now()
     assert "Unreachable" in row.last_error
     assert ": queued (attempt 1), next try " in out.getvalue()
 
@@ -178,7 +177,7 @@ def test_deliver_sends_what_is_due_and_counts_by_status(server, bob, account):
     busy = _queued(account, server.url("/busy/inbox"), number=2)
     later = _queued(account, f"{bob}/inbox", number=3, due=False)
     done = _queued(account, f"{bob}/inbox", number=4)
-    Outgoing.objects.filter(pk=done.pk).update(status=Status.DELIVERED)
+    Outgoing.objects.filter(pk=done.pk).update(status=Outgoing.Status.DELIVERED)
 
     out = federation("deliver")
 
@@ -190,10 +189,10 @@ def test_deliver_sends_what_is_due_and_counts_by_status(server, bob, account):
     )
     statuses = dict(Outgoing.objects.values_list("pk", "status"))
     assert statuses == {
-        sent.pk: Status.DELIVERED,
-        busy.pk: Status.QUEUED,
-        later.pk: Status.QUEUED,
-        done.pk: Status.DELIVERED,
+        sent.pk: Outgoing.Status.DELIVERED,
+        busy.pk: Outgoing.Status.QUEUED,
+        later.pk: Outgoing.Status.QUEUED,
+        done.pk: Outgoing.Status.DELIVERED,
     }
     assert len(server.received) == 1
 

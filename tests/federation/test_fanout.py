@@ -12,8 +12,6 @@ from rathaus.jobs import engine
 from rathaus.lib import httpsig
 from rathaus.posts import lifecycle
 
-Status = Outgoing.Status
-
 
 def _follower(account, server, name, *, shared=True):
     actor = RemoteActor.objects.create(
@@ -54,7 +52,7 @@ def test_a_post_reaches_each_inbox_once_signed_by_the_account(account, server, p
         activity = json.loads(recorded.body)
         assert activity["type"] == "Create"
         assert activity["object"]["id"] == f"http://rathaus.example/ap/presse/notes/{post.pk}"
-    assert set(Outgoing.objects.values_list("status", flat=True)) == {Status.DELIVERED}
+    assert set(Outgoing.objects.values_list("status", flat=True)) == {Outgoing.Status.DELIVERED}
     # Publishing again creates nothing new: (activity, inbox) is unique.
     from rathaus.federation import sending
 
@@ -68,7 +66,7 @@ def test_a_server_error_is_tried_again_later(account, server, publish_post):
     before = timezone.now()
     publish_post(title="A", body="B", category="service")
     row = Outgoing.objects.get()
-    assert row.status == Status.QUEUED
+    assert row.status == Outgoing.Status.QUEUED
     assert row.attempts == 1
     assert "HTTP 503" in row.last_error
     assert row.next_attempt_at >= before + timedelta(seconds=15)
@@ -77,7 +75,7 @@ def test_a_server_error_is_tried_again_later(account, server, publish_post):
     Outgoing.objects.update(next_attempt_at=timezone.now())
     assert fanout.deliver() == 1
     row.refresh_from_db()
-    assert (row.status, row.attempts) == (Status.DELIVERED, 2)
+    assert (row.status, row.attempts) == (Outgoing.Status.DELIVERED, 2)
 
 
 def test_retry_after_is_honoured(account, server, publish_post):
@@ -93,7 +91,7 @@ def test_a_rejection_fails_at_once_with_the_servers_answer(account, server, publ
     _follower(account, server, "anna")
     publish_post(title="A", body="B", category="service")
     row = Outgoing.objects.get()
-    assert row.status == Status.FAILED
+    assert row.status == Outgoing.Status.FAILED
     assert "HTTP 403: not allowed here" in row.last_error
 
 
@@ -101,7 +99,7 @@ def test_gone_removes_the_followers_behind_the_inbox(account, server, publish_po
     server.status("/users/anna/inbox", 410, method="POST")
     _follower(account, server, "anna", shared=False)
     publish_post(title="A", body="B", category="service")
-    assert Outgoing.objects.get().status == Status.FAILED
+    assert Outgoing.objects.get().status == Outgoing.Status.FAILED
     assert not Follower.objects.exists()
 
 
@@ -114,7 +112,7 @@ def test_an_unreachable_server_is_tried_again(account, settings, publish_post):
     Follower.objects.create(account=account, actor=actor)
     publish_post(title="A", body="B", category="service")
     row = Outgoing.objects.get()
-    assert row.status == Status.QUEUED
+    assert row.status == Outgoing.Status.QUEUED
     assert "Unreachable" in row.last_error
     assert RemoteHost.objects.get(domain="127.0.0.1:9").failing_since is not None
 
@@ -125,7 +123,7 @@ def test_it_gives_up_after_sixteen_attempts(account, server, publish_post):
     publish_post(title="A", body="B", category="service")
     Outgoing.objects.update(attempts=fanout.MAX_ATTEMPTS - 1, next_attempt_at=timezone.now())
     fanout.deliver()
-    assert Outgoing.objects.get().status == Status.FAILED
+    assert Outgoing.objects.get().status == Outgoing.Status.FAILED
 
 
 def test_a_server_failing_for_a_week_is_skipped_until_heard_from(account, server, publish_post):
@@ -136,7 +134,7 @@ def test_a_server_failing_for_a_week_is_skipped_until_heard_from(account, server
     )
     publish_post(title="A", body="B", category="service")
     assert RemoteHost.objects.get().unavailable
-    assert Outgoing.objects.get().status == Status.FAILED
+    assert Outgoing.objects.get().status == Outgoing.Status.FAILED
 
     requests_before = len(server.requests)
     publish_post(title="C", body="D", category="service")
@@ -185,12 +183,12 @@ def test_a_row_left_sending_by_a_dead_worker_is_queued_again(account, server):
         activity=activity,
         inbox="http://h.example/inbox",
         host="h.example",
-        status=Status.RUNNING,
+        status=Outgoing.Status.RUNNING,
         # Claimed 11 minutes ago: its 10-minute lease ran out a minute ago.
         lease_until=timezone.now() - timedelta(minutes=1),
     )
     assert engine.sweep(fanout.OUTGOING) == 1
-    assert Outgoing.objects.get().status == Status.QUEUED
+    assert Outgoing.objects.get().status == Outgoing.Status.QUEUED
 
 
 def _one_row(account, inbox: str = "http://h.example/inbox", **fields) -> Outgoing:
@@ -216,12 +214,16 @@ def test_a_late_workers_outcome_does_not_overwrite_the_row_taken_again(account):
     # The first worker comes back with its answer: the row is not its own any more.
     fanout.record([first], [fanout.Answer(first.pk, 503, "HTTP 503: busy")])
     row.refresh_from_db()
-    assert (row.status, row.lease_token, row.attempts) == (Status.RUNNING, again.lease_token, 2)
+    assert (row.status, row.lease_token, row.attempts) == (
+        Outgoing.Status.RUNNING,
+        again.lease_token,
+        2,
+    )
     assert row.last_error == "worker stopped while sending"
 
     fanout.record([again], [fanout.Answer(again.pk, 202)])
     row.refresh_from_db()
-    assert (row.status, row.last_error, row.lease_token) == (Status.DELIVERED, "", "")
+    assert (row.status, row.last_error, row.lease_token) == (Outgoing.Status.DELIVERED, "", "")
 
 
 def test_the_tick_takes_back_a_dead_workers_rows_and_delivers_them(account, server):
@@ -232,7 +234,7 @@ def test_the_tick_takes_back_a_dead_workers_rows_and_delivers_them(account, serv
     held = _one_row(
         account,
         inbox,
-        status=Status.RUNNING,
+        status=Outgoing.Status.RUNNING,
         attempts=1,
         lease_token="dead-worker",
         lease_until=timezone.now() - timedelta(seconds=1),
@@ -244,8 +246,8 @@ def test_the_tick_takes_back_a_dead_workers_rows_and_delivers_them(account, serv
 
     held.refresh_from_db()
     lost.refresh_from_db()
-    assert (held.status, held.attempts) == (Status.DELIVERED, 2)
-    assert (lost.status, lost.attempts) == (Status.DELIVERED, 1)
+    assert (held.status, held.attempts) == (Outgoing.Status.DELIVERED, 2)
+    assert (lost.status, lost.attempts) == (Outgoing.Status.DELIVERED, 1)
     assert len(server.requests_to("/inbox", "POST")) == 1
 
 
@@ -276,7 +278,7 @@ def test_a_long_run_renews_the_lease_of_the_rows_it_holds(account, server, monke
     # would not send it again); once recorded, it holds none.
     assert renewed and renewed[0] == 1
     row.refresh_from_db()
-    assert (row.status, row.lease_until) == (Status.DELIVERED, None)
+    assert (row.status, row.lease_until) == (Outgoing.Status.DELIVERED, None)
 
 
 def test_a_correction_goes_out_as_update_and_a_withdrawal_as_delete(

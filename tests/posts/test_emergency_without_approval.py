@@ -4,7 +4,7 @@ import pytest
 
 from rathaus.audit.models import AuditEntry
 from rathaus.posts import lifecycle
-from rathaus.posts.models import Status
+from rathaus.posts.models import Post
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def test_it_publishes_an_emergency_without_approval_when_allowed(office, warning
     office.save()
     lifecycle.publish(warning, by=editor)
     warning.refresh_from_db()
-    assert warning.status == Status.PUBLISHED and warning.published_without_approval
+    assert warning.status == Post.Status.PUBLISHED and warning.published_without_approval
     entry = AuditEntry.objects.get(action="published", subject_id=warning.pk)
     assert entry.flagged and entry.actor == editor
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.offices.models import Membership, Role
 from rathaus.posts import lifecycle
-from rathaus.posts.models import Status
+from rathaus.posts.models import Post
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
@@ -23,7 +23,7 @@ def test_it_rejects_self_approval(draft, editor_and_approver):
     with pytest.raises(lifecycle.LifecycleError, match="Four-eyes"):
         lifecycle.approve(draft, by=editor_and_approver)
     draft.refresh_from_db()
-    assert draft.status == Status.IN_REVIEW
+    assert draft.status == Post.Status.IN_REVIEW
 
 
 def test_an_approver_who_edits_cannot_then_approve(draft, editor, approver):
@@ -46,7 +46,7 @@ def test_an_edit_after_approval_sends_the_post_back_to_review(draft, editor, app
     lifecycle.approve(draft, by=approver)
     lifecycle.edit(draft, by=editor, body="Am **Montag** werden drei Linden gefällt.")
     draft.refresh_from_db()
-    assert draft.status == Status.IN_REVIEW
+    assert draft.status == Post.Status.IN_REVIEW
     assert draft.approved_hash == "" and draft.approved_by is None
     with pytest.raises(lifecycle.LifecycleError):
         lifecycle.publish(draft, by=approver)
@@ -57,7 +57,7 @@ def test_saving_without_a_change_keeps_the_approval(draft, editor, approver):
     lifecycle.approve(draft, by=approver)
     lifecycle.edit(draft, by=editor, title=draft.title)
     draft.refresh_from_db()
-    assert draft.status == Status.APPROVED
+    assert draft.status == Post.Status.APPROVED
 
 
 def test_a_new_image_after_approval_sends_the_post_back(draft, editor, approver, tiny_png):
@@ -72,7 +72,7 @@ def test_a_new_image_after_approval_sends_the_post_back(draft, editor, approver,
         licence="CC BY 4.0",
     )
     draft.refresh_from_db()
-    assert draft.status == Status.IN_REVIEW
+    assert draft.status == Post.Status.IN_REVIEW
 
 
 def test_a_changed_channel_variant_after_approval_sends_the_post_back(
@@ -83,7 +83,7 @@ def test_a_changed_channel_variant_after_approval_sends_the_post_back(
     lifecycle.approve(draft, by=approver)
     lifecycle.edit(draft, by=editor, variants={"scripted": "Kurz: Baumfällung Dienstag"})
     draft.refresh_from_db()
-    assert draft.status == Status.IN_REVIEW
+    assert draft.status == Post.Status.IN_REVIEW
 
 
 def test_a_change_slipped_past_the_verbs_is_caught_at_publication(draft, editor, approver):

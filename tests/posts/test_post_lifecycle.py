@@ -5,26 +5,26 @@ import pytest
 from rathaus.audit.log import history
 from rathaus.delivery.models import Delivery
 from rathaus.posts import lifecycle
-from rathaus.posts.models import Status
+from rathaus.posts.models import Post
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 def test_it_walks_the_whole_path(draft, editor, approver, django_capture_on_commit_callbacks):
-    assert draft.status == Status.DRAFT
+    assert draft.status == Post.Status.DRAFT
     lifecycle.submit(draft, by=editor)
-    assert draft.status == Status.IN_REVIEW
+    assert draft.status == Post.Status.IN_REVIEW
     lifecycle.approve(draft, by=approver)
-    assert draft.status == Status.APPROVED
+    assert draft.status == Post.Status.APPROVED
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.publish(draft, by=approver)
-    assert draft.status == Status.PUBLISHED and draft.published_at is not None
+    assert draft.status == Post.Status.PUBLISHED and draft.published_at is not None
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.correct(draft, by=approver, note="Datum korrigiert", body="Am Dienstag.")
-    assert draft.status == Status.CORRECTED and draft.correction_note == "Datum korrigiert"
+    assert draft.status == Post.Status.CORRECTED and draft.correction_note == "Datum korrigiert"
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(draft, by=approver, reason="Termin abgesagt")
-    assert draft.status == Status.WITHDRAWN
+    assert draft.status == Post.Status.WITHDRAWN
     actions = [entry.action for entry in history(draft)][::-1]
     assert actions == ["created", "submitted", "approved", "published", "corrected", "withdrawn"]
 
@@ -33,7 +33,7 @@ def test_it_refuses_to_publish_a_draft(draft, approver):
     with pytest.raises(lifecycle.LifecycleError):
         lifecycle.publish(draft, by=approver)
     draft.refresh_from_db()
-    assert draft.status == Status.DRAFT
+    assert draft.status == Post.Status.DRAFT
     assert not Delivery.objects.exists()
 
 
@@ -51,7 +51,7 @@ def test_it_refuses_editing_a_published_post(published, editor):
 def test_a_sent_back_post_is_a_draft_again(draft, editor, approver):
     lifecycle.submit(draft, by=editor)
     lifecycle.send_back(draft, by=approver, reason="Bitte Ort ergänzen")
-    assert draft.status == Status.DRAFT
+    assert draft.status == Post.Status.DRAFT
     assert history(draft).first().message == "Bitte Ort ergänzen"
 
 
@@ -101,4 +101,4 @@ def test_withdrawal_needs_a_reason(published, approver):
     with pytest.raises(lifecycle.LifecycleError):
         lifecycle.withdraw(published, by=approver, reason="  ")
     published.refresh_from_db()
-    assert published.status == Status.PUBLISHED
+    assert published.status == Post.Status.PUBLISHED

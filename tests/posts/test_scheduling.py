@@ -9,7 +9,7 @@ import time_machine
 from rathaus.delivery.models import Delivery
 from rathaus.offices import local_time
 from rathaus.posts import lifecycle, scheduling
-from rathaus.posts.models import Status
+from rathaus.posts.models import Post
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
@@ -56,20 +56,20 @@ def test_a_post_scheduled_in_a_switch_night_goes_out_at_the_right_instant(
     with time_machine.travel(utc - timedelta(days=1), tick=False):
         _approved(draft, editor, approver)
         lifecycle.schedule(draft, by=approver, at=local_time.local_to_utc(local, BERLIN))
-    assert draft.status == Status.SCHEDULED
+    assert draft.status == Post.Status.SCHEDULED
     with time_machine.travel(utc - timedelta(seconds=1), tick=False):
         assert scheduling.publish_due() == 0
     with time_machine.travel(utc, tick=False), django_capture_on_commit_callbacks(execute=True):
         assert scheduling.publish_due() == 1
     draft.refresh_from_db()
-    assert draft.status == Status.PUBLISHED and draft.published_at == utc
+    assert draft.status == Post.Status.PUBLISHED and draft.published_at == utc
     assert Delivery.objects.get(post=draft).status == Delivery.Status.PUBLISHED
 
 
 def test_approval_of_a_post_with_a_future_time_schedules_it(draft, editor, approver):
     lifecycle.edit(draft, by=editor, publish_at=datetime(2030, 1, 5, 8, tzinfo=UTC))
     _approved(draft, editor, approver)
-    assert draft.status == Status.SCHEDULED
+    assert draft.status == Post.Status.SCHEDULED
 
 
 def test_it_refuses_a_time_in_the_past(draft, editor, approver):
@@ -85,7 +85,7 @@ def test_an_unscheduled_post_is_not_published(draft, editor, approver):
     lifecycle.unschedule(draft, by=approver)
     with time_machine.travel(at + timedelta(minutes=1), tick=False):
         assert scheduling.publish_due() == 0
-    assert draft.status == Status.APPROVED
+    assert draft.status == Post.Status.APPROVED
 
 
 def test_an_edit_after_scheduling_stops_the_schedule(draft, editor, approver):
@@ -96,7 +96,7 @@ def test_an_edit_after_scheduling_stops_the_schedule(draft, editor, approver):
     with time_machine.travel(at + timedelta(minutes=1), tick=False):
         assert scheduling.publish_due() == 0
     draft.refresh_from_db()
-    assert draft.status == Status.IN_REVIEW
+    assert draft.status == Post.Status.IN_REVIEW
 
 
 def test_an_editor_cannot_move_a_scheduled_post(draft, editor, approver):
@@ -111,7 +111,7 @@ def test_an_approver_can_move_a_scheduled_post_and_it_goes_out_then(draft, edito
     lifecycle.schedule(draft, by=approver, at=datetime.now(UTC) + timedelta(hours=3))
     earlier = datetime.now(UTC) + timedelta(hours=1)
     lifecycle.edit(draft, by=approver, publish_at=earlier)
-    assert draft.status == Status.SCHEDULED
+    assert draft.status == Post.Status.SCHEDULED
     with time_machine.travel(earlier + timedelta(seconds=1), tick=False):
         assert scheduling.publish_due() == 1
 
@@ -126,7 +126,7 @@ def test_a_scheduled_post_changed_behind_the_verbs_goes_back_to_review(draft, ed
     with time_machine.travel(at + timedelta(seconds=1), tick=False):
         assert scheduling.publish_due() == 0
     draft.refresh_from_db()
-    assert draft.status == Status.IN_REVIEW and draft.approved_hash == ""
+    assert draft.status == Post.Status.IN_REVIEW and draft.approved_hash == ""
     assert AuditEntry.objects.get(subject_id=draft.pk, action="returned_to_review").flagged
     assert not Delivery.objects.filter(post=draft).exists()
 

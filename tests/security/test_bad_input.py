@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from rathaus.posts import lifecycle
-from rathaus.posts.models import Post, Status
+from rathaus.posts.models import Post
 
 BAD_TIMES = [
     "0001-01-01T00:00",  # before UTC's year 1 once shifted by the zone
@@ -74,7 +74,7 @@ def test_scheduling_at_an_impossible_time_is_a_form_error(
     assert response.status_code == 400  # the post's page again, with the form's error
     assert response.context["schedule_form"].errors["at"]
     draft.refresh_from_db()
-    assert draft.status == Status.APPROVED and draft.publish_at is None
+    assert draft.status == Post.Status.APPROVED and draft.publish_at is None
 
 
 def test_the_last_and_first_accepted_times_still_work(client, office, editor):

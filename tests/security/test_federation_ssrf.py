@@ -12,8 +12,6 @@ from rathaus.federation import fanout, remote, sending
 from rathaus.federation.models import Follower, Outgoing, RemoteActor, RemoteHost
 from rathaus.lib import netguard
 
-Status = Outgoing.Status
-
 
 @pytest.fixture(autouse=True)
 def _no_private_hosts(settings):
@@ -40,7 +38,7 @@ def test_a_delivery_the_guard_refuses_fails_at_once(account, publish_post, inbox
     publish_post(title="A", body="B", category="service")
 
     row = Outgoing.objects.get()
-    assert row.status == Status.FAILED
+    assert row.status == Outgoing.Status.FAILED
     assert row.attempts == 1
     assert "Refused" in row.last_error
     assert not RemoteHost.objects.filter(failing_since__isnull=False).exists()
@@ -59,7 +57,7 @@ def test_an_unreachable_allowed_server_is_still_tried_again(account, publish_pos
     settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
     _follower(account, "http://127.0.0.1:9/inbox")
     publish_post(title="A", body="B", category="service")
-    assert Outgoing.objects.get().status == Status.QUEUED
+    assert Outgoing.objects.get().status == Outgoing.Status.QUEUED
 
 
 @pytest.mark.parametrize("refused", [remote.Refused("not public"), netguard.Refused("private")])

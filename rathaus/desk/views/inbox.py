@@ -28,7 +28,6 @@ from rathaus.offices.access import has_role
 from rathaus.offices.models import Office, Role
 from rathaus.posts.models import Category
 
-Status = Conversation.Status
 Direction = Message.Direction
 
 
@@ -84,7 +83,7 @@ class AssignForm(DescribedForm):
 
 
 class StatusForm(DescribedForm):
-    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Status.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Conversation.Status.choices)
 
 
 class DetailsForm(DescribedForm):

@@ -14,7 +14,7 @@ from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
 from rathaus.offices.access import has_role, offices_of
 from rathaus.offices.models import Role
-from rathaus.posts.models import PUBLIC_STATUSES, Post, Status
+from rathaus.posts.models import PUBLIC_STATUSES, Post
 
 
 @login_required
@@ -33,13 +33,13 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     posts = Post.objects.filter(office=office).select_related("last_editor")
     waiting = None
     if has_role(request.user, office, Role.APPROVER):
-        waiting = posts.filter(status=Status.IN_REVIEW).exclude(last_editor=request.user)
+        waiting = posts.filter(status=Post.Status.IN_REVIEW).exclude(last_editor=request.user)
     failed_deliveries = Q(deliveries__status__in=RETRYABLE)
     context = {
         "office": office,
-        "drafts": posts.filter(status=Status.DRAFT).order_by("-updated_at")[:20],
+        "drafts": posts.filter(status=Post.Status.DRAFT).order_by("-updated_at")[:20],
         "waiting": waiting.order_by("updated_at") if waiting is not None else None,
-        "scheduled": posts.filter(status=Status.SCHEDULED).order_by("publish_at"),
+        "scheduled": posts.filter(status=Post.Status.SCHEDULED).order_by("publish_at"),
         "recent": posts.filter(status__in=PUBLIC_STATUSES)
         .annotate(failed=Count("deliveries", filter=failed_deliveries))
         .order_by("-published_at")[:10],

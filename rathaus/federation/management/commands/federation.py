@@ -25,7 +25,6 @@ from rathaus.federation import actors, fanout, remote, sending
 from rathaus.federation.models import Account, Activity, Outgoing, RemoteActor
 from rathaus.jobs import engine
 
-Status = Outgoing.Status
 # How long follow/send deliver before they report: one request's time limit and some.
 DELIVER_SECONDS = 10
 # How long to wait for rows a running worker took before we could (it sends them).
@@ -92,7 +91,9 @@ class Command(BaseCommand):
         # What is due now, and how often each was tried: a row tried since counts (by this
         # run, or by a worker running at the same time).
         due = dict(
-            Outgoing.objects.filter(status=Status.QUEUED, next_attempt_at__lte=timezone.now())
+            Outgoing.objects.filter(
+                status=Outgoing.Status.QUEUED, next_attempt_at__lte=timezone.now()
+            )
             .order_by()
             .values_list("pk", "attempts")
         )
@@ -143,12 +144,12 @@ class Command(BaseCommand):
         self.stdout.write(f"{activity.kind} {activity.activity_id}")
         for row in rows:
             line = f"  → {row.inbox}: {row.status} (attempt {row.attempts})"
-            if row.status == Status.QUEUED:
+            if row.status == Outgoing.Status.QUEUED:
                 line += f", next try {timezone.localtime(row.next_attempt_at):%Y-%m-%d %H:%M:%S %Z}"
             if row.last_error:
                 line += f"\n    {row.last_error}"
             self.stdout.write(line)
-        failed = [row for row in rows if row.status != Status.DELIVERED]
+        failed = [row for row in rows if row.status != Outgoing.Status.DELIVERED]
         if failed:
             raise CommandError(
                 f"Not delivered to {failed[0].inbox}: {failed[0].last_error or failed[0].status}"
@@ -160,7 +161,9 @@ class Command(BaseCommand):
         deadline = time.monotonic() + SETTLE_SECONDS
         while True:
             rows = list(activity.outgoing.order_by("pk"))
-            if time.monotonic() > deadline or all(r.status != Status.RUNNING for r in rows):
+            if time.monotonic() > deadline or all(
+                r.status != Outgoing.Status.RUNNING for r in rows
+            ):
                 return rows
             time.sleep(0.2)
 
@@ -169,5 +172,5 @@ class Command(BaseCommand):
         self._write_counts(Counter({group["status"]: group["n"] for group in grouped}))
 
     def _write_counts(self, counts: Counter) -> None:
-        for status in Status.values:
+        for status in Outgoing.Status.values:
             self.stdout.write(f"  {status}: {counts.get(status, 0)}")
