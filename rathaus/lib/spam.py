@@ -8,7 +8,9 @@
   honeypot is answered ``400`` with the form and the text kept, and a clear message: a
   person whose browser filled it by mistake loses nothing, and nothing is stored.
 - **Rate limit.** Per client address, kept only as an HMAC of the address with the secret
-  key and the day, in the cache, for a few minutes. The address itself is never stored.
+  key and the day, for a few minutes, in the cache every web worker shares (granian runs
+  two; the default cache is per process in the embedded set-up). The address itself is
+  never stored.
 - **Proof of work** (optional, ``CONTACT_PROOF_OF_WORK_BITS`` > 0): the browser finds a
   number whose SHA-256 together with the form nonce starts with that many zero bits
   (``static/contact/pow.js``). Off by default, because it needs JavaScript.
@@ -22,7 +24,7 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -35,6 +37,8 @@ HONEYPOT = "website"
 
 # Submissions one client address may send, and in how many seconds.
 RATE_LIMIT = (5, 600)
+# The cache all processes see alike: a database table in the embedded default, else Redis.
+SHARED_CACHE = "shared"
 
 
 def rate_limit() -> tuple[int, int]:
@@ -85,31 +89,34 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def rate_key(request: HttpRequest) -> str:
-    return rate_key_for(client_address(request))
-
-
-def rate_key_for(address: str) -> str:
-    """The cache key for this address today: a keyed hash, so the address cannot be read
-    back from the cache, and a new day gives new keys."""
+def rate_key_for(address: str, slot: int = 1) -> str:
+    """The cache key of one of the address's submissions today (``slot`` 1 to the limit):
+    a keyed hash, so the address cannot be read back from the cache, and a new day gives
+    new keys."""
     day = timezone.now().date().isoformat()
     message = f"{day}|{address}".encode()
     digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-    return f"contact:rate:{digest}"
+    return f"contact:rate:{slot}:{digest}"
+
+
+def _slots(request: HttpRequest) -> list[str]:
+    limit, _window = rate_limit()
+    address = client_address(request)
+    return [rate_key_for(address, slot) for slot in range(1, limit + 1)]
 
 
 def over_limit(request: HttpRequest) -> bool:
     limit, _window = rate_limit()
-    return (cache.get(rate_key(request)) or 0) >= limit
+    return len(caches[SHARED_CACHE].get_many(_slots(request))) >= limit
 
 
 def count(request: HttpRequest) -> None:
-    """One more submission from this client; the window starts with the first."""
+    """One more submission from this client: it takes the first free slot, for the window
+    from now. Taking a slot is an ``add``, which both shared caches do at once (a database
+    insert, Redis' SET NX): two web workers counting at the same moment take two slots,
+    where a read-and-write counter could lose one."""
     _limit, window = rate_limit()
-    key = rate_key(request)
-    if cache.add(key, 1, window):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, window)
+    shared = caches[SHARED_CACHE]
+    for key in _slots(request):
+        if shared.add(key, 1, window):
+            return

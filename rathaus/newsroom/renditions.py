@@ -10,7 +10,7 @@ before renditions existed, a worker that was down) is asked of the worker once a
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -29,7 +29,8 @@ RENDER_REQUEST_SECONDS = 300
 
 
 def _missing(image: PostImage) -> HttpResponse:
-    if cache.add(f"rendition-requested:{image.key}", 1, RENDER_REQUEST_SECONDS):
+    # In the cache every web worker shares (granian runs two): asked once, not once each.
+    if caches["shared"].add(f"rendition-requested:{image.key}", 1, RENDER_REQUEST_SECONDS):
         tasks.render_images(image.post_id)
     raise Http404
 

@@ -36,6 +36,18 @@ def test_the_sixth_form_in_ten_minutes_is_refused(
     assert _subscribe(client, "opfer@example.org", address="198.51.100.9").status_code == 303
 
 
+def test_another_web_worker_knows_the_count(client, office, settings):
+    NewsletterSettings.objects.create(office=office, enabled=True)
+    for number in range(5):
+        assert _subscribe(client, f"leser{number}@example.org").status_code == 303
+    settings.CACHES = {  # another web worker: a default cache of its own, the same shared one
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "2"},
+    }
+    assert _subscribe(client, "opfer@example.org").status_code == 429
+    assert not Subscriber.objects.filter(email="opfer@example.org").exists()
+
+
 def test_contact_messages_and_subscriptions_share_the_budget(client, office):
     NewsletterSettings.objects.create(office=office, enabled=True)
     for number in range(5):
