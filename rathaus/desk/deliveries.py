@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.delivery import channels
 from rathaus.delivery.models import Delivery
+from rathaus.inbox.models import Conversation
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,16 @@ def channel_name(key: str) -> str:
         return str(channels.get(key).name)
     except KeyError:
         return key  # a channel that was removed since: its key is all we have
+
+
+def answer_kinds(conversation: Conversation) -> frozenset[str]:
+    """The kinds of answer the conversation's channel delivers here; none for a channel
+    that is gone (an account disconnected and deleted)."""
+    try:
+        channel = channels.get(conversation.channel)
+    except KeyError:
+        return frozenset()
+    return channel.answer_kinds(conversation)
 
 
 def explain(delivery: Delivery) -> str:

@@ -18,7 +18,7 @@ from rathaus.connectors import accounts, family, oauth
 from rathaus.connectors.models import ConnectedAccount, PendingConnection
 from rathaus.delivery import channels, defaults
 from rathaus.delivery.channels import DeliveryError
-from rathaus.desk.forms import ConnectForm
+from rathaus.desk.forms.channels import ConnectForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
 from rathaus.lib.weburls import is_web_url

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.desk import deliveries, history, steps
-from rathaus.desk.forms import ImageForm, ReasonForm, ScheduleForm
+from rathaus.desk.forms.posts import ImageForm, ReasonForm, ScheduleForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of, post_of
 from rathaus.offices.models import Office

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from rathaus.desk.forms import ImageForm
+from rathaus.desk.forms.posts import ImageForm
 from rathaus.desk.tenancy import image_of, office_of, post_of
 from rathaus.desk.views.detail import render_detail
 from rathaus.desk.views.inbox import conversation_of

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,18 +17,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from rathaus.answers import reuse
 from rathaus.answers.placeholders import fill
 from rathaus.citizen_data import subject_requests
-from rathaus.desk.forms import DescribedForm
+from rathaus.desk.forms.inbox import CitizenDataForm, ModerationForm, ReplyForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
 from rathaus.desk.views.inbox import (
     AGENTS,
-    ModerationForm,
-    ReplyForm,
     conversation_of,
     page_forms,
     render_conversation,
@@ -280,26 +276,6 @@ def notifications_read(request: HttpRequest, slug: str) -> HttpResponse:
         count = unread.update(read_at=timezone.now())
         messages.success(request, _("%(count)d marked as read.") % {"count": count})
     return redirect("desk:notifications", office.slug)
-
-
-class CitizenDataForm(DescribedForm):
-    email = forms.EmailField(label=gettext_lazy("Email address"), required=False)
-    handle = forms.CharField(
-        label=gettext_lazy("Address on a platform"),
-        required=False,
-        max_length=500,
-        help_text=gettext_lazy("e.g. @anna@social.example"),
-    )
-    confirm = forms.BooleanField(
-        label=gettext_lazy("Yes, erase all data of this person in this office for good."),
-        required=False,
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if not data.get("email") and not data.get("handle", "").strip():
-            raise forms.ValidationError(_("Give an email address or a platform address."))
-        return data
 
 
 @login_required

@@ -4,7 +4,6 @@ sets their password. The steps are in ``offices.members``."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,34 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from rathaus.desk.forms import DescribedForm
+from rathaus.desk.forms.members import InviteForm, RolesForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
 from rathaus.offices import members
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Role
-
-
-def _roles_field(required: bool) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        label=gettext_lazy("Roles"),
-        choices=Role.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=required,
-    )
-
-
-class InviteForm(DescribedForm):
-    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
-    roles = _roles_field(required=True)
-
-
-class RolesForm(forms.Form):
-    roles = _roles_field(required=False)
 
 
 def _member(office, pk: int):

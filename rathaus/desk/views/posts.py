@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.desk import counters, steps
-from rathaus.desk.forms import CorrectionForm, PostForm, StatusFilterForm
+from rathaus.desk.forms.posts import CorrectionForm, PostForm, StatusFilterForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of, post_of
 from rathaus.lib import richtext
