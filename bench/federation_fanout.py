@@ -15,7 +15,7 @@ servers offer a shared inbox (1 delivery per server), half do not (10 personal i
    with the database, without Huey.
 2. Throughput: ``--repeat`` posts, one after the other, published through the lifecycle and
    delivered by real Huey consumers (``manage.py run_huey``): channel task →
-   ``sending.publish`` → ``fanout.wake`` → the engine's ``run_kind`` → ``fanout.deliver``.
+   ``activities.publish`` → ``fanout.wake`` → the engine's ``run_kind`` → ``fanout.deliver``.
    Deliveries/s (first claim to last row delivered), time from publish() to every row
    delivered, CPU per delivery.
 3. Crash: the same with two consumers; the busier one is SIGKILLed half-way. Then the
@@ -83,7 +83,7 @@ def _office() -> Setup:
 
 def _followers(account, ports: list[int], per_host: int, shared_all: bool) -> set[str]:
     """``per_host`` followers on each port; every other server (or all) has a shared inbox."""
-    from rathaus.federation import sending
+    from rathaus.federation import activities
     from rathaus.federation.models import Follower, RemoteActor
 
     actors = []
@@ -105,7 +105,7 @@ def _followers(account, ports: list[int], per_host: int, shared_all: bool) -> se
     Follower.objects.bulk_create(
         [Follower(account=account, actor=actor) for actor in actors], batch_size=1000
     )
-    return sending.follower_inboxes(account)
+    return activities.follower_inboxes(account)
 
 
 TEXT = (
@@ -151,7 +151,7 @@ def cost_split(account, post, inboxes: list[str], server: InboxServer) -> dict[s
     """Per delivery: signing alone; unsigned and signed POSTs on one session, held back as
     fan-out holds them back (CONNECTIONS, PER_HOST), without the database; and
     ``fanout.deliver`` in this process, database included, without Huey."""
-    from rathaus.federation import fanout, identities, remote, sending
+    from rathaus.federation import activities, fanout, identities, remote
     from rathaus.federation.models import Activity, Outgoing
     from rathaus.lib import httpsig
 
@@ -175,13 +175,13 @@ def cost_split(account, post, inboxes: list[str], server: InboxServer) -> dict[s
         async with remote.session(limit=fanout.CONNECTIONS, limit_per_host=fanout.PER_HOST) as s:
 
             async def one(url: str) -> int:
-                async with limits.turn(sending.host_of(url)):
+                async with limits.turn(activities.host_of(url)):
                     return await post_one(s, url)
 
             return await asyncio.gather(*(one(url) for url in inboxes))
 
     async def unsigned(s, url: str) -> int:
-        plain = f"http://{sending.host_of(url)}/_plain{urlsplit(url).path}"
+        plain = f"http://{activities.host_of(url)}/_plain{urlsplit(url).path}"
         async with s.post(plain, data=unsigned_body, headers=headers) as answer:
             await answer.read()
             return answer.status
@@ -197,7 +197,7 @@ def cost_split(account, post, inboxes: list[str], server: InboxServer) -> dict[s
         body={**document, "id": f"{document['id']}#in-process"},
     )
     Outgoing.objects.bulk_create(
-        [Outgoing(activity=activity, inbox=url, host=sending.host_of(url)) for url in inboxes],
+        [Outgoing(activity=activity, inbox=url, host=activities.host_of(url)) for url in inboxes],
         batch_size=1000,
     )
 

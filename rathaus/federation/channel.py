@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.delivery.channels import DIRECT, PUBLIC, Channel, Limits, PermanentError, Sent
 from rathaus.delivery.models import Delivery
-from rathaus.federation import identities, reach, remote, sending
+from rathaus.federation import activities, identities, reach, remote
 from rathaus.federation.models import Account
 from rathaus.inbox.models import Message
 from rathaus.lib import netguard
@@ -72,14 +72,14 @@ class FediverseChannel(Channel):
     def publish(self, delivery: Delivery) -> Sent:
         accounts = self._accounts(delivery)
         for account in accounts:
-            sending.publish(account, delivery.post)
+            activities.publish(account, delivery.post)
         return self._sent(accounts, delivery)
 
     @_refusal_is_permanent
     def update(self, delivery: Delivery) -> Sent:
         accounts = self._accounts(delivery)
         for account in accounts:
-            sending.update(account, delivery.post)
+            activities.update(account, delivery.post)
         return self._sent(accounts, delivery)
 
     def progress(self, delivery: Delivery) -> str:
@@ -90,7 +90,7 @@ class FediverseChannel(Channel):
     @_refusal_is_permanent
     def reply(self, delivery: Delivery) -> Sent:
         self.refuse_undeliverable(delivery.message)
-        activity = sending.answer(delivery.message)
+        activity = activities.answer(delivery.message)
         note = activity.body["object"]["id"]
         return Sent(remote_id=note, url=note)
 
@@ -98,9 +98,9 @@ class FediverseChannel(Channel):
         # Hiding and deleting happen here only (nobody can hide a reply on another server);
         # a report goes to the moderators of the author's server.
         if action == "report":
-            sending.report(message)
+            activities.report(message)
 
     @_refusal_is_permanent
     def withdraw(self, delivery: Delivery) -> None:
         for account in self._accounts(delivery):
-            sending.delete(account, delivery.post)
+            activities.delete(account, delivery.post)

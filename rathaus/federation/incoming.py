@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
-from rathaus.federation import actors, fanout, receiving, remote, sending
+from rathaus.federation import activities, actors, fanout, receiving, remote
 from rathaus.federation.models import IncomingRequest, KeyFetch
 from rathaus.jobs import engine, runner
 from rathaus.lib import httpsig
@@ -154,7 +154,7 @@ def process(row: IncomingRequest) -> engine.Outcome:
         signer = actors.owner_of(verified.key_id)
         if signer is None:
             raise httpsig.UnknownKey(f"no actor for {verified.key_id}")
-        fanout.heard_from(sending.host_of(signer.uri))
+        fanout.heard_from(activities.host_of(signer.uri))
         result = receiving.handle(activity, signer=signer)
     except TryLater as error:
         return _later(row, str(error))

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils.html import escape
 
-from rathaus.federation import blocking, identities, sending
+from rathaus.federation import activities, blocking, identities
 from rathaus.federation.models import Account, Follower, Reaction, RemoteActor
 from rathaus.federation.objects import PUBLIC
 from rathaus.inbox import inbound
@@ -107,7 +107,7 @@ def _addressed(obj: dict) -> list[Account]:
     target = _post_at(_id(obj.get("inReplyTo")))
     if target:
         accounts.setdefault(target[0].pk, target[0])
-    replied = sending.account_of_reply(_id(obj.get("inReplyTo")))
+    replied = activities.account_of_reply(_id(obj.get("inReplyTo")))
     if replied:
         accounts.setdefault(replied.pk, replied)
     return list(accounts.values())
@@ -182,7 +182,7 @@ def _follow(activity: dict, signer: RemoteActor) -> str:
     Follower.objects.update_or_create(
         account=account, actor=signer, defaults={"follow_id": _id(activity)[:500]}
     )
-    sending.accept_follow(account, activity, signer)
+    activities.accept_follow(account, activity, signer)
     return "followed"
 
 
@@ -240,7 +240,7 @@ def _create(activity: dict, signer: RemoteActor) -> str:
                 author_handle=signer.handle,
                 author_url=signer.uri,
                 in_reply_to=reply_to,
-                recipient=sending.addressee(accounts, office.pk, reply_to),
+                recipient=activities.addressee(accounts, office.pk, reply_to),
                 post=target[1] if target and target[1].office_id == office.pk else None,
                 is_public=public,
                 url=_id(obj.get("url")) or _id(obj),

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from rathaus.federation import (
+    activities,
     actors,
     collections,
     fanout,
@@ -25,7 +26,6 @@ from rathaus.federation import (
     incoming,
     objects,
     receiving,
-    sending,
 )
 from rathaus.federation.models import USERNAME, Account, Activity, InstanceActor
 from rathaus.federation.negotiation import ACTIVITY_JSON, activity_response, json_type
@@ -167,7 +167,7 @@ def inbox(request: HttpRequest, username: str | None = None) -> HttpResponse:
         signer = actors.owner_of(verified.key_id)
         if signer is None:
             raise httpsig.UnknownKey(f"no actor for {verified.key_id}")
-        fanout.heard_from(sending.host_of(signer.uri))
+        fanout.heard_from(activities.host_of(signer.uri))
         result = receiving.handle(activity, signer=signer)
     except (httpsig.SignatureError, receiving.NotTheSigner) as error:
         return _plain(f"{type(error).__name__}: {error}", 401)
@@ -199,7 +199,7 @@ def reply(request: HttpRequest, username: str, key: str) -> HttpResponse:
     account = _account(username)
     note_id = identities.reply(account.username, key)
     found = Activity.objects.filter(
-        account=account, activity_id=f"{note_id}/activity", kind=sending.REPLY
+        account=account, activity_id=f"{note_id}/activity", kind=activities.REPLY
     ).first()
     note = found.body["object"] if found else None
     if note is None or objects.PUBLIC not in note.get("to", []):

@@ -10,7 +10,7 @@ from rathaus.delivery import channels
 from rathaus.delivery import sending as delivery_sending
 from rathaus.delivery.channels import Channel, Sent
 from rathaus.delivery.models import Delivery
-from rathaus.federation import sending
+from rathaus.federation import activities
 from rathaus.federation.models import Activity
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Message
@@ -143,6 +143,6 @@ def test_a_fediverse_answer_is_addressed_as_chosen(
     delivery = Delivery.objects.get(action=Delivery.Action.REPLY)
     assert delivery.status == Delivery.Status.QUEUED
     assert delivery_sending.send(delivery.pk) == Delivery.Status.PUBLISHED
-    note = Activity.objects.get(kind=sending.REPLY).body["object"]
+    note = Activity.objects.get(kind=activities.REPLY).body["object"]
     assert note["to"] == to
     assert "Ab Montag." in note["content"]

@@ -54,9 +54,9 @@ def test_a_post_reaches_each_inbox_once_signed_by_the_account(account, server, p
         assert activity["object"]["id"] == f"http://rathaus.example/ap/presse/notes/{post.pk}"
     assert set(Outgoing.objects.values_list("status", flat=True)) == {Outgoing.Status.DELIVERED}
     # Publishing again creates nothing new: (activity, inbox) is unique.
-    from rathaus.federation import sending
+    from rathaus.federation import activities
 
-    sending.publish(account, post)
+    activities.publish(account, post)
     assert Outgoing.objects.count() == 2
 
 
@@ -154,13 +154,13 @@ def test_a_success_clears_a_servers_failures(account, server, publish_post):
 
 
 def test_two_workers_never_claim_the_same_row(account, server):
-    from rathaus.federation import sending
+    from rathaus.federation import activities
     from rathaus.federation.models import Activity
 
     activity = Activity.objects.create(
         account=account, activity_id="http://rathaus.example/a/1", kind="Create", body={}
     )
-    sending.Outgoing.objects.bulk_create(
+    activities.Outgoing.objects.bulk_create(
         [
             Outgoing(activity=activity, inbox=f"http://h{i}.example/inbox", host=f"h{i}")
             for i in range(10)

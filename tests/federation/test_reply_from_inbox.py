@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from rathaus.federation import sending
+from rathaus.federation import activities
 from rathaus.federation.models import Activity, Follower, Outgoing, RemoteActor
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
@@ -46,7 +46,7 @@ def reply(django_capture_on_commit_callbacks):
 
 
 def _note() -> dict:
-    return Activity.objects.get(kind=sending.REPLY).body["object"]
+    return Activity.objects.get(kind=activities.REPLY).body["object"]
 
 
 def test_a_direct_answer_is_addressed_to_the_citizen_alone(question, agent, citizen, reply):

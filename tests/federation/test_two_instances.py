@@ -42,7 +42,7 @@ import json, sys
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from rathaus.federation import identities, sending
+from rathaus.federation import identities, activities
 from rathaus.federation.models import Account, Activity, Follower, Outgoing, RemoteActor
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation, Message
@@ -309,7 +309,7 @@ def test_two_instances_follow_post_reply_and_delete(instances):
         note,
     )
     assert f"→ {b.actor('b_presse')}/inbox: delivered" in out
-    question = a.python('result = Activity.objects.get(kind=sending.REPLY).body["object"]["id"]')
+    question = a.python('result = Activity.objects.get(kind=activities.REPLY).body["object"]["id"]')
     # ... which lands in B's inbox, linked to the post; an agent answers it directly.
     answered = b.python(
         """
@@ -325,7 +325,7 @@ def test_two_instances_follow_post_reply_and_delete(instances):
         agnes = User.objects.get(username="agnes")
         reply = work.reply(conversation, "Antwort: ja.", public=False, by=agnes)
         reply.refresh_from_db()
-        activity = Activity.objects.get(kind=sending.REPLY)
+        activity = Activity.objects.get(kind=activities.REPLY)
         result["reply"] = reply.remote_id
         result["tags"] = activity.body["object"]["tag"]
         result["outgoing"] = [[o.inbox, o.status, o.last_error] for o in activity.outgoing.all()]

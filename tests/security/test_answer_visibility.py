@@ -10,7 +10,7 @@
 
 import pytest
 
-from rathaus.federation import sending
+from rathaus.federation import activities
 from rathaus.federation.models import Account, Activity
 from rathaus.inbox import work
 from rathaus.inbox.models import Conversation
@@ -58,7 +58,7 @@ def _note(number: int, *, to: list[str], mention: str = "", in_reply_to=None) ->
 
 
 def _answering_actor() -> str:
-    return Activity.objects.get(kind=sending.REPLY).body["actor"]
+    return Activity.objects.get(kind=activities.REPLY).body["actor"]
 
 
 @pytest.mark.parametrize("inbox", ["/ap/inbox", "/ap/presse/inbox"])
@@ -101,7 +101,7 @@ def test_the_citizens_next_message_in_the_thread_is_answered_by_the_same_account
     first = answer_with(conversation, "Am Montag.", public=False, by=agent)
     # The follow-up replies to our answer and names nobody else.
     deliver("/ap/inbox", _note(2, to=[presse], in_reply_to=first.remote_id))
-    Activity.objects.filter(kind=sending.REPLY).delete()
+    Activity.objects.filter(kind=activities.REPLY).delete()
     answer_with(conversation, "Gern.", public=False, by=agent)
     assert _answering_actor() == presse
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from rathaus.delivery.channels import PermanentError
-from rathaus.federation import fanout, remote, sending
+from rathaus.federation import activities, fanout, remote
 from rathaus.federation.models import Follower, Outgoing, RemoteActor, RemoteHost
 from rathaus.lib import netguard
 
@@ -70,8 +70,8 @@ def test_the_fediverse_channel_reports_a_refusal_as_permanent(
     def refuse(*_args, **_kwargs):
         raise refused
 
-    monkeypatch.setattr(sending, "publish", refuse)
-    monkeypatch.setattr(sending, "update", refuse)
+    monkeypatch.setattr(activities, "publish", refuse)
+    monkeypatch.setattr(activities, "update", refuse)
     delivery = Delivery(post=published, channel="fediverse")
     channel = FediverseChannel()
     for call in (channel.publish, channel.update):

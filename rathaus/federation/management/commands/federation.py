@@ -21,7 +21,7 @@ from django.core.validators import URLValidator
 from django.db.models import Count
 from django.utils import timezone
 
-from rathaus.federation import actors, fanout, remote, sending
+from rathaus.federation import activities, actors, fanout, remote
 from rathaus.federation.models import Account, Activity, Outgoing, RemoteActor
 from rathaus.jobs import engine
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
     def _follow(self, handle: str, as_user: str, **options) -> None:
         account = self._account(as_user)
         actor = self._remote(handle)
-        self._deliver_now(sending.follow(account, actor))
+        self._deliver_now(activities.follow(account, actor))
 
     def _send(self, handle: str, as_user: str, text: str, in_reply_to: str, **options) -> None:
         account = self._account(as_user)
@@ -82,7 +82,7 @@ class Command(BaseCommand):
         if not text.strip():
             raise CommandError("The text is empty.")
         actor = self._remote(handle)
-        self._deliver_now(sending.direct_note(account, actor, text, in_reply_to=in_reply_to))
+        self._deliver_now(activities.direct_note(account, actor, text, in_reply_to=in_reply_to))
 
     def _deliver(self, seconds: float, **options) -> None:
         stale = engine.sweep(fanout.OUTGOING)
