@@ -32,7 +32,6 @@ from rathaus.lib.weburls import is_web_url
 from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Membership, Office, Role
 
-Status = ConnectedAccount.Status
 Pending = PendingConnection.Status
 # An OAuth code is a few hundred characters; anything far longer is no code.
 MAX_CODE = 4000
@@ -189,7 +188,7 @@ def store(
                 "refresh_token": connection.refresh_token,
                 "token_expires_at": connection.expires_at,
                 "details": connection.details,
-                "status": Status.ACTIVE,
+                "status": ConnectedAccount.Status.ACTIVE,
                 "problem": "",
                 "expiry_warned_at": None,
                 "connected_by": by,
@@ -215,7 +214,7 @@ def disconnect(account: ConnectedAccount, *, by: Any) -> ConnectedAccount:
             access_token="",
             refresh_token="",
             token_expires_at=None,
-            status=Status.DISCONNECTED,
+            status=ConnectedAccount.Status.DISCONNECTED,
             problem="",
         )
         record(
@@ -242,10 +241,10 @@ def store_tokens(account: ConnectedAccount, connection: Connection) -> None:
 
 def needs_reauthorisation(account: ConnectedAccount, problem: str) -> None:
     """Stop using the account and tell its office's admins, once."""
-    changed = ConnectedAccount.objects.filter(pk=account.pk, status=Status.ACTIVE).update(
-        status=Status.NEEDS_REAUTH, problem=problem[:2000]
-    )
-    account.status, account.problem = Status.NEEDS_REAUTH, problem
+    changed = ConnectedAccount.objects.filter(
+        pk=account.pk, status=ConnectedAccount.Status.ACTIVE
+    ).update(status=ConnectedAccount.Status.NEEDS_REAUTH, problem=problem[:2000])
+    account.status, account.problem = ConnectedAccount.Status.NEEDS_REAUTH, problem
     if changed:
         _tell_admins(
             account,
@@ -261,8 +260,14 @@ def needs_reauthorisation(account: ConnectedAccount, problem: str) -> None:
 def attention(office: Office, now=None) -> list[ConnectedAccount]:
     """Accounts the dashboard warns about: to connect again, or a token expiring soon."""
     now = now or timezone.now()
-    accounts = ConnectedAccount.objects.filter(office=office).exclude(status=Status.DISCONNECTED)
-    return [a for a in accounts if a.status == Status.NEEDS_REAUTH or _expires_soon(a, now)]
+    accounts = ConnectedAccount.objects.filter(office=office).exclude(
+        status=ConnectedAccount.Status.DISCONNECTED
+    )
+    return [
+        a
+        for a in accounts
+        if a.status == ConnectedAccount.Status.NEEDS_REAUTH or _expires_soon(a, now)
+    ]
 
 
 def _expires_soon(account: ConnectedAccount, now) -> bool:
@@ -275,7 +280,7 @@ def warn_expiring(now=None) -> int:
     """Mail the admins of each account whose token expires within 7 days, once per token."""
     now = now or timezone.now()
     due = ConnectedAccount.objects.filter(
-        status=Status.ACTIVE,
+        status=ConnectedAccount.Status.ACTIVE,
         token_expires_at__lte=now + EXPIRY_WARNING,
         expiry_warned_at__isnull=True,
     ).select_related("office")

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from rathaus.connectors.base import Connector
 
 KIND = "connectors.fetch"
-Status = AccountFetch.Status
 
 
 def take(account: ConnectedAccount, connector: Connector) -> int:
@@ -42,9 +41,9 @@ def fetch(account: ConnectedAccount) -> int:
     AccountFetch.objects.get_or_create(account=account)
     engine.sweep(KIND)  # a lease a dead worker left is free again
     # Asked for now: due now, also when it stopped (the account may be connected again).
-    AccountFetch.objects.filter(account=account, status__in=[Status.QUEUED, Status.STOPPED]).update(
-        status=Status.QUEUED, next_attempt_at=timezone.now()
-    )
+    AccountFetch.objects.filter(
+        account=account, status__in=[AccountFetch.Status.QUEUED, AccountFetch.Status.STOPPED]
+    ).update(status=AccountFetch.Status.QUEUED, next_attempt_at=timezone.now())
     outcomes = runner.run(KIND, ids=[account.pk])
     return outcomes[0].result if outcomes else 0
 
@@ -53,6 +52,6 @@ def resume(account: ConnectedAccount) -> None:
     """An account connected (again) is fetched from the next tick on."""
     fetch_row, created = AccountFetch.objects.get_or_create(account=account)
     if not created:
-        AccountFetch.objects.filter(pk=fetch_row.pk, status=Status.STOPPED).update(
-            status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
+        AccountFetch.objects.filter(pk=fetch_row.pk, status=AccountFetch.Status.STOPPED).update(
+            status=AccountFetch.Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
         )
