@@ -24,7 +24,9 @@ def _contract() -> dict:
 def app_graph() -> dict[str, set[str]]:
     """App → the apps its modules import (``rathaus.<app>`` or a top-level module)."""
     graph = grimp.build_graph(
-        "rathaus", exclude_type_checking_imports=_contract()["exclude_type_checking_imports"]
+        "rathaus",
+        exclude_type_checking_imports=_contract()["exclude_type_checking_imports"],
+        cache_dir=None,  # nothing left behind in the work tree
     )
     edges: dict[str, set[str]] = {}
     for module in graph.modules:
