@@ -10,5 +10,4 @@ class ConnectorsConfig(AppConfig):
         from rathaus.connectors import family
         from rathaus.delivery import channels
 
-        for platform in family.platforms():
-            channels.register_family(platform, family.ACCOUNTS)
+        channels.register_family(family.ACCOUNTS)

@@ -36,7 +36,10 @@ def connector_for(account: ConnectedAccount) -> Connector:
 
 
 class AccountChannels:
-    """The delivery registry's family for connected accounts."""
+    """The delivery registry's family for connected accounts: one for every platform."""
+
+    def prefixes(self) -> list[str]:
+        return platforms()
 
     def get(self, key: str) -> Connector:
         platform, _sep, pk = key.partition(":")
@@ -54,9 +57,6 @@ class AccountChannels:
         accounts = ConnectedAccount.objects.filter(office=office, platform__in=platforms())
         accounts = accounts.exclude(status=ConnectedAccount.Status.DISCONNECTED)
         return [connector_for(account) for account in accounts.select_related("office")]
-
-    def answering(self, office: Office) -> list[Connector]:
-        return [c for c in self.for_office(office) if c.can_reply]
 
 
 ACCOUNTS = AccountChannels()

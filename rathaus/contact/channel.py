@@ -8,9 +8,7 @@ import smtplib
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.contact import follow, mails
-from rathaus.delivery.channels import DIRECT, Channel, PermanentError, Sent, TemporaryError
-from rathaus.delivery.models import Delivery
-from rathaus.inbox.models import Message
+from rathaus.delivery.channels import DIRECT, Attempt, Channel, PermanentError, Sent, TemporaryError
 
 
 def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
@@ -24,13 +22,10 @@ def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
 class ContactChannel(Channel):
     key = follow.CHANNEL
     name = _("Contact form")
-    publishes_posts = False
-    can_reply = True
     answers = frozenset({DIRECT})  # the follow page and mail reach the citizen alone
 
-    def reply(self, delivery: Delivery) -> Sent:
-        message = delivery.message
-        self.refuse_undeliverable(message)
+    def reply(self, attempt: Attempt) -> Sent:
+        message = attempt.message
         conversation = message.conversation
         remote_id = f"{follow.CHANNEL}:{message.pk}"
         if conversation.citizen_email:
@@ -48,5 +43,4 @@ class ContactChannel(Channel):
                 ) from error
             remote_id = email.extra_headers["Message-ID"].strip("<>")
         # The citizen's next message from the follow page threads under this id.
-        Message.objects.filter(pk=message.pk).update(remote_id=remote_id)
         return Sent(remote_id=remote_id)

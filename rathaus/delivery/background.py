@@ -22,20 +22,6 @@ log = logging.getLogger(__name__)
 Status = Delivery.Status
 
 
-def _call(channel: channels.Channel, delivery: Delivery) -> channels.Sent | None:
-    if delivery.action == Delivery.Action.REPLY:
-        return channel.reply(delivery)
-    post = delivery.post
-    if delivery.action == Delivery.Action.PUBLISH:
-        if not post.is_public:
-            raise channels.PermanentError("The post was withdrawn before it was sent.")
-        return channel.publish(delivery)
-    if delivery.action == Delivery.Action.UPDATE:
-        return channel.update(delivery)
-    channel.withdraw(delivery)
-    return None
-
-
 def send(delivery: Delivery) -> engine.Outcome:
     """Call the delivery's channel once; the outcome says what to record."""
     try:
@@ -43,10 +29,10 @@ def send(delivery: Delivery) -> engine.Outcome:
     except KeyError:
         # Only the lookup: a KeyError raised inside a channel is that channel's bug.
         return engine.fail(delivery, f"unknown channel {delivery.channel}")
-    if channel.manual and delivery.action == Delivery.Action.PUBLISH:
+    if channels.by_hand(channel, delivery):
         return engine.done(delivery, Status.MANUAL)
     try:
-        sent = _call(channel, delivery)
+        sent = channels.run(channel, delivery)
     except channels.TemporaryError as error:
         return engine.retry(delivery, str(error), retry_after=error.retry_after)
     except channels.NeedsReauthorisation as error:

@@ -1,16 +1,30 @@
-"""The one small interface every channel implements, and the registry of channels.
+"""What a channel is, what it can do, the context each of its hooks gets, and the registry.
 
-A channel is a place a post goes to: the office's own newsroom, its ActivityPub accounts,
-the newsletter, and every account an office connected on a platform (``rathaus.connectors``).
+A channel is where a post goes or a citizen is answered: the office's own newsroom, its
+ActivityPub accounts, the newsletter, the contact form, mail, and every account an office
+connected on a platform (``rathaus.connectors``). What a channel can do is the protocols it
+implements — one method each, nothing to declare besides:
+
+- :class:`Publishes` posts (``publish``), and maybe :class:`Updates` and :class:`Withdraws`
+  them; a channel nobody can post to by machine is :class:`PostedByHand` (``prepared``);
+- :class:`Answers` citizens (``reply``, and the kinds of answer it delivers, ``answers``);
+- :class:`Moderates` public comments (``moderate``).
+
+Every hook of a delivery gets one :class:`Attempt`: the delivery, which attempt this is,
+whether an earlier one may have gone out, and the office's public addresses. :func:`run`
+calls the hook for a delivery's action and records what an answer was sent as, so no
+channel writes that itself.
+
 Fixed channels are registered once with :func:`register`; channels that exist once per
-connected account come from a *family* (:func:`register_family`), whose keys look like
+connected account come from one *family* (:func:`register_family`), whose keys look like
 ``mastodon:12`` so that every account gets a Delivery row and a status of its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rathaus.lib.graphemes import code_points
 from rathaus.lib.weburls import web_url
@@ -144,26 +158,73 @@ def refusal(channel_name: str, kind: str) -> str:
     }
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One try at one delivery, as every hook of a channel gets it."""
+
+    delivery: Delivery
+    # 1 for the first try; a retry a person asks for counts from 1 again.
+    number: int
+    # An earlier try may have sent (part of) it before its answer got lost: look on the
+    # platform before sending again (check before retry).
+    may_have_gone_out: bool
+    # What a channel learnt in this attempt and needs again in it (Bluesky: the CID of the
+    # part it just posted, for the next part's reply): kept here, not on the channel.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, delivery: Delivery) -> Attempt:
+        """The attempt the engine just claimed (its claim counted it). A retry a person
+        asked for starts counting again but keeps the last error."""
+        return cls(
+            delivery=delivery,
+            number=max(delivery.attempts, 1),
+            may_have_gone_out=delivery.attempts > 1 or bool(delivery.last_error),
+        )
+
+    @property
+    def post(self) -> Post:
+        return self.delivery.post
+
+    @property
+    def post_id(self) -> int | None:
+        return self.delivery.post_id
+
+    @property
+    def message(self) -> Message:
+        """Our answer, for a reply."""
+        return self.delivery.message
+
+    @property
+    def message_id(self) -> int | None:
+        return self.delivery.message_id
+
+    @property
+    def office(self) -> Office:
+        return self.delivery.office
+
+    def public_url(self, path: str = "") -> str:
+        """``path`` on the office's public address (``Office.public_url``)."""
+        return self.office.public_url(path)
+
+
 class Channel:
-    key: ClassVar[str]
-    name: ClassVar[str]
-    limits: ClassVar[Limits] = Limits()
-    has_variant: ClassVar[bool] = True  # False: the channel always shows the main text
-    can_update: ClassVar[bool] = False
-    can_withdraw: ClassVar[bool] = False
-    publishes_posts: ClassVar[bool] = True  # False: a channel citizens write through only
-    can_reply: ClassVar[bool] = False
+    """Who a channel is and what every channel has; what it can do are the protocols
+    below. ``key``, ``name`` and ``limits`` are the class's, or an instance's where a
+    family makes one per account."""
+
+    key: str
+    name: str
+    limits: Limits = Limits()
     # The kinds of answer (PUBLIC, DIRECT) the channel really delivers, as the platform
     # shows them: a channel that cannot send private messages must not claim DIRECT, or a
     # "direct" answer goes out as a public post. Empty where it answers nobody.
-    answers: ClassVar[frozenset[str]] = frozenset()
-    # True: nobody can post here by machine (Xing); the desk shows a prepared text and a
-    # share link, and an editor confirms by hand that it was posted.
-    manual: ClassVar[bool] = False
+    answers: frozenset[str] = frozenset()
 
     @property
-    def variant_key(self) -> str:
-        """Which editor variant this channel sends: all accounts of one platform share one."""
+    def variant_key(self) -> str | None:
+        """Which editor variant the channel sends (all accounts of a platform share one);
+        None where it always sends the main text (the newsroom: the original)."""
         return self.key
 
     @property
@@ -180,11 +241,8 @@ class Channel:
 
     def text_for(self, post: Post) -> str:
         """The text this channel sends: its own variant if the editor wrote one."""
-        if self.has_variant:
-            variant = post.variant_text(self.variant_key)
-            if variant:
-                return variant
-        return post.body
+        variant = post.variant_text(self.variant_key) if self.variant_key else ""
+        return variant or post.body
 
     def sendable(self, *, title: str, text: str, link: str, is_variant: bool) -> str:
         """The text as it will go out, for the editor's counters and preview (platforms
@@ -196,58 +254,138 @@ class Channel:
         received the post and how people reacted; empty when there is nothing to say."""
         return ""
 
-    def publish(self, delivery: Delivery) -> Sent:
-        raise NotImplementedError
-
-    def prepared(self, delivery: Delivery) -> Prepared | None:
-        """What an editor posts by hand on a ``manual`` channel."""
-        return None
-
-    def update(self, delivery: Delivery) -> Sent:
-        raise PermanentError(f"{self.name} cannot change a published post")
-
-    def withdraw(self, delivery: Delivery) -> None:
-        raise PermanentError(f"{self.name} cannot remove a published post")
-
     def answer_kinds(self, conversation: Conversation) -> frozenset[str]:
         """The kinds of answer on offer in ``conversation``: what the channel delivers, and
         a public one only where the citizen wrote in public."""
-        kinds = self.answers if self.can_reply else frozenset()
+        kinds = self.answers if isinstance(self, Answers) else frozenset()
         return kinds if conversation.is_public else kinds - {PUBLIC}
 
-    def refuse_undeliverable(self, message: Message) -> None:
-        """PermanentError unless the answer ``message`` goes out as the agent chose: every
-        ``reply`` calls this before anything is sent, so that an answer fails rather than
-        go out more publicly than chosen."""
+
+# ----- what a channel can do ------------------------------------------------------------------
+
+
+@runtime_checkable
+class Publishes(Protocol):
+    """Posts go here: the newsroom, the Fediverse, the newsletter, a platform account."""
+
+    def publish(self, attempt: Attempt) -> Sent: ...
+
+
+@runtime_checkable
+class Updates(Protocol):
+    """A correction changes the published post here."""
+
+    def update(self, attempt: Attempt) -> Sent: ...
+
+
+@runtime_checkable
+class Withdraws(Protocol):
+    """A withdrawal removes the published post here."""
+
+    def withdraw(self, attempt: Attempt) -> None: ...
+
+
+@runtime_checkable
+class PostedByHand(Protocol):
+    """Nobody can post here by machine (Xing): the desk shows a prepared text and a share
+    link, and an editor confirms by hand that it was posted."""
+
+    def prepared(self, delivery: Delivery) -> Prepared: ...
+
+
+@runtime_checkable
+class Answers(Protocol):
+    """Citizens write through here and are answered the same way (``Channel.answers``:
+    the kinds of answer it delivers)."""
+
+    answers: frozenset[str]
+
+    def reply(self, attempt: Attempt) -> Sent: ...
+
+
+@runtime_checkable
+class Moderates(Protocol):
+    """Public comments can be hidden, shown again or deleted here (or reported)."""
+
+    def moderate(self, message: Message, action: str) -> None: ...
+
+
+# ----- running a delivery ---------------------------------------------------------------------
+
+
+def by_hand(channel: Channel, delivery: Delivery) -> bool:
+    """Whether the delivery waits for an editor instead of being sent."""
+    return delivery.action == "publish" and isinstance(channel, PostedByHand)
+
+
+def run(channel: Channel, delivery: Delivery) -> Sent | None:
+    """Call ``channel``'s hook for the delivery's action, with the attempt's context.
+
+    An answer is refused before anything is sent unless it goes out exactly as the agent
+    chose (never more public), and takes the id the channel sent it as, so that the
+    citizen's reply to it joins its conversation: here, for every channel."""
+    attempt = Attempt.of(delivery)
+    action = delivery.action
+    if action == "reply":
+        message = attempt.message
+        if not isinstance(channel, Answers):
+            raise PermanentError(f"{channel.name} cannot answer citizens")
         kind = PUBLIC if message.is_public else DIRECT
-        if kind not in self.answer_kinds(message.conversation):
-            raise PermanentError(refusal(str(self.name), kind))
+        if kind not in channel.answer_kinds(message.conversation):
+            raise PermanentError(refusal(str(channel.name), kind))
+        sent = channel.reply(attempt)
+        _answered(message, sent)
+        return sent
+    if action == "publish":
+        if not attempt.post.is_public:
+            raise PermanentError("The post was withdrawn before it was sent.")
+        if not isinstance(channel, Publishes):
+            raise PermanentError(f"{channel.name} takes no posts")
+        return channel.publish(attempt)
+    if action == "update":
+        if not isinstance(channel, Updates):
+            raise PermanentError(f"{channel.name} cannot change a published post")
+        return channel.update(attempt)
+    if not isinstance(channel, Withdraws):
+        raise PermanentError(f"{channel.name} cannot remove a published post")
+    channel.withdraw(attempt)
+    return None
 
-    def reply(self, delivery: Delivery) -> Sent:
-        """Send ``delivery.message``, our answer in a conversation that came through here;
-        call ``refuse_undeliverable`` first."""
-        raise PermanentError(f"{self.name} cannot answer citizens")
 
-    def moderate(self, message: Message, action: str) -> None:
-        """Hide, show again or delete a public comment where the platform allows it; the
-        inbox records the decision either way."""
-        return None
+def _answered(message: Message, sent: Sent) -> None:
+    # Only an answer still named by the inbox's own id: mail names its answer before
+    # sending (a retry reuses the Message-ID), the Fediverse with the activity it stores.
+    # The message's own class: the inbox sits above this layer.
+    type(message).objects.filter(pk=message.pk, remote_id__startswith="local:").update(
+        remote_id=sent.remote_id, url=sent.url or message.url
+    )
+
+
+def moderate(channel: Channel, message: Message, action: str) -> None:
+    """Do on the channel what the inbox decided about a comment, where it can."""
+    if isinstance(channel, Moderates):
+        channel.moderate(message, action)
+
+
+# ----- the registry ---------------------------------------------------------------------------
 
 
 class Family(Protocol):
-    """Channels that exist once per row of some table, e.g. connected platform accounts."""
+    """Channels that exist once per row of some table, e.g. connected platform accounts,
+    keyed ``<prefix>:<id>``."""
+
+    def prefixes(self) -> Iterable[str]:
+        """The key prefixes it serves (one per platform); also the editor's variant keys."""
 
     def get(self, key: str) -> Channel:
-        """The channel for ``key`` (``prefix:rest``); KeyError when there is none."""
+        """The channel for ``key``; KeyError when there is none."""
 
-    def for_office(self, office: Office) -> list[Channel]: ...
-
-    def answering(self, office: Office) -> list[Channel]:
-        """The office's channels of this family that can answer citizens."""
+    def for_office(self, office: Office) -> list[Channel]:
+        """The office's channels of this family that are in use."""
 
 
 _registry: dict[str, Channel] = {}
-_families: dict[str, Family] = {}
+_families: list[Family] = []
 
 
 def register(channel: Channel) -> Channel:
@@ -259,41 +397,46 @@ def unregister(key: str) -> None:
     _registry.pop(key, None)
 
 
-def register_family(prefix: str, family: Family) -> None:
-    _families[prefix] = family
+def register_family(family: Family) -> None:
+    if family not in _families:
+        _families.append(family)
+
+
+def _family_of(prefix: str) -> Family | None:
+    return next((f for f in _families if prefix in f.prefixes()), None)
 
 
 def get(key: str) -> Channel:
     if key in _registry:
         return _registry[key]
     prefix, _sep, _rest = key.partition(":")
-    if prefix in _families:
-        return _families[prefix].get(key)
-    raise KeyError(key)
-
-
-def _distinct_families() -> list[Family]:
-    # One family may serve several prefixes (one per platform).
-    return list({id(f): f for f in _families.values()}.values())
+    family = _family_of(prefix)
+    if family is None:
+        raise KeyError(key)
+    return family.get(key)
 
 
 def is_variant_key(key: str) -> bool:
     """Whether editors can write a variant for ``key``: a fixed channel or a platform."""
-    return key in _registry or key in _families
+    return key in _registry or _family_of(key) is not None
+
+
+def _all(office: Office | None) -> list[Channel]:
+    found = list(_registry.values())
+    for family in _families if office is not None else []:
+        found.extend(family.for_office(office))
+    return found
 
 
 def answering(office: Office | None = None) -> list[Channel]:
     """The channels citizens can be answered through, e.g. for the inbox's channel filter;
     with ``office``, also that office's connected accounts."""
-    found = [c for c in _registry.values() if c.can_reply]
-    for family in _distinct_families() if office is not None else []:
-        found.extend(family.answering(office))
-    return sorted(found, key=lambda c: c.key)
+    return sorted((c for c in _all(office) if isinstance(c, Answers)), key=lambda c: c.key)
 
 
 def for_office(office: Office) -> list[Channel]:
     """The channels a post of this office goes to, the newsroom first."""
-    found = [c for c in _registry.values() if c.publishes_posts and c.enabled_for(office)]
-    for family in _distinct_families():
-        found.extend(c for c in family.for_office(office) if c.publishes_posts)
+    found = [
+        c for c in _all(office) if isinstance(c, Publishes | PostedByHand) and c.enabled_for(office)
+    ]
     return sorted(found, key=lambda c: (c.key != "newsroom", c.key))

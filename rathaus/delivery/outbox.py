@@ -25,9 +25,9 @@ def _wanted(
 ) -> bool:
     if action == Action.PUBLISH:
         return channel.takes(post) and defaults.allows(post.category, channel.key, restricted)
-    if action == Action.UPDATE and not channel.can_update:
+    if action == Action.UPDATE and not isinstance(channel, channels.Updates):
         return False
-    if action == Action.WITHDRAW and not channel.can_withdraw:
+    if action == Action.WITHDRAW and not isinstance(channel, channels.Withdraws):
         return False
     # Only channels that received the post can change or remove it.
     return post.deliveries.filter(channel=channel.key, action=Action.PUBLISH).exists()

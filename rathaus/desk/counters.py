@@ -43,7 +43,7 @@ def count(
     as the channel will send it (``link``: the post's address on the newsroom)."""
     found = []
     for channel in channels.for_office(office):
-        variant = (variants.get(channel.variant_key) or "").strip() if channel.has_variant else ""
+        variant = (variants.get(channel.variant_key) or "").strip() if channel.variant_key else ""
         text = channel.sendable(
             title=title, text=variant or body, link=link, is_variant=bool(variant)
         )

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.delivery.channels import DIRECT, PUBLIC, Channel, Limits, PermanentError, Sent
+from rathaus.delivery.channels import DIRECT, PUBLIC, Attempt, Channel, Limits, PermanentError, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.federation import activities, identities, reach, remote
 from rathaus.federation.models import Account
@@ -43,9 +43,6 @@ class FediverseChannel(Channel):
     # Longer posts go out as an Article with title and summary (objects.NOTE_MAX_CHARS),
     # so the text itself has no limit; Mastodon shows at most four images.
     limits = Limits(max_chars=None, max_images=4)
-    can_update = True
-    can_withdraw = True
-    can_reply = True
     answers = frozenset({PUBLIC, DIRECT})  # a Note to everyone, or to the citizen alone
 
     def enabled_for(self, office: Office) -> bool:
@@ -58,29 +55,29 @@ class FediverseChannel(Channel):
         accounts = Account.objects.filter(office_id=post.office_id)
         return [a for a in accounts if a.publishes(post.category)]
 
-    def _accounts(self, delivery: Delivery) -> list[Account]:
-        accounts = self._accounts_for(delivery.post)
+    def _accounts(self, attempt: Attempt) -> list[Account]:
+        accounts = self._accounts_for(attempt.post)
         if not accounts:  # the account was changed since the post went out
             raise PermanentError(_("No Fediverse account of this office publishes this category."))
         return accounts
 
-    def _sent(self, accounts: list[Account], delivery: Delivery) -> Sent:
-        note = identities.note(accounts[0].username, delivery.post_id)
+    def _sent(self, accounts: list[Account], attempt: Attempt) -> Sent:
+        note = identities.note(accounts[0].username, attempt.post_id)
         return Sent(remote_id=note, url=note)
 
     @_refusal_is_permanent
-    def publish(self, delivery: Delivery) -> Sent:
-        accounts = self._accounts(delivery)
+    def publish(self, attempt: Attempt) -> Sent:
+        accounts = self._accounts(attempt)
         for account in accounts:
-            activities.publish(account, delivery.post)
-        return self._sent(accounts, delivery)
+            activities.publish(account, attempt.post)
+        return self._sent(accounts, attempt)
 
     @_refusal_is_permanent
-    def update(self, delivery: Delivery) -> Sent:
-        accounts = self._accounts(delivery)
+    def update(self, attempt: Attempt) -> Sent:
+        accounts = self._accounts(attempt)
         for account in accounts:
-            activities.update(account, delivery.post)
-        return self._sent(accounts, delivery)
+            activities.update(account, attempt.post)
+        return self._sent(accounts, attempt)
 
     def progress(self, delivery: Delivery) -> str:
         if delivery.status != Delivery.Status.PUBLISHED:
@@ -88,9 +85,8 @@ class FediverseChannel(Channel):
         return reach.summary(delivery.post, delivery.action)
 
     @_refusal_is_permanent
-    def reply(self, delivery: Delivery) -> Sent:
-        self.refuse_undeliverable(delivery.message)
-        activity = activities.answer(delivery.message)
+    def reply(self, attempt: Attempt) -> Sent:
+        activity = activities.answer(attempt.message)
         note = activity.body["object"]["id"]
         return Sent(remote_id=note, url=note)
 
@@ -101,6 +97,6 @@ class FediverseChannel(Channel):
             activities.report(message)
 
     @_refusal_is_permanent
-    def withdraw(self, delivery: Delivery) -> None:
-        for account in self._accounts(delivery):
-            activities.delete(account, delivery.post)
+    def withdraw(self, attempt: Attempt) -> None:
+        for account in self._accounts(attempt):
+            activities.delete(account, attempt.post)

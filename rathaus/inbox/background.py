@@ -44,7 +44,7 @@ def moderate_on_channel(message_id: int, action: str, reason: str = "") -> str |
         channel = channels.get(message.channel)
     except KeyError:  # the account was disconnected meanwhile
         return None
-    channel.moderate(message, step)
+    channels.moderate(channel, message, step)
     return step
 
 

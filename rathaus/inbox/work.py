@@ -166,7 +166,7 @@ def _reply_channel(conversation: Conversation) -> channels.Channel:
         channel = channels.get(conversation.channel)
     except KeyError:
         channel = None
-    if channel is None or not channel.can_reply:
+    if not isinstance(channel, channels.Answers):
         raise LifecycleError(_("Answers cannot be sent through this channel."))
     return channel
 

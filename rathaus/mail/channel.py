@@ -5,19 +5,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.delivery.channels import DIRECT, Channel, Sent
-from rathaus.delivery.models import Delivery
+from rathaus.delivery.channels import DIRECT, Attempt, Channel, Sent
 from rathaus.mail import outbound, receiving
 
 
 class EmailChannel(Channel):
     key = receiving.CHANNEL
     name = _("Email")
-    has_variant = False
-    publishes_posts = False
-    can_reply = True
     answers = frozenset({DIRECT})
 
-    def reply(self, delivery: Delivery) -> Sent:
-        self.refuse_undeliverable(delivery.message)
-        return Sent(remote_id=outbound.send(delivery.message))
+    def reply(self, attempt: Attempt) -> Sent:
+        return Sent(remote_id=outbound.send(attempt.message))

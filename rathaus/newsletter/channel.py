@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.delivery.channels import Channel, Limits, PermanentError, Sent
+from rathaus.delivery.channels import Attempt, Channel, Limits, PermanentError, Sent
 from rathaus.delivery.models import Delivery
 from rathaus.newsletter import composing, mailings
 from rathaus.newsletter.models import Mailing, NewsletterSettings
@@ -27,10 +27,10 @@ class NewsletterChannel(Channel):
     def takes(self, post: Post) -> bool:
         return mailings.recipients(post.office_id, post.category).exists()
 
-    def publish(self, delivery: Delivery) -> Sent:
-        if not self.enabled_for(delivery.post.office):
+    def publish(self, attempt: Attempt) -> Sent:
+        if not self.enabled_for(attempt.office):
             raise PermanentError(_("The newsletter of this office is switched off."))
-        mailing = mailings.queue(delivery)
+        mailing = mailings.queue(attempt.delivery)
         return Sent(remote_id=f"{self.key}:{mailing.pk}")
 
     def progress(self, delivery: Delivery) -> str:

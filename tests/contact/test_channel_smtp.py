@@ -66,7 +66,7 @@ def _answer(conversation, by, capture, text="Dienstag bis Samstag, 9 bis 17 Uhr.
 def test_the_channel_is_registered_as_a_reply_channel(office, english_messages):
     channel = channels.get("contact")
     assert isinstance(channel, ContactChannel)
-    assert channel.can_reply and not channel.publishes_posts
+    assert isinstance(channel, channels.Answers) and not isinstance(channel, channels.Publishes)
     assert str(channel.name) == "Contact form"
     assert channel not in channels.for_office(office)
 

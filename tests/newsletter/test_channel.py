@@ -21,7 +21,8 @@ def test_it_is_registered_as_the_newsletter_channel(office):
     channel = channels.get("newsletter")
     assert isinstance(channel, NewsletterChannel)
     assert str(channel.name) == "Newsletter"
-    assert channel.publishes_posts and not channel.can_update and not channel.can_withdraw
+    assert isinstance(channel, channels.Publishes)
+    assert not isinstance(channel, channels.Updates | channels.Withdraws)
 
 
 def test_only_offices_that_switched_it_on_have_the_channel(office, other_office):

@@ -168,7 +168,7 @@ def test_every_reply_channel_declares_what_it_delivers():
     for key in ("fediverse", "email", "contact", "newsroom"):
         channel = channels.get(key)
         assert set(channel.answers) == DECLARED[key], key
-        assert bool(channel.answers) == channel.can_reply, key
+        assert bool(channel.answers) == isinstance(channel, channels.Answers), key
 
 
 @pytest.mark.parametrize("name", sorted(DECLARED))
@@ -179,7 +179,7 @@ def test_the_desk_offers_exactly_what_the_channel_delivers(
     key = _channel_key(name, office)
     channel = channels.get(key)
     assert set(channel.answers) == DECLARED[name]
-    assert bool(channel.answers) == channel.can_reply
+    assert bool(channel.answers) == isinstance(channel, channels.Answers)
     conversation = _question(office, key, public=public)
     expected = DECLARED[name] if public else DECLARED[name] - {channels.PUBLIC}
     assert set(channel.answer_kinds(conversation)) == expected

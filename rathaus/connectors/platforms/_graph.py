@@ -22,7 +22,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from rathaus.connectors import base
+from rathaus.connectors import errors
 from rathaus.delivery.channels import (
     DeliveryError,
     NeedsReauthorisation,
@@ -170,7 +170,7 @@ def _quick_retry(error: Exception) -> float | None:
         return None
     if not (error.status >= 500 or error.code in TEMPORARY_CODES or error.transient):
         return None
-    wait = base.retry_after(error.headers)
+    wait = errors.retry_after(error.headers)
     if wait is not None and wait > 5:
         return None
     return wait if wait is not None else 0.5
@@ -190,7 +190,7 @@ def classify(error: Exception, label: str) -> DeliveryError | None:
     if error.status == 429 or error.code in RATE_CODES:
         return TemporaryError(message, retry_after=rate_limit_wait(error.headers))
     if error.status >= 500 or error.code in TEMPORARY_CODES or error.transient:
-        return TemporaryError(message, retry_after=base.retry_after(error.headers))
+        return TemporaryError(message, retry_after=errors.retry_after(error.headers))
     return PermanentError(message)
 
 
@@ -205,7 +205,7 @@ def rate_limit_wait(headers: Any) -> float:
     longest = max([m for m in minutes if isinstance(m, int | float)], default=0)
     if longest > 0:
         return float(longest) * 60
-    return base.retry_after(headers) or RATE_LIMIT_WAIT
+    return errors.retry_after(headers) or RATE_LIMIT_WAIT
 
 
 def _usage_entries(raw: str | None) -> list[dict]:

@@ -45,17 +45,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.connectors.base import (
-    Connection,
-    Connector,
-    Credential,
-    Fetched,
-    Part,
-    Seen,
-    status_error,
-)
+from rathaus.connectors.base import Connection, Credential, Fetched, Part, Seen
+from rathaus.connectors.capabilities import Answering, Deleting, Posting
+from rathaus.connectors.errors import status_error
 from rathaus.delivery.channels import (
     PUBLIC,
+    Attempt,
     DeliveryError,
     Limits,
     NeedsReauthorisation,
@@ -68,7 +63,6 @@ from rathaus.lib.graphemes import graphemes
 
 if TYPE_CHECKING:
     from rathaus.connectors.base import Image
-    from rathaus.connectors.models import ConnectedAccount
     from rathaus.inbox.inbound import InboundMessage
     from rathaus.inbox.models import Message
 
@@ -103,6 +97,11 @@ class Ref:
     root_uri: str
     root_cid: str
 
+    @classmethod
+    def of(cls, uri: str, cid: str, value: Any) -> Ref:
+        root = value.reply.root if getattr(value, "reply", None) else None
+        return cls(uri, cid, root.uri if root else uri, root.cid if root else cid)
+
     def reply(self) -> models.AppBskyFeedPost.ReplyRef:
         strong = models.ComAtprotoRepoStrongRef.Main
         return models.AppBskyFeedPost.ReplyRef(
@@ -111,7 +110,7 @@ class Ref:
         )
 
 
-class BlueskyConnector(Connector):
+class BlueskyConnector(Posting, Answering, Deleting):
     platform = "bluesky"
     label = "Bluesky"
     default_limits = BlueskyLimits(
@@ -130,17 +129,9 @@ class BlueskyConnector(Connector):
         ),
     )
     asks_api_base = True
-    can_update = False
-    can_withdraw = True
-    can_reply = True
     # A reply post only: the API used here has no private messages, so a "direct" answer
     # would be a public post with the reference number in it.
     answers = frozenset({PUBLIC})
-
-    def __init__(self, account: ConnectedAccount) -> None:
-        super().__init__(account)
-        self._refs: dict[str, Ref] = {}  # posts this connector made or looked up
-        self._refreshed = False
 
     # ----- connecting ---------------------------------------------------------------------
 
@@ -184,12 +175,12 @@ class BlueskyConnector(Connector):
 
     # ----- posting ----------------------------------------------------------------------------
 
-    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+    def post(self, part: Part, *, reply_to: str | None, attempt: Attempt) -> Sent:
         def send(client: Client) -> Sent:
             embed = self._images(client, part.images) if part.images else None
-            parent = self._own_ref(client, reply_to) if reply_to else None
+            parent = self._own_ref(client, reply_to, attempt) if reply_to else None
             return self._create(
-                client, part.text, parent=parent, embed=embed, language=part.language
+                client, attempt, part.text, parent=parent, embed=embed, language=part.language
             )
 
         return self._xrpc(send)
@@ -201,7 +192,7 @@ class BlueskyConnector(Connector):
         )
         self._xrpc(lambda client: client.com.atproto.repo.delete_record(data))
 
-    def recent(self, part: Part) -> list[Seen]:
+    def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
         def look(client: Client) -> list[Seen]:
             return [
                 Seen(
@@ -216,13 +207,15 @@ class BlueskyConnector(Connector):
 
         return self._xrpc(look)
 
-    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         def send(client: Client) -> Sent:
             # The citizen's post is read from the AppView, our own earlier part from our
             # repository (at once consistent).
-            ours = reply_to != parent.remote_id
-            target = self._own_ref(client, reply_to) if ours else self._their_ref(client, reply_to)
-            return self._create(client, part.text, parent=target)
+            if reply_to == parent.remote_id:
+                target = self._their_ref(client, reply_to)
+            else:
+                target = self._own_ref(client, reply_to, attempt)
+            return self._create(client, attempt, part.text, parent=target)
 
         return self._xrpc(send)
 
@@ -237,6 +230,7 @@ class BlueskyConnector(Connector):
     def _create(
         self,
         client: Client,
+        attempt: Attempt,
         text: str,
         *,
         parent: Ref | None = None,
@@ -256,7 +250,8 @@ class BlueskyConnector(Connector):
         created = client.com.atproto.repo.create_record(
             models.ComAtprotoRepoCreateRecord.Data(repo=self.did, collection=POST, record=record)
         )
-        self._remember(created.uri, created.cid, record)
+        # The thread's next part names this one by CID: known now, not read back.
+        attempt.memo[created.uri] = Ref.of(created.uri, created.cid, record)
         return Sent(remote_id=created.uri, url=self._url(created.uri))
 
     def _images(self, client: Client, images: tuple[Image, ...]) -> models.AppBskyEmbedImages.Main:
@@ -272,27 +267,23 @@ class BlueskyConnector(Connector):
             )
         return models.AppBskyEmbedImages.Main(images=embedded)
 
-    def _remember(self, uri: str, cid: str, value: Any) -> None:
-        root = value.reply.root if getattr(value, "reply", None) else None
-        self._refs[uri] = Ref(uri, cid, root.uri if root else uri, root.cid if root else cid)
-
-    def _own_ref(self, client: Client, uri: str) -> Ref:
-        if uri not in self._refs:
+    def _own_ref(self, client: Client, uri: str, attempt: Attempt) -> Ref:
+        """Our post ``uri``: posted in this attempt, else read back from our repository."""
+        if uri not in attempt.memo:
             at = AtUri.from_str(uri)
             params = models.ComAtprotoRepoGetRecord.Params(
                 repo=at.host, collection=at.collection, rkey=at.rkey
             )
             found = client.com.atproto.repo.get_record(params)
-            self._remember(found.uri, found.cid or "", found.value)
-        return self._refs[uri]
+            attempt.memo[uri] = Ref.of(found.uri, found.cid or "", found.value)
+        return attempt.memo[uri]
 
     def _their_ref(self, client: Client, uri: str) -> Ref:
         params = models.AppBskyFeedGetPosts.Params(uris=[uri])
         posts = client.app.bsky.feed.get_posts(params).posts
         if not posts:
             raise PermanentError(gettext("Bluesky: the post to answer was deleted."))
-        self._remember(posts[0].uri, posts[0].cid, posts[0].record)
-        return self._refs[posts[0].uri]
+        return Ref.of(posts[0].uri, posts[0].cid, posts[0].record)
 
     def _recent(self, client: Client) -> list[models.ComAtprotoRepoListRecords.Record]:
         params = models.ComAtprotoRepoListRecords.Params(repo=self.did, collection=POST, limit=PAGE)
@@ -353,9 +344,8 @@ class BlueskyConnector(Connector):
             with self._session() as client:
                 return work(client)
         except RequestErrorBase as error:
-            if _error_name(error) != "ExpiredToken" or self._refreshed:
+            if _error_name(error) != "ExpiredToken":
                 raise
-        self._refreshed = True
         self._store(self.refresh())
         with self._session() as client:
             return work(client)

@@ -20,18 +20,10 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.connectors.base import (
-    Connection,
-    Connector,
-    Credential,
-    Fetched,
-    Image,
-    OAuth,
-    Part,
-    Seen,
-)
+from rathaus.connectors.base import Connection, Credential, Fetched, Image, OAuth, Part, Seen
+from rathaus.connectors.capabilities import Answering, Deleting, Editing, Posting
 from rathaus.connectors.platforms import _graph
-from rathaus.delivery.channels import PUBLIC, DeliveryError, Limits, PermanentError, Sent
+from rathaus.delivery.channels import PUBLIC, Attempt, DeliveryError, Limits, PermanentError, Sent
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
@@ -58,16 +50,13 @@ OAUTH = OAuth(
 COMMENT_FIELDS = "id,message,from,created_time,parent,permalink_url"
 
 
-class FacebookConnector(Connector):
+class FacebookConnector(Posting, Answering, Editing, Deleting):
     platform = "facebook"
     label = "Facebook"
     default_api_base = _graph.DEFAULT_API_BASE
     # Facebook takes 63,206 characters; Meta attaches at most 10 photos to one post here
     # (more would be an album); a page post is never split into a thread.
     default_limits = Limits(max_chars=63206, max_images=10, threads=False)
-    can_update = True
-    can_withdraw = True
-    can_reply = True
     answers = frozenset({PUBLIC})  # a comment under the comment, as the page
     oauth = OAUTH
     credentials = (
@@ -147,7 +136,7 @@ class FacebookConnector(Connector):
     def page_id(self) -> str:
         return self.account.remote_id
 
-    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+    def post(self, part: Part, *, reply_to: str | None, attempt: Attempt) -> Sent:
         graph = self.graph
         data: dict[str, str] = {"message": part.text}
         if part.images:
@@ -177,7 +166,7 @@ class FacebookConnector(Connector):
     def delete(self, remote_id: str) -> None:
         self.graph.delete_if_there(remote_id)
 
-    def recent(self, part: Part) -> list[Seen]:
+    def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
         fields = "id,message,permalink_url,created_time"
         answer = self.graph.get(f"{self.page_id}/posts", fields=fields, limit=25)
         return [
@@ -226,7 +215,7 @@ class FacebookConnector(Connector):
             url=comment.get("permalink_url", ""),
         )
 
-    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         # Facebook threads comments two levels deep: an answer to a reply goes below the
         # comment the reply belongs to.
         target = parent.in_reply_to or parent.remote_id

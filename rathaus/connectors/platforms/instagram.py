@@ -24,11 +24,13 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part, Seen
+from rathaus.connectors.base import Connection, Credential, Fetched, Image, Part, Seen
+from rathaus.connectors.capabilities import Answering, Posting
 from rathaus.connectors.platforms import _graph
 from rathaus.connectors.platforms.facebook import OAUTH
 from rathaus.delivery.channels import (
     PUBLIC,
+    Attempt,
     DeliveryError,
     Limits,
     PermanentError,
@@ -67,15 +69,13 @@ class InstagramLimits(Limits):
         return found
 
 
-class InstagramConnector(Connector):
+class InstagramConnector(Posting, Answering):
     platform = "instagram"
     label = "Instagram"
     default_api_base = _graph.DEFAULT_API_BASE
     # A caption takes 2,200 characters and 30 hashtags; a carousel 10 images.
     default_limits = InstagramLimits(max_chars=2200, max_images=10, threads=False)
-    can_update = False
-    can_withdraw = False
-    can_reply = True
+    # Neither Editing nor Deleting: the Graph API can do neither for Instagram (below).
     answers = frozenset({PUBLIC})  # a reply under the comment
 
     def takes(self, post: Post) -> bool:
@@ -157,7 +157,7 @@ class InstagramConnector(Connector):
     def user_id(self) -> str:
         return self.account.remote_id
 
-    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+    def post(self, part: Part, *, reply_to: str | None, attempt: Attempt) -> Sent:
         if not part.images:
             raise PermanentError(gettext(NO_IMAGE))
         graph = self.graph
@@ -222,7 +222,7 @@ class InstagramConnector(Connector):
             gettext("Instagram's API cannot delete a post: remove it by hand in the Instagram app.")
         )
 
-    def recent(self, part: Part) -> list[Seen]:
+    def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
         fields = "id,caption,permalink,timestamp"
         answer = self.graph.get(f"{self.user_id}/media", fields=fields, limit=25)
         return [
@@ -283,7 +283,7 @@ class InstagramConnector(Connector):
             url=url,
         )
 
-    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         # Replies on Instagram go below a top-level comment, never below a reply.
         target = parent.in_reply_to or parent.remote_id
         answer = self.graph.post(f"{target}/replies", {"message": part.text})

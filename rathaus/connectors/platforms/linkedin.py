@@ -27,10 +27,12 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, OAuth, Part, Seen
-from rathaus.connectors.base import status_error as _status_error
+from rathaus.connectors.base import Connection, Credential, Fetched, OAuth, Part, Seen
+from rathaus.connectors.capabilities import Answering, Deleting, Editing, Posting
+from rathaus.connectors.errors import status_error as _status_error
 from rathaus.delivery.channels import (
     PUBLIC,
+    Attempt,
     DeliveryError,
     Limits,
     NeedsReauthorisation,
@@ -192,12 +194,11 @@ def _moved(api_base: str, url: str) -> str:
     return urlunsplit((target.scheme, target.netloc, urlsplit(url).path, "", ""))
 
 
-class LinkedInConnector(Connector):
+class LinkedInConnector(Posting, Answering, Editing, Deleting):
     platform = "linkedin"
     label = "LinkedIn"
     default_api_base = "https://api.linkedin.com"
     default_limits = EscapedLimits(max_chars=3000, max_images=20, alt_text_max_chars=4086)
-    can_update = can_withdraw = can_reply = True
     answers = frozenset({PUBLIC})  # a comment, as the organisation
     oauth = OAuth(
         authorize_url="https://www.linkedin.com/oauth/v2/authorization",
@@ -296,7 +297,7 @@ class LinkedInConnector(Connector):
     def _api(self) -> Api:
         return Api(self.api_base, self.account.access_token)
 
-    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+    def post(self, part: Part, *, reply_to: str | None, attempt: Attempt) -> Sent:
         api = self._api()
         body: dict[str, Any] = {
             "author": self.organization,
@@ -348,7 +349,7 @@ class LinkedInConnector(Connector):
             .get("elements", [])
         )
 
-    def recent(self, part: Part) -> list[Seen]:
+    def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
         return [
             Seen(
                 remote_id=post["id"],
@@ -411,7 +412,7 @@ class LinkedInConnector(Connector):
             url=post_url(post, urn),
         )
 
-    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         found = _COMMENT_URN.match(parent.remote_id)
         if not found:
             raise PermanentError(_("LinkedIn: only comments can be answered."))

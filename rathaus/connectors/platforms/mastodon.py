@@ -40,11 +40,13 @@ from mastodon import (
 )
 from mastodon._url_regex import url_regex  # the URL pattern Mastodon counts links with
 
-from rathaus.connectors import base
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Part, Seen
+from rathaus.connectors import base, errors
+from rathaus.connectors.base import Connection, Credential, Fetched, Part, Seen
+from rathaus.connectors.capabilities import Answering, Deleting, Editing, Posting
 from rathaus.delivery.channels import (
     DIRECT,
     PUBLIC,
+    Attempt,
     DeliveryError,
     Limits,
     NeedsReauthorisation,
@@ -56,7 +58,6 @@ from rathaus.lib import netguard
 from rathaus.lib.graphemes import graphemes
 
 if TYPE_CHECKING:
-    from rathaus.delivery.models import Delivery
     from rathaus.inbox.inbound import InboundMessage
     from rathaus.inbox.models import Message
 
@@ -81,16 +82,13 @@ class MastodonLimits(Limits):
         return graphemes(HANDLE.sub(r"\1@\3", text))
 
 
-class MastodonConnector(Connector):
+class MastodonConnector(Posting, Answering, Editing, Deleting):
     platform = "mastodon"
     label = "Mastodon"
     default_limits = MastodonLimits(
         max_chars=500, max_images=4, alt_text_max_chars=1500, threads=True, link_chars=23
     )
     asks_api_base = True
-    can_update = True
-    can_withdraw = True
-    can_reply = True
     answers = frozenset({PUBLIC, DIRECT})  # unlisted in the thread, or visibility "direct"
     connect_help = _(
         "On your Mastodon server, open Preferences → Development → New application, give it "
@@ -104,14 +102,10 @@ class MastodonConnector(Connector):
         ),
     )
 
-    def __init__(self, account: Any) -> None:
-        super().__init__(account)
-        self._last = _LastAnswer()
-        self._delivery: Delivery | None = None
-
-    @property
-    def limits(self) -> Limits:  # type: ignore[override]
-        details = self.account.details or {}
+    @classmethod
+    def limits_for(cls, account: Any) -> Limits:
+        # The server's own limits, read when the account was connected.
+        details = account.details or {}
         return MastodonLimits(
             max_chars=_positive(details.get("max_characters"), 500),
             max_images=_positive(details.get("max_media"), 4),
@@ -123,6 +117,11 @@ class MastodonConnector(Connector):
     @cached_property
     def client(self) -> Mastodon:
         return _client(self.api_base, self.account.access_token, self._last)
+
+    @cached_property
+    def _last(self) -> _LastAnswer:
+        """The client's last answer: its exceptions carry no headers (Retry-After)."""
+        return _LastAnswer()
 
     # ----- connecting -----------------------------------------------------------------
 
@@ -153,16 +152,7 @@ class MastodonConnector(Connector):
 
     # ----- posting ----------------------------------------------------------------------
 
-    def publish(self, delivery: Delivery) -> Sent:
-        # Kept for the idempotency key of each part.
-        self._delivery = delivery
-        return super().publish(delivery)
-
-    def reply(self, delivery: Delivery) -> Sent:
-        self._delivery = delivery
-        return super().reply(delivery)
-
-    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+    def post(self, part: Part, *, reply_to: str | None, attempt: Attempt) -> Sent:
         media = [self._upload(image) for image in part.images]
         status = self.client.status_post(
             part.text,
@@ -171,11 +161,11 @@ class MastodonConnector(Connector):
             visibility="public",
             language=part.language or None,
             # Mastodon keeps the key an hour: a repeated call returns the first status.
-            idempotency_key=self._idempotency_key(f"part:{part.index}"),
+            idempotency_key=_idempotency_key(attempt, f"part:{part.index}"),
         )
         return _sent(status)
 
-    def recent(self, part: Part) -> list[Seen]:
+    def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
         statuses = self.client.account_statuses(
             self.account.remote_id, limit=PAGE, exclude_reblogs=True
         )
@@ -236,13 +226,13 @@ class MastodonConnector(Connector):
         handle = parent.author_handle.lstrip("@")
         return [Part(text=f"@{handle} {body}" if handle else body)]
 
-    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         status = self.client.status_post(
             part.text,
             in_reply_to_id=reply_to,
             # Only mentioned people see a direct answer; a public one stays off timelines.
-            visibility="unlisted" if message.is_public else "direct",
-            idempotency_key=self._idempotency_key(f"reply:{message.pk}:{part.index}"),
+            visibility="unlisted" if attempt.message.is_public else "direct",
+            idempotency_key=_idempotency_key(attempt, f"reply:{part.index}"),
         )
         return _sent(status)
 
@@ -255,10 +245,6 @@ class MastodonConnector(Connector):
         return _sorted(error, self._last)
 
     # ----- helpers --------------------------------------------------------------------------
-
-    def _idempotency_key(self, what: str) -> str:
-        origin = self._delivery.idempotency_key if self._delivery else self.key
-        return "rathaus-" + hashlib.sha256(f"{origin}:{what}".encode()).hexdigest()[:40]
 
     def _upload(self, image: base.Image) -> str:
         # The first upload asks the server's version (Mastodon.py picks /api/v2/media by it);
@@ -344,6 +330,13 @@ def _client(api_base: str, token: str, last: _LastAnswer) -> Mastodon:
     return client
 
 
+def _idempotency_key(attempt: Attempt, what: str) -> str:
+    # The delivery's own key (post, channel, action, content version): every attempt at
+    # one part sends the same, no other delivery's part does. Mastodon keeps it an hour.
+    origin = attempt.delivery.idempotency_key
+    return "rathaus-" + hashlib.sha256(f"{origin}:{what}".encode()).hexdigest()[:40]
+
+
 def _sorted(error: Exception, last: _LastAnswer) -> DeliveryError | None:
     if isinstance(error, MastodonVersionError) and isinstance(error.__cause__, MastodonError):
         error = error.__cause__  # a failed version lookup: what made it fail counts
@@ -370,13 +363,13 @@ def _api_error(error: MastodonAPIError, last: _LastAnswer) -> DeliveryError:
         return TemporaryError(message, retry_after=_wait(headers))
     if status == 403 and "scope" in message:
         return NeedsReauthorisation(message)  # a token without write access: make a new one
-    return base.status_error(status, headers, message)
+    return errors.status_error(status, headers, message)
 
 
 def _wait(headers: Any) -> float | None:
     """Seconds until Mastodon lets us in again: Retry-After if sent, else the rate limit's
     reset, an ISO date, measured against the server's own Date to ignore clock skew."""
-    seconds = base.retry_after(headers)
+    seconds = errors.retry_after(headers)
     if seconds is not None or not headers:
         return seconds
     try:

@@ -46,10 +46,11 @@ from django.utils.translation import gettext_lazy as _
 from telegram import Bot, InputFile, InputMediaPhoto, ReplyParameters
 from telegram import error as tg
 
-from rathaus.connectors.base import Connection, Connector, Credential, Fetched, Image, Part, Seen
+from rathaus.connectors.base import Connection, Credential, Fetched, Image, Part, Seen
+from rathaus.connectors.capabilities import Answering, Deleting, Editing, Posting
 from rathaus.connectors.platforms import _telegram_api as api
 from rathaus.connectors.platforms import _telegram_preview as preview
-from rathaus.delivery.channels import DIRECT, DeliveryError, Limits, PermanentError, Sent
+from rathaus.delivery.channels import DIRECT, Attempt, DeliveryError, Limits, PermanentError, Sent
 from rathaus.lib.graphemes import utf16_units
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class TelegramLimits(Limits):
         return utf16_units(text)
 
 
-class TelegramConnector(Connector):
+class TelegramConnector(Posting, Answering, Editing, Deleting):
     platform = "telegram"
     label = _("Telegram")
     default_limits = TelegramLimits(max_chars=4096, max_images=10, threads=True)
@@ -94,9 +95,6 @@ class TelegramConnector(Connector):
             ),
         ),
     )
-    can_update = True
-    can_withdraw = True
-    can_reply = True
     answers = frozenset({DIRECT})  # the bot's private chat with the citizen
 
     # ----- connecting -------------------------------------------------------------------
@@ -137,7 +135,7 @@ class TelegramConnector(Connector):
 
     # ----- posting ----------------------------------------------------------------------
 
-    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+    def post(self, part: Part, *, reply_to: str | None, attempt: Attempt) -> Sent:
         after = _ref(reply_to).carrier if reply_to else None
         ids, caption = self._call(lambda bot: self._send(bot, part, after))
         return self._sent(ids, caption=caption)
@@ -210,10 +208,12 @@ class TelegramConnector(Connector):
 
         self._call(remove)
 
-    def recent(self, part: Part) -> list[Seen]:
+    def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
         username = self.account.details.get("chat_username")
-        if not username:
-            return []  # a private channel has no public page to look at
+        if not username or attempt.delivery.message_id:
+            # A private channel has no public page to look at, and the bot's private
+            # chats (where answers go) have none either.
+            return []
         response = httpx.get(f"{self.web_base}/s/{username}", timeout=20)
         if response.is_redirect:
             return []  # the channel's preview is switched off
@@ -313,7 +313,7 @@ class TelegramConnector(Connector):
         last = earlier.order_by("-received_at", "-id").values_list("remote_id", flat=True)
         return last.first() or ""
 
-    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         ref = _ref(reply_to)  # the citizen's message, or our answer's previous part
 
         async def send(bot: Bot) -> int:

@@ -29,20 +29,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from requests.adapters import HTTPAdapter
 
-from rathaus.connectors.base import (
-    Connection,
-    Connector,
-    Credential,
-    Fetched,
-    Image,
-    OAuth,
-    Part,
-    Seen,
-    status_error,
-)
+from rathaus.connectors.base import Connection, Credential, Fetched, Image, OAuth, Part, Seen
+from rathaus.connectors.capabilities import Answering, Deleting, Posting
+from rathaus.connectors.errors import status_error
 from rathaus.connectors.platforms import _x_text as xtext
 from rathaus.delivery.channels import (
     PUBLIC,
+    Attempt,
     DeliveryError,
     Limits,
     NeedsReauthorisation,
@@ -178,16 +171,14 @@ def _with_tokens(remote_id: str, name: str, details: dict, tokens: dict[str, Any
 # ----- the connector -------------------------------------------------------------------
 
 
-class XConnector(Connector):
+class XConnector(Posting, Answering, Deleting):
     platform = "x"
     label = "X"
     default_limits = XLimits(
         max_chars=280, max_images=4, alt_text_max_chars=ALT_TEXT_MAX, threads=True, link_chars=23
     )
     default_api_base = "https://api.x.com"
-    can_update = False  # X lets only some paid accounts edit, and not through the API
-    can_withdraw = True
-    can_reply = True
+    # Not Editing: X lets only some paid accounts edit, and not through the API.
     answers = frozenset({PUBLIC})  # a reply post; this connector sends no direct messages
     oauth = OAuth(
         authorize_url="https://x.com/i/oauth2/authorize",
@@ -257,7 +248,7 @@ class XConnector(Connector):
 
     # ----- posting -----------------------------------------------------------------------
 
-    def post(self, part: Part, *, reply_to: str | None) -> Sent:
+    def post(self, part: Part, *, reply_to: str | None, attempt: Attempt) -> Sent:
         media_ids = [self._upload(image) for image in part.images]
         created = self.client.create_tweet(
             text=part.text,
@@ -283,7 +274,7 @@ class XConnector(Connector):
         with suppress(tweepy.NotFound):  # gone already: withdrawing twice is no failure
             self.client.delete_tweet(remote_id, user_auth=False)
 
-    def recent(self, part: Part) -> list[Seen]:
+    def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
         return [
             Seen(
                 remote_id=str(tweet["id"]),
@@ -380,7 +371,7 @@ class XConnector(Connector):
             )
         return [Part(text=text)]
 
-    def answer(self, part: Part, *, message: Message, parent: Message, reply_to: str) -> Sent:
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         created = self.client.create_tweet(
             text=part.text, in_reply_to_tweet_id=reply_to, user_auth=False
         )

@@ -19,7 +19,6 @@ SHARE = "https://www.xing.com/spi/shares/new"
 class XingConnector(Connector):
     platform = "xing"
     label = "Xing"
-    manual = True
     can_fetch = False
     # Xing's status updates take about 3,000 characters; images are added there by hand.
     default_limits = Limits(max_chars=3000, max_images=None)

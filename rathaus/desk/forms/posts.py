@@ -70,7 +70,7 @@ class PostForm(LocalTimesForm):
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, office=office, **kwargs)
         # One variant per platform: all accounts of a platform send the same text.
-        by_key = {c.variant_key: c for c in channels.for_office(office) if c.has_variant}
+        by_key = {c.variant_key: c for c in channels.for_office(office) if c.variant_key}
         self.variant_channels = list(by_key.values())
         for channel in self.variant_channels:
             self.fields[f"variant_{channel.variant_key}"] = forms.CharField(

@@ -89,7 +89,7 @@ def account_connect(request: HttpRequest, slug: str, platform: str) -> HttpRespo
             form.add_error(
                 "api_base", _("Enter a server address that starts with https:// or http://.")
             )
-        elif connector.manual:
+        elif connector.posted_by_hand:
             # A channel posted by hand has no API: its check waits on nobody.
             try:
                 account = accounts.connect(

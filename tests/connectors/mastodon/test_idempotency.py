@@ -3,6 +3,7 @@ attempts, so Mastodon itself returns the first status for a repeated request wit
 hour, even where the check before a retry could not see it."""
 
 from rathaus.connectors import family
+from rathaus.delivery.channels import Attempt
 from rathaus.delivery.models import Delivery
 
 
@@ -26,7 +27,7 @@ def test_a_repeated_post_returns_the_first_status(connected_account, fake, publi
     Delivery.objects.filter(pk=delivery.pk).update(remote_parts=[])
     delivery.refresh_from_db()
 
-    again = family.connector_for(connected_account).publish(delivery)
+    again = family.connector_for(connected_account).publish(Attempt.of(delivery))
 
     [status] = fake.posted()
     assert again.remote_id == status.id == delivery.remote_id
