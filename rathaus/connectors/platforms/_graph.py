@@ -275,8 +275,9 @@ def managed_pages(api_base: str, user_token: str, fields: str) -> list[dict]:
 
 def moderate(connector: Any, message: Any, action: str, *, hide_field: str) -> None:
     """Hide, show again or delete a citizen's comment on the platform. Meta offers no API
-    to report a comment. A failure is logged only: the inbox keeps the decision either way
-    (``Channel.moderate``), and the comment stays as it was on the platform."""
+    to report a comment. The inbox keeps the decision either way: a temporary failure is
+    raised, so the moderation job tries again later; a refusal is logged only, and the
+    comment stays as it was on the platform."""
     if message.channel != connector.key or action not in ("hide", "unhide", "delete"):
         return
     try:
@@ -286,6 +287,8 @@ def moderate(connector: Any, message: Any, action: str, *, hide_field: str) -> N
                 graph.delete_if_there(message.remote_id)
             else:
                 graph.post(message.remote_id, {hide_field: str(action == "hide").lower()})
+    except TemporaryError:
+        raise
     except DeliveryError as error:
         log.warning("%s: %s of message %s failed: %s", connector.label, action, message.pk, error)
 

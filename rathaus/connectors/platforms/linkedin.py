@@ -443,6 +443,8 @@ class LinkedInConnector(Posting, Answering, Editing, Deleting):
         try:
             with self.calling():
                 self._api().call("DELETE", path, params={"actor": self.organization}, gone_ok=True)
+        except TemporaryError:
+            raise  # the moderation job tries again later
         except DeliveryError as error:
             # The decision stands in the inbox; the comment stays on LinkedIn for now.
             log.warning("deleting LinkedIn comment %s failed: %s", message.remote_id, error)
