@@ -1,10 +1,13 @@
 """Sending a mailing on the job engine: the kind ``newsletter.send`` works the Send rows,
 one mail per row, at most once.
 
-Each row is claimed on its own just before its mail goes out, and what became of it is
-recorded right after; a worker that dies leaves at most that one row claimed. When its
-lease runs out the sweep fails it instead of sending it again (the mail may have left):
-nobody gets a newsletter twice.
+A worker claims a few rows at a time (``CHUNK``). Just before a row's mail goes to the
+mail server it is marked as handed over (``handed_over_at``), on the condition that the
+worker still holds it, and what became of it is recorded right after. A worker that dies
+leaves its claimed rows to the sweep, which puts them back in the queue once the lease runs
+out: those it never reached are sent by the next worker, the one it had handed over fails
+instead of going again (its mail may have left). Nobody gets a newsletter twice, and nobody
+misses it because a neighbour's worker died.
 
 ``mailings.queue`` wakes one run per batch of NEWSLETTER_BATCH_SIZE rows (their ids), so
 the batches of a mailing go out side by side on the worker threads, each mail after the
@@ -26,7 +29,7 @@ import logging
 import smtplib
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from django.core.mail import get_connection
@@ -42,6 +45,11 @@ log = logging.getLogger(__name__)
 TIMEOUT = 30  # seconds; Django's SMTP backend would otherwise wait for ever
 RETRY_SECONDS = 300
 MAX_ATTEMPTS = 5
+# Rows per claim: a claim costs three statements, so one per mail would halve the rate.
+CHUNK = 20
+MAY_HAVE_GONE = gettext_lazy(
+    "The worker stopped while sending; not sent again, so nobody gets it twice."
+)
 
 
 class _ServerTrouble(Exception):
@@ -49,23 +57,25 @@ class _ServerTrouble(Exception):
 
 
 class _Run:
-    """One worker's run: one SMTP connection for all its mails, each mailing's settings
-    read once. ``afterwards`` holds what must wait until a row's outcome is recorded."""
+    """One worker's run: one SMTP connection for all its mails; each mailing, its post's
+    state and its settings read once (a run is one batch, as the batch task was before)."""
 
-    def __init__(self) -> None:
+    def __init__(self, token: str) -> None:
+        self.token = token
         self.connection = None
-        self.senders: dict[int, tuple[NewsletterSettings, tuple] | None] = {}
-        self.afterwards: list[Callable[[], None]] = []
+        self.mailings: dict[int, tuple[Mailing, NewsletterSettings | None, tuple]] = {}
+        self.stopped: dict[int, tuple[str, str]] = {}  # mailing → (status, reason)
         self.put_off: list[int] = []  # rows that wait for RETRY_SECONDS
 
-    def sender(self, mailing: Mailing) -> tuple[NewsletterSettings, tuple] | None:
-        if mailing.pk not in self.senders:
+    def mailing(self, mailing_id: int) -> tuple[Mailing, NewsletterSettings | None, tuple]:
+        if mailing_id not in self.mailings:
+            mailing = Mailing.objects.select_related("office", "post").get(pk=mailing_id)
             newsletter = NewsletterSettings.objects.filter(office_id=mailing.office_id).first()
             if newsletter is not None:
                 newsletter.office = mailing.office
-            found = (newsletter, composing.sender(newsletter)) if newsletter else None
-            self.senders[mailing.pk] = found
-        return self.senders[mailing.pk]
+            from_ = composing.sender(newsletter) if newsletter else ()
+            self.mailings[mailing_id] = (mailing, newsletter, from_)
+        return self.mailings[mailing_id]
 
     def open(self):
         if self.connection is None:
@@ -80,16 +90,35 @@ class _Run:
                 self.connection.close()
             self.connection = None
 
-    def mail(self, send: Send) -> engine.Outcome:
-        """Send one claimed row; raises _ServerTrouble (with the row's outcome) when the
-        batch must wait."""
-        mailing = send.mailing
-        found = self.sender(mailing)
-        if not mailing.post.is_public or found is None:
+    def stop(self, mailing: Mailing, status: str, reason: str) -> None:
+        """The mailing's queued rows go nowhere: withdrawn (cancelled), or the mail cannot
+        be made (failed, and the mailing says why on the desk)."""
+        if mailing.pk not in self.stopped:
+            self.stopped[mailing.pk] = (status, reason)
+            if status == Send.Status.FAILED:
+                Mailing.objects.filter(pk=mailing.pk).update(error=reason[:300])
+            Send.objects.filter(mailing=mailing, status=Send.Status.QUEUED).update(
+                status=status, last_error=reason
+            )
+
+    def handed_over(self, send: Send) -> bool:
+        """Mark the row as handed to the mail server, if this run still holds it."""
+        now = timezone.now()
+        mine = Send.objects.filter(pk=send.pk, lease_token=self.token, status=Send.Status.RUNNING)
+        return bool(mine.update(handed_over_at=now))
+
+    def mail(self, send: Send) -> engine.Outcome | None:
+        """Send one claimed row; None if it is no longer this run's. Raises _ServerTrouble
+        (with the row's outcome) when the batch must wait."""
+        if send.handed_over_at:  # a worker died after handing it to the mail server
+            return engine.fail(send, str(MAY_HAVE_GONE))
+        mailing, newsletter, from_ = self.mailing(send.mailing_id)
+        if mailing.pk not in self.stopped and (not mailing.post.is_public or newsletter is None):
             reason = _("The post was withdrawn, or the newsletter removed.")
-            self.afterwards.append(lambda: _end(mailing, Send.Status.CANCELLED, reason))
-            return engine.fail(send, reason, Send.Status.CANCELLED)
-        newsletter, from_ = found
+            self.stop(mailing, Send.Status.CANCELLED, reason)
+        if mailing.pk in self.stopped:
+            status, reason = self.stopped[mailing.pk]
+            return engine.fail(send, reason, status)
         subscriber = send.subscriber
         if subscriber is None or subscriber.status != Subscriber.Status.CONFIRMED:
             return engine.fail(send, _("Unsubscribed before it was sent."), Send.Status.CANCELLED)
@@ -97,16 +126,15 @@ class _Run:
         try:
             connection = self.open()
         except (smtplib.SMTPException, OSError) as error:
-            # Nothing was tried for this recipient: the attempt is given back.
-            send.attempts -= 1
-            outcome = _put_off(send, str(error) or type(error).__name__, attempts=send.attempts)
-            raise _ServerTrouble(outcome) from error
+            raise _ServerTrouble(_given_back(send, str(error) or type(error).__name__)) from error
+        if not self.handed_over(send):
+            return None
         try:
             composing.issue(mailing, send, newsletter, connection, from_).send()
         except smtplib.SMTPRecipientsRefused as error:
             reason = _refusal(error)
             if all(code >= 500 for code, _text in error.recipients.values()):
-                self.afterwards.append(lambda: bounces.record(send, subscriber, Send.Bounce.HARD))
+                bounces.record(send, subscriber, Send.Bounce.HARD)
                 return engine.fail(send, reason)
             return _put_off(send, reason)
         except (smtplib.SMTPException, OSError) as error:
@@ -115,13 +143,20 @@ class _Run:
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"
             log.error("newsletter %s stopped: %s", mailing.pk, reason, exc_info=error)
-            self.afterwards.append(lambda: _end(mailing, Send.Status.FAILED, reason, stop=True))
+            self.stop(mailing, Send.Status.FAILED, reason)
             return engine.fail(send, reason)
         return engine.done(send, Send.Status.SENT, sent_at=timezone.now())
 
 
 def _put_off(send: Send, reason: str, **fields) -> engine.Outcome:
-    return engine.retry(send, reason, retry_after=RETRY_SECONDS, **fields)
+    # The mail server said no, and so it did not take it: the next attempt may hand it over.
+    return engine.retry(send, reason, retry_after=RETRY_SECONDS, handed_over_at=None, **fields)
+
+
+def _given_back(send: Send, reason: str) -> engine.Outcome:
+    """Back in the queue without counting an attempt: nothing was tried for this mail."""
+    send.attempts -= 1
+    return _put_off(send, reason, attempts=send.attempts)
 
 
 def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
@@ -131,16 +166,6 @@ def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
         text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
         parts.append(f"{code} {text}")
     return "; ".join(parts)
-
-
-def _end(mailing: Mailing, status: str, reason: str, *, stop: bool = False) -> None:
-    """The mailing's queued rows go nowhere: withdrawn (cancelled), or the mail cannot be
-    made (failed, and the mailing says why on the desk)."""
-    if stop:
-        Mailing.objects.filter(pk=mailing.pk).update(error=reason[:300])
-    Send.objects.filter(mailing=mailing, status=Send.Status.QUEUED).update(
-        status=status, last_error=reason
-    )
 
 
 def _wait(send: Send) -> list[int]:
@@ -154,42 +179,63 @@ def _wait(send: Send) -> list[int]:
     return pks
 
 
-def _claimed(token: str, ids: Iterable[int] | None, deadline: float) -> Iterator[Send]:
-    """Rows one at a time, each claimed as its turn comes: those of ``ids`` (a batch) in
-    their order, or whatever is due until the budget is spent."""
+def _chunks(token: str, ids: Iterable[int] | None, deadline: float) -> Iterator[list[Send]]:
+    """Claimed rows, CHUNK at a time: those of ``ids`` (a batch) in their order, or
+    whatever is due until the budget is spent."""
     if ids is not None:
-        for pk in ids:
-            yield from engine.claim(SEND, ids=[pk], token=token)
+        ids = list(ids)
+        for start in range(0, len(ids), CHUNK):
+            if rows := engine.claim(SEND, ids=ids[start : start + CHUNK], token=token):
+                yield rows
         return
     while time.monotonic() < deadline and (rows := engine.claim(SEND, token=token)):
-        yield from rows
+        yield rows
+
+
+def _settle(run: _Run, outcomes: list[engine.Outcome]) -> int:
+    """Record a chunk's outcomes in one statement; returns the mails sent."""
+    engine.settle(SEND, outcomes)
+    run.put_off += [o.row.pk for o in outcomes if o.final == Send.Status.QUEUED]
+    sent = sum(o.final == Send.Status.SENT for o in outcomes)
+    outcomes.clear()
+    return sent
 
 
 def send(ids: Iterable[int] | None = None, budget: float | None = None) -> int:
-    """Mail the rows of ``ids`` (a batch), or what is due; returns how many mails went out."""
+    """Mail the rows of ``ids`` (a batch), or what is due; returns how many mails went out.
+
+    Outcomes are recorded a chunk at a time: the mark made before each mail already keeps
+    it from going twice (a worker that dies leaves its sent rows failed, never resent)."""
     token = uuid.uuid4().hex
     deadline = time.monotonic() + (SEND.policy.budget if budget is None else budget)
-    run = _Run()
+    run = _Run(token)
     sent = 0
+    outcomes: list[engine.Outcome] = []
+    renewed = time.monotonic()
+    trouble = None
     try:
-        for row in _claimed(token, ids, deadline):
-            trouble = None
-            try:
-                outcome = run.mail(row)
-            except _ServerTrouble as error:
-                trouble, outcome = error, error.args[0]
-            engine.settle(SEND, [outcome])
-            sent += outcome.final == Send.Status.SENT
-            if outcome.final == Send.Status.QUEUED:
-                run.put_off.append(row.pk)
-            for step in run.afterwards:
-                step()
-            run.afterwards.clear()
+        for rows in _chunks(token, ids, deadline):
+            for index, row in enumerate(rows):
+                if time.monotonic() - renewed > SEND.policy.lease.total_seconds() / 3:
+                    engine.renew(SEND, token)  # a slow mail server: the chunk stays ours
+                    renewed = time.monotonic()
+                try:
+                    outcome = run.mail(row)
+                except _ServerTrouble as error:
+                    trouble = outcome = error.args[0]
+                    log.warning("newsletter %s: mail server: %s", row.mailing_id, outcome.error)
+                    rest = [_given_back(other, outcome.error) for other in rows[index + 1 :]]
+                    outcomes += [outcome, *rest]
+                    run.put_off += _wait(row)
+                    break
+                if outcome is not None:
+                    outcomes.append(outcome)
+            sent += _settle(run, outcomes)
             if trouble is not None:
-                log.warning("newsletter %s: mail server: %s", row.mailing_id, outcome.error)
-                run.put_off += _wait(row)
                 break
     finally:
+        if outcomes:  # what was done before an unforeseen error is recorded all the same
+            _settle(run, outcomes)
         run.close()
         if run.put_off:  # the doorbell for the retry; without it the tick comes a minute later
             later = timezone.now() + timedelta(seconds=RETRY_SECONDS + 1)
@@ -204,17 +250,15 @@ SEND = engine.register(
         policy=engine.Policy(
             max_attempts=MAX_ATTEMPTS,
             backoff=engine.fixed(RETRY_SECONDS),
-            # Longer than one mail can take (connecting and sending, 30 s each at most).
+            # Longer than a chunk's mails can take (connecting and sending, 30 s at most).
             lease=timedelta(minutes=15),
-            # At most once: a row claimed by a worker that died may have been mailed.
-            on_expiry=engine.FAIL,
-            expiry_message=gettext_lazy(
-                "The worker stopped while sending; not sent again, so nobody gets it twice."
-            ),
-            # One row per claim, just before its mail: a dead worker leaves one row behind.
-            batch=1,
+            # Back in the queue: rows never handed over go out, the one that was fails (mail).
+            on_expiry=engine.REQUEUE,
+            expiry_message=MAY_HAVE_GONE,
+            batch=CHUNK,
         ),
         stream=send,
-        select_related=("subscriber", "mailing__office", "mailing__post"),
+        # The mailing and its post are read once per run (``_Run.mailing``), not per row.
+        select_related=("subscriber",),
     )
 )

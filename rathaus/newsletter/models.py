@@ -238,10 +238,9 @@ class Mailing(models.Model):
 
 
 class Send(WorkRow):
-    """One recipient of one mailing: a row of the job engine (``background``), claimed
-    just before its mail goes out. Unique per mailing and subscriber, and at most once:
-    a row whose worker died while it was claimed fails instead of going again, so nobody
-    gets a mailing twice."""
+    """One recipient of one mailing: a row of the job engine (``background``). Unique per
+    mailing and subscriber, and at most once: a row whose worker died after handing its
+    mail to the mail server fails instead of going again, so nobody gets a mailing twice."""
 
     class Status(models.TextChoices):
         QUEUED = QUEUED, _("Queued")
@@ -264,6 +263,9 @@ class Send(WorkRow):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     bounce = models.CharField(max_length=4, choices=Bounce.choices, default="", blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the mail goes to the mail server: a row found with it after its
+    # worker died may have been mailed, and is never sent again.
+    handed_over_at = models.DateTimeField(null=True, blank=True)
     # ``last_error``: the mail server's words, without the address (the row outlives the
     # subscriber).
 
