@@ -26,8 +26,6 @@ from rathaus.jobs import engine
 from rathaus.offices.access import LifecycleError
 
 log = logging.getLogger(__name__)
-Fetching = AccountFetch.Status
-Pending = PendingConnection.Status
 
 # The engine's tick comes every minute; due a little before the second one after a fetch.
 EVERY = timedelta(seconds=110)
@@ -40,14 +38,14 @@ def fetch_each(rows: list[AccountFetch]) -> Iterator[engine.Outcome]:
         connector = family.connectors().get(account.platform)
         if not account.is_active or connector is None or not connector.can_fetch:
             # Nothing to fetch until the account is connected again (fetching.resume).
-            yield engine.fail(row, "", Fetching.STOPPED, result=0)
+            yield engine.fail(row, "", AccountFetch.Status.STOPPED, result=0)
             continue
         failed = {"failed_at": timezone.now(), "result": 0}
         try:
             taken = fetching.take(account, connector(account))
         except NeedsReauthorisation as error:
             # The admins were told already; the account shows it on the desk.
-            yield engine.fail(row, str(error), Fetching.STOPPED, **failed)
+            yield engine.fail(row, str(error), AccountFetch.Status.STOPPED, **failed)
         except DeliveryError as error:
             log.info("fetching %s failed: %s", account, error)
             retry_after = getattr(error, "retry_after", None)
@@ -96,7 +94,7 @@ def check_each(rows: list[PendingConnection]) -> Iterator[engine.Outcome]:
             log.exception("checking connection %s failed", pending.pk)
             yield engine.fail(pending, str(UNEXPECTED), **finished)
         else:
-            yield engine.done(pending, Pending.DONE, account=account, **finished)
+            yield engine.done(pending, PendingConnection.Status.DONE, account=account, **finished)
 
 
 CONNECT = engine.register(
