@@ -68,7 +68,7 @@ FETCH = engine.register(
             # Longer than any one account's fetch may take; a worker that died frees it then.
             lease=timedelta(minutes=10),
             on_expiry=engine.REQUEUE,
-            expiry_message="the worker stopped while fetching",
+            expiry_message=gettext_lazy("The worker stopped while fetching."),
             # One account per claim: each waits on its platform, other workers take the rest.
             batch=1,
             budget=45.0,

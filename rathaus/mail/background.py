@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from rathaus.jobs import engine, runner
 from rathaus.mail import imap
@@ -46,7 +47,7 @@ FETCH = engine.register(
             # is fetched again (what it stored is recognised by its Message-ID).
             lease=timedelta(minutes=10),
             on_expiry=engine.REQUEUE,
-            expiry_message="the worker stopped while fetching",
+            expiry_message=gettext_lazy("The worker stopped while fetching."),
             batch=1,
             # Runs stop claiming before the next tick, which starts fresh ones.
             budget=45.0,
