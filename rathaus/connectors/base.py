@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from rathaus.posts.models import Post
 
 log = logging.getLogger(__name__)
-Status = ConnectedAccount.Status
 # A token this close to its expiry is refreshed before the next call.
 REFRESH_AHEAD = timedelta(minutes=5)
 # How many of an account's latest deliveries a reply to a thread's later part (or to an
@@ -181,7 +180,10 @@ class Connector(Channel):
         return (self.account.api_base or configured or self.default_api_base).rstrip("/")
 
     def enabled_for(self, office: Office) -> bool:
-        return self.account.office_id == office.pk and self.account.status != Status.DISCONNECTED
+        return (
+            self.account.office_id == office.pk
+            and self.account.status != ConnectedAccount.Status.DISCONNECTED
+        )
 
     # ----- what each platform implements (besides its capabilities' calls) ----------------
 
@@ -283,9 +285,9 @@ class Connector(Channel):
     def calling(self) -> Iterator[None]:
         """Around every platform call: refresh a token about to expire, and turn whatever
         the client library raised into one of the delivery errors."""
-        if self.account.status == Status.DISCONNECTED:
+        if self.account.status == ConnectedAccount.Status.DISCONNECTED:
             raise PermanentError(f"{self.label}: the account was disconnected")
-        if self.account.status == Status.NEEDS_REAUTH:
+        if self.account.status == ConnectedAccount.Status.NEEDS_REAUTH:
             raise NeedsReauthorisation(self.account.problem or f"{self.label}: connect again")
         self._refresh_if_due()
         try:

@@ -19,7 +19,6 @@ from rathaus.delivery.models import Delivery
 from rathaus.jobs import engine
 
 log = logging.getLogger(__name__)
-Status = Delivery.Status
 
 
 def send(delivery: Delivery) -> engine.Outcome:
@@ -30,13 +29,13 @@ def send(delivery: Delivery) -> engine.Outcome:
         # Only the lookup: a KeyError raised inside a channel is that channel's bug.
         return engine.fail(delivery, f"unknown channel {delivery.channel}")
     if channels.by_hand(channel, delivery):
-        return engine.done(delivery, Status.MANUAL)
+        return engine.done(delivery, Delivery.Status.MANUAL)
     try:
         sent = channels.run(channel, delivery)
     except channels.TemporaryError as error:
         return engine.retry(delivery, str(error), retry_after=error.retry_after)
     except channels.NeedsReauthorisation as error:
-        return engine.fail(delivery, str(error), Status.NEEDS_REAUTH)
+        return engine.fail(delivery, str(error), Delivery.Status.NEEDS_REAUTH)
     except channels.PermanentError as error:
         return engine.fail(delivery, str(error))
     except Exception as error:  # a bug or an unforeseen failure: retry, but say what it was
@@ -44,7 +43,7 @@ def send(delivery: Delivery) -> engine.Outcome:
         return engine.retry(delivery, f"{type(error).__name__}: {error}")
     return engine.done(
         delivery,
-        Status.PUBLISHED,
+        Delivery.Status.PUBLISHED,
         sent_at=timezone.now(),
         remote_id=sent.remote_id if sent else delivery.remote_id,
         remote_url=sent.url if sent else delivery.remote_url,

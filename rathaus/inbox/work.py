@@ -30,7 +30,6 @@ from rathaus.inbox.models import (
 from rathaus.offices.access import LifecycleError, has_role, require_role
 from rathaus.offices.models import Membership, Role
 
-Status = Conversation.Status
 AGENTS = (Role.AGENT, Role.ADMIN)
 MODERATION = {"hide", "unhide", "delete", "report"}
 # Sent inside the transaction when a conversation got another category (``conversation``):
@@ -61,8 +60,8 @@ def assign(
     before = {"assignee": str(conversation.assignee or ""), "team": str(conversation.team or "")}
     with transaction.atomic():
         conversation.assignee, conversation.team = to, team
-        if conversation.status == Status.NEW:
-            conversation.status = Status.OPEN
+        if conversation.status == Conversation.Status.NEW:
+            conversation.status = Conversation.Status.OPEN
         conversation.save(update_fields=["assignee", "team", "status"])
         after = {"assignee": str(to or ""), "team": str(team or "")}
         record(conversation, "assigned", by=by, office=office, before=before, after=after)
@@ -77,11 +76,11 @@ def _names(conversation: Conversation) -> dict:
 
 def set_status(conversation: Conversation, status: str, *, by: Any) -> Conversation:
     require_role(by, conversation.office, *AGENTS)
-    if status not in Status.values:
+    if status not in Conversation.Status.values:
         raise LifecycleError(_("Unknown status."))
     before = conversation.status
     conversation.status = status
-    conversation.closed_at = timezone.now() if status == Status.CLOSED else None
+    conversation.closed_at = timezone.now() if status == Conversation.Status.CLOSED else None
     with transaction.atomic():
         conversation.save(update_fields=["status", "closed_at"])
         record(
@@ -210,7 +209,7 @@ def reply(conversation: Conversation, text: str, *, by: Any, public: bool | None
             needs_approval=reviewed,
         )
         Conversation.objects.filter(pk=conversation.pk).update(
-            status=Status.ANSWERED if not reviewed else conversation.status,
+            status=Conversation.Status.ANSWERED if not reviewed else conversation.status,
             last_message_at=now,
         )
         if not reviewed:
@@ -243,7 +242,7 @@ def approve_reply(answer: Message, *, by: Any) -> Message:
     with transaction.atomic():
         answer.approved_by = by
         answer.save(update_fields=["approved_by"])
-        Conversation.objects.filter(pk=conversation.pk).update(status=Status.ANSWERED)
+        Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.ANSWERED)
         Conversation.objects.filter(pk=conversation.pk, first_response_at=None).update(
             first_response_at=now
         )
