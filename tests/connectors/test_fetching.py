@@ -115,7 +115,7 @@ def test_the_channels_page_shows_the_failed_fetch_and_when(
     assert page.status_code == 200
     html = page.content.decode()
     assert 'lang="de"' in html
-    assert "14.03." in html and "10:30" in html
+    assert "Das Abrufen der Antworten ist am 14.03." in html and "10:30 fehlgeschlagen:" in html
     assert "Mastodon: Service Unavailable" in html
 
     english = _channels_page(client, office_admin, office, "en").content.decode()
