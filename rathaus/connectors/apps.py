@@ -11,3 +11,6 @@ class ConnectorsConfig(AppConfig):
         from rathaus.delivery import channels
 
         channels.register_family(family.ACCOUNTS)
+        # Import the platform modules (and their clients: atproto alone takes over a second)
+        # at start-up, not in the first web request that names a platform.
+        family.connectors()
