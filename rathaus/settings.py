@@ -234,6 +234,9 @@ else:
         "shared": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "rathaus_shared_cache",
+            # The default (300 entries, then a third culled) would let a flood of client
+            # addresses push out the login throttle and the forms' rate-limit slots.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
     }
     HUEY = {
