@@ -76,6 +76,24 @@ json_values = st.recursive(
 )
 
 
+def mostly_valid(valid: dict, hostile: dict) -> st.SearchStrategy[dict]:
+    """A form as a person fills it in, with some of its fields (none, one or several) left
+    out (``None``) or replaced by what ``hostile`` draws for them. Independent hostile fields
+    would almost never all pass the form's checks together (about 1 input in 100 did), so a
+    run would test only the first check, and whether it ever got further came down to the
+    seed; here every field's hostile values also reach the code behind the other checks."""
+
+    @st.composite
+    def build(draw) -> dict:
+        broken = draw(st.sets(st.sampled_from(sorted(valid)), max_size=2))
+        return {
+            name: draw(st.one_of(st.none(), hostile[name])) if name in broken else value
+            for name, value in valid.items()
+        }
+
+    return build()
+
+
 def deep(depth: int, *, as_list: bool) -> str:
     """JSON nested ``depth`` levels deep, written out without recursion."""
     return ("[" * depth + "]" * depth) if as_list else ('{"a":' * depth + "1" + "}" * depth)
