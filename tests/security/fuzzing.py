@@ -14,6 +14,8 @@ from django.db import connection
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from rathaus.lib import spam
+
 FUZZ = settings(
     max_examples=1000,
     derandomize=True,  # a fixed seed: the same 1,000 inputs on every run and machine
@@ -92,6 +94,21 @@ def mostly_valid(valid: dict, hostile: dict) -> st.SearchStrategy[dict]:
         }
 
     return build()
+
+
+def form_data(fields: dict, *, nonce_ok: bool) -> dict:
+    """The fields as a form post (``None`` leaves a field out), with a fresh form nonce if
+    ``nonce_ok``; else whatever ``fields`` holds for it, if anything."""
+    data = {name: value for name, value in fields.items() if value is not None}
+    if nonce_ok:
+        data["nonce"] = spam.new_nonce()
+    return data
+
+
+def path_segment(text: str) -> str:
+    """Text as one path segment: a URL router never sees a slash or a NUL inside it."""
+    cleaned = "".join(c for c in text if c not in "/?#\x00" and c.isprintable())
+    return cleaned or "x"
 
 
 def deep(depth: int, *, as_list: bool) -> str:
