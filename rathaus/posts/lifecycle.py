@@ -53,6 +53,8 @@ def _after_change(post: Post, before: dict, *, by: Any, action: str) -> None:
         post.status in (Post.Status.APPROVED, Post.Status.SCHEDULED)
         and post.content_hash() != post.approved_hash
     ):
+        if post.status == Post.Status.SCHEDULED:
+            scheduling.unplan(post)
         post.status = Post.Status.IN_REVIEW
         post.approved_by, post.approved_at, post.approved_hash = None, None, ""
         fields += ["status", "approved_by", "approved_at", "approved_hash"]
@@ -211,6 +213,8 @@ def _transition(
         )
     before_status = post.status
     post.refresh_from_db()
+    if before_status == Post.Status.SCHEDULED != post.status:
+        scheduling.unplan(post)
     record(
         post,
         action,

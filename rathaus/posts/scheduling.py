@@ -32,6 +32,12 @@ def plan(post: Post) -> None:
     transaction.on_commit(lambda: runner.wake(KIND, at=at))
 
 
+def unplan(post: Post) -> None:
+    """Forget the post's publication job: it left the schedule (unscheduled, sent back,
+    published by hand, or changed and back in review)."""
+    engine.cancel(KIND, str(post.pk))
+
+
 def publish_due(now: datetime | None = None) -> int:
     """Publish every scheduled post whose time has come; returns how many went out."""
     return sum(1 for outcome in runner.run(KIND, now=now) if outcome.result)

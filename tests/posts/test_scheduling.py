@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from rathaus.delivery.models import Delivery
+from rathaus.jobs.models import Job
 from rathaus.offices import local_time
 from rathaus.posts import lifecycle, scheduling
 from rathaus.posts.models import Post
@@ -97,6 +98,35 @@ def test_an_edit_after_scheduling_stops_the_schedule(draft, editor, approver):
         assert scheduling.publish_due() == 0
     draft.refresh_from_db()
     assert draft.status == Post.Status.IN_REVIEW
+
+
+def _publication_jobs(post) -> int:
+    return Job.objects.filter(kind=scheduling.KIND, key=str(post.pk)).count()
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        lambda post, editor, approver: lifecycle.unschedule(post, by=approver),
+        lambda post, editor, approver: lifecycle.send_back(post, by=approver, reason="Später"),
+        lambda post, editor, approver: lifecycle.publish(post, by=approver),
+        lambda post, editor, approver: lifecycle.edit(post, by=editor, body="Neuer Text"),
+    ],
+    ids=["unscheduled", "sent back", "published by hand", "changed"],
+)
+def test_a_post_that_leaves_the_schedule_leaves_no_job_behind(draft, editor, approver, leave):
+    _approved(draft, editor, approver)
+    lifecycle.schedule(draft, by=approver, at=datetime.now(UTC) + timedelta(hours=1))
+    assert _publication_jobs(draft) == 1
+    leave(draft, editor, approver)
+    assert _publication_jobs(draft) == 0
+
+
+def test_moving_a_scheduled_post_keeps_its_one_job(draft, editor, approver):
+    _approved(draft, editor, approver)
+    lifecycle.schedule(draft, by=approver, at=datetime.now(UTC) + timedelta(hours=1))
+    lifecycle.schedule(draft, by=approver, at=datetime.now(UTC) + timedelta(hours=2))
+    assert _publication_jobs(draft) == 1
 
 
 def test_an_editor_cannot_move_a_scheduled_post(draft, editor, approver):
