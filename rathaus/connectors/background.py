@@ -61,18 +61,7 @@ FETCH = engine.register(
     engine.Kind(
         fetching.KIND,
         model=AccountFetch,
-        policy=engine.Policy(
-            every=EVERY,
-            # A failed fetch waits for the next interval (or the platform's Retry-After).
-            max_attempts=1,
-            # Longer than any one account's fetch may take; a worker that died frees it then.
-            lease=timedelta(minutes=10),
-            on_expiry=engine.REQUEUE,
-            expiry_message=gettext_lazy("The worker stopped while fetching."),
-            # One account per claim: each waits on its platform, other workers take the rest.
-            batch=1,
-            budget=45.0,
-        ),
+        policy=engine.polling(EVERY),
         handle=fetch_each,
         select_related=("account__office",),
     )

@@ -25,13 +25,22 @@ from django.utils import timezone
 
 from rathaus.jobs import registry
 from rathaus.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
-from rathaus.jobs.policy import FAIL, REQUEUE, Policy, doubling, fixed, fourth_power, steps
+from rathaus.jobs.policy import (
+    FAIL,
+    REQUEUE,
+    Policy,
+    doubling,
+    fixed,
+    fourth_power,
+    polling,
+    steps,
+)
 from rathaus.jobs.registry import Kind, register
 
 # What a kind's module needs, from one place.
 __all__ = ["FAIL", "REQUEUE", "Kind", "Outcome", "Policy", "doubling", "fixed", "fourth_power"]
 __all__ += ["cancel", "claim", "done", "enqueue", "fail", "register", "renew", "requeue"]
-__all__ += ["retry", "settle", "steps", "sweep"]
+__all__ += ["polling", "retry", "settle", "steps", "sweep"]
 
 log = logging.getLogger(__name__)
 # Rows per UPDATE when settling: a statement per chunk, not one per row.

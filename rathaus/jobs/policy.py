@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from rathaus.lib import backoff
 
 REQUEUE = "requeue"
@@ -74,3 +76,21 @@ class Policy:
     def wait(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds before the next attempt; a server's Retry-After is always a floor."""
         return max(self.backoff(max(attempt, 1)), retry_after or 0.0)
+
+
+def polling(every: timedelta) -> Policy:
+    """Fetching from another server at an interval (a mailbox, a platform account). One row
+    per claim: each waits on its server while other workers take the rest. A failed fetch
+    is recorded and tried at the next interval (or after the server's Retry-After), not
+    sooner. The lease outlasts any one fetch; after it, a dead worker's row is fetched
+    again, and what it had stored is recognised by its remote id. Runs stop claiming before
+    the next tick, which starts fresh ones."""
+    return Policy(
+        every=every,
+        max_attempts=1,
+        lease=timedelta(minutes=10),
+        on_expiry=REQUEUE,
+        expiry_message=gettext_lazy("The worker stopped while fetching."),
+        batch=1,
+        budget=45.0,
+    )

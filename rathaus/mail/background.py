@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from rathaus.jobs import engine, runner
 from rathaus.mail import imap
@@ -39,19 +38,7 @@ FETCH = engine.register(
     engine.Kind(
         "mail.fetch",
         model=PolledMailbox,
-        policy=engine.Policy(
-            every=EVERY,
-            # A failed fetch is recorded and tried at the next interval, not sooner.
-            max_attempts=1,
-            # Longer than a fetch of a full batch may take; then a dead worker's mailbox
-            # is fetched again (what it stored is recognised by its Message-ID).
-            lease=timedelta(minutes=10),
-            on_expiry=engine.REQUEUE,
-            expiry_message=gettext_lazy("The worker stopped while fetching."),
-            batch=1,
-            # Runs stop claiming before the next tick, which starts fresh ones.
-            budget=45.0,
-        ),
+        policy=engine.polling(EVERY),
         handle=handle,
         select_related=("office",),
     )
