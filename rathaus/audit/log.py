@@ -20,7 +20,7 @@ def entry(
 ) -> AuditEntry:
     """An unsaved entry; ``by`` is None for actions the system took on its own."""
     return AuditEntry(
-        office=office,
+        office_id=office.pk,
         actor=by if by is not None and by.is_authenticated else None,
         action=action,
         subject_type=subject._meta.label_lower,

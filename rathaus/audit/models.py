@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def of(self, office: Any) -> AuditEntryQuerySet:
+        """The entries of ``office`` (an Office or its pk)."""
+        return self.filter(office_id=getattr(office, "pk", office))
+
+
 class AuditEntry(models.Model):
-    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    # The office's pk, not a foreign key: the audit trail is a layer below the offices and
+    # knows nothing of them. The offices app deletes an office's entries with the office
+    # (``rathaus.offices.apps``), as a cascade did.
+    office_id = models.BigIntegerField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -28,6 +39,8 @@ class AuditEntry(models.Model):
         help_text=_("Marks exceptions, e.g. an emergency published without approval."),
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

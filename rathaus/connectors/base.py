@@ -268,12 +268,12 @@ class Connector(Channel):
     def post_for(self, remote_id: str) -> Post | None:
         """Our post of which ``remote_id`` is a part here, to link a comment to it."""
         published = Delivery.objects.filter(channel=self.key, action=Delivery.Action.PUBLISH)
-        first = published.filter(remote_id=remote_id).select_related("post").first()
+        first = published.filter(remote_id=remote_id).first()
         if first is not None:
             return first.post
         # A later part of a thread: among the recent posts only, so that fetching stays
         # cheap for an account with years of posts.
-        recent = published.exclude(remote_parts=[]).select_related("post").order_by("-pk")
+        recent = published.exclude(remote_parts=[]).order_by("-pk")
         for delivery in recent[:RECENT_THREADS]:
             if any(done["id"] == remote_id for done in delivery.remote_parts):
                 return delivery.post

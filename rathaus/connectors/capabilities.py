@@ -174,7 +174,7 @@ def published_parts(connector: Connector, attempt: Attempt) -> list[dict]:
     """The parts this account's publication of the post recorded."""
     original = (
         Delivery.objects.filter(
-            post_id=attempt.post_id, channel=connector.key, action=Delivery.Action.PUBLISH
+            post=attempt.post_id, channel=connector.key, action=Delivery.Action.PUBLISH
         )
         .exclude(remote_parts=[])
         .first()

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from rathaus.delivery import channels
-from rathaus.delivery.models import Delivery
+from rathaus.delivery.models import Delivery, load_subjects
 from rathaus.jobs import engine
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def send(delivery: Delivery) -> engine.Outcome:
 
 
 def handle(deliveries: list[Delivery]) -> Iterator[engine.Outcome]:
+    load_subjects(deliveries)
     for delivery in deliveries:
         outcome = send(delivery)
         outcome.fields["updated_at"] = timezone.now()  # an UPDATE skips auto_now
@@ -74,6 +75,5 @@ SEND = engine.register(
         ),
         handle=handle,
         settle_each=True,
-        select_related=("post__office", "message__office"),
     )
 )

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.jobs import models as jobs
+
+# The models a delivery carries, as (app label, model): a post, or an answer to a citizen.
+POST = ("posts", "post")
+MESSAGE = ("inbox", "message")
 
 
 class Delivery(jobs.WorkRow):
@@ -27,18 +37,13 @@ class Delivery(jobs.WorkRow):
         WITHDRAW = "withdraw", _("Withdraw")
         REPLY = "reply", _("Reply")
 
-    # A post to a channel, or (action "reply") an answer to a citizen through the channel
-    # the question came from.
-    post = models.ForeignKey(
-        "posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
-    )
-    message = models.ForeignKey(
-        "inbox.Message",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="deliveries",
-    )
+    # What goes out: a post to a channel, or (action "reply") an answer to a citizen through
+    # the channel the question came from (an inbox message). Generic, because posts and the
+    # inbox are layers above this one: they point here (their ``deliveries``), not this
+    # table to them. Every subject has an ``office``.
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
     channel = models.CharField(max_length=40)
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.PUBLISH)
     content_hash = models.CharField(max_length=64)
@@ -56,29 +61,48 @@ class Delivery(jobs.WorkRow):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(post__isnull=False, message__isnull=True)
-                | models.Q(post__isnull=True, message__isnull=False),
-                name="delivery_of_post_or_message",
-            )
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
         ]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
 
     def __str__(self) -> str:
-        subject = f"post#{self.post_id}" if self.post_id else f"message#{self.message_id}"
-        return f"{self.channel} {self.action} {subject}: {self.status}"
+        model = ContentType.objects.get_for_id(self.subject_type_id).model
+        return f"{self.channel} {self.action} {model}#{self.subject_id}: {self.status}"
+
+    def carries(self, model: tuple[str, str]) -> bool:
+        """Whether the subject is a ``POST`` or a ``MESSAGE``: from the content types
+        Django keeps in memory, so no query, and the subject itself is not loaded."""
+        return ContentType.objects.get_for_id(self.subject_type_id).natural_key() == model
+
+    # Read access for the channels and the desk. None when the delivery carries the other.
+    @property
+    def post(self) -> Any:
+        return self.subject if self.carries(POST) else None
 
     @property
-    def office(self):
-        return self.post.office if self.post_id else self.message.office
+    def post_id(self) -> int | None:
+        return self.subject_id if self.carries(POST) else None
 
     @property
-    def subject(self) -> models.Model:
+    def message(self) -> Any:
+        """Our answer to a citizen, for a reply."""
+        return self.subject if self.carries(MESSAGE) else None
+
+    @property
+    def message_id(self) -> int | None:
+        return self.subject_id if self.carries(MESSAGE) else None
+
+    @property
+    def office(self) -> Any:
+        return self.subject.office
+
+    @property
+    def audit_subject(self) -> models.Model:
         """What the audit log files this delivery under: the post or the conversation."""
-        return self.post if self.post_id else self.message.conversation
+        return self.subject.conversation if self.carries(MESSAGE) else self.subject
 
     @property
     def can_retry(self) -> bool:
@@ -107,6 +131,37 @@ class ChannelDefault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office}: {self.category}"
+
+
+class Deliveries(GenericRelation):
+    """``deliveries`` of a model a delivery carries (a post, a message): its rows, deleted
+    with it, and ``Delivery.objects.filter(<query_name>=...)``, ``<query_name>__office``
+    and the like in queries. Declared by the models above this layer, which may import it.
+
+    Unlike a plain GenericRelation it puts no manager on Delivery under the query name,
+    which would hide the ``post`` and ``message`` properties there."""
+
+    def __init__(self, query_name: str, **kwargs: Any) -> None:
+        super().__init__(
+            Delivery,
+            content_type_field="subject_type",
+            object_id_field="subject_id",
+            related_query_name=query_name,
+            **kwargs,
+        )
+
+    def contribute_to_related_class(self, cls: type, related: Any) -> None:
+        pass
+
+
+def load_subjects(deliveries: list[Delivery]) -> list[Delivery]:
+    """Load the subjects of ``deliveries`` with their offices, as a batch: one query per
+    kind of subject, not two per delivery (a generic relation cannot be joined)."""
+    kinds = {delivery.subject_type_id for delivery in deliveries}
+    models_ = [ContentType.objects.get_for_id(pk).model_class() for pk in kinds]
+    querysets = [model._base_manager.select_related("office") for model in models_ if model]
+    prefetch_related_objects(deliveries, GenericPrefetch("subject", querysets))
+    return deliveries
 
 
 # Stopped deliveries a person can send again; a public post with one is "partly published".

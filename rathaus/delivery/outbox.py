@@ -50,7 +50,7 @@ def enqueue_many(posts: list[Post], action: str) -> list[Delivery]:
     restricted = {pk: defaults.chosen(pk) for pk in offices}
     wanted = {
         _key(post, channel, action): Delivery(
-            post=post,
+            subject=post,
             channel=channel.key,
             action=action,
             content_hash=post.approved_hash,

@@ -42,7 +42,7 @@ def retry(delivery: Delivery, *, by: Any) -> Delivery:
         raise LifecycleError(_("Only a failed delivery can be retried."))
     delivery.refresh_from_db()
     record(
-        delivery.subject,
+        delivery.audit_subject,
         "delivery_retried",
         by=by,
         office=office,
@@ -67,7 +67,7 @@ def confirm_manual(delivery: Delivery, *, by: Any, url: str = "") -> Delivery:
         raise LifecycleError(_("Only a delivery waiting to be posted by hand can be confirmed."))
     delivery.refresh_from_db()
     record(
-        delivery.subject,
+        delivery.audit_subject,
         "delivery_confirmed",
         by=by,
         office=delivery.office,

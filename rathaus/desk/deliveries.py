@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from rathaus.delivery import channels
@@ -71,7 +72,12 @@ def prepared(delivery: Delivery) -> channels.Prepared | None:
         return None
 
 
-def rows(deliveries: list[Delivery]) -> list[Row]:
+def rows(deliveries: list[Delivery], of: models.Model | None = None) -> list[Row]:
+    """``of``: the post or message all of ``deliveries`` carry, where the caller has it
+    (``post.deliveries``): given to each, so that none loads it again."""
+    if of is not None:
+        for delivery in deliveries:
+            delivery.subject = of
     return [
         Row(d, channel_name(d.channel), explain(d), progress(d), prepared(d)) for d in deliveries
     ]

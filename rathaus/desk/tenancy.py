@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from rathaus.delivery.models import Delivery
+from rathaus.inbox.models import Message
 from rathaus.offices.access import has_role, office_for
 from rathaus.offices.models import Office, Role
 from rathaus.posts.models import Post, PostImage
@@ -32,8 +34,15 @@ def image_of(post: Post, pk: int) -> PostImage:
 
 def delivery_of(office: Office, pk: int) -> Delivery:
     """A delivery of the office's posts or of its answers to citizens; 404 for any other."""
+    subjects = GenericPrefetch(
+        "subject",
+        [
+            Post.objects.select_related("office"),
+            Message.objects.select_related("conversation__office"),
+        ],
+    )
     return get_object_or_404(
-        Delivery.objects.select_related("post__office", "message__conversation__office"),
+        Delivery.objects.prefetch_related(subjects),
         Q(post__office=office) | Q(message__office=office),
         pk=pk,
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.delivery.models import Deliveries
 from rathaus.posts.models import Category
 
 # Reference numbers are read out on the phone: no 0/O, 1/I/L.
@@ -188,6 +189,9 @@ class Message(models.Model):
     # Moderation of public comments under the office's posts.
     hidden_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(_("netiquette reason"), max_length=300, blank=True)
+    # An answer's way out (delivery is below the inbox, so its rows point here generically);
+    # deleted with the message. ``Delivery.objects.filter(message=...)`` reads through it.
+    deliveries = Deliveries("message")
 
     class Meta:
         ordering = ["received_at", "id"]

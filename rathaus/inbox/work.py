@@ -254,7 +254,7 @@ def approve_reply(answer: Message, *, by: Any) -> Message:
 def _dispatch(answer: Message) -> Delivery:
     digest = hashlib.sha256(answer.text_html.encode()).hexdigest()
     delivery = Delivery.objects.create(
-        message=answer,
+        subject=answer,
         channel=answer.channel,
         action=Delivery.Action.REPLY,
         content_hash=digest,

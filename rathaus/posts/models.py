@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.delivery.models import RETRYABLE
+from rathaus.delivery.models import RETRYABLE, Deliveries
 from rathaus.lib import richtext
 
 
@@ -80,6 +80,9 @@ class Post(models.Model):
         _("language"), max_length=8, default="de", choices=settings.LANGUAGES
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
+    # Where the post went (delivery is below posts, so its rows point here generically);
+    # deleted with the post. ``Delivery.objects.filter(post=...)`` reads through it.
+    deliveries = Deliveries("post")
     place_name = models.CharField(_("place"), max_length=200, blank=True)
     latitude = models.DecimalField(
         _("latitude"),

@@ -76,7 +76,7 @@ def test_an_agent_saves_an_answer_as_a_template(answer, agent, office):
     [entry] = history(template)
     assert entry.action == "template_saved_from_answer"
     assert entry.actor == agent
-    assert entry.office == office
+    assert entry.office_id == office.pk
     assert entry.after["message"] == answer.pk
 
 
@@ -98,14 +98,18 @@ def test_an_admin_saves_an_answer_as_a_template(answer, office_admin):
 
 def test_an_agent_saves_an_answer_as_an_unpublished_faq_entry(answer, agent, office):
     entry = save_as_faq(answer, question="Wann werden Bäume gefällt?", by=agent)
-    assert entry.office == office
+    assert entry.office_id == office.pk
     assert entry.published is False
     assert entry.created_from == answer
     assert "Anwohnerin" not in entry.answer and "anna@example.org" not in entry.answer
     assert answer.conversation.reference not in entry.answer
     assert entry.answer.startswith("Guten Tag Frau …,\ndie Linde in der Lindenallee")
     [logged] = history(entry)
-    assert (logged.action, logged.actor, logged.office) == ("faq_saved_from_answer", agent, office)
+    assert (logged.action, logged.actor, logged.office_id) == (
+        "faq_saved_from_answer",
+        agent,
+        office.pk,
+    )
 
 
 def test_faq_entries_from_answers_line_up_at_the_end(answer, agent):

@@ -158,7 +158,7 @@ def test_run_refuses_an_answer_more_public_than_the_channel_delivers(
     ],
 )
 def test_run_refuses_an_action_the_channel_cannot_do(published, key, action, words):
-    delivery = Delivery(post=published, channel=key, action=action)
+    delivery = Delivery(subject=published, channel=key, action=action)
 
     with pytest.raises(PermanentError, match=words):
         channels.run(channels.get(key), delivery)

@@ -83,7 +83,7 @@ def test_an_agent_saves_an_answer_as_a_text_template(client, agent, office, answ
     assert (template.office, template.title, template.created_by) == (office, "Linde fällen", agent)
     assert template.body == "Guten Tag Frau {name},\nam Montag. Ihr Vorgang {reference}"
     entry = AuditEntry.objects.get(action="template_saved_from_answer")
-    assert (entry.actor, entry.office, entry.after["message"]) == (agent, office, answer.pk)
+    assert (entry.actor, entry.office_id, entry.after["message"]) == (agent, office.pk, answer.pk)
     [said] = messages.get_messages(response.wsgi_request)
     assert said.level == messages.SUCCESS
     assert not FaqEntry.objects.exists()
@@ -99,7 +99,7 @@ def test_an_office_admin_suggests_an_answer_for_the_faq(client, office_admin, of
     assert "Anwohnerin" not in entry.answer
     assert answer.conversation.reference not in entry.answer
     logged = AuditEntry.objects.get(action="faq_saved_from_answer")
-    assert (logged.actor, logged.office) == (office_admin, office)
+    assert (logged.actor, logged.office_id) == (office_admin, office.pk)
     assert not TextTemplate.objects.exists()
 
 

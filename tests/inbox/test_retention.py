@@ -151,7 +151,7 @@ def test_a_reply_still_waiting_to_go_out_is_not_sent_without_its_text(office, st
     conversation = story(office)
     answer = conversation.messages.get(direction="out")
     pending = Delivery.objects.create(
-        message=answer,
+        subject=answer,
         channel="fediverse",
         action=Delivery.Action.REPLY,
         content_hash="x",

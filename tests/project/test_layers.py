@@ -99,3 +99,48 @@ def test_the_readme_lists_the_layers_the_contract_enforces():
 @pytest.mark.parametrize("app", ["lib", "jobs"])
 def test_lib_and_the_engine_import_no_app(app):
     assert app_graph().get(app, set()) <= {"lib"}
+
+
+def _layer_of() -> dict[str, int]:
+    """App → its layer's position in the contract, 0 the highest."""
+    (layers,) = [c for c in _contract()["contracts"] if c["type"] == "layers"]
+    return {
+        app.strip(): position
+        for position, layer in enumerate(layers["layers"])
+        for app in layer.split("|")
+    }
+
+
+def upward_relations(layer: dict[str, int] | None = None) -> list[str]:
+    """Foreign keys, one-to-ones and many-to-manys from a table of the house to one of a
+    higher layer: the schema holds the layers as the imports do (a delivery names its post
+    generically, an audit entry its office by number)."""
+    from django.apps import apps
+
+    layer = layer or _layer_of()
+    found = []
+    for model in apps.get_models():
+        app = model.__module__.split(".")[1] if model.__module__.startswith("rathaus.") else None
+        if app not in layer:
+            continue
+        for field in model._meta.get_fields(include_hidden=True):
+            if not field.is_relation or field.auto_created or field.related_model is None:
+                continue
+            if not getattr(field, "concrete", False):
+                continue  # a GenericRelation: the rows below point up by content type
+            target = field.related_model.__module__.split(".")
+            if target[0] == "rathaus" and layer.get(target[1], 99) < layer[app]:
+                found.append(
+                    f"{model._meta.label}.{field.name} → {field.related_model._meta.label}"
+                )
+    return sorted(found)
+
+
+def test_no_table_points_at_a_higher_layer():
+    assert upward_relations() == []
+
+
+def test_the_schema_check_can_fail():
+    # With posts moved below the offices, a post's office is a pointer upwards.
+    layer = _layer_of() | {"posts": 99}
+    assert "posts.Post.office → offices.Office" in upward_relations(layer)

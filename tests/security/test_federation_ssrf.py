@@ -72,7 +72,7 @@ def test_the_fediverse_channel_reports_a_refusal_as_permanent(
 
     monkeypatch.setattr(activities, "publish", refuse)
     monkeypatch.setattr(activities, "update", refuse)
-    delivery = Delivery(post=published, channel="fediverse")
+    delivery = Delivery(subject=published, channel="fediverse")
     channel = FediverseChannel()
     for call in (channel.publish, channel.update):
         with pytest.raises(PermanentError):

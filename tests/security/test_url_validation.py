@@ -313,7 +313,7 @@ def test_an_answer_recorded_from_a_channel_keeps_no_hostile_url(
 
 def test_a_manual_confirmation_takes_only_a_web_link(office, approver, published):
     delivery = Delivery.objects.create(
-        post=published, channel="xing", status=Delivery.Status.MANUAL, idempotency_key="x:1"
+        subject=published, channel="xing", status=Delivery.Status.MANUAL, idempotency_key="x:1"
     )
     from rathaus.offices.access import LifecycleError
 

@@ -45,7 +45,7 @@ def render_detail(
         "offered": steps.offered(post, request.user),
         "four_eyes": post.last_editor_id == request.user.pk,
         "problems": lifecycle.limit_problems(post),
-        "deliveries": deliveries.rows(list(post.deliveries.all())),
+        "deliveries": deliveries.rows(list(post.deliveries.all()), of=post),
         "history": history.rows(post),
         **_forms(office),
         **(page_forms or {}),

@@ -86,7 +86,7 @@ def _messages(conversation: Conversation, moderation: dict[int, ModerationForm])
         )
     )
     for message in found:
-        message.delivery_rows = deliveries.rows(list(message.deliveries.all()))
+        message.delivery_rows = deliveries.rows(list(message.deliveries.all()), of=message)
         if message.direction == Direction.INBOUND and message.is_public:
             message.moderation_form = moderation.get(message.pk) or ModerationForm(
                 prefix=f"m{message.pk}"

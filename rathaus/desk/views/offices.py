@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-published_at")[:10],
         "failed": deliveries.rows(
             Delivery.objects.filter(post__office=office, status__in=RETRYABLE)
-            .select_related("post")
+            .prefetch_related("subject")
             .order_by("-updated_at")[:20]
         ),
         "emergencies": posts.filter(published_without_approval=True).order_by("-published_at")[:10],
