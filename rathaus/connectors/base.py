@@ -80,13 +80,17 @@ class Part:
 class Seen:
     """One of the account's own recent posts as the check before a retry compares it with
     a part: its id and link, its text as the platform gives it back, the post it replies
-    to (written as our remote ids are; "" for none), and when it was made, if known."""
+    to (written as our remote ids are; "" for none), and when it was made, if known.
+    ``ours``: the platform names the account as its author. Everything on the account's
+    own timeline is; the replies under a citizen's comment (where Facebook, Instagram and
+    LinkedIn show our answers) are everybody's, and only ours may be taken for our part."""
 
     remote_id: str
     url: str = ""
     text: str = ""
     reply_to: str = ""
     created_at: datetime | None = None
+    ours: bool = True
 
 
 @dataclass(frozen=True)
@@ -200,8 +204,10 @@ class Connector(Channel):
 
     def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
         """The account's own latest posts, newest first, that could be ``part`` sent by an
-        earlier attempt whose answer got lost (check before retry). ``capabilities``
-        decides which one is ours; empty where the platform cannot show them."""
+        earlier attempt whose answer got lost (check before retry); for an answer, where
+        the account's timeline does not show it, the replies under the comment it answers
+        (``Answering.thread_of``). ``capabilities`` decides which one is ours; empty where
+        the platform cannot show them."""
         return []
 
     def same_text(self, seen: Seen, part: Part) -> bool:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from rathaus.connectors import rendering
 from rathaus.connectors.base import RECENT_THREADS, Connector, Part
 from rathaus.delivery.channels import Attempt, PermanentError, Sent
@@ -81,7 +83,14 @@ class Answering(Connector):
         pieces = rendering.split(plain_text(message.text_html), self.limits)
         return [Part(text=p, index=i, total=len(pieces)) for i, p in enumerate(pieces)]
 
-    def reply(self, attempt: Attempt) -> Sent:
+    def answered_under(self, parent: Message) -> str:
+        """The remote id our answer to ``parent`` is filed under, as the platform names a
+        reply's parent: ``parent``'s own, or where comments nest one level deep (Facebook,
+        Instagram, LinkedIn) that of the comment whose thread ``parent`` is in."""
+        return parent.remote_id
+
+    def parent_of(self, attempt: Attempt) -> Message:
+        """The citizen's message our answer (``attempt.message``) replies to."""
         from rathaus.inbox.models import Message
 
         message = attempt.message
@@ -90,21 +99,37 @@ class Answering(Connector):
         ).first()
         if parent is None:
             raise PermanentError(f"{self.label}: the message to answer is gone")
+        return parent
+
+    def thread_of(self, attempt: Attempt) -> str | None:
+        """For an answer, the comment whose replies an earlier attempt's part is among
+        (``answered_under`` the citizen's message); None for a post."""
+        if attempt.delivery.action != Delivery.Action.REPLY:
+            return None
+        return self.answered_under(self.parent_of(attempt))
+
+    def reply(self, attempt: Attempt) -> Sent:
+        parent = self.parent_of(attempt)
 
         def send(part: Part, *, reply_to: str, attempt: Attempt) -> Sent:
             return self.answer(part, attempt=attempt, parent=parent, reply_to=reply_to)
 
-        parts = self.answer_parts(message, parent)
-        return send_parts(self, attempt, parts, parent.remote_id, send)
+        parts = self.answer_parts(attempt.message, parent)
+        under = self.answered_under(parent)
+        return send_parts(self, attempt, parts, parent.remote_id, send, first_under=under)
 
 
 def sendable_parts(connector: Connector, attempt: Attempt) -> list[Part]:
     """The post's parts; refused for an office without a public base URL, whose posts
     would link to no address of its own (and Instagram could fetch no image)."""
     if not attempt.office.public_base_url:
+        # In the words of the desk's language: the office admin has to act on it.
         raise PermanentError(
-            f"{connector.label}: the office has no public address for its newsroom (its "
-            "public base URL): posts here link to it, so nothing was sent"
+            _(
+                "%(channel)s: the office has no public address for its newsroom (its "
+                "public base URL): posts here link to it, so nothing was sent"
+            )
+            % {"channel": connector.label}
         )
     return connector.render(attempt.post)
 
@@ -115,16 +140,21 @@ def send_parts(
     parts: list[Part],
     first_reply_to: str | None,
     send: Callable[..., Sent],
+    *,
+    first_under: str | None = None,
 ) -> Sent:
     """Send ``parts`` in order, each in reply to the one before (the first to
-    ``first_reply_to``), recording every part's remote id on the delivery as it goes."""
+    ``first_reply_to``), recording every part's remote id on the delivery as it goes.
+    ``first_under``: what the platform names as the first part's parent where that is
+    not ``first_reply_to`` (an answer filed under its thread's comment)."""
     delivery = attempt.delivery
     done = list(delivery.remote_parts)
     with connector.calling():
         for number, part in enumerate(parts[len(done) :]):
             reply_to = done[-1]["id"] if done else first_reply_to
+            under = done[-1]["id"] if done else (first_under or first_reply_to)
             # Only the first part not recorded can have been sent by the last attempt.
-            sent = sent_before(connector, attempt, part, reply_to) if number == 0 else None
+            sent = sent_before(connector, attempt, part, under) if number == 0 else None
             if sent is None:
                 sent = send(part, reply_to=reply_to, attempt=attempt)
             done.append({"id": sent.remote_id, "url": sent.url})
@@ -135,21 +165,24 @@ def send_parts(
 
 
 def sent_before(
-    connector: Connector, attempt: Attempt, part: Part, reply_to: str | None
+    connector: Connector, attempt: Attempt, part: Part, under: str | None
 ) -> Sent | None:
     """Check before retry: ``part`` as an earlier attempt may have sent it, found among the
-    account's recent posts only by what nobody else's post can have — never by its text
-    alone, which another post of the same text shares (the middle parts of two threads of
-    one text are the same). Ours answers exactly our previous part (or nothing, for a first
-    part), is recorded by no other delivery, and was not made before this delivery existed.
-    Where the platform takes an idempotency key (Mastodon), the part carries one as well."""
+    account's recent posts (or the replies under the comment an answer answers) only by
+    what nobody else's post can have — never by its text alone, which another post of the
+    same text shares (the middle parts of two threads of one text are the same, a citizen
+    may quote us). Ours is the account's own, answers exactly what ``part`` goes under
+    (our previous part, the citizen's comment or its thread; nothing, for a post's first
+    part), is recorded by no other delivery, and was not made before this delivery
+    existed. Where the platform takes an idempotency key (Mastodon), the part carries one
+    as well."""
     if not attempt.may_have_gone_out:
         return None  # the first attempt has never sent anything
-    parent = connector.parent_key(reply_to) if reply_to else ""
+    parent = connector.parent_key(under) if under else ""
     taken = recorded_elsewhere(connector, attempt.delivery)
     since = attempt.delivery.created_at - CLOCK_SKEW
     for seen in connector.recent(part, attempt):
-        if seen.remote_id in taken or seen.reply_to != parent:
+        if not seen.ours or seen.remote_id in taken or seen.reply_to != parent:
             continue
         if seen.created_at is not None and seen.created_at < since:
             continue

@@ -330,6 +330,7 @@ class FakeGraph(FakeServer):
             ("POST", f"/{ID}/media_publish", self._publish),
             ("GET", f"/{ID}/media", self._media_list),
             ("POST", f"/{ID}/replies", self._reply_instagram),
+            ("GET", f"/{ID}/replies", self._replies_instagram),
             ("GET", f"/{ID}", self._read),
             ("POST", f"/{ID}", self._update),
             ("DELETE", f"/{ID}", self._delete),
@@ -447,9 +448,16 @@ class FakeGraph(FakeServer):
         if refused:
             return refused
         wanted = fields_of(request)
-        found = [c for c in self.comments.values() if c["on"] == on]
-        if on in self.media or request.arg("filter") != "stream":
-            found = [c for c in found if not c["parent"]]
+        parent = self.comments.get(on)
+        if parent and parent["instagram"]:
+            message = "(#100) Tried accessing nonexisting field (comments) on node type (IGComment)"
+            return error(100, message)
+        if parent:  # a Facebook comment's replies (Facebook nests two levels deep)
+            found = [c for c in self.comments.values() if c["parent"] == on]
+        else:
+            found = [c for c in self.comments.values() if c["on"] == on]
+            if on in self.media or request.arg("filter") != "stream":
+                found = [c for c in found if not c["parent"]]
         since = int(request.arg("since") or 0)
         found = sorted((c for c in found if c["created"] >= since), key=lambda c: c["created"])
         if request.arg("order") == "reverse_chronological":
@@ -562,6 +570,20 @@ class FakeGraph(FakeServer):
         author = {"id": ig["id"], "username": ig["username"]}
         new = self._comment(parent["on"], request.arg("message"), author, comment_id, None)
         return Response(200, {"id": new})
+
+    def _replies_instagram(self, request: Request) -> Response:
+        """An Instagram comment's replies, oldest first (Instagram documents no order and
+        takes no ``order``), paged by cursor."""
+        comment_id = request.params["id"]
+        _caller, refused = self._guarded(request, comment_id)
+        parent = self.comments.get(comment_id)
+        if refused or not parent or not parent["instagram"]:
+            return refused or missing(comment_id)
+        wanted = fields_of(request)
+        found = [c for c in self.comments.values() if c["parent"] == comment_id]
+        found.sort(key=lambda c: c["created"])
+        items = [pick(self._view(c), wanted) for c in found]
+        return self._list(request, f"{comment_id}/replies", items)
 
     # ----- any object ----------------------------------------------------------------
 

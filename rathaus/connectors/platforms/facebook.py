@@ -48,6 +48,12 @@ OAUTH = OAuth(
     client_auth="body",
 )
 COMMENT_FIELDS = "id,message,from,created_time,parent,permalink_url"
+REPLY_FIELDS = "id,from,message,created_time,parent"
+# The replies under a comment read when an answer's attempt may have gone out: the newest
+# page only (Graph gives them newest first when asked). All of a delivery's attempts lie
+# within about two hours, and a hundred other replies below one citizen's comment in that
+# time would be a first; if ever, our answer would go out a second time, as it did before.
+REPLY_PAGE = 100
 
 
 class FacebookConnector(Posting, Answering, Editing, Deleting):
@@ -167,6 +173,9 @@ class FacebookConnector(Posting, Answering, Editing, Deleting):
         self.graph.delete_if_there(remote_id)
 
     def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
+        thread = self.thread_of(attempt)
+        if thread:
+            return self._replies(thread)
         fields = "id,message,permalink_url,created_time"
         answer = self.graph.get(f"{self.page_id}/posts", fields=fields, limit=25)
         return [
@@ -215,12 +224,31 @@ class FacebookConnector(Posting, Answering, Editing, Deleting):
             url=comment.get("permalink_url", ""),
         )
 
-    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
+    def answered_under(self, parent: Message) -> str:
         # Facebook threads comments two levels deep: an answer to a reply goes below the
         # comment the reply belongs to.
-        target = parent.in_reply_to or parent.remote_id
+        return parent.in_reply_to or parent.remote_id
+
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
+        target = self.answered_under(parent)
         answer = self.graph.post(f"{target}/comments", {"message": part.text})
         return Sent(remote_id=str(answer["id"]))
+
+    def _replies(self, thread: str) -> list[Seen]:
+        """The replies under the comment ``thread``, newest first, each marked ours if the
+        page wrote it (the ``from`` of a comment the page made is the page)."""
+        params = {"fields": REPLY_FIELDS, "order": "reverse_chronological", "limit": REPLY_PAGE}
+        answer = self.graph.get(f"{thread}/comments", **params)
+        return [
+            Seen(
+                remote_id=str(reply["id"]),
+                text=reply.get("message") or "",
+                reply_to=str((reply.get("parent") or {}).get("id") or thread),
+                created_at=_graph.moment(reply.get("created_time", "")),
+                ours=str((reply.get("from") or {}).get("id") or "") == self.page_id,
+            )
+            for reply in answer.get("data") or []
+        ]
 
     def moderate(self, message: Message, action: str) -> None:
         _graph.moderate(self, message, action, hide_field="is_hidden")

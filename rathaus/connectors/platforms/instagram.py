@@ -47,6 +47,11 @@ if TYPE_CHECKING:
 HASHTAG = re.compile(r"(?<![\w&])#\w+")
 COMMENT = "id,text,username,timestamp,from,parent_id"
 COMMENT_FIELDS = f"{COMMENT},replies{{{COMMENT}}}"
+# The replies under a comment read when an answer's attempt may have gone out. Instagram
+# names no order for them and pages by cursor only, so the pages are followed, at most
+# _graph.MAX_PAGES of them: far more than one comment's thread gathers in the two hours
+# all of a delivery's attempts lie within.
+REPLY_PAGE = 50
 NO_IMAGE = gettext_noop("Instagram needs at least one image.")
 # Seconds between looks at a media container: images are usually ready at once.
 POLL_WAITS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
@@ -223,6 +228,9 @@ class InstagramConnector(Posting, Answering):
         )
 
     def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
+        thread = self.thread_of(attempt)
+        if thread:
+            return self._replies(thread)
         fields = "id,caption,permalink,timestamp"
         answer = self.graph.get(f"{self.user_id}/media", fields=fields, limit=25)
         return [
@@ -283,11 +291,31 @@ class InstagramConnector(Posting, Answering):
             url=url,
         )
 
-    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
+    def answered_under(self, parent: Message) -> str:
         # Replies on Instagram go below a top-level comment, never below a reply.
-        target = parent.in_reply_to or parent.remote_id
+        return parent.in_reply_to or parent.remote_id
+
+    def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
+        target = self.answered_under(parent)
         answer = self.graph.post(f"{target}/replies", {"message": part.text})
         return Sent(remote_id=str(answer["id"]))
+
+    def _replies(self, thread: str) -> list[Seen]:
+        """The replies under the comment ``thread``, newest first, each marked ours if the
+        account wrote it."""
+        replies = self.graph.pages(f"{thread}/replies", fields=COMMENT, limit=REPLY_PAGE)
+        # Graph's times are all UTC in one format: as text they sort as times do.
+        replies.sort(key=lambda reply: reply.get("timestamp") or "", reverse=True)
+        return [
+            Seen(
+                remote_id=str(reply["id"]),
+                text=reply.get("text") or "",
+                reply_to=str(reply.get("parent_id") or thread),
+                created_at=_graph.moment(reply.get("timestamp", "")),
+                ours=self._ours(reply),
+            )
+            for reply in replies
+        ]
 
     def moderate(self, message: Message, action: str) -> None:
         _graph.moderate(self, message, action, hide_field="hide")

@@ -1,10 +1,5 @@
-"""LinkedIn organisation pages, over LinkedIn's versioned REST API (Community Management API).
-
-The client is plain ``httpx``: LinkedIn's own Python client (``linkedin-api-client``) is
-marked beta and has not been maintained for a long time, while the few calls needed here
-are small and documented. Every call carries ``LinkedIn-Version`` (LinkedIn refuses calls
-without it) and ``X-Restli-Protocol-Version: 2.0.0``, so URNs in paths and query strings
-are percent-encoded as Rest.li 2.0 wants.
+"""LinkedIn organisation pages, over LinkedIn's versioned REST API (Community Management API),
+called as ``_linkedin_api`` does.
 
 Access tokens last 60 days and only some apps get refresh tokens: ``expires_at`` is always
 set, so that admins are warned a week before the page must be connected again.
@@ -17,7 +12,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 import httpx
 from django.conf import settings
@@ -29,18 +24,26 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.connectors.base import Connection, Credential, Fetched, OAuth, Part, Seen
 from rathaus.connectors.capabilities import Answering, Deleting, Editing, Posting
-from rathaus.connectors.errors import status_error as _status_error
+from rathaus.connectors.platforms import _linkedin_api as api
+from rathaus.connectors.platforms._linkedin_api import (
+    TIMEOUT,
+    Api,
+    EscapedLimits,
+    classify_response,
+    enc,
+    escape,
+    post_url,
+    unescape,
+)
 from rathaus.delivery.channels import (
     PUBLIC,
     Attempt,
     DeliveryError,
-    Limits,
     NeedsReauthorisation,
     PermanentError,
     Sent,
     TemporaryError,
 )
-from rathaus.lib.graphemes import code_points
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
@@ -49,10 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# LinkedIn supports each monthly version for at least a year; move on before it is sunset.
-API_VERSION = "202609"
-TIMEOUT = 30.0
-TOKEN_LIFETIME = timedelta(days=60)
 # The first fetch of a newly connected page looks back this far, not at every old comment.
 FIRST_FETCH = timedelta(days=7)
 # Comments may show up in the API a little after their time: each fetch looks back this far
@@ -60,12 +59,7 @@ FIRST_FETCH = timedelta(days=7)
 OVERLAP = timedelta(minutes=10)
 RECENT_POSTS = 20
 COMMENT_PAGE, MAX_COMMENT_PAGES = 100, 5
-REAUTH_CODES = {"EXPIRED_ACCESS_TOKEN", "REVOKED_ACCESS_TOKEN", "INVALID_ACCESS_TOKEN"}
-# Characters of LinkedIn's "little" text format that are plain text only when escaped.
-_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
-_ESCAPED = re.compile(r"\\([\\|{}@\[\]()<>#*_~])")
 _COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>urn:li:[^,]+),(?P<id>[^)]+)\)$")
-_ORGANIZATION = re.compile(r"^(?:urn:li:organization:|.*linkedin\.com/company/)?(\d+)/?$")
 _FEED = {
     "feedDistribution": "MAIN_FEED",
     "targetEntities": [],
@@ -73,131 +67,10 @@ _FEED = {
 }
 
 
-def escape(text: str) -> str:
-    """Plain text as a post's ``commentary``: unescaped, ``(`` or ``#`` would be read as
-    mentions and hashtags, and LinkedIn cuts the text short where they don't parse."""
-    return _RESERVED.sub(r"\\\1", text)
-
-
-def unescape(commentary: str) -> str:
-    return _ESCAPED.sub(r"\1", commentary)
-
-
-def enc(urn: str) -> str:
-    return quote(urn, safe="")
-
-
-def post_url(urn: str, comment: str = "") -> str:
-    link = f"https://www.linkedin.com/feed/update/{urn}/"
-    return f"{link}?commentUrn={enc(comment)}" if comment else link
-
-
-class EscapedLimits(Limits):
-    """LinkedIn counts its 3,000 characters on the commentary as sent, escapes included:
-    counting them here keeps a text with many brackets from being refused."""
-
-    def count(self, text: str) -> int:
-        return code_points(escape(text))
-
-
-class Api:
-    """Calls with one access token against one API base, with LinkedIn's headers."""
-
-    def __init__(self, base: str, token: str) -> None:
-        self.base, self.token = base.rstrip("/"), token
-
-    def call(self, method: str, path: str, *, gone_ok: bool = False, **kw: Any) -> httpx.Response:
-        """``gone_ok``: a 404 is fine (deleting what someone removed by hand already);
-        ``restli``: the X-RestLi-Method LinkedIn wants for finders, updates, deletes."""
-        headers = {"Authorization": f"Bearer {self.token}", "LinkedIn-Version": API_VERSION}
-        headers |= {"X-Restli-Protocol-Version": "2.0.0"}
-        restli = kw.pop("restli", "")
-        if restli:
-            headers["X-RestLi-Method"] = restli
-        response = httpx.request(method, self.base + path, headers=headers, timeout=TIMEOUT, **kw)
-        if not (gone_ok and response.status_code == 404):
-            response.raise_for_status()
-        return response
-
-    def get(self, path: str, **params: Any) -> dict[str, Any]:
-        return self.call("GET", path, params=params).json()
-
-    def trusts(self, url: str) -> bool:
-        """Whether an upload address LinkedIn gave may see the token: only LinkedIn's own
-        hosts (or the configured API host), never a third party's."""
-        host = urlsplit(url).hostname or ""
-        return host == urlsplit(self.base).hostname or host.endswith(".linkedin.com")
-
-
-def classify_response(response: httpx.Response) -> DeliveryError:
-    """A LinkedIn error answer ({"status", "serviceErrorCode", "code", "message"}, or an
-    OAuth error) as a delivery error carrying LinkedIn's own words."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    body = body if isinstance(body, dict) else {}
-    message = body.get("message") or body.get("error_description") or response.reason_phrase
-    # A 422 names its reason inside errorDetails (e.g. DUPLICATE_POST).
-    inputs = (body.get("errorDetails") or {}).get("inputErrors") or [{}]
-    code = body.get("code") or body.get("error") or inputs[0].get("code", "")
-    text = f"LinkedIn: {message}" + (f" ({code})" if code else "")
-    if code in REAUTH_CODES:  # a 401 without one of them is sorted by status_error
-        return NeedsReauthorisation(text)
-    return _status_error(response.status_code, response.headers, text)
-
-
-def _organization_urn(value: str) -> str:
-    match = _ORGANIZATION.match(value.strip())
-    if not match:
-        raise PermanentError(
-            _("Name the organisation as urn:li:organization:<number> or by its number.")
-        )
-    return f"urn:li:organization:{match.group(1)}"
-
-
-def _lookup(api: Api, wanted: str) -> tuple[str, str, dict[str, Any]]:
-    """The organisation page the token's member administers: ``wanted``, else the first."""
-    query = {"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"}
-    acls = api.get("/rest/organizationAcls", **query).get("elements", [])
-    pages = [a.get("organization") or a.get("organizationalTarget") for a in acls]
-    urn = _organization_urn(wanted) if wanted else next(filter(None, pages), "")
-    if not urn:
-        raise PermanentError(_("LinkedIn: this account administers no organisation page."))
-    if urn not in pages:
-        raise PermanentError(
-            _("LinkedIn: this account is no administrator of %(page)s.") % {"page": urn}
-        )
-    page = api.get(f"/rest/organizations/{urn.rsplit(':', 1)[-1]}")
-    return urn, page.get("localizedName") or urn, {"vanity_name": page.get("vanityName", "")}
-
-
-def _connect(api_base: str, token: str, wanted: str, **fields: Any) -> Connection:
-    try:
-        urn, name, details = _lookup(Api(api_base, token), wanted)
-    except httpx.HTTPStatusError as error:
-        raise classify_response(error.response) from error
-    except httpx.TransportError as error:
-        raise TemporaryError(f"LinkedIn cannot be reached: {error}") from error
-    return Connection(remote_id=urn, name=name, access_token=token, details=details, **fields)
-
-
-def _in(seconds: Any) -> datetime:
-    return timezone.now() + (timedelta(seconds=int(seconds)) if seconds else TOKEN_LIFETIME)
-
-
-def _moved(api_base: str, url: str) -> str:
-    """LinkedIn's OAuth address on the configured API host (tests, proxies), path kept."""
-    if not api_base or api_base == LinkedInConnector.default_api_base:
-        return url
-    target = urlsplit(api_base)
-    return urlunsplit((target.scheme, target.netloc, urlsplit(url).path, "", ""))
-
-
 class LinkedInConnector(Posting, Answering, Editing, Deleting):
     platform = "linkedin"
     label = "LinkedIn"
-    default_api_base = "https://api.linkedin.com"
+    default_api_base = api.DEFAULT_API_BASE
     default_limits = EscapedLimits(max_chars=3000, max_images=20, alt_text_max_chars=4086)
     answers = frozenset({PUBLIC})  # a comment, as the organisation
     oauth = OAuth(
@@ -235,11 +108,11 @@ class LinkedInConnector(Posting, Answering, Editing, Deleting):
             raise PermanentError(_("Paste the access token."))
         # LinkedIn tells an app a token's age only for tokens it issued to that app: a
         # pasted token is taken as new (the connect help asks for a fresh one).
-        return _connect(
+        return api.connect(
             api_base or cls.default_api_base,
             token,
             (values.get("organization") or "").strip(),
-            expires_at=_in(None),
+            expires_at=api.expiry(None),
         )
 
     @classmethod
@@ -247,19 +120,19 @@ class LinkedInConnector(Posting, Answering, Editing, Deleting):
         if not tokens.get("access_token"):
             raise PermanentError(_("LinkedIn sent no access token."))
         try:
-            connection = _connect(
+            connection = api.connect(
                 api_base or cls.default_api_base,
                 tokens["access_token"],
                 str(tokens.get("organization") or ""),
                 refresh_token=tokens.get("refresh_token") or "",
-                expires_at=_in(tokens.get("expires_in")),
+                expires_at=api.expiry(tokens.get("expires_in")),
             )
         except DeliveryError as error:
             # The OAuth view shows a PermanentError's words to the admin.
             raise PermanentError(str(error)) from error
         refresh_until = tokens.get("refresh_token_expires_in")
         if refresh_until:
-            until = {"refresh_token_expires_at": _in(refresh_until).isoformat()}
+            until = {"refresh_token_expires_at": api.expiry(refresh_until).isoformat()}
             connection = replace(connection, details=connection.details | until)
         return connection
 
@@ -269,7 +142,7 @@ class LinkedInConnector(Posting, Answering, Editing, Deleting):
             raise NeedsReauthorisation(_("LinkedIn: the access token has expired."))
         form = {"grant_type": "refresh_token", "refresh_token": self.account.refresh_token}
         form |= {"client_id": client_id, "client_secret": secret}
-        url = _moved(self.api_base, self.oauth.token_url)
+        url = api.moved(self.api_base, self.oauth.token_url)
         response = httpx.post(url, data=form, timeout=TIMEOUT)
         if response.status_code in (400, 401):
             # A refused refresh token will not work later either.
@@ -280,7 +153,7 @@ class LinkedInConnector(Posting, Answering, Editing, Deleting):
             name=self.account.name,
             access_token=tokens["access_token"],
             refresh_token=tokens.get("refresh_token") or "",
-            expires_at=_in(tokens.get("expires_in")),
+            expires_at=api.expiry(tokens.get("expires_in")),
         )
 
     def classify(self, error: Exception) -> DeliveryError | None:
@@ -350,6 +223,9 @@ class LinkedInConnector(Posting, Answering, Editing, Deleting):
         )
 
     def recent(self, part: Part, attempt: Attempt) -> list[Seen]:
+        thread = self.thread_of(attempt)
+        if thread:
+            return self._replies(thread)
         return [
             Seen(
                 remote_id=post["id"],
@@ -395,11 +271,40 @@ class LinkedInConnector(Posting, Answering, Editing, Deleting):
                 break
         return found
 
+    def _replies(self, thread: str) -> list[Seen]:
+        """The replies under the comment ``thread``, newest first, each marked ours if the
+        page wrote it. LinkedIn documents no order for them: the first page is read, and
+        where ``paging.total`` says there are more, the last one too, so that the newest
+        are among them whichever way LinkedIn orders. All of a delivery's attempts lie
+        within about two hours; more replies below one comment in that time than a page
+        holds would be a first (if ever, our answer would go out a second time)."""
+        path = f"/rest/socialActions/{enc(thread)}/comments"
+        first = self._api().get(path, start=0, count=COMMENT_PAGE)
+        found = list(first.get("elements") or [])
+        total = int((first.get("paging") or {}).get("total") or 0)
+        if total > COMMENT_PAGE:
+            last = self._api().get(path, start=total - COMMENT_PAGE, count=COMMENT_PAGE)
+            found += [c for c in last.get("elements") or [] if c not in found]
+        found.sort(key=lambda c: int((c.get("created") or {}).get("time") or 0), reverse=True)
+        return [self._seen_reply(comment, thread) for comment in found]
+
+    def _seen_reply(self, comment: dict[str, Any], thread: str) -> Seen:
+        urn = _urn_of(comment)
+        on = _COMMENT_URN.match(urn)
+        return Seen(
+            remote_id=urn,
+            url=post_url(on.group("object"), urn) if on else "",
+            text=(comment.get("message") or {}).get("text", ""),
+            reply_to=comment.get("parentComment") or thread,
+            created_at=_from_ms((comment.get("created") or {}).get("time")),
+            ours=comment.get("actor") == self.organization,
+        )
+
     def _inbound(
         self, comment: dict[str, Any], post: str, in_reply_to: str, ours: Post | None
     ) -> InboundMessage:
         urn, actor = _urn_of(comment), comment.get("actor", "")
-        page = _ORGANIZATION.match(actor)
+        page = api.ORGANIZATION.match(actor)
         return self.inbound(
             remote_id=urn,
             text_html=linebreaks(html_escape((comment.get("message") or {}).get("text", ""))),
@@ -412,12 +317,15 @@ class LinkedInConnector(Posting, Answering, Editing, Deleting):
             url=post_url(post, urn),
         )
 
+    def answered_under(self, parent: Message) -> str:
+        # Replies nest one level deep: answering a reply answers its thread's comment.
+        return parent.in_reply_to if _COMMENT_URN.match(parent.in_reply_to) else parent.remote_id
+
     def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         found = _COMMENT_URN.match(parent.remote_id)
         if not found:
             raise PermanentError(_("LinkedIn: only comments can be answered."))
-        # Replies nest one level deep: answering a reply answers its thread's comment.
-        thread = parent.in_reply_to if _COMMENT_URN.match(parent.in_reply_to) else parent.remote_id
+        thread = self.answered_under(parent)
         body = {
             "actor": self.organization,
             "object": found.group("object"),

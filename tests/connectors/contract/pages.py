@@ -108,7 +108,8 @@ FACEBOOK = Platform(
     answers=lambda fake: _meta_answers(fake, PAGE_ID),
     found_url=lambda fake, part: fake.posts[part.id]["permalink_url"],
     replies_to_answer=lambda fake, answer, question: fake.comment(answer.id, "Danke!"),
-    answers_found_after_loss=False,  # today an answer whose reply got lost goes twice
+    answers_found_after_loss=True,
+    citizen_replies_in_thread=lambda fake, question, text: fake.comment(question.id, text),
 )
 
 INSTAGRAM = Platform(
@@ -152,7 +153,8 @@ INSTAGRAM = Platform(
     ),
     needs_image=True,
     drop=lambda fake: fake.drop_after_handling(r"/media_publish$"),
-    answers_found_after_loss=False,  # today an answer whose reply got lost goes twice
+    answers_found_after_loss=True,
+    citizen_replies_in_thread=lambda fake, question, text: fake.ig_comment(question.id, text),
 )
 
 
@@ -260,5 +262,8 @@ LINKEDIN = Platform(
         parent=answer.reply_to,  # LinkedIn nests one level: beside our answer
         at_ms=1_900_000_000_000 + 3 * 905_000,
     ),
-    answers_found_after_loss=False,  # today an answer whose reply got lost goes twice
+    answers_found_after_loss=True,
+    citizen_replies_in_thread=lambda fake, question, text: fake.add_comment(
+        fake.live_posts()[0]["id"], text, parent=question.id
+    ),
 )

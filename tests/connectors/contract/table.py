@@ -91,6 +91,10 @@ class Platform:
     drop: Callable[[Fake], None] = lambda fake: fake.drop_after_handling_next()
     image_post_id: Callable[[list[Part]], str] = lambda parts: parts[0].id
     answers_found_after_loss: bool = True
+    # A citizen writes ``text`` in the thread our answer to ``Written`` goes into, where
+    # the check before retry reads everybody's replies (the comment threads of Facebook,
+    # Instagram and LinkedIn): a reply not by the account must never be taken for ours.
+    citizen_replies_in_thread: Callable[[Fake, Written, str], Any] | None = None
     lost_answer_says: str = "network"  # the delivery's error after a connection broke
     # The address of a post found after a lost answer, if the platform says it otherwise.
     found_url: Callable[[Fake, Part], str] = lambda fake, part: part.url

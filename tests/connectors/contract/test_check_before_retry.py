@@ -8,6 +8,7 @@ from tests.connectors.contract.platforms import PLATFORMS, each
 from tests.helpers import reply_as
 
 ANSWERS_FOUND = [p for p in PLATFORMS if p.answers_found_after_loss]
+THREADS_READ = [p for p in PLATFORMS if p.citizen_replies_in_thread]
 
 
 @each(PLATFORMS)
@@ -55,3 +56,25 @@ def test_an_answer_whose_reply_got_lost_is_not_sent_twice(
     assert delivery.last_error == ""
     assert delivery.remote_id == answer.remote_id == ours.id
     assert len(fake.calls("POST", platform.answer_path)) == before + 1
+
+
+@each(THREADS_READ)
+def test_a_citizens_reply_of_the_same_words_is_not_taken_for_our_answer(
+    platform, fake, question, agent, send_all, django_capture_on_commit_callbacks
+):
+    # The first attempt never reaches the platform; before the retry a citizen writes our
+    # very words in the thread our answer goes into. The retry must still send ours.
+    written, message = question
+    fake.fail_next(503, path=platform.answer_path)
+
+    answer = reply_as(
+        agent, message.conversation, "Bis Freitag.", django_capture_on_commit_callbacks
+    )
+    assert Delivery.objects.get(message=answer).status == "queued"
+    platform.citizen_replies_in_thread(fake, written, "Bis Freitag.")
+
+    send_all()
+    delivery = Delivery.objects.get(message=answer)
+    [ours] = platform.answers(fake)
+    assert (delivery.status, delivery.remote_id) == ("published", ours.id)
+    assert ours.text == "Bis Freitag."
