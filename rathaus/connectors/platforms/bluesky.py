@@ -18,64 +18,56 @@ reason the check before a retry reads our repository's newest posts
 Inbound are replies, mentions and quotes from app.bsky.notification.listNotifications, all
 public. Direct messages (chat.bsky.convo) are out of scope: they need an app password
 with the direct-message permission and calls proxied to the chat service.
+
+Here: connecting, posting, answering and deleting. The client, the session's tokens and the
+PDS's errors are in ``_bluesky_client``; reading the notifications in ``_bluesky_notifications``.
 """
 
 from __future__ import annotations
 
 import io
-import ssl
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from atproto import Client, models
 from atproto_client.client.session import Session, SessionEvent
-from atproto_client.exceptions import LoginRequiredError, RequestErrorBase
-from atproto_client.request import Request
+from atproto_client.exceptions import RequestErrorBase
 from atproto_client.utils.facet_detection import detect_facets
 from atproto_core.uri import AtUri
 from atproto_server.auth.jwt import get_jwt_payload
 from atproto_server.exceptions import TokenDecodeError
 from django.conf import settings
-from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.connectors.base import Connection, Credential, Fetched, Part, Seen
 from rathaus.connectors.capabilities import Answering, Deleting, Posting
-from rathaus.connectors.errors import status_error
+from rathaus.connectors.platforms import _bluesky_client as pds
+from rathaus.connectors.platforms._bluesky_client import APP, PAGE
+from rathaus.connectors.platforms._bluesky_notifications import notifications
 from rathaus.delivery.channels import (
     PUBLIC,
     Attempt,
     DeliveryError,
     Limits,
-    NeedsReauthorisation,
     PermanentError,
     Sent,
     TemporaryError,
 )
-from rathaus.lib import netguard
 from rathaus.lib.graphemes import graphemes
 
 if TYPE_CHECKING:
     from rathaus.connectors.base import Image
-    from rathaus.inbox.inbound import InboundMessage
     from rathaus.inbox.models import Message
 
 T = TypeVar("T")
 POST = "app.bsky.feed.post"
-APP = "https://bsky.app"
-KEPT_REASONS = {"reply", "mention", "quote"}
-# Errors after which only connecting again helps (the access token got one refresh first).
-REAUTH_ERRORS = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AccountTakedown"}
 # Images above this are scaled down (the lexicon's limit was 1 MB for years, now 2 MB).
 MAX_IMAGE_BYTES = 1_000_000
-MAX_PAGES = 10
-PAGE = 50
 
 
 class BlueskyLimits(Limits):
@@ -142,13 +134,13 @@ class BlueskyConnector(Posting, Answering, Deleting):
         if not handle or not password:
             raise PermanentError(gettext("Enter the handle and an app password."))
         base = api_base or settings.CONNECTOR_API_BASES.get(cls.platform) or cls.default_api_base
-        client = _client(base)
+        client = pds.client(base)
         try:
             session = client.com.atproto.server.create_session(
                 models.ComAtprotoServerCreateSession.Data(identifier=handle, password=password)
             )
             if get_jwt_payload(session.access_jwt).scope == "com.atproto.access":
-                _end_session(client, session.refresh_jwt)
+                pds.end_session(client, session.refresh_jwt)
                 raise PermanentError(
                     gettext(
                         "Bluesky: this is the account's own password. Create an app password "
@@ -156,20 +148,20 @@ class BlueskyConnector(Posting, Answering, Deleting):
                     )
                 )
         except (RequestErrorBase, TokenDecodeError, httpx.HTTPError) as error:
-            raise (_sorted(error) or TemporaryError(f"Bluesky: {error}")) from error
+            raise (pds.sorted_error(error) or TemporaryError(f"Bluesky: {error}")) from error
         finally:
             client.request.close()
-        return _connection(session)
+        return pds.connection(session)
 
     def refresh(self) -> Connection:
-        client = _client(self.api_base)
+        client = pds.client(self.api_base)
         bearer = {"Authorization": f"Bearer {self.account.refresh_token}"}
         try:
-            return _connection(client.com.atproto.server.refresh_session(headers=bearer))
+            return pds.connection(client.com.atproto.server.refresh_session(headers=bearer))
         except RequestErrorBase as error:
             # Raised as it is sorted: the base marks the account only for a plain
             # NeedsReauthorisation from here.
-            raise (_sorted(error) or TemporaryError(str(error))) from error
+            raise (pds.sorted_error(error) or TemporaryError(str(error))) from error
         finally:
             client.request.close()
 
@@ -295,45 +287,7 @@ class BlueskyConnector(Posting, Answering, Deleting):
     # ----- fetching ---------------------------------------------------------------------------
 
     def fetch(self, cursor: str) -> Fetched:
-        return self._xrpc(lambda client: self._notifications(client, cursor))
-
-    def _notifications(self, client: Client, cursor: str) -> Fetched:
-        """The API pages from the newest backwards; our cursor is the newest indexedAt seen,
-        and paging stops at the first notification older than it."""
-        since = _when(cursor) if cursor else None
-        messages: list[InboundMessage] = []
-        newest, page = cursor, None
-        for _page in range(MAX_PAGES):
-            params = models.AppBskyNotificationListNotifications.Params(limit=PAGE, cursor=page)
-            answer = client.app.bsky.notification.list_notifications(params)
-            for note in answer.notifications:
-                if since and _when(note.indexed_at) < since:
-                    return Fetched(messages, newest)
-                if not newest or _when(note.indexed_at) > _when(newest):
-                    newest = note.indexed_at
-                if note.reason in KEPT_REASONS and note.author.did != self.did:
-                    messages.append(self._inbound(note))
-            if not answer.cursor:
-                break
-            page = answer.cursor
-        return Fetched(messages, newest)
-
-    def _inbound(self, note: Any) -> InboundMessage:
-        record, author = note.record, note.author
-        reply = getattr(record, "reply", None)
-        parent = reply.parent.uri if reply else ""
-        candidates = [reply.root.uri if reply else "", parent, _quoted(record)]
-        return self.inbound(
-            remote_id=note.uri,
-            text_html=_html(record.text, getattr(record, "facets", None)),
-            author_name=author.display_name or author.handle,
-            author_handle=f"@{author.handle}",
-            author_url=f"{APP}/profile/{author.handle}",
-            in_reply_to=parent,
-            post=next((p for uri in candidates if uri and (p := self.post_for(uri))), None),
-            is_public=True,
-            url=f"{APP}/profile/{author.handle}/post/{AtUri.from_str(note.uri).rkey}",
-        )
+        return self._xrpc(lambda client: notifications(self, client, cursor))
 
     # ----- the client, tokens and errors ------------------------------------------------------
 
@@ -344,7 +298,7 @@ class BlueskyConnector(Posting, Answering, Deleting):
             with self._session() as client:
                 return work(client)
         except RequestErrorBase as error:
-            if _error_name(error) != "ExpiredToken":
+            if pds.error_name(error) != "ExpiredToken":
                 raise
         self._store(self.refresh())
         with self._session() as client:
@@ -352,7 +306,7 @@ class BlueskyConnector(Posting, Answering, Deleting):
 
     @contextmanager
     def _session(self) -> Iterator[Client]:
-        client = _client(self.api_base)
+        client = pds.client(self.api_base)
         tokens = (self.account.access_token, self.account.refresh_token)
         session = Session(self.handle, self.did, *tokens, pds_endpoint=self.api_base)
         try:
@@ -366,7 +320,7 @@ class BlueskyConnector(Posting, Answering, Deleting):
         # The library refreshed the access token before a call: keep the new tokens, the
         # old refresh token is spent.
         if event == SessionEvent.REFRESH:
-            self._store(_connection(session))
+            self._store(pds.connection(session))
 
     def _store(self, connection: Connection) -> None:
         from rathaus.connectors import accounts
@@ -374,55 +328,10 @@ class BlueskyConnector(Posting, Answering, Deleting):
         accounts.store_tokens(self.account, connection)
 
     def classify(self, error: Exception) -> DeliveryError | None:
-        return _sorted(error)
+        return pds.sorted_error(error)
 
 
 CONNECTOR = BlueskyConnector
-
-
-def _client(api_base: str) -> Client:
-    # Connects only to public addresses (or allowed hosts), redirects included: the
-    # server is an address an office admin typed, and the library follows redirects.
-    transport = netguard.HTTPTransport(verify=_tls())
-    return Client(base_url=api_base, request=Request(timeout=30.0, transport=transport))
-
-
-@cache
-def _tls() -> ssl.SSLContext:
-    # Made once: building the certificate store costs more than the request it serves.
-    return httpx.create_ssl_context()
-
-
-def _end_session(client: Client, refresh_jwt: str) -> None:
-    with suppress(RequestErrorBase, httpx.HTTPError):
-        bearer = {"Authorization": f"Bearer {refresh_jwt}"}
-        client.com.atproto.server.delete_session(headers=bearer)
-
-
-def _connection(session: Any) -> Connection:
-    """A session (createSession, refreshSession, or the library's Session) as tokens."""
-    access = getattr(session, "access_jwt", "")
-    refresh = getattr(session, "refresh_jwt", "")
-    return Connection(
-        remote_id=session.did,
-        name=session.handle,
-        access_token=access,
-        refresh_token=refresh,
-        expires_at=_expiry(refresh) or _expiry(access),
-        details={"handle": session.handle},
-    )
-
-
-def _expiry(jwt: str) -> datetime | None:
-    """The ``exp`` claim, read without checking the signature (only the PDS can)."""
-    with suppress(TokenDecodeError):
-        exp = get_jwt_payload(jwt).exp
-        return datetime.fromtimestamp(exp, UTC) if exp else None
-    return None
-
-
-def _when(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp)
 
 
 def _moment(stamp: str) -> datetime | None:
@@ -431,55 +340,6 @@ def _moment(stamp: str) -> datetime | None:
         return datetime.fromisoformat(stamp)
     except (TypeError, ValueError):
         return None
-
-
-def _error_name(error: RequestErrorBase) -> str:
-    content = error.response.content if error.response is not None else None
-    return getattr(content, "error", "") or ""
-
-
-def _sorted(error: Exception) -> DeliveryError | None:
-    if isinstance(error, TokenDecodeError | LoginRequiredError):
-        return NeedsReauthorisation(gettext("Bluesky: the stored session is unusable."))
-    if not isinstance(error, RequestErrorBase):
-        return None  # httpx's own errors: the shared rules know them
-    response = error.response
-    if response is None:
-        return TemporaryError(f"Bluesky: network: {error.__cause__ or type(error).__name__}")
-    content = response.content
-    name = getattr(content, "error", "") or ""
-    words = getattr(content, "message", "") or ""
-    message = f"Bluesky: {': '.join(w for w in (name, words) if w) or response.status_code}"
-    if name in REAUTH_ERRORS or response.status_code == 401:
-        return NeedsReauthorisation(message)
-    return status_error(response.status_code, response.headers, message)
-
-
-def _quoted(record: Any) -> str:
-    embed = getattr(record, "embed", None)
-    quoted = getattr(embed, "record", None)
-    quoted = getattr(quoted, "record", quoted)  # recordWithMedia nests it once more
-    return getattr(quoted, "uri", "") or ""
-
-
-def _html(text: str, facets: list | None) -> str:
-    """The post's text as HTML, its links and mentions as links (facets count UTF-8 bytes)."""
-    data, parts, done = text.encode(), [], 0
-    for facet in sorted(facets or [], key=lambda f: f.index.byte_start):
-        start, end = facet.index.byte_start, facet.index.byte_end
-        feature = facet.features[0] if facet.features else None
-        href = getattr(feature, "uri", "") or (
-            f"{APP}/profile/{feature.did}" if getattr(feature, "did", "") else ""
-        )
-        if not href or start < done or end > len(data):
-            continue
-        parts.append(escape(data[done:start].decode(errors="replace")))
-        label = escape(data[start:end].decode(errors="replace"))
-        parts.append(f'<a href="{escape(href)}">{label}</a>')
-        done = end
-    parts.append(escape(data[done:].decode(errors="replace")))
-    paragraphs = "".join(parts).split("\n\n")
-    return "".join(f"<p>{p.strip().replace(chr(10), '<br>')}</p>" for p in paragraphs if p.strip())
 
 
 def _fitting(image: Image) -> tuple[bytes, str, tuple[int, int]]:

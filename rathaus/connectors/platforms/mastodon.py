@@ -10,6 +10,9 @@ Citizens reach the office by mentioning it, publicly or in a direct message; fet
 the "mention" notifications. A message's ``remote_id`` is the status id on the office's
 server (not its ActivityPub uri): ``in_reply_to_id``, our answers and the posts we published
 are all named by these ids, so a reply to any of them finds its conversation or post.
+
+The client and the sorting of its errors (rate limits, Retry-After) are in
+``_mastodon_client``.
 """
 
 from __future__ import annotations
@@ -19,50 +22,37 @@ import html
 import re
 import time
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import nh3
-import requests
 from django.utils.translation import gettext_lazy as _
-from mastodon import (
-    Mastodon,
-    MastodonAPIError,
-    MastodonError,
-    MastodonIllegalArgumentError,
-    MastodonNetworkError,
-    MastodonNotFoundError,
-    MastodonRatelimitError,
-    MastodonVersionError,
-)
+from mastodon import Mastodon, MastodonError, MastodonNotFoundError
 from mastodon._url_regex import url_regex  # the URL pattern Mastodon counts links with
 
-from rathaus.connectors import base, errors
+from rathaus.connectors import base
 from rathaus.connectors.base import Connection, Credential, Fetched, Part, Seen
 from rathaus.connectors.capabilities import Answering, Deleting, Editing, Posting
+from rathaus.connectors.platforms import _mastodon_client as mastodon_client
+from rathaus.connectors.platforms._mastodon_client import LastAnswer
 from rathaus.delivery.channels import (
     DIRECT,
     PUBLIC,
     Attempt,
     DeliveryError,
     Limits,
-    NeedsReauthorisation,
     PermanentError,
     Sent,
     TemporaryError,
 )
-from rathaus.lib import netguard
 from rathaus.lib.graphemes import graphemes
 
 if TYPE_CHECKING:
     from rathaus.inbox.inbound import InboundMessage
     from rathaus.inbox.models import Message
 
-# A worker must never hang on one server, nor sleep through a rate limit: both are retried.
-REQUEST_TIMEOUT = 15
 # How long an uploaded image may stay "processing" before the attempt is given up.
 MEDIA_WAIT = 30.0
 PAGE = 40  # the most Mastodon returns per page
@@ -116,12 +106,12 @@ class MastodonConnector(Posting, Answering, Editing, Deleting):
 
     @cached_property
     def client(self) -> Mastodon:
-        return _client(self.api_base, self.account.access_token, self._last)
+        return mastodon_client.client(self.api_base, self.account.access_token, self._last)
 
     @cached_property
-    def _last(self) -> _LastAnswer:
+    def _last(self) -> LastAnswer:
         """The client's last answer: its exceptions carry no headers (Retry-After)."""
-        return _LastAnswer()
+        return LastAnswer()
 
     # ----- connecting -----------------------------------------------------------------
 
@@ -132,8 +122,8 @@ class MastodonConnector(Posting, Answering, Editing, Deleting):
             raise PermanentError(_("Enter the address of your Mastodon server."))
         if not TOKEN.fullmatch(token):
             raise PermanentError(_("Paste the access token from Preferences → Development."))
-        last = _LastAnswer()
-        client = _client(api_base, token, last)
+        last = LastAnswer()
+        client = mastodon_client.client(api_base, token, last)
         try:
             me = client.account_verify_credentials()
             try:
@@ -141,7 +131,7 @@ class MastodonConnector(Posting, Answering, Editing, Deleting):
             except MastodonNotFoundError:  # before Mastodon 4.0: its defaults hold
                 instance = {}
         except MastodonError as error:
-            raise _sorted(error, last) from error
+            raise mastodon_client.sorted_error(error, last) from error
         details = _details(instance, urlsplit(api_base).hostname or "")
         return Connection(
             remote_id=str(me["id"]),
@@ -242,7 +232,7 @@ class MastodonConnector(Posting, Answering, Editing, Deleting):
         return _after_mentions(seen.text) == _after_mentions(part.text)
 
     def classify(self, error: Exception) -> DeliveryError | None:
-        return _sorted(error, self._last)
+        return mastodon_client.sorted_error(error, self._last)
 
     # ----- helpers --------------------------------------------------------------------------
 
@@ -300,85 +290,11 @@ class MastodonConnector(Posting, Answering, Editing, Deleting):
         return f"@{acct}@{domain}"
 
 
-class _LastAnswer:
-    """A requests response hook keeping the last answer's status and headers: Mastodon.py's
-    exceptions carry the status but not Retry-After or X-RateLimit-Reset."""
-
-    def __init__(self) -> None:
-        self.status = 0
-        self.headers: Any = {}
-
-    def __call__(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self.status, self.headers = response.status_code, response.headers
-
-
-def _client(api_base: str, token: str, last: _LastAnswer) -> Mastodon:
-    # Connects only to public addresses (or allowed hosts), redirects included: the
-    # instance is an address an office admin typed.
-    session = netguard.requests_session()
-    session.hooks["response"].append(last)
-    client = Mastodon(
-        api_base_url=api_base,
-        ratelimit_method="throw",
-        request_timeout=REQUEST_TIMEOUT,
-        version_check_mode="none",
-        session=session,
-        user_agent="Rathaus/0.1 (Mastodon.py)",
-    )
-    # Set afterwards: given to the constructor, a token naming a file would be read from disk.
-    client.access_token = token
-    return client
-
-
 def _idempotency_key(attempt: Attempt, what: str) -> str:
     # The delivery's own key (post, channel, action, content version): every attempt at
     # one part sends the same, no other delivery's part does. Mastodon keeps it an hour.
     origin = attempt.delivery.idempotency_key
     return "rathaus-" + hashlib.sha256(f"{origin}:{what}".encode()).hexdigest()[:40]
-
-
-def _sorted(error: Exception, last: _LastAnswer) -> DeliveryError | None:
-    if isinstance(error, MastodonVersionError) and isinstance(error.__cause__, MastodonError):
-        error = error.__cause__  # a failed version lookup: what made it fail counts
-    if isinstance(error, MastodonRatelimitError):
-        return TemporaryError("Mastodon: rate limit reached", retry_after=_wait(last.headers))
-    if isinstance(error, MastodonNetworkError):
-        return TemporaryError(f"Mastodon: network: {error}")
-    if isinstance(error, MastodonAPIError):
-        return _api_error(error, last)
-    if isinstance(error, MastodonIllegalArgumentError | MastodonVersionError):
-        return PermanentError(f"Mastodon: {error}")
-    return None
-
-
-def _api_error(error: MastodonAPIError, last: _LastAnswer) -> DeliveryError:
-    # Raised as (text, status, reason, the server's "error"); unparseable answers differ.
-    args = error.args
-    status = args[1] if len(args) > 3 and isinstance(args[1], int) else None
-    if status is None:  # not JSON: a proxy's error page, or no Mastodon server at all
-        return TemporaryError(f"Mastodon: the server's answer is unreadable: {args[0][:200]}")
-    message = f"Mastodon: {args[3] or args[2]}"
-    headers = last.headers if last.status == status else {}
-    if status == 429:
-        return TemporaryError(message, retry_after=_wait(headers))
-    if status == 403 and "scope" in message:
-        return NeedsReauthorisation(message)  # a token without write access: make a new one
-    return errors.status_error(status, headers, message)
-
-
-def _wait(headers: Any) -> float | None:
-    """Seconds until Mastodon lets us in again: Retry-After if sent, else the rate limit's
-    reset, an ISO date, measured against the server's own Date to ignore clock skew."""
-    seconds = errors.retry_after(headers)
-    if seconds is not None or not headers:
-        return seconds
-    try:
-        reset = datetime.fromisoformat(headers["X-RateLimit-Reset"])
-        now = parsedate_to_datetime(headers["Date"]) if headers.get("Date") else None
-    except (KeyError, TypeError, ValueError):
-        return None
-    now = now or datetime.now(reset.tzinfo)
-    return max(0.0, (reset - now).total_seconds())
 
 
 def _details(instance: Any, host: str) -> dict[str, Any]:

@@ -24,24 +24,23 @@ are answered there.
   before it is stored). Only private messages from people arrive in the inbox; channel
   posts, groups, bots and commands such as /start (sent when a citizen opens the bot) are
   skipped. Photos and files are not carried over; the message says what was sent.
+
+Here: connecting, posting, answering, editing and deleting. The Bot API calls and their
+errors are in ``_telegram_api``, reading the preview page in ``_telegram_preview``, turning
+updates into inbound messages in ``_telegram_updates``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from django.conf import settings
-from django.utils import timezone
-from django.utils.html import linebreaks
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from telegram import Bot, InputFile, InputMediaPhoto, ReplyParameters
 from telegram import error as tg
@@ -50,11 +49,12 @@ from rathaus.connectors.base import Connection, Credential, Fetched, Image, Part
 from rathaus.connectors.capabilities import Answering, Deleting, Editing, Posting
 from rathaus.connectors.platforms import _telegram_api as api
 from rathaus.connectors.platforms import _telegram_preview as preview
+from rathaus.connectors.platforms import _telegram_updates as updates
+from rathaus.connectors.platforms._telegram_updates import PUBLIC
 from rathaus.delivery.channels import DIRECT, Attempt, DeliveryError, Limits, PermanentError, Sent
 from rathaus.lib.graphemes import utf16_units
 
 if TYPE_CHECKING:
-    from rathaus.inbox.inbound import InboundMessage
     from rathaus.inbox.models import Message
 
 # Time periods as timedelta, as python-telegram-bot will give them in its next major version;
@@ -63,10 +63,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 T = TypeVar("T")
 CAPTION_CHARS = 1024
-PUBLIC = "https://t.me"
-# A citizen writing again within this time continues the conversation of the chat.
-SAME_CONVERSATION = timedelta(days=7)
-UPDATES = ["message", "channel_post"]
 
 
 class TelegramLimits(Limits):
@@ -254,64 +250,12 @@ class TelegramConnector(Posting, Answering, Editing, Deleting):
 
     def fetch(self, cursor: str) -> Fetched:
         offset = int(cursor) + 1 if cursor.isdigit() else None
-        updates = self._call(
+        found = self._call(
             lambda bot: bot.get_updates(
-                offset=offset, limit=100, timeout=0, allowed_updates=UPDATES
+                offset=offset, limit=100, timeout=0, allowed_updates=updates.UPDATES
             )
         )
-        latest: dict[int, str] = {}  # chat → the last message taken from it in this batch
-        found = []
-        for update in updates:
-            message = update.message
-            if message is None or not _from_citizen(message):
-                continue
-            inbound = self._inbound(message, latest)
-            if inbound is not None:
-                found.append(inbound)
-                latest[message.chat.id] = inbound.remote_id
-        cursor = str(max(u.update_id for u in updates)) if updates else cursor
-        return Fetched(messages=found, cursor=cursor)
-
-    def _inbound(self, message: Any, latest: dict[int, str]) -> InboundMessage | None:
-        text = message.text or message.caption or ""
-        kind = _media_kind(message)
-        if not text.strip() and not kind:
-            return None
-        body = linebreaks(text, autoescape=True) if text.strip() else ""
-        if kind:
-            body += f"<p>[{html.escape(kind)}]</p>"
-        user = message.from_user
-        return self.inbound(
-            remote_id=f"{message.chat.id}:{message.message_id}",
-            text_html=body,
-            author_name=" ".join(filter(None, [user.first_name, user.last_name])),
-            author_handle=f"@{user.username}" if user.username else "",
-            author_url=f"{PUBLIC}/{user.username}" if user.username else "",
-            in_reply_to=self._parent(message, latest),
-            is_public=False,
-        )
-
-    def _parent(self, message: Any, latest: dict[int, str]) -> str:
-        """The message this one continues: the citizen's own message it replies to, else
-        the chat's last one (a private chat reads as one conversation; replying to our
-        answer continues it however old it is)."""
-        chat, replied = message.chat.id, message.reply_to_message
-        if replied is not None and replied.from_user and not replied.from_user.is_bot:
-            return f"{chat}:{replied.message_id}"
-        if chat in latest:
-            return latest[chat]
-        from rathaus.inbox.models import Message
-
-        earlier = Message.objects.filter(
-            office=self.account.office,
-            channel=self.key,
-            direction=Message.Direction.INBOUND,
-            remote_id__startswith=f"{chat}:",
-        )
-        if replied is None:
-            earlier = earlier.filter(received_at__gte=timezone.now() - SAME_CONVERSATION)
-        last = earlier.order_by("-received_at", "-id").values_list("remote_id", flat=True)
-        return last.first() or ""
+        return updates.fetched(self, found, cursor)
 
     def answer(self, part: Part, *, attempt: Attempt, parent: Message, reply_to: str) -> Sent:
         ref = _ref(reply_to)  # the citizen's message, or our answer's previous part
@@ -420,28 +364,3 @@ def _ref(remote_id: str) -> _Ref:
         return _Ref(chat=int(chat), ids=ids, caption=marks[0].endswith("c"))
     except ValueError:
         raise PermanentError(f"Telegram: not a message of ours: {remote_id!r}") from None
-
-
-# ----- citizens' messages ---------------------------------------------------------------
-
-
-def _from_citizen(message: Any) -> bool:
-    user = message.from_user
-    if message.chat.type != "private" or user is None or user.is_bot:
-        return False
-    return not re.match(r"/\w+(@\w+)?(\s|$)", message.text or "")
-
-
-def _media_kind(message: Any) -> str:
-    kinds = {
-        "photo": gettext("photo"),
-        "video": gettext("video"),
-        "voice": gettext("voice message"),
-        "audio": gettext("audio"),
-        "document": gettext("file"),
-        "sticker": gettext("sticker"),
-        "location": gettext("location"),
-        "contact": gettext("contact"),
-    }
-    sent = next((label for name, label in kinds.items() if getattr(message, name, None)), "")
-    return gettext("%(kind)s, not shown here") % {"kind": sent} if sent else ""

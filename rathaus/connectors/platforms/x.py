@@ -4,10 +4,11 @@ replies. X offers no editing through the API, so a correction can only withdraw 
 
 The client library is tweepy (``tweepy.Client``, the user token passed as its bearer token).
 tweepy fixes the host inside ``Client.request`` to https://api.twitter.com, so each client
-here gets a transport adapter that sends those requests to the account's API address instead
-(api.x.com, a proxy, a test server). tweepy has no v2 media upload, and v1.1's
-upload.twitter.com does not take OAuth 2 user tokens, so images go to /2/media/upload and
-/2/media/metadata through ``Client.request``: tweepy's own request, errors and all.
+gets a transport adapter that sends those requests to the account's API address instead
+(api.x.com, a proxy, a test server): ``_x_client``, with the sorting of tweepy's errors.
+tweepy has no v2 media upload, and v1.1's upload.twitter.com does not take OAuth 2 user
+tokens, so images go to /2/media/upload and /2/media/metadata through ``Client.request``:
+tweepy's own request, errors and all. Counting and comparing texts as X does is ``_x_text``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -27,12 +28,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from requests.adapters import HTTPAdapter
 
 from rathaus.connectors.base import Connection, Credential, Fetched, Image, OAuth, Part, Seen
 from rathaus.connectors.capabilities import Answering, Deleting, Posting
 from rathaus.connectors.errors import status_error
 from rathaus.connectors.platforms import _x_text as xtext
+from rathaus.connectors.platforms._x_client import TIMEOUT, client_for, sort_error, sorted_errors
 from rathaus.delivery.channels import (
     PUBLIC,
     Attempt,
@@ -41,20 +42,14 @@ from rathaus.delivery.channels import (
     NeedsReauthorisation,
     PermanentError,
     Sent,
-    TemporaryError,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from rathaus.inbox.inbound import InboundMessage
     from rathaus.inbox.models import Message
 
 log = logging.getLogger(__name__)
-TWEEPY_HOST = "https://api.twitter.com"
 WEB = "https://x.com"
-# tweepy sets no timeout: a server that never answers must not hold a worker forever.
-TIMEOUT = (10, 60)
 # How many of the account's latest posts check-before-retry looks through.
 RECENT_POSTS = 50
 # Pages of 100 mentions one fetch reads at most (the first fetch reads one: no backlog).
@@ -70,58 +65,12 @@ class XLimits(Limits):
         return xtext.weighted_length(text, self.link_chars or 23)
 
 
-# ----- the client ----------------------------------------------------------------------
-
-
-class _ToApiBase(HTTPAdapter):
-    """Sends what tweepy addresses to api.twitter.com to ``api_base``."""
-
-    def __init__(self, api_base: str) -> None:
-        super().__init__()
-        self.api_base = api_base
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        request.url = self.api_base + (request.url or "")[len(TWEEPY_HOST) :]
-        kwargs["timeout"] = kwargs.get("timeout") or TIMEOUT
-        return super().send(request, **kwargs)
-
-
-def client_for(api_base: str, access_token: str) -> tweepy.Client:
-    client = tweepy.Client(bearer_token=access_token, return_type=dict)
-    client.session.mount(TWEEPY_HOST, _ToApiBase(api_base))
-    return client
+# ----- connecting: tokens --------------------------------------------------------------
 
 
 def _base(api_base: str) -> str:
     configured = settings.CONNECTOR_API_BASES.get("x", "")
     return (api_base or configured or XConnector.default_api_base).rstrip("/")
-
-
-def sort_error(error: Exception) -> DeliveryError | None:
-    """tweepy's HTTP errors with X's own words: 429/5xx temporary (retry after the
-    rate-limit reset), 401 re-authorise, other 4xx permanent."""
-    if not isinstance(error, tweepy.HTTPException):
-        return None
-    words = "; ".join(str(m) for m in error.api_messages) or error.response.reason
-    message = f"X: {error.response.status_code} {words}"
-    if "duplicate content" in words:
-        message += " (X already has a post with this text)"
-    headers = error.response.headers
-    if error.response.status_code != 429:
-        # X sends its rate-limit window on every answer: only a 429 means to wait for it.
-        headers = {"Retry-After": headers.get("Retry-After", "")}
-    return status_error(error.response.status_code, headers, message)
-
-
-@contextmanager
-def _sorted_errors() -> Iterator[None]:
-    """For calls outside ``Connector.calling`` (connecting an account)."""
-    try:
-        yield
-    except tweepy.HTTPException as error:
-        raise sort_error(error) from error
-    except requests.RequestException as error:
-        raise TemporaryError(f"X: network: {error}") from error
 
 
 def _token_request(api_base: str, form: dict[str, str]) -> dict[str, Any]:
@@ -130,7 +79,7 @@ def _token_request(api_base: str, form: dict[str, str]) -> dict[str, Any]:
     if not client_id:
         raise NeedsReauthorisation("X: no X app is configured (RATHAUS_X_CLIENT_ID)")
     token_path = urlsplit(XConnector.oauth.token_url).path
-    with _sorted_errors():
+    with sorted_errors():
         response = requests.post(
             api_base + token_path,
             data={**form, "client_id": client_id},
@@ -150,7 +99,7 @@ def _token_request(api_base: str, form: dict[str, str]) -> dict[str, Any]:
 
 def _connection(api_base: str, tokens: dict[str, Any]) -> Connection:
     """The account behind ``tokens`` (GET /2/users/me)."""
-    with _sorted_errors():
+    with sorted_errors():
         me = client_for(api_base, tokens["access_token"]).get_me(user_auth=False)["data"]
     name = me.get("name") or me["username"]
     return _with_tokens(str(me["id"]), name, {"username": me["username"]}, tokens)
