@@ -23,8 +23,9 @@ def test_bluesky_gets_no_post_without_the_offices_public_address(
 
     delivery = Delivery.objects.get(post=post, channel=account.channel_key)
     assert delivery.status == "failed"
-    assert "public address" in delivery.last_error
-    assert "public base URL" in delivery.last_error
+    # The worker writes in the site's language (German), as the office admin reads it.
+    assert "keine öffentliche Adresse" in delivery.last_error
+    assert "Basis-URL" in delivery.last_error
     assert bluesky.posts() == []
     assert bluesky.calls("POST", r"createRecord$") == []
 
@@ -38,7 +39,7 @@ def test_mastodon_gets_no_post_without_the_offices_public_address(
 
     delivery = Delivery.objects.get(post=post, channel=account.channel_key)
     assert delivery.status == "failed"
-    assert "public address" in delivery.last_error
+    assert "keine öffentliche Adresse" in delivery.last_error
     assert mastodon.posted() == []
 
 
