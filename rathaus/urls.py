@@ -1,8 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.urls import include, path
 
+from rathaus.desk import errors as desk_errors
 from rathaus.desk.views.members import InvitationView
+from rathaus.newsroom import errors as newsroom_errors
 
 # The admin's own login form takes a password alone: it sends to allauth's (2FA, throttle).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -28,3 +32,39 @@ urlpatterns = [
     path("", include("rathaus.newsletter.urls")),
     path("", include("rathaus.newsroom.urls")),
 ]
+
+
+# Error pages in the layout of the part of the site the address belongs to: the desk's for
+# the desk and its login pages, the newsroom's (with the office, if the address names one)
+# for everything public. Django calls these only with DEBUG off.
+DESK_PATHS = ("/desk/", "/accounts/")
+
+
+def _error_page(request: HttpRequest, status: int) -> HttpResponse:
+    if request.path.startswith(DESK_PATHS):
+        return desk_errors.page(request, status)
+    return newsroom_errors.page(request, status)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without the request: no context processor, session or database query may
+    run, since the failure may be in any of them."""
+    desk = request.path.startswith(DESK_PATHS)
+    context = {
+        "stylesheet": "rathaus/desk.css" if desk else "rathaus/newsroom.css",
+        "home": "/desk/" if desk else "/",
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+handler404 = not_found
+handler403 = permission_denied
+handler500 = server_error

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from rathaus.newsroom import caching
+from rathaus.newsroom import caching, errors
 from rathaus.newsroom import search as searching
 from rathaus.newsroom.paging import page_of
 from rathaus.offices.models import Office
@@ -109,7 +109,7 @@ def post(request: HttpRequest, slug: str, pk: int, post_slug: str) -> HttpRespon
         raise Http404
     if found.status == Post.Status.WITHDRAWN:
         # 410 tells readers and search engines the post existed and is gone on purpose.
-        return _page(request, office, "withdrawn.html", post=found, status=410)
+        return errors.page(request, 410, "withdrawn.html", office=office, post=found)
     if post_slug != found.slug:
         return HttpResponsePermanentRedirect(found.get_absolute_url())
     return _page(
