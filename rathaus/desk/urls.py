@@ -11,12 +11,14 @@ from rathaus.desk.views import (
     members,
     offices,
     posts,
+    settings,
 )
 
 app_name = "desk"
 post = "<slug:slug>/beitraege/<int:pk>"
 inbox_ = "<slug:slug>/anfragen"
 conversation = f"{inbox_}/<int:pk>"
+settings_ = "<slug:slug>/einstellungen"
 urlpatterns = [
     path("", offices.home, name="home"),
     path("<slug:slug>/", offices.dashboard, name="dashboard"),
@@ -82,4 +84,8 @@ urlpatterns = [
         name="conversation_save_template",
     ),
     path(f"{conversation}/faq/", inbox_actions.save_faq, name="conversation_save_faq"),
+    # The office's settings (office admins; the FAQ also approvers).
+    path(f"{settings_}/", settings.overview, name="settings"),
+    path(f"{settings_}/amt/", settings.profile, name="settings_profile"),
+    path(f"{settings_}/oeffnungszeiten/", settings.hours, name="settings_hours"),
 ]

@@ -1,0 +1,70 @@
+"""The office's settings on the desk (office admins): the overview of every area, the
+office's profile (public texts, logo, time zone) and its opening hours. The Django admin
+stays for operators; an office admin sets up their office here."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from rathaus.desk import configuring
+from rathaus.desk.forms.settings import HoursForm, ProfileForm
+from rathaus.desk.pages import page
+from rathaus.desk.tenancy import office_of
+from rathaus.offices.models import Role
+
+
+@login_required
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
+    return page(request, "desk/settings/overview.html", {"office": office})
+
+
+@login_required
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
+    posted = request.method == "POST"
+    form = ProfileForm(request.POST if posted else None, request.FILES or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = list(ProfileForm.FIELDS)
+        for name in fields:
+            setattr(office, name, data[name])
+        old_logo = office.logo.name
+        if data["logo"]:
+            # A random name, as post images have: the uploader's file name says nothing.
+            office.logo.save(f"{secrets.token_hex(16)}{form.logo_suffix}", data["logo"], save=False)
+            fields.append("logo")
+        elif data["remove_logo"] and old_logo:
+            office.logo = ""
+            fields.append("logo")
+        configuring.save(
+            office, fields, office=office, action="office_settings_changed", by=request.user
+        )
+        if "logo" in fields and old_logo:
+            office.logo.storage.delete(old_logo)
+        office.touch()  # imprint, privacy notice and logo are on every newsroom page
+        messages.success(request, _("The office's settings were saved."))
+        return redirect("desk:settings_profile", office.slug)
+    context = {"office": office, "form": form}
+    return page(request, "desk/settings/profile.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def hours(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
+    form = HoursForm(request.POST if request.method == "POST" else None, office=office)
+    if request.method == "POST" and form.is_valid():
+        office.working_hours = form.cleaned_data["working_hours"]
+        configuring.save(
+            office, ["working_hours"], office=office, action="office_hours_changed", by=request.user
+        )
+        messages.success(request, _("The opening hours were saved."))
+        return redirect("desk:settings_hours", office.slug)
+    context = {"office": office, "form": form}
+    return page(request, "desk/settings/hours.html", context, status=400 if form.errors else 200)

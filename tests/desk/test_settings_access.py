@@ -1,0 +1,81 @@
+"""Every settings page of the desk: office admins only (the FAQ also approvers), 404 from
+another office's side, nothing changed by a refused request. The URLs come from the
+URLconf, so a new settings page cannot be forgotten."""
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from rathaus.audit.models import AuditEntry
+from rathaus.desk import urls as desk_urls
+from rathaus.offices.models import Office
+from tests.helpers import log_in
+
+SETTINGS = [
+    p for p in desk_urls.urlpatterns if isinstance(p, URLPattern) and p.name.startswith("settings")
+]
+# Approvers publish the FAQ (answers.reuse.PUBLISHERS): its pages are theirs too.
+FOR_APPROVERS = {"settings_faq", "settings_faq_new", "settings_faq_edit"}
+FOR_APPROVERS |= {"settings_faq_publish", "settings_faq_unpublish", "settings_faq_delete"}
+
+
+@pytest.fixture
+def objects(office):
+    """A row of ``office`` for each settings URL that names one, by URL name."""
+    return {}
+
+
+def _url(pattern: URLPattern, office, objects: dict) -> str:
+    kwargs = {"slug": office.slug}
+    if "pk" in pattern.pattern.converters:
+        kwargs["pk"] = objects[pattern.name].pk
+    return reverse(f"desk:{pattern.name}", kwargs=kwargs)
+
+
+def _state(office):
+    fresh = Office.objects.get(pk=office.pk)
+    return (fresh.imprint, fresh.working_hours, AuditEntry.objects.count())
+
+
+def test_there_are_settings_pages():
+    names = {p.name for p in SETTINGS}
+    assert {"settings", "settings_profile", "settings_hours"} <= names
+
+
+@pytest.mark.parametrize("pattern", SETTINGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_office_gets_404_and_changes_nothing(
+    client, office, outsider, objects, pattern, method
+):
+    log_in(client, outsider)
+    before = _state(office)
+    response = getattr(client, method)(_url(pattern, office, objects), {"imprint": "gehackt"})
+    assert response.status_code == 404
+    assert _state(office) == before
+
+
+@pytest.mark.parametrize("pattern", SETTINGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("role", ["editor", "agent", "approver"])
+def test_other_roles_get_403(client, office, objects, pattern, role, request):
+    if role == "approver" and pattern.name in FOR_APPROVERS:
+        pytest.skip("approvers publish the FAQ")
+    log_in(client, request.getfixturevalue(role))
+    before = _state(office)
+    for method in ("get", "post"):
+        response = getattr(client, method)(_url(pattern, office, objects), {"imprint": "x"})
+        assert response.status_code == 403, (method, response.status_code)
+    assert _state(office) == before
+
+
+@pytest.mark.parametrize("pattern", SETTINGS, ids=lambda p: p.name)
+def test_the_office_admin_may(client, office, office_admin, objects, pattern):
+    """Control: the refusals above are about the person, not a broken URL."""
+    log_in(client, office_admin)
+    response = client.get(_url(pattern, office, objects))
+    assert response.status_code in (200, 302)
+
+
+def test_only_office_admins_see_the_link(client, office, office_admin, approver):
+    url = reverse("desk:dashboard", args=[office.slug])
+    link = f'href="{reverse("desk:settings", args=[office.slug])}"'
+    assert link not in log_in(client, approver).get(url).content.decode()
+    assert link in log_in(client, office_admin).get(url).content.decode()
