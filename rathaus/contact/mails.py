@@ -4,7 +4,12 @@ follow link, and our answer. Plain text only: nothing to render, nothing to trac
 Both go to an address anyone can type into the form, unconfirmed: so they carry no text
 the submitter typed (name, message, a subject made from it), only the office's own words,
 the reference number and the follow link. Otherwise the form would mail anyone's text
-from the office to anyone."""
+from the office to anyone.
+
+The answer mail frames the agent's text as a letter: one greeting above it and one closing
+below it, each only where the text has none of its own (``lib.salutations``). Templates
+may greet and close (the demo's do) and free answers need not: the citizen reads exactly
+one "Guten Tag" and one "Mit freundlichen Grüßen" either way."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.inbox.inbound import plain_text
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import salutations
 from rathaus.mail import outbound
 
 
@@ -39,12 +45,15 @@ def confirmation(conversation: Conversation, follow_url: str) -> EmailMessage:
 def answer(message: Message, follow_url: str) -> EmailMessage:
     conversation = message.conversation
     office = conversation.office
+    text = plain_text(message.text_html)
     body = render_to_string(
         "contact/email/answer.txt",
         {
             "conversation": conversation,
             "office": office,
-            "text": plain_text(message.text_html),
+            "text": text,
+            "greeting": not salutations.greets(text),
+            "closing": not salutations.closes(text),
             "follow_url": follow_url,
         },
     )

@@ -321,11 +321,20 @@ CONVERSATIONS = [
         "",
     ),
 ]
+# Text templates follow the answer mail's rule (contact.mails): a template that greets and
+# closes (a whole answer) keeps its own greeting and closing, and the mail adds none; one
+# that does neither (a paragraph to insert) gets both from the mail. {office_hours} gives
+# whole lines, so it stands on a line of its own.
 TEXT_TEMPLATES = {
     "Eingangsbestätigung": (
         "Guten Tag {name},\n\nvielen Dank für Ihre Nachricht (Vorgangsnummer {reference}). "
-        "Wir kümmern uns darum und melden uns so bald wie möglich.\n\nSie erreichen uns "
-        "{office_hours}.\n\nMit freundlichen Grüßen\n{agent}\n{office}"
+        "Wir kümmern uns darum und melden uns so bald wie möglich.\n\n"
+        "Sie erreichen uns zu diesen Zeiten:\n{office_hours}\n\n"
+        "Mit freundlichen Grüßen\n{agent}\n{office}"
+    ),
+    "Öffnungszeiten": (
+        "Persönlich erreichen Sie uns zu diesen Zeiten:\n{office_hours}\n\n"
+        "Bitte nennen Sie dabei Ihre Vorgangsnummer {reference}."
     ),
 }
 NETIQUETTE = (

@@ -73,3 +73,55 @@ def test_a_template_with_an_unknown_placeholder_is_refused(office, english_messa
         template.full_clean()
     assert "{nmae}" in str(refused.value)
     assert "{reference}" in str(refused.value)
+
+
+# ----- placeholders that give whole lines -------------------------------------------------
+
+HOURS = "Bürgeramt: Mo 8–14 Uhr\r\nPressestelle: Mo–Fr 9–16 Uhr  "
+
+
+def test_office_hours_on_a_line_of_their_own_fill_it_with_their_lines(conversation):
+    conversation.office.office_hours = HOURS
+    text = "Sie erreichen uns zu diesen Zeiten:\r\n{office_hours}\r\n\r\nIhr {office}"
+    assert fill(text, conversation) == (
+        "Sie erreichen uns zu diesen Zeiten:\n"
+        "Bürgeramt: Mo 8–14 Uhr\nPressestelle: Mo–Fr 9–16 Uhr\n\n"
+        "Ihr Bezirksamt Musterstadt-Mitte"
+    )
+
+
+def test_empty_office_hours_take_their_line_along(conversation):
+    conversation.office.office_hours = ""
+    assert fill("Zeiten:\n  {office_hours} \nEnde", conversation) == "Zeiten:\nEnde"
+
+
+def test_office_hours_of_several_lines_never_stand_mid_sentence(conversation):
+    """A template saved before the rule: the words before end with a colon, the hours
+    follow as lines, the full stop that ended the sentence goes."""
+    conversation.office.office_hours = HOURS
+    filled = fill("Guten Tag {name}, Sie erreichen uns {office_hours}.\nDanke", conversation)
+    assert filled == (
+        "Guten Tag Anna Anwohnerin, Sie erreichen uns:\n"
+        "Bürgeramt: Mo 8–14 Uhr\nPressestelle: Mo–Fr 9–16 Uhr\nDanke"
+    )
+    filled = fill("Sie erreichen uns {office_hours} am Telefon.", conversation)
+    assert filled.splitlines()[-1] == "am Telefon."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Sie erreichen uns {office_hours}.",
+        "{office_hours} sind unsere Zeiten",
+        "Zeiten: {Office_Hours}",
+    ],
+)
+def test_a_template_with_office_hours_inside_a_sentence_is_refused(office, english_messages, body):
+    template = TextTemplate(office=office, title="Zeiten", body=body)
+    with pytest.raises(ValidationError) as refused:
+        template.full_clean()
+    assert "gives whole lines" in str(refused.value)
+
+
+def test_a_template_with_office_hours_on_their_own_line_is_taken(office):
+    TextTemplate(office=office, title="Zeiten", body="Zeiten:\n  {office_hours}\n").full_clean()
