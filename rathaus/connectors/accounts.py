@@ -7,6 +7,7 @@ are told when an account needs to be connected again, and 7 days before a token 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.connectors import family, fetching, oauth
+from rathaus.connectors import family, fetching, oauth, plain_words
 from rathaus.connectors.base import Connection
 from rathaus.connectors.models import (
     EXPIRY_WARNING,
@@ -32,6 +33,7 @@ from rathaus.lib.weburls import is_web_url
 from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Membership, Office, Role
 
+log = logging.getLogger(__name__)
 Pending = PendingConnection.Status
 # An OAuth code is a few hundred characters; anything far longer is no code.
 MAX_CODE = 4000
@@ -50,12 +52,14 @@ def connect(
         check_server(api_base)
     try:
         connection = connector.verify(api_base.rstrip("/"), values)
-    except DeliveryError:
-        raise
-    except Exception as error:  # the library's own (network) error: in words, not a 500
-        if netguard.refusal(error):  # e.g. a redirect into the operator's network
-            raise PermanentError(f"{connector.label}: not a public address") from None
-        raise PermanentError(f"{connector.label}: {error}") from error
+    except Exception as error:  # the platform's refusal or the library's own (network) error
+        # The admin reads plain words on the channels page; the library's go to the log.
+        log.info("connecting %s on %s failed: %r", platform, api_base or "its server", error)
+        host = urlsplit(api_base or connector.default_api_base or "").hostname or connector.label
+        words = plain_words.connect_failure(error, label=connector.label, host=host)
+        # The same kind of error: a refused token still means "connect again".
+        kind = type(error) if isinstance(error, DeliveryError) else PermanentError
+        raise kind(words) from None
     return store(office, platform, connection, api_base=api_base, by=by)
 
 
@@ -158,7 +162,9 @@ def check_server(api_base: str) -> None:
     RATHAUS_FEDERATION_PRIVATE_HOSTS, admits test and demo hosts)."""
     parts = urlsplit(api_base)
     if not is_web_url(api_base):
-        raise PermanentError(f"{api_base} is not a web address")
+        raise PermanentError(
+            _("%(address)s is not a web address (https://…).") % {"address": api_base}
+        )
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         netguard.check_host(parts.hostname or "")
@@ -167,7 +173,7 @@ def check_server(api_base: str) -> None:
         # The same words for every refused address (and no time-out waited for): the
         # admin learns nothing about what listens in the operator's network. The clients
         # check again on every connection (lib.netguard), so DNS cannot turn it later.
-        raise PermanentError(f"{parts.hostname} is not a public address") from None
+        raise PermanentError(plain_words.not_public(parts.hostname or api_base)) from None
 
 
 def store(

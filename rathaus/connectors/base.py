@@ -154,6 +154,13 @@ class Connector(Channel):
     oauth: ClassVar[OAuth | None] = None
     # Shown on the connect page: where the admin finds the token or what to prepare.
     connect_help: ClassVar[str] = ""
+    # Shown on the connect page: an address of this platform's kind of server, and exactly
+    # what Rathaus keeps of the account (the office's data-protection officer asks).
+    server_example: ClassVar[str] = ""
+    stores: ClassVar[str] = ""
+    # For platforms with OAuth: the setting naming the installation's app with the platform
+    # (``RATHAUS_<NAME>_CLIENT_ID``, and ``_SECRET``), for the page that says it is missing.
+    oauth_app_setting: ClassVar[str] = ""
     # Templates get the class itself (connect page); they must not try to call it, and
     # cannot ask it for a protocol: whether it is posted by hand is set for them.
     do_not_call_in_templates: ClassVar[bool] = True

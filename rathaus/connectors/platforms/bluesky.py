@@ -105,6 +105,11 @@ class Ref:
 class BlueskyConnector(Posting, Answering, Deleting):
     platform = "bluesky"
     label = "Bluesky"
+    server_example = "https://bsky.social"
+    stores = _(
+        "Rathaus stores the handle, the account's id (DID) and the session tokens Bluesky gives "
+        "for the app password, encrypted. The app password itself is not stored."
+    )
     default_limits = BlueskyLimits(
         max_chars=300, max_images=4, alt_text_required=True, alt_text_max_chars=2000, threads=True
     )

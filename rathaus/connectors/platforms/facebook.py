@@ -59,6 +59,11 @@ REPLY_PAGE = 100
 class FacebookConnector(Posting, Answering, Editing, Deleting):
     platform = "facebook"
     label = "Facebook"
+    oauth_app_setting = "RATHAUS_FACEBOOK"
+    stores = _(
+        "Rathaus stores the page's name and id, the names and ids of the other pages the "
+        "token may manage, and the page token, encrypted."
+    )
     default_api_base = _graph.DEFAULT_API_BASE
     # Facebook takes 63,206 characters; Meta attaches at most 10 photos to one post here
     # (more would be an album); a page post is never split into a thread.

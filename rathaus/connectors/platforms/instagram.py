@@ -77,6 +77,11 @@ class InstagramLimits(Limits):
 class InstagramConnector(Posting, Answering):
     platform = "instagram"
     label = "Instagram"
+    oauth_app_setting = "RATHAUS_FACEBOOK"
+    stores = _(
+        "Rathaus stores the account's user name and id, the name and id of the Facebook page it "
+        "belongs to, and the token, encrypted."
+    )
     default_api_base = _graph.DEFAULT_API_BASE
     # A caption takes 2,200 characters and 30 hashtags; a carousel 10 images.
     default_limits = InstagramLimits(max_chars=2200, max_images=10, threads=False)

@@ -70,6 +70,11 @@ _FEED = {
 class LinkedInConnector(Posting, Answering, Editing, Deleting):
     platform = "linkedin"
     label = "LinkedIn"
+    oauth_app_setting = "RATHAUS_LINKEDIN"
+    stores = gettext_lazy(
+        "Rathaus stores the organisation page's name, id and address name and the access and "
+        "refresh tokens with their expiry dates, encrypted."
+    )
     default_api_base = api.DEFAULT_API_BASE
     default_limits = EscapedLimits(max_chars=3000, max_images=20, alt_text_max_chars=4086)
     answers = frozenset({PUBLIC})  # a comment, as the organisation

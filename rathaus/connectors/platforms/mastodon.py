@@ -75,6 +75,11 @@ class MastodonLimits(Limits):
 class MastodonConnector(Posting, Answering, Editing, Deleting):
     platform = "mastodon"
     label = "Mastodon"
+    server_example = "https://social.bund.de"
+    stores = _(
+        "Rathaus stores the account's name and id, its server's limits (characters, images) "
+        "and the access token, encrypted."
+    )
     default_limits = MastodonLimits(
         max_chars=500, max_images=4, alt_text_max_chars=1500, threads=True, link_chars=23
     )

@@ -73,6 +73,10 @@ class TelegramLimits(Limits):
 class TelegramConnector(Posting, Answering, Editing, Deleting):
     platform = "telegram"
     label = _("Telegram")
+    stores = _(
+        "Rathaus stores the channel's name, id and user name, the bot's id and user name, and "
+        "the bot token, encrypted."
+    )
     default_limits = TelegramLimits(max_chars=4096, max_images=10, threads=True)
     default_api_base = "https://api.telegram.org"
     credentials = (

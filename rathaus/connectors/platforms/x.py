@@ -123,6 +123,11 @@ def _with_tokens(remote_id: str, name: str, details: dict, tokens: dict[str, Any
 class XConnector(Posting, Answering, Deleting):
     platform = "x"
     label = "X"
+    oauth_app_setting = "RATHAUS_X"
+    stores = _(
+        "Rathaus stores the account's name, user name and id and the access and refresh tokens X "
+        "gives, encrypted."
+    )
     default_limits = XLimits(
         max_chars=280, max_images=4, alt_text_max_chars=ALT_TEXT_MAX, threads=True, link_chars=23
     )

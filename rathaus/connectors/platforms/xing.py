@@ -19,6 +19,9 @@ SHARE = "https://www.xing.com/spi/shares/new"
 class XingConnector(Connector):
     platform = "xing"
     label = "Xing"
+    stores = _(
+        "Rathaus stores the page's address only: nothing is sent to Xing, posts are copied by hand."
+    )
     can_fetch = False
     # Xing's status updates take about 3,000 characters; images are added there by hand.
     default_limits = Limits(max_chars=3000, max_images=None)

@@ -21,7 +21,8 @@ class ConnectForm(DescribedForm):
                 assume_scheme="https",
                 required=not connector.default_api_base,
                 initial=connector.default_api_base,
-                help_text=gettext_lazy("e.g. https://social.bund.de"),
+                help_text=gettext_lazy("e.g. %(example)s")
+                % {"example": connector.server_example or connector.default_api_base},
             )
         for credential in connector.credentials:
             widget = forms.PasswordInput(render_value=False) if credential.secret else None

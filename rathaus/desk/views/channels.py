@@ -96,7 +96,7 @@ def account_connect(request: HttpRequest, slug: str, platform: str) -> HttpRespo
                     office, platform, form.values(), api_base=api_base, by=request.user
                 )
             except DeliveryError as error:
-                form.add_error(None, _("The platform refused: %(error)s") % {"error": error})
+                form.add_error(None, str(error))  # in plain words (connectors.plain_words)
             else:
                 messages.success(request, _("%(name)s is connected.") % {"name": account.name})
                 return redirect("desk:channels", office.slug)
@@ -114,6 +114,7 @@ def account_connect(request: HttpRequest, slug: str, platform: str) -> HttpRespo
         "connector": connector,
         "form": form,
         "offers_oauth": oauth.offers_oauth(platform),
+        "callback": request.build_absolute_uri(reverse("desk:oauth_callback")),
     }
     response = page(request, "desk/channel_connect.html", context)
     if context["offers_oauth"]:

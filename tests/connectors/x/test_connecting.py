@@ -129,7 +129,7 @@ def test_the_token_endpoint_checks_the_code_verifier(fake):
 def test_an_unreachable_x_is_said_so_and_stores_nothing(office, office_admin, fake):
     fake.stop()
 
-    with pytest.raises(TemporaryError, match="X: network"):
+    with pytest.raises(TemporaryError, match=r"Rathaus could not reach 127\.0\.0\.1"):
         accounts.connect(
             office, "x", {"access_token": "access-token-1"}, api_base=fake.url, by=office_admin
         )
