@@ -1,4 +1,5 @@
-"""Delivery rows as the desk shows them: the channel's name and what went wrong, in words."""
+"""Delivery rows as the desk shows them: the channel's name, the state and what went wrong,
+in words."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from rathaus.delivery import channels
-from rathaus.delivery.models import Delivery
+from rathaus.delivery.models import MESSAGE, Delivery
 from rathaus.inbox.models import Conversation
 
 
@@ -19,6 +20,7 @@ class Row:
     explanation: str
     progress: str = ""
     prepared: channels.Prepared | None = None
+    status_label: str = ""
 
 
 def channel_name(key: str) -> str:
@@ -56,6 +58,19 @@ def explain(delivery: Delivery) -> str:
     return ""
 
 
+def status_label(delivery: Delivery) -> str:
+    """The state in words. The engine calls every delivery that went out "published"; an
+    answer only the citizen receives (a mail, a form's follow page, a direct message) was
+    sent to them, not published, and an agent must not read it otherwise."""
+    if (
+        delivery.status == Delivery.Status.PUBLISHED
+        and delivery.carries(MESSAGE)
+        and not delivery.message.is_public
+    ):
+        return _("Sent")
+    return str(delivery.get_status_display())
+
+
 def progress(delivery: Delivery) -> str:
     try:
         return channels.get(delivery.channel).progress(delivery)
@@ -79,5 +94,6 @@ def rows(deliveries: list[Delivery], of: models.Model | None = None) -> list[Row
         for delivery in deliveries:
             delivery.subject = of
     return [
-        Row(d, channel_name(d.channel), explain(d), progress(d), prepared(d)) for d in deliveries
+        Row(d, channel_name(d.channel), explain(d), progress(d), prepared(d), status_label(d))
+        for d in deliveries
     ]
