@@ -1,0 +1,64 @@
+"""The newsroom's error pages and a post with a long pasted address, in a real browser: no
+WCAG 2.1 A/AA violation axe-core finds, no Content-Security-Policy violation, nothing loaded
+from another host, and no horizontal scrolling on a 320 px screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from rathaus.newsroom import views
+from rathaus.posts import lifecycle
+from tests.browser.helpers import PolicyWatch, violations
+
+pytestmark = pytest.mark.browser
+
+NARROW = {"width": 320, "height": 640}
+LONG_ADDRESS = "https://bauamt.example/" + "planungsunterlagen-" * 8 + "lindenallee"
+
+
+def _wider_than_the_screen(page) -> int:
+    page.set_viewport_size(NARROW)
+    page.wait_for_function("window.innerWidth === 320")
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_a_long_address_wraps_on_a_narrow_screen(page, live_server, publish_post):
+    post = publish_post(
+        title="Ersatzpflanzung", body=f"Unterlagen: {LONG_ADDRESS}", category="notice"
+    )
+    page.goto(live_server.url + post.get_absolute_url())
+    assert page.locator(f'.prose a[href="{LONG_ADDRESS}"]').count() == 1
+    assert _wider_than_the_screen(page) <= 0
+
+
+def test_the_error_pages_are_accessible_and_fit_a_phone(
+    page, live_server, outside_requests, published, approver, monkeypatch
+):
+    watch = PolicyWatch(page)
+    gone = lifecycle.withdraw(published, by=approver, reason="Termin entfällt.")
+    found = {}
+    for path, status in [
+        ("/mitte/gibt-es-nicht/", 404),
+        ("/niemand/", 404),
+        (gone.get_absolute_url(), 410),
+    ]:
+        page.set_viewport_size({"width": 1280, "height": 800})
+        response = page.goto(live_server.url + path)
+        assert response.status == status, path
+        problems = violations(page) + watch.reports()
+        if (wider := _wider_than_the_screen(page)) > 0:
+            problems.append(f"{wider}px wider than 320 px")
+        if problems:
+            found[path] = problems
+    monkeypatch.setattr(views, "page_of", _failing)
+    response = page.goto(live_server.url + "/mitte/")
+    assert response.status == 500
+    assert page.locator("html").get_attribute("lang") == "de"
+    if problems := violations(page) + watch.reports():
+        found["500"] = problems
+    assert found == {}
+    assert outside_requests == []
+
+
+def _failing(*args, **kwargs):
+    raise RuntimeError("simulated failure")
