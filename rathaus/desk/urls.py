@@ -12,6 +12,7 @@ from rathaus.desk.views import (
     offices,
     posts,
     settings,
+    settings_answers,
 )
 
 app_name = "desk"
@@ -88,4 +89,38 @@ urlpatterns = [
     path(f"{settings_}/", settings.overview, name="settings"),
     path(f"{settings_}/amt/", settings.profile, name="settings_profile"),
     path(f"{settings_}/oeffnungszeiten/", settings.hours, name="settings_hours"),
+    path(f"{settings_}/faq/", settings_answers.faq_list, name="settings_faq"),
+    path(f"{settings_}/faq/neu/", settings_answers.faq_new, name="settings_faq_new"),
+    path(f"{settings_}/faq/<int:pk>/", settings_answers.faq_edit, name="settings_faq_edit"),
+    path(
+        f"{settings_}/faq/<int:pk>/veroeffentlichen/",
+        settings_answers.faq_publish,
+        name="settings_faq_publish",
+    ),
+    path(
+        f"{settings_}/faq/<int:pk>/zuruecknehmen/",
+        settings_answers.faq_unpublish,
+        name="settings_faq_unpublish",
+    ),
+    path(
+        f"{settings_}/faq/<int:pk>/loeschen/",
+        settings_answers.faq_delete,
+        name="settings_faq_delete",
+    ),
+    path(f"{settings_}/textbausteine/", settings_answers.template_list, name="settings_templates"),
+    path(
+        f"{settings_}/textbausteine/neu/",
+        settings_answers.template_new,
+        name="settings_template_new",
+    ),
+    path(
+        f"{settings_}/textbausteine/<int:pk>/",
+        settings_answers.template_edit,
+        name="settings_template_edit",
+    ),
+    path(
+        f"{settings_}/textbausteine/<int:pk>/loeschen/",
+        settings_answers.template_delete,
+        name="settings_template_delete",
+    ),
 ]

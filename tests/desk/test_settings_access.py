@@ -5,6 +5,7 @@ URLconf, so a new settings page cannot be forgotten."""
 import pytest
 from django.urls import URLPattern, reverse
 
+from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.models import AuditEntry
 from rathaus.desk import urls as desk_urls
 from rathaus.offices.models import Office
@@ -21,7 +22,11 @@ FOR_APPROVERS |= {"settings_faq_publish", "settings_faq_unpublish", "settings_fa
 @pytest.fixture
 def objects(office):
     """A row of ``office`` for each settings URL that names one, by URL name."""
-    return {}
+    entry = FaqEntry.objects.create(office=office, question="Wann?", answer="Montags.")
+    template = TextTemplate.objects.create(office=office, title="Dank", body="Danke, {name}.")
+    found = {f"settings_faq_{step}": entry for step in ("edit", "publish", "unpublish", "delete")}
+    found |= {f"settings_template_{step}": template for step in ("edit", "delete")}
+    return found
 
 
 def _url(pattern: URLPattern, office, objects: dict) -> str:
@@ -33,7 +38,13 @@ def _url(pattern: URLPattern, office, objects: dict) -> str:
 
 def _state(office):
     fresh = Office.objects.get(pk=office.pk)
-    return (fresh.imprint, fresh.working_hours, AuditEntry.objects.count())
+    return (
+        fresh.imprint,
+        fresh.working_hours,
+        AuditEntry.objects.count(),
+        list(FaqEntry.objects.values_list("pk", "question", "published")),
+        list(TextTemplate.objects.values_list("pk", "title", "body")),
+    )
 
 
 def test_there_are_settings_pages():
@@ -48,7 +59,8 @@ def test_another_office_gets_404_and_changes_nothing(
 ):
     log_in(client, outsider)
     before = _state(office)
-    response = getattr(client, method)(_url(pattern, office, objects), {"imprint": "gehackt"})
+    data = {"imprint": "gehackt", "question": "gehackt?", "answer": "x", "title": "x", "body": "x"}
+    response = getattr(client, method)(_url(pattern, office, objects), data)
     assert response.status_code == 404
     assert _state(office) == before
 
@@ -61,7 +73,8 @@ def test_other_roles_get_403(client, office, objects, pattern, role, request):
     log_in(client, request.getfixturevalue(role))
     before = _state(office)
     for method in ("get", "post"):
-        response = getattr(client, method)(_url(pattern, office, objects), {"imprint": "x"})
+        data = {"imprint": "x", "question": "x?", "answer": "x", "title": "x", "body": "x"}
+        response = getattr(client, method)(_url(pattern, office, objects), data)
         assert response.status_code == 403, (method, response.status_code)
     assert _state(office) == before
 

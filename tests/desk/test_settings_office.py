@@ -10,7 +10,7 @@ from tests.helpers import log_in, png
 
 @pytest.fixture
 def admin_client(client, office_admin):
-    return log_in(client, office_admin)
+    return log_in(client, office_admin, language="en")
 
 
 def _profile(office, **changes):

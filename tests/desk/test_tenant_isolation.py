@@ -5,6 +5,7 @@ The list of URLs is built from rathaus.desk.urls, so a new view cannot be forgot
 import pytest
 from django.urls import URLPattern, reverse
 
+from rathaus.answers.models import FaqEntry
 from rathaus.audit.models import AuditEntry
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import ChannelDefault, Delivery
@@ -47,7 +48,9 @@ def victim(office, published, editor, tiny_png, approver, agent):
     account = ConnectedAccount.objects.create(
         office=office, platform="xing", name="mitte", remote_id="https://www.xing.com/pages/m"
     )
+    faq = FaqEntry.objects.create(office=office, question="Geheim?", answer="Ja.")
     return {
+        "faq": faq,
         "platform": "xing",
         "account": account,
         "slug": office.slug,
@@ -72,6 +75,8 @@ def _kwargs(pattern: URLPattern, victim: dict) -> dict:
         kwargs["pk"] = victim["account"].pk
     if pattern.name.startswith("conversation"):
         kwargs["pk"] = victim["conversation"].pk
+    if pattern.name.startswith("settings_faq_") and "pk" in kwargs:
+        kwargs["pk"] = victim["faq"].pk
     return kwargs
 
 
@@ -90,6 +95,7 @@ def _state():
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         list(ConnectedAccount.objects.order_by("pk").values_list("pk", "status", "access_token")),
         list(ChannelDefault.objects.order_by("pk").values_list("pk", "channels")),
+        list(FaqEntry.objects.order_by("pk").values_list("pk", "question", "published")),
     )
 
 
