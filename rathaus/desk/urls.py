@@ -13,6 +13,7 @@ from rathaus.desk.views import (
     posts,
     settings,
     settings_answers,
+    settings_inbox,
 )
 
 app_name = "desk"
@@ -122,5 +123,23 @@ urlpatterns = [
         f"{settings_}/textbausteine/<int:pk>/loeschen/",
         settings_answers.template_delete,
         name="settings_template_delete",
+    ),
+    path(f"{settings_}/teams/", settings_inbox.teams, name="settings_teams"),
+    path(f"{settings_}/teams/<int:pk>/", settings_inbox.team_edit, name="settings_team_edit"),
+    path(
+        f"{settings_}/teams/<int:pk>/loeschen/",
+        settings_inbox.team_delete,
+        name="settings_team_delete",
+    ),
+    path(f"{settings_}/antwortzeiten/", settings_inbox.targets, name="settings_targets"),
+    path(
+        f"{settings_}/antwortzeiten/<int:pk>/",
+        settings_inbox.target_edit,
+        name="settings_target_edit",
+    ),
+    path(
+        f"{settings_}/antwortzeiten/<int:pk>/loeschen/",
+        settings_inbox.target_delete,
+        name="settings_target_delete",
     ),
 ]

@@ -8,7 +8,9 @@ from django.urls import URLPattern, reverse
 from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.models import AuditEntry
 from rathaus.desk import urls as desk_urls
+from rathaus.inbox.models import Team
 from rathaus.offices.models import Office
+from rathaus.response_times.models import ResponseTarget
 from tests.helpers import log_in
 
 SETTINGS = [
@@ -26,6 +28,10 @@ def objects(office):
     template = TextTemplate.objects.create(office=office, title="Dank", body="Danke, {name}.")
     found = {f"settings_faq_{step}": entry for step in ("edit", "publish", "unpublish", "delete")}
     found |= {f"settings_template_{step}": template for step in ("edit", "delete")}
+    team = Team.objects.create(office=office, name="Grünflächen")
+    target = ResponseTarget.objects.create(office=office, first_response_hours=8)
+    found |= {f"settings_team_{step}": team for step in ("edit", "delete")}
+    found |= {f"settings_target_{step}": target for step in ("edit", "delete")}
     return found
 
 
@@ -44,6 +50,8 @@ def _state(office):
         AuditEntry.objects.count(),
         list(FaqEntry.objects.values_list("pk", "question", "published")),
         list(TextTemplate.objects.values_list("pk", "title", "body")),
+        list(Team.objects.values_list("pk", "name")),
+        list(ResponseTarget.objects.values_list("pk", "category", "first_response_hours")),
     )
 
 
@@ -60,6 +68,7 @@ def test_another_office_gets_404_and_changes_nothing(
     log_in(client, outsider)
     before = _state(office)
     data = {"imprint": "gehackt", "question": "gehackt?", "answer": "x", "title": "x", "body": "x"}
+    data |= {"name": "gehackt", "first_response_hours": "1"}
     response = getattr(client, method)(_url(pattern, office, objects), data)
     assert response.status_code == 404
     assert _state(office) == before
@@ -74,6 +83,7 @@ def test_other_roles_get_403(client, office, objects, pattern, role, request):
     before = _state(office)
     for method in ("get", "post"):
         data = {"imprint": "x", "question": "x?", "answer": "x", "title": "x", "body": "x"}
+        data |= {"name": "x", "first_response_hours": "1"}
         response = getattr(client, method)(_url(pattern, office, objects), data)
         assert response.status_code == 403, (method, response.status_code)
     assert _state(office) == before
