@@ -138,3 +138,16 @@ def plain_text(markdown: str) -> str:
     """The text a reader sees, without markup: for feeds' summaries and search. Entities
     are decoded ("&" not "&amp;"): whoever shows it as HTML escapes it once."""
     return html.unescape(nh3.clean(render(markdown), tags=set())).strip()
+
+
+_LIST_ITEM = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(p|li|h\d|blockquote|pre|tr|td|th)>", re.IGNORECASE)
+
+
+def excerpt(rendered: str) -> str:
+    """Rendered HTML (:func:`render`) as one line of plain text for a teaser: each list
+    item starts with a dash, so that "Gesperrt: – Hauptstraße – Marktplatz" does not read
+    as "Gesperrt: Hauptstraße Marktplatz"; blocks are apart by a space."""
+    text = _LIST_ITEM.sub("\\g<0>– ", rendered or "")
+    text = _BLOCK_END.sub("\\g<0> ", text)
+    return " ".join(html.unescape(nh3.clean(text, tags=set())).split())

@@ -16,13 +16,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from rathaus.lib import richtext
-from rathaus.newsroom import caching
+from rathaus.newsroom import caching, sharing
 from rathaus.offices.models import Office
+from rathaus.posts import images
 from rathaus.posts.models import Category, Post
 
 FEED_ITEMS = 30
@@ -65,7 +66,7 @@ class OfficeFeed(Feed):
         posts = Post.objects.public().filter(office=office).select_related("office")
         if self.category is not None:
             posts = posts.filter(category=self.category)
-        return posts.prefetch_related("tags")[:FEED_ITEMS]
+        return posts.prefetch_related("tags", "images")[:FEED_ITEMS]
 
     def item_title(self, post: Post) -> str:
         return post.title
@@ -81,6 +82,19 @@ class OfficeFeed(Feed):
 
     def item_updateddate(self, post: Post):
         return post.corrected_at or post.published_at
+
+    def item_enclosures(self, post: Post) -> list[Enclosure]:
+        """The first image, so that feed readers show it beside the post; only once its
+        public JPEG exists (the enclosure must say its length, and it would answer 404)."""
+        image = sharing.first_image(post)
+        if image is None:
+            return []
+        try:
+            length = images.rendition_path(image).stat().st_size
+        except OSError:
+            return []
+        url = sharing.image_url(post.office, post, image, self.request)
+        return [Enclosure(url, str(length), "image/jpeg")]
 
     def item_categories(self, post: Post) -> list[str]:
         return [str(Category(post.category).label)] + [tag.name for tag in post.tags.all()]

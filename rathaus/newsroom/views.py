@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from rathaus.newsroom import caching, errors
+from rathaus.newsroom import caching, errors, sharing
 from rathaus.newsroom import search as searching
 from rathaus.newsroom.paging import page_of
 from rathaus.offices.models import Office
@@ -25,13 +25,18 @@ def _office(slug: str) -> Office:
 
 
 def _public(office: Office):
-    return Post.objects.public().filter(office=office)
+    # Teasers show each post's first image.
+    return Post.objects.public().filter(office=office).prefetch_related("images")
 
 
 def _page(
     request: HttpRequest, office: Office, template: str, status: int = 200, **context
 ) -> HttpResponse:
-    context |= {"office": office, "categories": list(Category)}
+    context |= {
+        "office": office,
+        "categories": list(Category),
+        "canonical_url": sharing.canonical_url(request, office),
+    }
     return render(request, f"newsroom/{template}", context, status=status)
 
 
@@ -104,7 +109,12 @@ def imprint(request: HttpRequest, slug: str) -> HttpResponse:
 @caching.office_page
 def post(request: HttpRequest, slug: str, pk: int, post_slug: str) -> HttpResponse:
     office = _office(slug)
-    found = Post.objects.filter(office=office, pk=pk).select_related("office").first()
+    found = (
+        Post.objects.filter(office=office, pk=pk)
+        .select_related("office")
+        .prefetch_related("images")
+        .first()
+    )
     if found is None or not (found.is_public or found.status == Post.Status.WITHDRAWN):
         raise Http404
     if found.status == Post.Status.WITHDRAWN:
@@ -121,4 +131,5 @@ def post(request: HttpRequest, slug: str, pk: int, post_slug: str) -> HttpRespon
         images=found.images.all(),
         tags=found.tags.all(),
         share_url=office.public_url(found.get_absolute_url(), request=request),
+        card=sharing.post_card(request, office, found),
     )

@@ -87,3 +87,11 @@ def test_an_address_too_long_to_be_a_web_url_stays_text():
 
 def test_the_plain_text_is_unchanged():
     assert plain_text("Siehe https://baum.example/linden.") == "Siehe https://baum.example/linden."
+
+
+def test_an_excerpt_keeps_list_items_and_blocks_apart():
+    from rathaus.lib.richtext import excerpt
+
+    html = render("Gesperrt:\n\n- Hauptstraße\n- Marktplatz\n\nAb *Montag* &amp; länger.")
+    assert excerpt(html) == "Gesperrt: – Hauptstraße – Marktplatz Ab Montag & länger."
+    assert excerpt(render("<b>x</b>")) == "<b>x</b>"  # text, escaped by the template

@@ -44,3 +44,16 @@ def test_it_says_when_nothing_is_coming(client, office):
     assert response.status_code == 200
     with translation.override("de"):
         assert gettext("No upcoming events or meetings.") in response.text
+
+
+def test_each_event_leads_with_its_date_not_the_publication_date(client, office, publish):
+    start = timezone.now() + timedelta(days=3)
+    post = publish("Bürgersprechstunde", event_start=start, place_name="Rathaus, Raum 1")
+    text = client.get(reverse("newsroom:events", args=[office.slug])).text
+    teaser = text.split('<li class="post-teaser')[1].split("</li>")[0]
+    times = teaser.split("<time datetime=")[1:]
+    assert times, "the teaser names a time"
+    assert times[0].startswith(f'"{timezone.localtime(start, office.zone).isoformat()}"')
+    assert post.published_at.isoformat()[:10] not in "".join(times)
+    assert teaser.index("<time") < teaser.index("<h2>")
+    assert "Rathaus, Raum 1" in teaser.split("<h2>")[0]

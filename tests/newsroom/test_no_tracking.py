@@ -40,7 +40,8 @@ def post(publish_post):
 
 
 class _Addresses(HTMLParser):
-    """src/href values, except those inside the editor's text (class "prose")."""
+    """src/href values, except those inside the editor's text (class "prose") and the
+    canonical address (on the office's public host; a browser loads nothing from it)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,6 +56,8 @@ class _Addresses(HTMLParser):
             return
         if tag == "div" and "prose" in (attrs.get("class") or "").split():
             self.prose_depth = 1
+            return
+        if tag == "link" and attrs.get("rel") == "canonical":
             return
         for name in ("src", "href", "srcset", "action", "poster", "data"):
             if attrs.get(name):
