@@ -19,8 +19,9 @@ from rathaus.audit.log import record
 from rathaus.offices.access import require_role
 from rathaus.offices.models import Office, Role
 
-# Never written to the log: the log is read by every office admin, a secret is not.
-SECRET_FIELDS = frozenset({"imap_password"})
+# Never written to the log: the log is read by every office admin, a secret is not (nor
+# the hash of a push token, which would let a guess be checked).
+SECRET_FIELDS = frozenset({"imap_password", "token_hash", "bounce_token_hash"})
 
 
 def _plain(value: Any) -> Any:

@@ -14,6 +14,7 @@ from rathaus.desk.views import (
     settings,
     settings_answers,
     settings_inbox,
+    settings_mail,
 )
 
 app_name = "desk"
@@ -141,5 +142,27 @@ urlpatterns = [
         f"{settings_}/antwortzeiten/<int:pk>/loeschen/",
         settings_inbox.target_delete,
         name="settings_target_delete",
+    ),
+    path(f"{settings_}/postfaecher/", settings_mail.mailboxes, name="settings_mailboxes"),
+    path(
+        f"{settings_}/postfaecher/<int:pk>/",
+        settings_mail.mailbox_edit,
+        name="settings_mailbox_edit",
+    ),
+    path(
+        f"{settings_}/postfaecher/<int:pk>/push-adresse/",
+        settings_mail.mailbox_push_token,
+        name="settings_mailbox_push_token",
+    ),
+    path(
+        f"{settings_}/postfaecher/<int:pk>/loeschen/",
+        settings_mail.mailbox_delete,
+        name="settings_mailbox_delete",
+    ),
+    path(f"{settings_}/newsletter/", settings_mail.newsletter, name="settings_newsletter"),
+    path(
+        f"{settings_}/newsletter/bounce-adresse/",
+        settings_mail.newsletter_bounce_token,
+        name="settings_newsletter_bounce_token",
     ),
 ]

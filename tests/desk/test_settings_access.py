@@ -9,6 +9,8 @@ from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.models import AuditEntry
 from rathaus.desk import urls as desk_urls
 from rathaus.inbox.models import Team
+from rathaus.mail.models import Mailbox
+from rathaus.newsletter.models import NewsletterSettings
 from rathaus.offices.models import Office
 from rathaus.response_times.models import ResponseTarget
 from tests.helpers import log_in
@@ -32,6 +34,9 @@ def objects(office):
     target = ResponseTarget.objects.create(office=office, first_response_hours=8)
     found |= {f"settings_team_{step}": team for step in ("edit", "delete")}
     found |= {f"settings_target_{step}": target for step in ("edit", "delete")}
+    mailbox = Mailbox.objects.create(office=office, address="post@mitte.example")
+    found |= {f"settings_mailbox_{step}": mailbox for step in ("edit", "push_token", "delete")}
+    NewsletterSettings.objects.create(office=office)
     return found
 
 
@@ -52,6 +57,8 @@ def _state(office):
         list(TextTemplate.objects.values_list("pk", "title", "body")),
         list(Team.objects.values_list("pk", "name")),
         list(ResponseTarget.objects.values_list("pk", "category", "first_response_hours")),
+        list(Mailbox.objects.values_list("pk", "address", "token_hash")),
+        list(NewsletterSettings.objects.values_list("pk", "enabled", "bounce_token_hash")),
     )
 
 
@@ -68,7 +75,8 @@ def test_another_office_gets_404_and_changes_nothing(
     log_in(client, outsider)
     before = _state(office)
     data = {"imprint": "gehackt", "question": "gehackt?", "answer": "x", "title": "x", "body": "x"}
-    data |= {"name": "gehackt", "first_response_hours": "1"}
+    data |= {"name": "gehackt", "first_response_hours": "1", "address": "x@nord.example"}
+    data |= {"enabled": "on", "imap_folder": "INBOX", "imap_security": "ssl"}
     response = getattr(client, method)(_url(pattern, office, objects), data)
     assert response.status_code == 404
     assert _state(office) == before
@@ -83,7 +91,8 @@ def test_other_roles_get_403(client, office, objects, pattern, role, request):
     before = _state(office)
     for method in ("get", "post"):
         data = {"imprint": "x", "question": "x?", "answer": "x", "title": "x", "body": "x"}
-        data |= {"name": "x", "first_response_hours": "1"}
+        data |= {"name": "x", "first_response_hours": "1", "address": "x@mitte.example"}
+        data |= {"enabled": "on", "imap_folder": "INBOX", "imap_security": "ssl"}
         response = getattr(client, method)(_url(pattern, office, objects), data)
         assert response.status_code == 403, (method, response.status_code)
     assert _state(office) == before
