@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -73,8 +74,14 @@ def _bounds(first: date, office: Office) -> tuple[datetime, datetime]:
     return start, end
 
 
-def build(office: Office, first: date) -> Month:
-    start, end = _bounds(first, office)
+Keep = Callable[[Post], bool]
+
+
+def collect(
+    office: Office, start: datetime, end: datetime, keep: Keep | None = None
+) -> dict[date, list[Entry]]:
+    """Scheduled, published and event entries between ``start`` and ``end`` (UTC), by the
+    office's local day and sorted by time; ``keep`` drops posts a filter does not want."""
     posts = Post.objects.filter(office=office)
     sources = [
         ("scheduled", "publish_at", posts.filter(status=Post.Status.SCHEDULED)),
@@ -84,10 +91,18 @@ def build(office: Office, first: date) -> Month:
     entries: dict[date, list[Entry]] = defaultdict(list)
     for kind, name, queryset in sources:
         for post in queryset.filter(**{f"{name}__gte": start, f"{name}__lt": end}):
+            if keep is not None and not keep(post):
+                continue
             local = local_time.utc_to_local(getattr(post, name), office.zone)
             entries[local.date()].append(Entry(kind, local, post))
     for day in entries.values():
         day.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def build(office: Office, first: date, keep: Keep | None = None) -> Month:
+    start, end = _bounds(first, office)
+    entries = collect(office, start, end, keep)
     weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
         first.year, first.month
     )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from rathaus.desk.views import (
     calendar,
+    calendar_planning,
     channels,
     deliveries,
     detail,
@@ -37,6 +38,12 @@ urlpatterns = [
     path(f"{post}/bilder/<int:image>/datei/", images.image_file, name="image_file"),
     path("<slug:slug>/zustellungen/<int:pk>/erneut/", deliveries.delivery_retry, name="retry"),
     path("<slug:slug>/kalender/", calendar.calendar, name="calendar"),
+    path("<slug:slug>/kalender/woche/", calendar.week, name="calendar_week"),
+    path("<slug:slug>/kalender.ics", calendar_planning.export, name="calendar_ics"),
+    path(
+        "<slug:slug>/kalender/<int:pk>/verschieben/", calendar_planning.move, name="calendar_move"
+    ),
+    path(f"{post}/kopieren/", calendar_planning.duplicate, name="post_duplicate"),
     path("<slug:slug>/kanaele/", channels.channel_settings, name="channels"),
     path("<slug:slug>/kanaele/verbindungen/", channels.connections, name="connections"),
     path("<slug:slug>/mitglieder/", members.member_list, name="members"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.desk import counters, steps
+from rathaus.desk.forms import calendar as calendar_forms
 from rathaus.desk.forms.posts import CorrectionForm, PostForm, StatusFilterForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of, post_of
@@ -90,7 +91,9 @@ def _announce(request: HttpRequest, form: PostForm, text: str) -> None:
 @login_required
 def post_new(request: HttpRequest, slug: str) -> HttpResponse:
     office = office_of(request, slug, Role.EDITOR)
-    form = PostForm(request.POST or None, office=office, initial={"language": "de"})
+    # A free hour of the calendar opens this form with ?publish_at=<local time>.
+    initial = {"language": "de", **calendar_forms.initial_time(request.GET)}
+    form = PostForm(request.POST or None, office=office, initial=initial)
     if _wants_save(request, form):
         post = _save(
             request, form, lambda **a: lifecycle.create_draft(office, by=request.user, **a)
