@@ -9,5 +9,8 @@ class FederationConfig(AppConfig):
     def ready(self) -> None:
         from rathaus.delivery import channels
         from rathaus.federation.channel import FediverseChannel
+        from rathaus.federation.follow_links import fediverse_accounts
+        from rathaus.lib import follow_links
 
         channels.register(FediverseChannel())
+        follow_links.register("fediverse", fediverse_accounts)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from rathaus.lib import follow_links
 from rathaus.newsroom import caching, errors, sharing
 from rathaus.newsroom import search as searching
 from rathaus.newsroom.paging import page_of
@@ -51,7 +52,9 @@ def offices(request: HttpRequest) -> HttpResponse:
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     office = _office(slug)
     page = page_of(_public(office), request)
-    return _page(request, office, "index.html", page=page)
+    # Registered by the channels that know the accounts (lib.follow_links).
+    follow = follow_links.for_office(office)
+    return _page(request, office, "index.html", page=page, follow_links=follow)
 
 
 @require_safe

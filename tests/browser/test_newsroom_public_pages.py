@@ -62,3 +62,31 @@ def test_the_error_pages_are_accessible_and_fit_a_phone(
 
 def _failing(*args, **kwargs):
     raise RuntimeError("simulated failure")
+
+
+def test_the_front_page_with_ways_to_follow_is_accessible_and_fits_a_phone(
+    page, live_server, outside_requests, published, account, with_image_post
+):
+    from rathaus.connectors.models import ConnectedAccount
+
+    ConnectedAccount.objects.create(
+        office=published.office,
+        platform="bluesky",
+        name="Mitte",
+        remote_id="1",
+        access_token="t",
+        details={"handle": "bezirksamt-musterstadt-mitte.bsky.social"},
+    )
+    watch = PolicyWatch(page)
+    page.goto(f"{live_server.url}/{published.office.slug}/")
+    assert page.locator(".follow-address").count() == 1
+    assert page.locator(".teaser-image").count() == 1
+    assert violations(page) + watch.reports() == []
+    assert _wider_than_the_screen(page) <= 0
+    assert outside_requests == []
+
+
+@pytest.fixture
+def with_image_post(publish_post, tiny_png):
+    image = {"file": tiny_png, "alt_text": "Linde", "author": "Amt", "licence": "CC0"}
+    return publish_post(title="Mit Bild", body="- eins\n- zwei", category="notice", images=[image])
