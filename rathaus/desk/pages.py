@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rathaus.offices.access import has_role, offices_of
+from rathaus.offices.access import inbox_roles, offices_of, roles_in
 from rathaus.offices.models import Role
 
 
@@ -15,10 +15,12 @@ def page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     office = context.get("office")
+    roles = roles_in(request.user, office) if office is not None else set()  # one query
     context = {
         "desk_offices": offices_of(request.user),
-        "may_write": office is not None and has_role(request.user, office, Role.EDITOR),
-        "may_administer": office is not None and has_role(request.user, office, Role.ADMIN),
+        "may_write": Role.EDITOR in roles,
+        "may_administer": Role.ADMIN in roles,
+        "may_read_inbox": office is not None and bool(roles & set(inbox_roles(office))),
         **context,
     }
     return render(request, template, context, status=status)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from rathaus.delivery.models import Delivery
 from rathaus.inbox.models import Message
-from rathaus.offices.access import has_role, office_for
+from rathaus.offices.access import has_role, may_read_inbox, office_for
 from rathaus.offices.models import Office, Role
 from rathaus.posts.models import Post, PostImage
 
@@ -20,6 +20,15 @@ def office_of(request: HttpRequest, slug: str, *roles: Role) -> Office:
     with ``roles``, 403 for a member who has none of them."""
     office = office_for(request.user, slug)
     if roles and not has_role(request.user, office, *roles):
+        raise PermissionDenied
+    return office
+
+
+def inbox_office_of(request: HttpRequest, slug: str) -> Office:
+    """For every view of the citizen inbox: 404 for non-members, 403 for a member whose
+    roles do not read the inbox here (``offices.access.inbox_roles``)."""
+    office = office_for(request.user, slug)
+    if not may_read_inbox(request.user, office):
         raise PermissionDenied
     return office
 

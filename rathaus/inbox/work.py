@@ -27,8 +27,14 @@ from rathaus.inbox.models import (
     Team,
     Topic,
 )
-from rathaus.offices.access import LifecycleError, has_role, require_role
-from rathaus.offices.models import Membership, Role
+from rathaus.offices.access import (
+    LifecycleError,
+    has_role,
+    inbox_readers,
+    may_read_inbox,
+    require_role,
+)
+from rathaus.offices.models import Role
 
 AGENTS = (Role.AGENT, Role.ADMIN)
 MODERATION = {"hide", "unhide", "delete", "report"}
@@ -131,9 +137,11 @@ def set_details(
 
 
 def add_note(conversation: Conversation, text: str, *, by: Any) -> Message:
-    """An internal note; colleagues named as @username are notified."""
+    """An internal note by anyone who reads the inbox; colleagues named as @username who
+    read it too are notified (a notice nobody may open helps nobody)."""
     office = conversation.office
-    require_role(by, office, *AGENTS, Role.APPROVER, Role.EDITOR)
+    if not may_read_inbox(by, office):
+        raise LifecycleError(_("You do not have the role needed for this step."))
     _open(conversation)
     if not text.strip():
         raise LifecycleError(_("The note is empty."))
@@ -152,7 +160,7 @@ def add_note(conversation: Conversation, text: str, *, by: Any) -> Message:
         names = set(MENTION.findall(text))
         colleagues = get_user_model().objects.filter(
             username__in=names,
-            pk__in=Membership.objects.filter(office=office).values("user"),
+            pk__in=inbox_readers(office).values("user"),
         )
         for colleague in colleagues.exclude(pk=by.pk):
             names = {"name": by.get_username(), **_names(conversation)}

@@ -42,6 +42,27 @@ def require_role(user: User, office: Office, *roles: Role) -> None:
         raise LifecycleError(_("You do not have the role needed for this step."))
 
 
+# Who reads citizens' messages: the people who answer them. Data-subject requests (export,
+# erasure) stay with office admins alone, whatever the office allows.
+INBOX_ROLES = (Role.AGENT, Role.ADMIN)
+INBOX_ROLES_OPENED = (Role.EDITOR, Role.APPROVER)
+
+
+def inbox_roles(office: Office) -> tuple[Role, ...]:
+    """The roles that read ``office``'s inbox: agents and office admins, and editors and
+    approvers where the office opened it to them (``Office.inbox_open_to_editors``)."""
+    return INBOX_ROLES + (INBOX_ROLES_OPENED if office.inbox_open_to_editors else ())
+
+
+def may_read_inbox(user: User, office: Office) -> bool:
+    return has_role(user, office, *inbox_roles(office))
+
+
+def inbox_readers(office: Office) -> QuerySet[Membership]:
+    """The memberships that read ``office``'s inbox (``.values("user")`` for a subquery)."""
+    return Membership.objects.filter(office=office, role__in=inbox_roles(office))
+
+
 def office_for(user: User, slug: str) -> Office:
     """The office with ``slug`` if the user belongs to it; 404 otherwise, so that an
     outsider cannot even learn which offices exist on the desk."""

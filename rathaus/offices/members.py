@@ -1,7 +1,10 @@
 """Who works for an office: inviting a colleague by e-mail address, changing their roles,
 removing them. An office admin never picks from the installation's users and never learns
 whether an address already had an account: the answer, the audit entry and the list are the
-same either way; only the invitee's mail differs (a link to set a password, or a note)."""
+same either way; only the invitee's mail differs (a link to set a password, or a note).
+
+Also who beyond agents and office admins reads the citizen inbox (``set_inbox_access``):
+a question of who sees citizens' names and addresses, decided beside the roles."""
 
 from __future__ import annotations
 
@@ -75,6 +78,25 @@ def set_roles(office: Office, user, roles: Iterable[str], *, by) -> None:
             Membership.objects.get_or_create(user=user, office=office, role=role)
         action = "member_roles_changed" if roles else "member_removed"
         record(user, action, by=by, office=office, before={"roles": before}, after={"roles": roles})
+
+
+def set_inbox_access(office: Office, *, open_to_editors: bool, by) -> None:
+    """Let editors and approvers read the inbox (and write internal notes), or not."""
+    require_role(by, office, Role.ADMIN)
+    before = office.inbox_open_to_editors
+    if before == open_to_editors:
+        return
+    with transaction.atomic():
+        Office.objects.filter(pk=office.pk).update(inbox_open_to_editors=open_to_editors)
+        office.inbox_open_to_editors = open_to_editors
+        record(
+            office,
+            "inbox_access_changed",
+            by=by,
+            office=office,
+            before={"open_to_editors": before},
+            after={"open_to_editors": open_to_editors},
+        )
 
 
 def remove(office: Office, user, *, by) -> None:

@@ -154,6 +154,17 @@ class Office(models.Model):
         default="BE",
         help_text=_("Holidays of this state do not count towards response times."),
     )
+    # Citizens' messages carry names and addresses: by default only the people who answer
+    # them (agents, office admins) read the inbox; an office may open it to the press team.
+    inbox_open_to_editors = models.BooleanField(
+        _("editors and approvers may read the inbox"),
+        default=False,
+        help_text=_(
+            "If set, editors and approvers open citizens' conversations (with their names "
+            "and addresses) and write internal notes; answering stays with agents and office "
+            "admins."
+        ),
+    )
     # Office admins (and staff) must always use a second factor; this extends it to all.
     require_two_factor = models.BooleanField(
         _("members must use two-factor login"),

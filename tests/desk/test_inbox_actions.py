@@ -126,7 +126,17 @@ def test_a_note_with_a_mention_notifies_the_colleague(client, agent, office_admi
     assert _actions(conversation) == ["note_added"]
 
 
-def test_editors_and_approvers_may_write_notes(client, editor, approver, conversation):
+def test_editors_and_approvers_may_write_notes_where_the_office_opened_the_inbox(
+    client, office, editor, approver, conversation
+):
+    # Issue 12: editors and approvers read the inbox only where the office allows it.
+    for user in (editor, approver):
+        data = {"note-text": f"Hinweis von {user.username}"}
+        response = _post(_login(client, user), "conversation_note", conversation, data)
+        assert response.status_code == 403
+    assert not Message.objects.filter(direction=Message.Direction.NOTE).exists()
+    office.inbox_open_to_editors = True
+    office.save()
     for user in (editor, approver):
         data = {"note-text": f"Hinweis von {user.username}"}
         response = _post(_login(client, user), "conversation_note", conversation, data)
@@ -134,7 +144,9 @@ def test_editors_and_approvers_may_write_notes(client, editor, approver, convers
     assert Message.objects.filter(direction=Message.Direction.NOTE).count() == 2
 
 
-def test_editors_may_not_assign_or_change_the_status(client, editor, conversation):
+def test_editors_may_not_assign_or_change_the_status(client, office, editor, conversation):
+    office.inbox_open_to_editors = True  # even where they may read the inbox
+    office.save()
     _login(client, editor)
     assert _post(client, "conversation_assign", conversation, {"me": "1"}).status_code == 403
     data = {"status-status": "closed"}

@@ -99,8 +99,12 @@ def test_my_page_shows_nothing_of_another_office(client, agent, office, other_of
 
 
 def test_an_editor_reads_and_may_write_notes_but_gets_no_reply_or_work_forms(
-    client, editor, question
+    client, office, editor, question
 ):
+    # Issue 12: only where the office opened the inbox to editors (else 403, see
+    # test_inbox_access).
+    office.inbox_open_to_editors = True
+    office.save()
     html = _page(client, editor, question.conversation)
     assert "Wann wird die Linde" in html
     assert reverse("desk:conversation_note", args=["mitte", question.conversation_id]) in html

@@ -25,7 +25,7 @@ def _parameters(pattern: URLPattern) -> list[str]:
 
 
 @pytest.fixture
-def victim(office, published, editor, tiny_png, approver, agent):
+def victim(office, published, editor, tiny_png, approver, agent, office_admin):
     """Objects of ``office`` for every URL parameter."""
     draft = lifecycle.create_draft(office, by=editor, title="Geheim", body="Entwurf")
     image = lifecycle.add_image(
@@ -44,7 +44,8 @@ def victim(office, published, editor, tiny_png, approver, agent):
         )
     )
     question.photo.save("linde.png", tiny_png)  # for the photo's own URL
-    work.add_note(question.conversation, f"@{agent.username} bitte ansehen", by=approver)
+    # By an office admin: an approver reads the inbox only where the office allows it.
+    work.add_note(question.conversation, f"@{agent.username} bitte ansehen", by=office_admin)
     account = ConnectedAccount.objects.create(
         office=office, platform="xing", name="mitte", remote_id="https://www.xing.com/pages/m"
     )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from rathaus.desk.forms.posts import ImageForm
-from rathaus.desk.tenancy import image_of, office_of, post_of
+from rathaus.desk.tenancy import image_of, inbox_office_of, office_of, post_of
 from rathaus.desk.views.detail import render_detail
 from rathaus.desk.views.inbox import conversation_of
 from rathaus.inbox.models import Message
@@ -98,8 +98,8 @@ def image_file(request: HttpRequest, slug: str, pk: int, image: int) -> HttpResp
 
 @login_required
 def photo_file(request: HttpRequest, slug: str, pk: int, message: int) -> HttpResponse:
-    """A citizen's photo, for the members of the office the conversation belongs to."""
-    conversation = conversation_of(office_of(request, slug), pk)
+    """A citizen's photo, for those who read the inbox of the conversation's office."""
+    conversation = conversation_of(inbox_office_of(request, slug), pk)
     found = get_object_or_404(Message, conversation=conversation, pk=message)
     if not found.photo:
         raise Http404

@@ -24,10 +24,10 @@ from rathaus.desk.forms.inbox import (
     StatusForm,
 )
 from rathaus.desk.pages import page
-from rathaus.desk.tenancy import office_of
+from rathaus.desk.tenancy import inbox_office_of
 from rathaus.inbox.models import Conversation, Message, Notification, ReplyReviewer
 from rathaus.inbox.work import AGENTS
-from rathaus.offices.access import has_role
+from rathaus.offices.access import has_role, inbox_readers
 from rathaus.offices.models import Office, Role
 
 Direction = Message.Direction
@@ -42,10 +42,9 @@ def conversation_of(office: Office, pk: int) -> Conversation:
 
 
 def members_of(office: Office) -> QuerySet:
-    """Whom a note can name: add_note notifies any member of the office."""
-    return (
-        get_user_model().objects.filter(memberships__office=office).distinct().order_by("username")
-    )
+    """Whom a note can name: add_note notifies the colleagues who read the inbox."""
+    readers = inbox_readers(office).values("user")
+    return get_user_model().objects.filter(pk__in=readers).order_by("username")
 
 
 def page_forms(conversation: Conversation, data: Any = None, step: str = "") -> dict[str, Any]:
@@ -136,7 +135,7 @@ def render_conversation(
 
 @login_required
 def inbox(request: HttpRequest, slug: str) -> HttpResponse:
-    office = office_of(request, slug)
+    office = inbox_office_of(request, slug)
     filters = queues.Filters.from_query(request.GET)
     now = timezone.now()
     conversations = queues.queue_of(office, request.user, filters, now)
@@ -167,14 +166,14 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def conversation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return render_conversation(request, conversation_of(office_of(request, slug), pk))
+    return render_conversation(request, conversation_of(inbox_office_of(request, slug), pk))
 
 
 @login_required
 def badge(request: HttpRequest, slug: str) -> HttpResponse:
     """The counts next to "Inbox" in the navigation, fetched after the page (htmx), so that
     no other desk page waits for them."""
-    office = office_of(request, slug)
+    office = inbox_office_of(request, slug)
     unread = Notification.objects.filter(
         user=request.user, conversation__office=office, read_at=None
     ).count()

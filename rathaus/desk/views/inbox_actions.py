@@ -23,7 +23,7 @@ from rathaus.answers.placeholders import fill
 from rathaus.citizen_data import subject_requests
 from rathaus.desk.forms.inbox import CitizenDataForm, ModerationForm, ReplyForm
 from rathaus.desk.pages import page
-from rathaus.desk.tenancy import office_of
+from rathaus.desk.tenancy import inbox_office_of, office_of
 from rathaus.desk.views.inbox import (
     AGENTS,
     conversation_of,
@@ -60,7 +60,7 @@ def _step(
 ) -> HttpResponse:
     """Check the step's form, run its verb, say what happened. A refusal shows the page
     again with everything that was typed."""
-    conversation = conversation_of(office_of(request, slug), pk)
+    conversation = conversation_of(inbox_office_of(request, slug), pk)
     if request.method != "POST":
         return _back(request, conversation)
     if agents_only and not has_role(request.user, conversation.office, *AGENTS):
@@ -132,7 +132,7 @@ def note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("insert"):
-        return _insert_template(request, conversation_of(office_of(request, slug), pk))
+        return _insert_template(request, conversation_of(inbox_office_of(request, slug), pk))
 
     def verb(request: HttpRequest, conversation: Conversation, form: Any) -> str:
         public = conversation.is_public and form.public
@@ -183,7 +183,7 @@ def _message_of(request: HttpRequest, conversation: Conversation, direction: str
 
 @login_required
 def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    conversation = conversation_of(office_of(request, slug), pk)
+    conversation = conversation_of(inbox_office_of(request, slug), pk)
     if request.method != "POST":
         return _back(request, conversation)
     if not has_role(request.user, conversation.office, *AGENTS):
@@ -209,7 +209,7 @@ def _reuse(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse:
     """A sent answer becomes a text template or an FAQ suggestion. The verb decides which
     messages qualify (the office's own answers, approved, with text left); a refusal shows
     the page again with what was typed."""
-    conversation = conversation_of(office_of(request, slug), pk)
+    conversation = conversation_of(inbox_office_of(request, slug), pk)
     if request.method != "POST":
         return _back(request, conversation)
     if not has_role(request.user, conversation.office, *reuse.REUSERS):
@@ -252,7 +252,7 @@ def save_faq(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest, slug: str) -> HttpResponse:
-    office = office_of(request, slug)
+    office = inbox_office_of(request, slug)
     found = (
         Notification.objects.filter(user=request.user, conversation__office=office)
         .select_related("conversation")
@@ -264,7 +264,7 @@ def notifications(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def notifications_read(request: HttpRequest, slug: str) -> HttpResponse:
     """Mark one notification (``notification``) or all of the office as read."""
-    office = office_of(request, slug)
+    office = inbox_office_of(request, slug)
     if request.method == "POST":
         unread = Notification.objects.filter(
             user=request.user, conversation__office=office, read_at=None

@@ -1,6 +1,7 @@
 """The office's members (office admins): who works here with which roles, inviting a
-colleague by e-mail address, changing roles, removing; and the page where an invited person
-sets their password. The steps are in ``offices.members``."""
+colleague by e-mail address, changing roles, removing, whether editors and approvers read the
+citizen inbox; and the page where an invited person sets their password. The steps are in
+``offices.members``."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ def _member(office, pk: int):
 @login_required
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     office = office_of(request, slug, Role.ADMIN)
+    if request.method == "POST" and request.POST.get("form") == "inbox_access":
+        return _inbox_access(request, office)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,6 +83,24 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("desk:members", office.slug)
     return _change(request, office, person, [])
+
+
+def _inbox_access(request: HttpRequest, office) -> HttpResponse:
+    """The members page's second form: whether editors and approvers read the inbox. A
+    checkbox, so any input is an answer: ticked (any value) or not sent."""
+    opened = bool(request.POST.get("open_to_editors"))
+    try:
+        members.set_inbox_access(office, open_to_editors=opened, by=request.user)
+    except LifecycleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Editors and approvers may now read the inbox.")
+            if opened
+            else _("Only agents and office admins read the inbox now."),
+        )
+    return redirect("desk:members", office.slug)
 
 
 def _change(request: HttpRequest, office, person, roles: list[str]) -> HttpResponse:
