@@ -50,5 +50,6 @@ def page_of(posts: QuerySet[Post], request: HttpRequest, size: int | None = None
     start = (number - 1) * size
     # One id more than shown tells whether an older page exists.
     ids = list(posts.values_list("pk", flat=True)[start : start + size + 1])
-    rows = Post.objects.select_related("office").in_bulk(ids[:size])
+    # The teasers show each post's first image: one query for all of them.
+    rows = Post.objects.select_related("office").prefetch_related("images").in_bulk(ids[:size])
     return Page(items=[rows[pk] for pk in ids[:size]], number=number, has_next=len(ids) > size)

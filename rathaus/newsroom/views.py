@@ -26,8 +26,7 @@ def _office(slug: str) -> Office:
 
 
 def _public(office: Office):
-    # Teasers show each post's first image.
-    return Post.objects.public().filter(office=office).prefetch_related("images")
+    return Post.objects.public().filter(office=office)
 
 
 def _page(

@@ -126,3 +126,28 @@ def test_teasers_show_the_image_and_keep_list_items_apart(client, office, with_i
 def test_a_withdrawn_posts_image_leaves_the_teasers(client, office, with_image, approver):
     lifecycle.withdraw(with_image, by=approver, reason="Falsch.")
     assert "teaser-image" not in client.get(reverse("newsroom:index", args=[office.slug])).text
+
+
+def test_teaser_images_cost_one_query_whatever_the_number_of_posts(
+    client, office, publish_post, tiny_png
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        from django.core.cache import cache
+
+        cache.clear()  # render the page, not the cached copy
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("newsroom:index", args=[office.slug]))
+        return len(queries)
+
+    def post(number: int) -> None:
+        image = {"file": tiny_png, "alt_text": f"Bild {number}", "author": "A", "licence": "CC0"}
+        publish_post(title=f"Post {number}", body="Text.", category="notice", images=[image])
+
+    post(1)
+    one = count()
+    post(2)
+    post(3)
+    assert count() == one
