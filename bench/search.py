@@ -1,7 +1,7 @@
 """Newsroom search over 100,000 published posts of one office.
 
 Fills a fresh database with made-up German posts (bench/corpus.py; bulk_create, so body_html
-is set here, since only Post.save renders it), then times the first result page,
+and the search words are set here, since only Post.save makes them), then times the first result page,
 ``list(search_posts(office, q)[:20])``, for 200 queries. SQLite by default; PostgreSQL when
 DATABASE_URL is set (in a database of its own, rathaus_bench_search_<pid>).
 
@@ -28,6 +28,7 @@ def fill(count: int, rng: random.Random):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from rathaus.lib import german_words
     from rathaus.offices.models import Office
     from rathaus.posts.models import Post
 
@@ -49,6 +50,8 @@ def fill(count: int, rng: random.Random):
                     title=title,
                     body=body,
                     body_html=paragraphs,
+                    search_title=german_words.tokens(title),
+                    search_body=german_words.tokens(body),
                     category=category,
                     status=Post.Status.PUBLISHED,
                     published_at=published,

@@ -123,3 +123,21 @@ def reply_as(agent, conversation, text: str, capture, **options):
         answer = work.reply(conversation, text, by=agent, **options)
     answer.refresh_from_db()
     return answer
+
+
+# ----- migrations ---------------------------------------------------------------------------
+
+
+class MigrationStatements:
+    """What a search-index migration's functions use of a schema editor: the connection,
+    execute(). (Django's own refuses to open inside the test's transaction on SQLite.)"""
+
+    from django.db import connection
+
+    def execute(self, sql):
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                # The test's transaction holds deferred foreign-key checks, which
+                # PostgreSQL wants done before it builds an index.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(sql)

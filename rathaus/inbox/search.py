@@ -8,6 +8,13 @@ the Lindenallee. Words of three or more characters match as prefixes, since the 
 typed: "Linden" finds "Lindenallee", "schul" finds "Schulz". A reference number typed
 exactly (with or without "#") always finds its conversation.
 
+A word is looked for in the forms lib.german_words gives it, so that what citizens and
+agents type meets what was written: its Snowball stem ("Baustellen" finds "Baustelle",
+"Spielplätze" "Spielplatz"), its ending cut but its ae/oe/ue kept ("Bürgeramt" finds a
+message writing "Buergeramt"), and with ß for ss ("Bahnhofstrasse" finds
+"Bahnhofstraße"). The indexes hold the words as written (SQLite, umlauts' dots removed)
+or stemmed by PostgreSQL's German configuration; each form is a prefix there.
+
 SQLite uses two FTS5 tables and PostgreSQL two GIN expression indexes (German stemming),
 both created by migration 0002, which also says how message markup is kept out of them.
 """
@@ -21,6 +28,7 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import german_words
 from rathaus.offices.models import Office
 
 CONVERSATION_FTS = "inbox_conversation_fts"
@@ -30,17 +38,24 @@ MAX_TERM_CHARS = 60
 # Shorter prefixes would each match thousands of different words.
 MIN_PREFIX = 3
 
-# Only letters and digits reach the search engines: every operator (NEAR, *, ^, -, quotes,
-# parentheses, column filters, tsquery's & | ! <->) is dropped here, not escaped case by
-# case. "_" separates as it does for both tokenizers.
-_WORD = re.compile(r"[^\W_]+")
+# Only letters and digits reach the search engines (german_words.words): every operator
+# (NEAR, *, ^, -, quotes, parentheses, column filters, tsquery's & | ! <->) is dropped, not
+# escaped case by case. "_" separates as it does for both tokenizers.
 _REFERENCE = re.compile(r"#?([A-Za-z0-9]{4,12})")
 
 
 def terms(query: str) -> list[str]:
-    """The words of ``query`` the search looks for, all of which must occur."""
-    words = [word[:MAX_TERM_CHARS] for word in _WORD.findall(query or "")]
-    return list({word.lower(): word for word in words}.values())[:MAX_TERMS]
+    """The folded words of ``query`` the search looks for, all of which must occur."""
+    words = [word[:MAX_TERM_CHARS] for word in german_words.words(query or "")]
+    return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
+def forms(word: str) -> list[str]:
+    """The forms of the folded ``word`` any of which, as a prefix of an indexed word (or
+    equal to it, when shorter than MIN_PREFIX), counts as the word."""
+    found = [german_words.stem(word), german_words.strip_ending(word)]
+    found += [form.replace("ss", "ß") for form in found if "ss" in form]
+    return list(dict.fromkeys(found))
 
 
 def matching(office: Office, query: str) -> QuerySet[Conversation]:
@@ -69,10 +84,10 @@ def _prefix(word: str) -> bool:
 
 def _sqlite(office: Office, word: str, reference: str) -> Q:
     """The conversations containing ``word`` (or numbered ``reference``)."""
-    # The word as an FTS5 string, "*" after it for a prefix. The word travels as a
+    # Each form as an FTS5 string, "*" after it for a prefix. The words travel as a
     # parameter; only constant table names are in the SQL, and the subquery names no table
     # of the outer query, whatever aliases that one uses.
-    match = '"' + word.replace('"', '""') + '"' + ("*" if _prefix(word) else "")
+    match = " OR ".join('"' + form + '"' + ("*" if _prefix(form) else "") for form in forms(word))
     sql = (
         f"SELECT rowid FROM {CONVERSATION_FTS} WHERE {CONVERSATION_FTS} MATCH %s "  # noqa: S608
         f"UNION ALL SELECT message.conversation_id FROM {MESSAGE_FTS} "
@@ -87,7 +102,9 @@ def _sqlite(office: Office, word: str, reference: str) -> Q:
 
 
 def _tsquery(word: str) -> str:
-    return f"{word}:*" if _prefix(word) else word
+    """The forms of ``word`` for to_tsquery('simple'): the index holds German stems
+    already, and a form must not be stemmed once more."""
+    return " | ".join(f"'{form}'" + (":*" if _prefix(form) else "") for form in forms(word))
 
 
 def _with_lexemes(words: list[str]) -> list[str]:
@@ -99,7 +116,7 @@ def _with_lexemes(words: list[str]) -> list[str]:
         cursor.execute(
             "SELECT numnode(to_tsquery('german', t.q)) > 0 "
             "FROM unnest(%s::text[]) WITH ORDINALITY AS t(q, n) ORDER BY t.n",
-            [[_tsquery(word) for word in words]],
+            [[word + (":*" if _prefix(word) else "") for word in words]],
         )
         kept = [row[0] for row in cursor.fetchall()]
     return [word for word, keep in zip(words, kept, strict=True) if keep]
@@ -115,7 +132,7 @@ class GermanMatch(Func):
     def as_sql(self, compiler, connection, **extra):
         *columns, query = (compiler.compile(e) for e in self.get_source_expressions())
         document = self.document.format(*(sql for sql, _params in columns))
-        sql = f"to_tsvector('german', {document}) @@ to_tsquery('german', {query[0]})"
+        sql = f"to_tsvector('german', {document}) @@ to_tsquery('simple', {query[0]})"
         return sql, tuple(param for _sql, params in (*columns, query) for param in params)
 
 

@@ -1,109 +1,130 @@
 """Full-text search over an office's public posts, one interface for both databases.
 
-SQLite uses an FTS5 index and PostgreSQL a GIN expression index (both created by
-migration 0001). Results are ordered by publication date, not by rank: ranking would have
-to score every match, and a newsroom reader looks for recent news anyway.
+Both databases index the same tokens, the posts' search words (``Post.search_title`` and
+``search_body``, made by ``lib.german_words``): SQLite in an FTS5 table, PostgreSQL in GIN
+indexes over ``to_tsvector('simple', …)`` (both created by migration 0002). A query word
+is folded and stemmed the same way and matches a post when one of its patterns does (the
+stem, the start of a longer word, the head of a compound), so "Buergeramt", "Baustellen"
+and "Sperrung" find "Bürgeramt", "Baustelle" and "Vollsperrung" on either database.
+
+Every word must match. The order is recency with a bonus: a post whose title holds every
+word counts as if published ``TITLE_BONUS`` later. A reader looks for recent news, but a
+post about the thing itself should beat last week's passing mention of it.
+
+Ranking must not score every match of a common word (a third of 100,000 posts) for the
+first page. It need not: for the first ``n`` results, take the ``n`` newest matches (found
+fast by walking the date index); the oldest of them, published at D, ranks at least at D,
+so no match published before D - TITLE_BONUS can be among the first ``n``. Slicing the
+results (as the page does) ranks only the matches after that; the order is exact.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    DateTimeField,
-    ExpressionWrapper,
-    F,
-    Func,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from rathaus.lib import german_words
 from rathaus.offices.models import Office
 from rathaus.posts.models import Post
 
-FTS_TABLE = "newsroom_post_fts"
+FTS_TABLE = "newsroom_post_words"
+TABLE = Post._meta.db_table
 MAX_TERMS = 12
-MAX_TERM_CHARS = 60
-# A word in at least this share of the office's posts is found fastest by walking the date
-# index: twenty hits turn up within a few hundred rows.
-WALK_SHARE = 0.05
-
-# Only word characters reach the search engines: every operator (NEAR, *, ^, -, quotes,
-# parentheses, column filters) is dropped here rather than escaped case by case.
-_WORD = re.compile(r"\w+")
+TITLE_BONUS = timedelta(days=90)
 
 
 def terms(query: str) -> list[str]:
-    """The words of ``query`` the search looks for, all of which must occur."""
-    return [word[:MAX_TERM_CHARS] for word in _WORD.findall(query or "")][:MAX_TERMS]
+    """The folded words of ``query`` the search looks for, all of which must occur. Only
+    letters and digits reach the search engines: every operator (NEAR, *, ^, -, quotes,
+    parentheses, column filters, tsquery's & | ! <->) is dropped here rather than escaped
+    case by case, and so are stop words ("und", "die")."""
+    return german_words.query_words(query, limit=MAX_TERMS)
+
+
+class RankedPosts(QuerySet):
+    """Search results: a slice with an end ranks only the matches that can be in it."""
+
+    _by_date: QuerySet[Post] | None = None  # every match, newest first
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._by_date = self._by_date
+        return clone
+
+    def __getitem__(self, k):
+        by_date = self._by_date
+        if not isinstance(k, slice) or k.stop is None or by_date is None or self.query.is_sliced:
+            return super().__getitem__(k)
+        narrowed = self._chain()
+        narrowed._by_date = None
+        oldest = list(by_date.values_list("published_at", flat=True)[k.stop - 1 : k.stop])
+        if oldest:
+            narrowed = narrowed.filter(published_at__gte=oldest[0] - TITLE_BONUS)
+        return narrowed[k]
 
 
 def search_posts(office: Office, query: str) -> QuerySet[Post]:
-    """Public posts of ``office`` containing every word of ``query``, newest first."""
+    """Public posts of ``office`` matching every word of ``query``, best first.
+
+    (The SQL names the table posts_post: filter by these results with ``pk__in``, never
+    nest them under another alias.)"""
     words = terms(query)
     posts = Post.objects.public().filter(office=office)
     if not words:
         return posts.none()
+    every = [german_words.patterns(word) for word in words]
     if connection.vendor != "postgresql":
-        return posts.filter(_sqlite(words)).order_by("-published_at", "-id")
-    return _postgresql_order(posts, posts.filter(_postgresql(words)), words)
+        found, in_title = _sqlite(every)
+    else:
+        found, in_title = _postgresql(every)
+    matches = posts.filter(found)
+    bonus = f"CASE WHEN {in_title[0]} THEN 1 ELSE 0 END"
+    if connection.vendor != "postgresql":
+        # julianday() in SQL: Django's date arithmetic would call Python for each match.
+        key = f"julianday({TABLE}.published_at) + {TITLE_BONUS.days} * {bonus}"
+    else:
+        key = f"{TABLE}.published_at + interval '{TITLE_BONUS.days} days' * {bonus}"
+    ranked = matches.alias(ranked=RawSQL(key, in_title[1]))  # noqa: S611
+    results = RankedPosts(model=Post, query=ranked.order_by("-ranked", "-id").query)
+    results._by_date = matches.order_by("-published_at", "-id")
+    return results
 
 
-def _postgresql_order(posts: QuerySet[Post], found: QuerySet[Post], words: list[str]):
-    """Newest first, with the plan chosen here: PostgreSQL's own choice can take seconds.
-
-    Walking the date index and testing each row (to_tsvector per row) is fastest when many
-    posts match and disastrous when few do; the planner overestimates matches of several
-    words (it multiplies their shares as if independent) and underrates the per-row cost.
-    Sorting by an expression no index provides makes it collect the matches from the GIN
-    index instead, at a cost bounded by their number. Only a single word's share is
-    estimated reliably enough to risk the walk."""
-    if len(words) == 1 and _estimate(found) >= WALK_SHARE * _estimate(posts):
-        return found.order_by("-published_at", "-id")
-    by_date = ExpressionWrapper(F("published_at") + timedelta(0), output_field=DateTimeField())
-    return found.order_by(by_date.desc(), "-id")
+def _fts5(every: list[list[german_words.Pattern]]) -> str:
+    """Every word matches one of its patterns. Tokens are letters and digits only
+    (german_words), so quoting them is all the escaping there is."""
+    return " AND ".join(
+        "(" + " OR ".join(f'"{p.token}"' + ("*" if p.prefix else "") for p in patterns) + ")"
+        for patterns in every
+    )
 
 
-def _estimate(queryset: QuerySet[Post]) -> float:
-    """The planner's row estimate, from statistics only (fractions of a millisecond)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return float(plan[0]["Plan"]["Plan Rows"])
+def _tsquery(every: list[list[german_words.Pattern]], weight: str = "") -> str:
+    """The same for to_tsquery; ``weight`` "A" restricts every pattern to the title."""
+
+    def one(p: german_words.Pattern) -> str:
+        return f"'{p.token}'" + (":*" + weight if p.prefix else ":" + weight if weight else "")
+
+    return " & ".join("(" + " | ".join(one(p) for p in patterns) + ")" for patterns in every)
 
 
-def _sqlite(words: list[str]) -> Q:
-    # Each word as an FTS5 string ("..."); juxtaposed strings mean AND. The words travel as
-    # a parameter; only the constant table name is in the SQL.
-    match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-    rows = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608, S611
-    return Q(pk__in=rows)
+def _sqlite(every) -> tuple[Q, tuple[str, list]]:
+    """The condition for matching posts, and the SQL telling title hits. The query travels
+    as a parameter; only constant table names are in the SQL."""
+    query = _fts5(every)
+    found = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])  # noqa: S608, S611
+    in_title = (
+        f"{TABLE}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",  # noqa: S608
+        ["{search_title} : (" + query + ")"],
+    )
+    return Q(pk__in=found), in_title
 
 
-class GermanMatch(Func):
-    """title and body match a web-search query, in the very expression the GIN index holds
-    (with whatever table alias the query gives posts_post, so it also works as a subquery)."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra):
-        (title, one), (body, two), (query, three) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        sql = (
-            f"to_tsvector('german', {title} || ' ' || {body})"
-            f" @@ websearch_to_tsquery('german', {query})"
-        )
-        return sql, (*one, *two, *three)
-
-
-def _postgresql(words: list[str]) -> GermanMatch:
-    return GermanMatch(F("title"), F("body"), Value(" ".join(words)))
+def _postgresql(every) -> tuple[Q, tuple[str, list]]:
+    """The same on the stored vector of migration 0002, whose title words weigh A."""
+    match = f"{TABLE}.search_vector @@ to_tsquery('simple', %s)"
+    found = RawSQL(match, [_tsquery(every)], output_field=BooleanField())  # noqa: S611
+    return Q(found), (match, [_tsquery(every, "A")])

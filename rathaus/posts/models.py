@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.delivery.models import RETRYABLE, Deliveries
-from rathaus.lib import richtext
+from rathaus.lib import german_words, richtext
 
 
 class Category(models.TextChoices):
@@ -73,6 +73,10 @@ class Post(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists, links."))
     body_html = models.TextField(editable=False, default="")
+    # What the search index holds of title and body (lib.german_words.tokens), written on
+    # every save: both databases index these, so they find the same posts.
+    search_title = models.TextField(editable=False, default="")
+    search_body = models.TextField(editable=False, default="")
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.PRESS_RELEASE
     )
@@ -140,6 +144,11 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = richtext.render(self.body)
+        self.search_title = german_words.tokens(self.title)
+        self.search_body = german_words.tokens(self.body)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"title", "body"} & set(fields):
+            kwargs["update_fields"] = {*fields, "search_title", "search_body"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

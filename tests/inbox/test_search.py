@@ -13,7 +13,7 @@ from rathaus.inbox import inbound, retention, work
 from rathaus.inbox.ingest import receive_many
 from rathaus.inbox.models import Conversation, Message
 from rathaus.inbox.search import matching
-from tests.helpers import log_in
+from tests.helpers import MigrationStatements, log_in
 from tests.hostile_queries import SEARCH_SYNTAX
 
 HOSTILE = [
@@ -96,6 +96,22 @@ def test_words_match_as_prefixes_regardless_of_case_and_umlauts(office):
     assert _found(office, "LINDEN") == expected
     assert _found(office, "sperrmull") == expected
     assert _found(office, "Sperrmüll Linden") == expected
+
+
+def test_words_match_in_their_german_forms_and_spellings(office):
+    """What agents type meets what citizens wrote: plurals, ae/oe/ue and ss for umlauts
+    and ß either way, the start of a compound."""
+    site = _ask(office, "<p>Die Baustelle in der Bahnhofstraße blockiert das Bürgeramt.</p>")
+    ascii_only = _ask(office, "<p>Wann oeffnet das Buergeramt? Die Spielplaetze sind zu.</p>")
+    storm = _ask(office, "<p>Nach den Sturmböen liegt ein Ast auf dem Spielplatz.</p>")
+    site, ascii_only, storm = (m.conversation_id for m in (site, ascii_only, storm))
+    assert _found(office, "Baustellen") == {site}
+    assert _found(office, "Bahnhofstrasse") == {site}
+    assert _found(office, "Buergeramt") == {site, ascii_only}
+    assert _found(office, "Bürgeramt") == {site, ascii_only}
+    assert _found(office, "Spielplätze") == {ascii_only, storm}
+    assert _found(office, "Sturm") == {storm}
+    assert _found(office, "öffnet Bürgeramt") == {ascii_only}
 
 
 def test_markup_and_entities_are_not_searched(office):
@@ -275,27 +291,12 @@ def test_postgresql_uses_the_gin_indexes(office):
     assert "to_tsvector('german', translate(" in str(matching(office, "Lindenallee").query)
 
 
-class _Statements:
-    """What the migration's functions use of a schema editor: the connection, execute().
-    (Django's own refuses to open inside the test's transaction on SQLite.)"""
-
-    connection = connection
-
-    def execute(self, sql):
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # The test's transaction holds deferred foreign-key checks, which
-                # PostgreSQL wants done before it builds an index.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(sql)
-
-
 def test_the_migration_indexes_what_was_there_before_it(office):
     migration = importlib.import_module("rathaus.inbox.migrations.0002_search_index")
     before = _ask(office, "<p>Der Wochenmarkt fällt aus.</p>", author_name="Jana Jung")
-    migration.drop(None, _Statements())
+    migration.drop(None, MigrationStatements())
     during = _ask(office, "<p>Der Wochenmarkt zieht um.</p>", author_name="Kai Jung")
-    migration.create(None, _Statements())
+    migration.create(None, MigrationStatements())
     both = {before.conversation_id, during.conversation_id}
     assert _found(office, "Wochenmarkt") == both
     assert _found(office, "Jung") == both
