@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.delivery import channels
 from rathaus.desk.deliveries import channel_name
+from rathaus.desk.due_times import next_due
 from rathaus.inbox import search
-from rathaus.inbox.models import Conversation
+from rathaus.inbox.inbound import subject_of
+from rathaus.inbox.models import Conversation, Message
 from rathaus.offices.models import Office
 
 PAGE_SIZE = 50
@@ -123,10 +125,31 @@ def page_of(conversations: QuerySet, number: int, now: datetime) -> Page:
         .filter(pk__in=[row.pk for row in rows])
         .values_list("pk", flat=True)
     )
+    untitled = _first_words([row.pk for row in rows[:PAGE_SIZE] if not row.subject.strip()])
     for row in rows:
         row.channel_name = channel_name(row.channel)
         row.is_overdue = row.pk in overdue
+        row.due = next_due(row, now)
+        row.excerpt = untitled.get(row.pk, "")
     return Page(rows[:PAGE_SIZE], number, number > 1, len(rows) > PAGE_SIZE)
+
+
+def _first_words(conversations: list[int]) -> dict[int, str]:
+    """For conversations stored without a subject (those of before the inbox made one from
+    the first words, a message that was only a photo): their citizen's first words. One
+    query, and none when every row has a subject."""
+    if not conversations:
+        return {}
+    found: dict[int, str] = {}
+    first_messages = (
+        Message.objects.filter(conversation__in=conversations, direction=Message.Direction.INBOUND)
+        .order_by("conversation", "received_at", "id")
+        .values_list("conversation", "text_html")
+    )
+    for conversation, html in first_messages:
+        if not found.get(conversation):
+            found[conversation] = subject_of(html)
+    return found
 
 
 def neighbours(

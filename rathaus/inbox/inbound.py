@@ -21,6 +21,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib.excerpt import excerpt
 from rathaus.lib.weburls import web_url
 
 if TYPE_CHECKING:
@@ -97,9 +98,9 @@ def plain_text(text_html: str) -> str:
 
 def subject_of(html: str) -> str:
     """The first words of a message, for a conversation without a subject of its own:
-    text (shown escaped once, by the template), its paragraphs and lines a space apart."""
-    text = " ".join(plain_text(html).split())
-    return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
+    text (shown escaped once, by the template), its paragraphs and lines a space apart,
+    cut at a word's end."""
+    return excerpt(plain_text(html), SUBJECT_CHARS)
 
 
 def new_conversation(inbound: InboundMessage, text: str, now) -> Conversation:

@@ -201,7 +201,8 @@ def ingest(mailbox: Mailbox, raw: bytes, *, too_large: int | None = None) -> Mes
     if reference_note:
         notes.append(reference_note)
     text = "".join(f"<p><em>{escape(note)}</em></p>" for note in notes) + mail.body_html
-    subject = mail.subject or inbound.plain_text(inbound.sanitise(mail.body_html))[:80]
+    # A mail without a subject line is named by its first words, cut at a word's end.
+    subject = mail.subject or inbound.subject_of(inbound.sanitise(mail.body_html))
     with transaction.atomic():
         message, created = inbound.receive(
             inbound.InboundMessage(
