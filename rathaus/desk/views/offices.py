@@ -6,15 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from rathaus.connectors import accounts
 from rathaus.delivery.models import RETRYABLE, Delivery
-from rathaus.desk import deliveries
+from rathaus.desk import deliveries, queues
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
-from rathaus.offices.access import has_role, offices_of
+from rathaus.offices.access import has_role, may_read_inbox, offices_of
 from rathaus.offices.models import Role
 from rathaus.posts.models import PUBLIC_STATUSES, Post
+
+# The dashboard's inbox counts: the queues an agent starts the day with, each a link to it.
+INBOX_COUNTS = ("mine", "overdue", "unassigned")
+# Beyond it the exact number helps nobody, and counting it costs (as the navigation's badge).
+INBOX_COUNT_CAP = 100
 
 
 @login_required
@@ -50,5 +56,30 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "emergencies": posts.filter(published_without_approval=True).order_by("-published_at")[:10],
         "accounts_attention": accounts.attention(office),
+        "inbox_counts": _inbox_counts(office, request.user),
+        "inbox_count_cap": INBOX_COUNT_CAP,
     }
     return page(request, "desk/dashboard.html", context)
+
+
+def _inbox_counts(office, user) -> list[dict] | None:
+    """For those who read the inbox: how many conversations wait in each of INBOX_COUNTS,
+    counted as the queue the link opens counts them."""
+    if not may_read_inbox(user, office):
+        return None
+    now = timezone.now()
+    counts = []
+    for key in INBOX_COUNTS:
+        filters = queues.Filters(queue=key)
+        found = queues.queue_of(office, user, filters, now).values("pk")[:INBOX_COUNT_CAP]
+        count = found.count()
+        counts.append(
+            {
+                "key": key,
+                "name": queues.QUEUES[key],
+                "count": count,
+                "capped": count >= INBOX_COUNT_CAP,
+                "query": filters.query(),
+            }
+        )
+    return counts
