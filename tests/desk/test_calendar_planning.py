@@ -133,6 +133,9 @@ def test_the_plan_as_icalendar(
 ):
     with time_machine.travel(NOW - timedelta(days=60), tick=False):
         publish(office, editor, approver, django_capture_on_commit_callbacks, title="Alt", body="x")
+    lifecycle.create_draft(  # an event is the newsroom's (termine.ics), not the plan's
+        office, by=editor, title="Fest", body="x", event_start=datetime(2026, 3, 25, tzinfo=UTC)
+    )
     log_in(client, editor, language="en")
     response = _ics(client, office, **{"from": "2026-03-16", "to": "2026-03-29"})
     assert response.status_code == 200

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy
 
 from rathaus.delivery import channels, defaults
-from rathaus.desk.forms.fields import LocalDateTimeField, LocalTimesForm
+from rathaus.desk.forms.fields import DescribedForm, LocalDateTimeField, LocalTimesForm
 from rathaus.offices.models import Office
 from rathaus.posts.models import Category, Post
 
@@ -85,3 +85,14 @@ def requested_time(query: QueryDict) -> datetime | None:
 def initial_time(query: QueryDict) -> dict[str, Any]:
     moment = requested_time(query)
     return {"publish_at": moment} if moment else {}
+
+
+class PlanImportForm(DescribedForm):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "Columns: title, text, category, time, channels; separated by “;” or “,”. "
+            "At most 500 posts and 1 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
