@@ -2,7 +2,6 @@ from django.urls import path
 
 from rathaus.desk.views import (
     calendar,
-    calendar_import,
     calendar_planning,
     channels,
     deliveries,
@@ -45,12 +44,6 @@ urlpatterns = [
         "<slug:slug>/kalender/<int:pk>/verschieben/", calendar_planning.move, name="calendar_move"
     ),
     path(f"{post}/kopieren/", calendar_planning.duplicate, name="post_duplicate"),
-    path("<slug:slug>/kalender/import/", calendar_import.plan_upload, name="calendar_import"),
-    path(
-        "<slug:slug>/kalender/import/vorlage.csv",
-        calendar_import.plan_template,
-        name="calendar_import_template",
-    ),
     path("<slug:slug>/kanaele/", channels.channel_settings, name="channels"),
     path("<slug:slug>/kanaele/verbindungen/", channels.connections, name="connections"),
     path("<slug:slug>/mitglieder/", members.member_list, name="members"),
@@ -105,6 +98,16 @@ urlpatterns = [
     path(f"{settings_}/", settings.overview, name="settings"),
     path(f"{settings_}/amt/", settings.profile, name="settings_profile"),
     path(f"{settings_}/oeffnungszeiten/", settings.hours, name="settings_hours"),
+    path(
+        f"{settings_}/oeffnungszeiten/schliesstage/",
+        settings.closure_add,
+        name="settings_closure_add",
+    ),
+    path(
+        f"{settings_}/oeffnungszeiten/schliesstage/<int:pk>/loeschen/",
+        settings.closure_delete,
+        name="settings_closure_delete",
+    ),
     path(f"{settings_}/faq/", settings_answers.faq_list, name="settings_faq"),
     path(f"{settings_}/faq/neu/", settings_answers.faq_new, name="settings_faq_new"),
     path(f"{settings_}/faq/<int:pk>/", settings_answers.faq_edit, name="settings_faq_edit"),

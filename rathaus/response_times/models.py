@@ -77,3 +77,26 @@ class ResponseTarget(models.Model):
             raise ValidationError(
                 {"resolution_hours": _("Closing cannot be due before the first answer.")}
             )
+
+
+class Closure(models.Model):
+    """A day the office is closed beyond its state's public holidays (a Brückentag, a
+    staff outing): response times do not count it."""
+
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.CASCADE,
+        related_name="closures",
+        verbose_name=_("office"),
+    )
+    day = models.DateField(_("day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["office", "day"]
+        constraints = [models.UniqueConstraint(fields=["office", "day"], name="closure_once")]
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.day:%d.%m.%Y}"

@@ -4,8 +4,8 @@ counted from when the citizen wrote in the office's working hours."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Container, Sequence
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +14,7 @@ import holidays
 from rathaus.inbox.models import Conversation
 from rathaus.lib.working_hours import add_working_hours
 from rathaus.offices.models import Office
-from rathaus.response_times.models import ResponseTarget
+from rathaus.response_times.models import Closure, ResponseTarget
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,23 @@ log = logging.getLogger(__name__)
 def public_holidays(region: str) -> holidays.HolidayBase:
     """The state's holidays; the object adds each year the first time it is asked about."""
     return holidays.Germany(subdiv=region)
+
+
+class ClosedDays:
+    """The state's public holidays and the office's own closure days, as one container
+    for ``add_working_hours``."""
+
+    def __init__(self, region: str, closures: Collection[date]) -> None:
+        self.public, self.closures = public_holidays(region), frozenset(closures)
+
+    def __contains__(self, day: object) -> bool:
+        return day in self.closures or day in self.public
+
+
+def closed_days(office: Office, closures: Collection[date] | None = None) -> Container[date]:
+    if closures is None:
+        closures = list(Closure.objects.filter(office=office).values_list("day", flat=True))
+    return ClosedDays(office.holiday_region, closures)
 
 
 def target_for(office: Office, category: str) -> ResponseTarget | None:
@@ -34,7 +51,9 @@ def target_for(office: Office, category: str) -> ResponseTarget | None:
     return found.get(category) or found.get("")
 
 
-def due_after(office: Office, start: datetime, hours: Any) -> datetime | None:
+def due_after(
+    office: Office, start: datetime, hours: Any, closed: Container[date] | None = None
+) -> datetime | None:
     if hours is None:
         return None
     return add_working_hours(
@@ -42,7 +61,7 @@ def due_after(office: Office, start: datetime, hours: Any) -> datetime | None:
         float(hours),
         zone=office.zone,
         working_hours=office.working_hours,
-        holidays=public_holidays(office.holiday_region),
+        holidays=closed if closed is not None else closed_days(office),
     )
 
 
@@ -52,31 +71,41 @@ def due_times(conversation: Conversation) -> tuple[datetime | None, datetime | N
     target = target_for(office, conversation.category)
     if target is None:
         return None, None
-    start = conversation.created_at
+    start, closed = conversation.created_at, closed_days(office)
     return (
-        due_after(office, start, target.first_response_hours),
-        due_after(office, start, target.resolution_hours),
+        due_after(office, start, target.first_response_hours, closed),
+        due_after(office, start, target.resolution_hours, closed),
     )
 
 
 def fill_due_times(conversations: Sequence[Conversation], *, now: datetime) -> None:
     """For bulk ingest: set the due times of new conversations before they are inserted,
-    with one query for the targets of all their offices, counted from ``now``. The
-    ``conversation_opened`` receiver then leaves these conversations alone."""
+    with one query for the targets of all their offices and one for the closure days of
+    those with targets, counted from ``now``. The ``conversation_opened`` receiver then
+    leaves these conversations alone."""
     offices = {conversation.office_id for conversation in conversations}
     table = {
         (target.office_id, target.category): target
         for target in ResponseTarget.objects.filter(office__in=offices)
     }
+    # Closure days only of offices with targets: without one there is nothing to count.
+    closures: dict[int, list[date]] = {}
+    counting = {office_id for office_id, _category in table}
+    days = Closure.objects.filter(office__in=counting).values_list("office", "day")
+    for office_id, day in days if counting else ():
+        closures.setdefault(office_id, []).append(day)
     for conversation in conversations:
         office = conversation.office
         target = table.get((office.pk, conversation.category)) or table.get((office.pk, ""))
         if target is not None:
+            closed = closed_days(office, closures.get(office.pk, []))
             try:
                 conversation.first_response_due = due_after(
-                    office, now, target.first_response_hours
+                    office, now, target.first_response_hours, closed
                 )
-                conversation.resolution_due = due_after(office, now, target.resolution_hours)
+                conversation.resolution_due = due_after(
+                    office, now, target.resolution_hours, closed
+                )
             except ValueError:
                 log.exception("No due times for a conversation of office %s", office.pk)
         conversation.due_times_set = True

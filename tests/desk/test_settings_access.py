@@ -2,6 +2,8 @@
 another office's side, nothing changed by a refused request. The URLs come from the
 URLconf, so a new settings page cannot be forgotten."""
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, reverse
 
@@ -12,7 +14,7 @@ from rathaus.inbox.models import Team
 from rathaus.mail.models import Mailbox
 from rathaus.newsletter.models import NewsletterSettings
 from rathaus.offices.models import Office
-from rathaus.response_times.models import ResponseTarget
+from rathaus.response_times.models import Closure, ResponseTarget
 from tests.helpers import log_in
 
 SETTINGS = [
@@ -37,6 +39,7 @@ def objects(office):
     mailbox = Mailbox.objects.create(office=office, address="post@mitte.example")
     found |= {f"settings_mailbox_{step}": mailbox for step in ("edit", "push_token", "delete")}
     NewsletterSettings.objects.create(office=office)
+    found["settings_closure_delete"] = Closure.objects.create(office=office, day=date(2026, 10, 2))
     return found
 
 
@@ -59,6 +62,7 @@ def _state(office):
         list(ResponseTarget.objects.values_list("pk", "category", "first_response_hours")),
         list(Mailbox.objects.values_list("pk", "address", "token_hash")),
         list(NewsletterSettings.objects.values_list("pk", "enabled", "bounce_token_hash")),
+        list(Closure.objects.values_list("pk", "day")),
     )
 
 
@@ -77,6 +81,7 @@ def test_another_office_gets_404_and_changes_nothing(
     data = {"imprint": "gehackt", "question": "gehackt?", "answer": "x", "title": "x", "body": "x"}
     data |= {"name": "gehackt", "first_response_hours": "1", "address": "x@nord.example"}
     data |= {"enabled": "on", "imap_folder": "INBOX", "imap_security": "ssl"}
+    data |= {"closure-day": "2027-01-04"}
     response = getattr(client, method)(_url(pattern, office, objects), data)
     assert response.status_code == 404
     assert _state(office) == before
@@ -93,6 +98,7 @@ def test_other_roles_get_403(client, office, objects, pattern, role, request):
         data = {"imprint": "x", "question": "x?", "answer": "x", "title": "x", "body": "x"}
         data |= {"name": "x", "first_response_hours": "1", "address": "x@mitte.example"}
         data |= {"enabled": "on", "imap_folder": "INBOX", "imap_security": "ssl"}
+        data |= {"closure-day": "2027-01-04"}
         response = getattr(client, method)(_url(pattern, office, objects), data)
         assert response.status_code == 403, (method, response.status_code)
     assert _state(office) == before

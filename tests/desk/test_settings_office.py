@@ -1,10 +1,13 @@
 """The office's profile and opening hours on the desk's settings pages."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from rathaus.audit.models import AuditEntry
 from rathaus.offices.models import Office
+from rathaus.response_times.models import Closure
 from tests.helpers import log_in, png
 
 
@@ -180,3 +183,41 @@ def test_broken_stored_hours_give_an_empty_grid_not_a_500(admin_client, office):
     Office.objects.filter(pk=office.pk).update(working_hours={"9": "kaputt"})
     response = admin_client.get(reverse("desk:settings_hours", args=[office.slug]))
     assert response.status_code == 200
+
+
+# ----- closure days ---------------------------------------------------------------------
+
+
+def test_a_closure_day_is_added_shown_and_removed(admin_client, office, office_admin):
+    add = reverse("desk:settings_closure_add", args=[office.slug])
+    data = {"closure-day": "2026-10-02", "closure-note": "Brückentag"}
+    assert admin_client.post(add, data).status_code == 302
+    closure = Closure.objects.get(office=office)
+    assert (closure.day, closure.note) == (date(2026, 10, 2), "Brückentag")
+    assert AuditEntry.objects.get(action="closure_added").actor == office_admin
+    html = admin_client.get(reverse("desk:settings_hours", args=[office.slug])).content.decode()
+    assert "Brückentag" in html
+    remove = reverse("desk:settings_closure_delete", args=[office.slug, closure.pk])
+    assert admin_client.get(remove).status_code == 302  # a GET removes nothing
+    assert Closure.objects.exists()
+    assert admin_client.post(remove).status_code == 302
+    assert not Closure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "day", ["", "morgen", "2026-02-30", "1850-01-01", "99999-01-01", "2026-10-02"]
+)
+def test_a_bad_or_doubled_closure_day_is_a_form_error(admin_client, office, day):
+    Closure.objects.create(office=office, day=date(2026, 10, 2))
+    add = reverse("desk:settings_closure_add", args=[office.slug])
+    response = admin_client.post(add, {"closure-day": day})
+    assert response.status_code == 400
+    assert 'id="id_closure-day_error"' in response.content.decode()
+    assert Closure.objects.count() == 1
+
+
+def test_another_offices_closure_day_is_404(admin_client, office, other_office):
+    theirs = Closure.objects.create(office=other_office, day=date(2026, 10, 2))
+    remove = reverse("desk:settings_closure_delete", args=[office.slug, theirs.pk])
+    assert admin_client.post(remove).status_code == 404
+    assert Closure.objects.filter(pk=theirs.pk).exists()

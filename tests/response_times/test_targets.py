@@ -1,7 +1,7 @@
 """Due times of conversations: from the target of their category, else the office's
 default, counted in the office's working hours from when the citizen wrote."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from django.db import IntegrityError
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Conversation
 from rathaus.response_times import targets
-from rathaus.response_times.models import ResponseTarget
+from rathaus.response_times.models import Closure, ResponseTarget
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Friday 12 June 2026, 14:00 in Berlin.
@@ -177,7 +177,7 @@ def test_broken_working_hours_lose_no_message(office, default_target, caplog):
     assert "No due times" in caplog.text
 
 
-def test_bulk_ingest_fills_due_times_with_one_query_and_no_update(
+def test_bulk_ingest_fills_due_times_with_two_queries_and_no_update(
     office, other_office, default_target, django_assert_num_queries
 ):
     ResponseTarget.objects.create(office=office, category="emergency", first_response_hours=1)
@@ -188,7 +188,7 @@ def test_bulk_ingest_fills_due_times_with_one_query_and_no_update(
         Conversation(office=office, channel="mail", category="service", last_message_at=FRIDAY_2PM),
         Conversation(office=other_office, channel="mail", last_message_at=FRIDAY_2PM),
     ]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the targets, the closure days of their offices
         targets.fill_due_times(made, now=FRIDAY_2PM)
     due = [c.first_response_due and c.first_response_due.astimezone(BERLIN) for c in made]
     assert due == [local(2026, 6, 12, 15, 0), local(2026, 6, 15, 10, 0), None]
@@ -197,3 +197,27 @@ def test_bulk_ingest_fills_due_times_with_one_query_and_no_update(
         for conversation in made:
             inbound.conversation_opened.send(sender=Conversation, conversation=conversation)
     assert Conversation.objects.get(pk=made[0].pk).first_response_due == made[0].first_response_due
+
+
+def test_without_targets_bulk_ingest_asks_only_for_them(office, django_assert_num_queries):
+    made = [Conversation(office=office, channel="mail", last_message_at=FRIDAY_2PM)]
+    with django_assert_num_queries(1):
+        targets.fill_due_times(made, now=FRIDAY_2PM)
+    assert made[0].first_response_due is None
+
+
+def test_the_offices_closure_days_do_not_count(office, default_target):
+    # Friday 12 June 2026, 14:00: four working hours end on Monday at 10:00, unless Monday
+    # is a closure day (then Tuesday).
+    Closure.objects.create(office=office, day=date(2026, 6, 15), note="Brückentag")
+    conversation = write(office)
+    assert conversation.first_response_due.astimezone(BERLIN) == local(2026, 6, 16, 10, 0)
+    made = [Conversation(office=office, channel="mail", last_message_at=FRIDAY_2PM)]
+    targets.fill_due_times(made, now=FRIDAY_2PM)
+    assert made[0].first_response_due.astimezone(BERLIN) == local(2026, 6, 16, 10, 0)
+
+
+def test_closure_days_of_another_office_do_not_count(office, other_office, default_target):
+    Closure.objects.create(office=other_office, day=date(2026, 6, 15))
+    conversation = write(office)
+    assert conversation.first_response_due.astimezone(BERLIN) == local(2026, 6, 15, 10, 0)

@@ -221,3 +221,30 @@ class HoursForm(DescribedForm):
 
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+class ClosureForm(DescribedForm):
+    """A day the office is closed (Brückentag): typed as a date, within a sensible range."""
+
+    day = forms.DateField(
+        label=gettext_lazy("Closed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("E.g. “Brückentag” or “Betriebsausflug”; only staff see it."),
+    )
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="closure", **kwargs)
+        self.office = office
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if not 2000 <= day.year <= 2199:
+            raise ValidationError(_("Enter a date between the years 2000 and 2199."))
+        if self.office.closures.filter(day=day).exists():
+            raise ValidationError(_("This day is a closure day already."))
+        return day

@@ -8,15 +8,17 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from rathaus.desk import configuring
-from rathaus.desk.forms.settings import HoursForm, ProfileForm
+from rathaus.desk.forms.settings import ClosureForm, HoursForm, ProfileForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
-from rathaus.offices.models import Role
+from rathaus.offices.models import Office, Role
+from rathaus.response_times.models import Closure
 
 
 @login_required
@@ -55,6 +57,17 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     return page(request, "desk/settings/profile.html", context, status=400 if form.errors else 200)
 
 
+def _hours_page(request: HttpRequest, office: Office, form, closure_form) -> HttpResponse:
+    context = {
+        "office": office,
+        "form": form,
+        "closure_form": closure_form,
+        "closures": Closure.objects.filter(office=office),
+    }
+    status = 400 if form.errors or closure_form.errors else 200
+    return page(request, "desk/settings/hours.html", context, status=status)
+
+
 @login_required
 def hours(request: HttpRequest, slug: str) -> HttpResponse:
     office = office_of(request, slug, Role.ADMIN)
@@ -66,5 +79,36 @@ def hours(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, _("The opening hours were saved."))
         return redirect("desk:settings_hours", office.slug)
-    context = {"office": office, "form": form}
-    return page(request, "desk/settings/hours.html", context, status=400 if form.errors else 200)
+    return _hours_page(request, office, form, ClosureForm(office=office))
+
+
+@login_required
+def closure_add(request: HttpRequest, slug: str) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
+    if request.method != "POST":
+        return redirect("desk:settings_hours", office.slug)
+    form = ClosureForm(request.POST, office=office)
+    if form.is_valid():
+        closure = Closure(office=office, **form.cleaned_data)
+        try:
+            configuring.save(
+                closure, ["day", "note"], office=office, action="closure_added", by=request.user
+            )
+        except IntegrityError:  # the same day, added a moment earlier
+            form.add_error("day", _("This day is a closure day already."))
+        else:
+            messages.success(request, _("The closure day was added."))
+            return redirect("desk:settings_hours", office.slug)
+    return _hours_page(request, office, HoursForm(office=office), form)
+
+
+@login_required
+def closure_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    office = office_of(request, slug, Role.ADMIN)
+    closure = get_object_or_404(Closure, office=office, pk=pk)
+    if request.method == "POST":
+        configuring.delete(
+            closure, ["day", "note"], office=office, action="closure_removed", by=request.user
+        )
+        messages.success(request, _("The closure day was removed."))
+    return redirect("desk:settings_hours", office.slug)
