@@ -2,6 +2,7 @@ from django.urls import path
 
 from rathaus.desk.views import (
     calendar,
+    calendar_import,
     calendar_planning,
     channels,
     deliveries,
@@ -44,6 +45,12 @@ urlpatterns = [
         "<slug:slug>/kalender/<int:pk>/verschieben/", calendar_planning.move, name="calendar_move"
     ),
     path(f"{post}/kopieren/", calendar_planning.duplicate, name="post_duplicate"),
+    path("<slug:slug>/kalender/import/", calendar_import.plan_upload, name="calendar_import"),
+    path(
+        "<slug:slug>/kalender/import/vorlage.csv",
+        calendar_import.plan_template,
+        name="calendar_import_template",
+    ),
     path("<slug:slug>/kanaele/", channels.channel_settings, name="channels"),
     path("<slug:slug>/kanaele/verbindungen/", channels.connections, name="connections"),
     path("<slug:slug>/mitglieder/", members.member_list, name="members"),
