@@ -4,8 +4,10 @@ mention, but not news from much later."""
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
+from rathaus.newsroom import search
 from rathaus.newsroom.search import TITLE_BONUS, search_posts
 from rathaus.posts.models import Post
 from tests.helpers import publish
@@ -65,3 +67,24 @@ def test_forms_of_the_words_count_for_the_title(
     titled = _post(office, editor, approver, capture, "Spielplätze geprüft", "Alle.", days_ago=20)
     mention = _post(office, editor, approver, capture, "Sommer", "Auf dem Spielplatz.", days_ago=1)
     assert list(search_posts(office, "spielplatz")) == [titled, mention]
+
+
+@pytest.mark.parametrize("walk", [False, True])
+def test_every_slice_is_a_slice_of_the_whole_ranking(
+    office, editor, approver, django_capture_on_commit_callbacks, monkeypatch, walk
+):
+    """The page asks for slices: ranked by ids first, and (after a walk of the date
+    index, which PostgreSQL takes for a common word) only among the matches that can be
+    in the slice. Either way the slice is that of the whole ranking."""
+    monkeypatch.setattr(search, "_walk", lambda *args: walk)
+    capture = django_capture_on_commit_callbacks
+    for n, days_ago in enumerate([0, 5, 40, 100, 130, 200, 260, 400]):
+        title = f"Laubsammlung {n}" if n % 3 else f"Herbst {n}"
+        _post(office, editor, approver, capture, title, "Die Laubsammlung.", days_ago=days_ago)
+    results = search_posts(office, "Laubsammlung")
+    whole = list(results)
+    assert len(whole) == 8
+    for start, stop in [(0, 1), (0, 3), (1, 4), (2, 8), (5, 20)]:
+        assert list(results[start:stop]) == whole[start:stop], (start, stop)
+        ids = results.values_list("pk", flat=True)[start:stop]
+        assert list(ids) == [post.pk for post in whole[start:stop]], (start, stop)
