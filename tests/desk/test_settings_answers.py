@@ -33,6 +33,7 @@ def _faq(office, name="settings_faq", *args):
 
 def test_suggested_entries_come_first_and_can_be_published(client, office, approver, suggested):
     FaqEntry.objects.create(office=office, question="Alt?", answer="Ja.", published=True)
+    FaqEntry.objects.filter(pk=suggested.pk).update(position=5)  # first for being suggested
     log_in(client, approver, language="en")
     html = client.get(_faq(office)).content.decode()
     assert html.index("Wann werden Linden gefällt?") < html.index("Alt?")
