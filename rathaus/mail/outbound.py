@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from rathaus.delivery.channels import NeedsReauthorisation, PermanentError, TemporaryError
 from rathaus.inbox.inbound import plain_text, sanitise
 from rathaus.inbox.models import Conversation, Message
+from rathaus.lib import salutations
 from rathaus.mail.models import Mailbox
 from rathaus.mail.parsing import SYNTHETIC_DOMAIN
 from rathaus.mail.receiving import REFERENCE_TAG
@@ -94,12 +95,19 @@ def compose(answer: Message) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = f"<{answer.in_reply_to}>"
     footer = _("Reference number %(reference)s: please keep it in the subject when you reply.")
     footer = footer % {"reference": conversation.reference}
-    signature = f"{conversation.office.name}\n{footer}"
-    text = f"{plain_text(answer.text_html)}\n\n-- \n{signature}\n"
-    html = (
-        f"{sanitise(answer.text_html)}<p>-- <br>{escape(conversation.office.name)}<br>"
-        f"{escape(footer)}</p>"
-    )
+    office = conversation.office.name
+    body = plain_text(answer.text_html)
+    # A letter with one greeting and one closing, as the contact form's answer mail: the
+    # frame adds them only where the agent's text (or its template) has none.
+    greeting = "" if salutations.greets(body) else _("Hello,")
+    closing = "" if salutations.closes(body) else _("Kind regards")
+    text = f"{greeting}\n\n" if greeting else ""
+    text += body + (f"\n\n{closing}\n{office}" if closing else "")
+    text += f"\n\n-- \n{footer}\n"
+    html = f"<p>{escape(greeting)}</p>" if greeting else ""
+    html += sanitise(answer.text_html)
+    html += f"<p>{escape(closing)}<br>{escape(office)}</p>" if closing else ""
+    html += f"<p>-- <br>{escape(footer)}</p>"
     mail = EmailMultiAlternatives(
         subject=subject(conversation),
         body=text,
