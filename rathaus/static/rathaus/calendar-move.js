@@ -38,7 +38,8 @@
     event.preventDefault();
     var value = slot.getAttribute("data-slot"); // YYYY-MM-DDTHH:00
     form.action = dragged.getAttribute("data-move");
-    form.elements.at.value = value.slice(0, 14) + dragged.getAttribute("data-minute");
+    form.querySelector("input[name=at]").value =
+      value.slice(0, 14) + dragged.getAttribute("data-minute");
     dragged = null;
     form.submit();
   });
