@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.utils import timezone
 
 from rathaus.desk.month import Entry, Keep, collect
 from rathaus.offices import local_time
 from rathaus.offices.models import Office
+from rathaus.posts.models import FixedSlot
 
 # The hours every week shows; an entry at another hour (a post at 00:30) adds its row.
 WORKING_HOURS = range(7, 20)
@@ -24,11 +26,26 @@ class Slot:
     # can be planned there, so the slot offers none.
     exists: bool = True
     future: bool = False
+    fixed: list[FixedSlot] = field(default_factory=list)  # the office's weekly times here
 
     @property
     def value(self) -> str:
         """The time as the post form's ``publish_at`` takes it."""
         return self.at.strftime("%Y-%m-%dT%H:%M")
+
+    @property
+    def new_post_query(self) -> str:
+        """What the "+" link hands the post form: this hour, or the fixed slot's exact
+        time and category."""
+        query = {"publish_at": self.value}
+        if self.fixed:
+            first = self.fixed[0]
+            query["publish_at"] = datetime.combine(self.at.date(), first.time).strftime(
+                "%Y-%m-%dT%H:%M"
+            )
+            if first.category:
+                query["category"] = first.category
+        return urlencode(query, safe=":")
 
     @property
     def open(self) -> bool:
@@ -93,7 +110,12 @@ def build(office: Office, monday: date, keep: Keep | None = None) -> Week:
         datetime.combine(days[-1] + timedelta(days=1), time()), office.zone
     )
     by_day = collect(office, start, end, keep)
-    hours = sorted(set(WORKING_HOURS) | {e.at.hour for entries in by_day.values() for e in entries})
+    fixed = list(FixedSlot.objects.filter(office=office))
+    hours = sorted(
+        set(WORKING_HOURS)
+        | {e.at.hour for entries in by_day.values() for e in entries}
+        | {slot.time.hour for slot in fixed}
+    )
     now = timezone.now()
     rows = []
     for hour in hours:
@@ -106,6 +128,7 @@ def build(office: Office, monday: date, keep: Keep | None = None) -> Week:
                 entries=[e for e in by_day.get(day, []) if e.at.hour == hour],
                 exists=exists,
                 future=exists and local_time.local_to_utc(at, office.zone) > now,
+                fixed=[f for f in fixed if f.weekday == day.weekday() and f.time.hour == hour],
             )
             slots.append(slot)
         rows.append((hour, slots))

@@ -257,3 +257,36 @@ class PostImage(models.Model):
 
     def desk_url(self) -> str:
         return reverse("desk:image_file", args=[self.post.office.slug, self.post_id, self.pk])
+
+
+class FixedSlot(models.Model):
+    """A time an office publishes at every week ("Di 10 Uhr Pressemitteilung"), offered
+    when a post is scheduled or moved; local to the office, so it stays at 10:00 across the
+    daylight-saving switches."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="fixed_slots"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    time = models.TimeField(_("time"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    label = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["weekday", "time"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "weekday", "time"], name="fixed_slot_once")
+        ]
+
+    def __str__(self) -> str:
+        name = self.label or (self.get_category_display() if self.category else "")
+        return f"{self.get_weekday_display()} {self.time:%H:%M} {name}".strip()

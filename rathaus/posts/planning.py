@@ -4,7 +4,8 @@ and states themselves and write the audit log."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -13,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
+from rathaus.offices import local_time
 from rathaus.offices.access import LifecycleError, require_role
-from rathaus.offices.models import Role
+from rathaus.offices.models import Office, Role
 from rathaus.posts import content, lifecycle, scheduling
-from rathaus.posts.models import Post, PostImage
+from rathaus.posts.models import FixedSlot, Post, PostImage
 
 
 @transaction.atomic
@@ -89,3 +91,56 @@ def duplicate(post: Post, *, by: Any) -> Post:
         message=_("Copy of post %(id)d: %(title)s") % {"id": post.pk, "title": post.title},
     )
     return copy
+
+
+@transaction.atomic
+def add_slot(
+    office: Office, *, by: Any, weekday: int, at: time, category: str = "", label: str = ""
+) -> FixedSlot:
+    """A weekly time of the office; approvers (who schedule) and office admins set them."""
+    require_role(by, office, Role.APPROVER, Role.ADMIN)
+    if FixedSlot.objects.filter(office=office, weekday=weekday, time=at).exists():
+        raise LifecycleError(_("There is already a fixed slot at this time."))
+    slot = FixedSlot(office=office, weekday=weekday, time=at, category=category, label=label)
+    slot.full_clean(exclude=["office"])
+    slot.save()
+    record(office, "fixed_slot_added", by=by, office=office, message=str(slot))
+    return slot
+
+
+@transaction.atomic
+def remove_slot(slot: FixedSlot, *, by: Any) -> None:
+    require_role(by, slot.office, Role.APPROVER, Role.ADMIN)
+    record(slot.office, "fixed_slot_removed", by=by, office=slot.office, message=str(slot))
+    slot.delete()
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    slot: FixedSlot
+    local: datetime  # wall-clock, without zone
+    at: datetime  # UTC
+
+    @property
+    def value(self) -> str:
+        return self.local.strftime("%Y-%m-%dT%H:%M")
+
+
+def upcoming(office: Office, *, days: int = 14) -> list[Occurrence]:
+    """The office's fixed slots of the next ``days``, soonest first; a slot in the hour the
+    spring switch skips is left out that week (it does not exist)."""
+    now = timezone.now()
+    today = local_time.utc_to_local(now, office.zone).date()
+    slots = list(FixedSlot.objects.filter(office=office))
+    found = []
+    for offset in range(days + 1):
+        day = today + timedelta(days=offset)
+        for slot in (s for s in slots if s.weekday == day.weekday()):
+            local = datetime.combine(day, slot.time)
+            try:
+                moment = local_time.local_to_utc(local, office.zone)
+            except (local_time.NonexistentTime, local_time.OutOfRange):
+                continue
+            if moment > now:
+                found.append(Occurrence(slot, local, moment))
+    return sorted(found, key=lambda occurrence: occurrence.at)

@@ -7,7 +7,7 @@ import pytest
 
 from rathaus.offices import local_time
 from rathaus.offices.models import Membership, Role
-from rathaus.posts import lifecycle
+from rathaus.posts import lifecycle, planning
 from tests.browser.helpers import PolicyWatch, log_in, phone_overflow, violations
 
 pytestmark = pytest.mark.browser
@@ -33,6 +33,7 @@ def scheduled(office, draft, editor, approver):
 def test_the_calendar_pages_pass_axe_fit_a_phone_and_keep_the_csp(
     page, live_server, office, planner, scheduled
 ):
+    planning.add_slot(office, by=planner, weekday=1, at=time(10), category="press_release")
     watch = PolicyWatch(page)
     base = live_server.url
     log_in(page, base, planner.username)
@@ -44,6 +45,7 @@ def test_the_calendar_pages_pass_axe_fit_a_phone_and_keep_the_csp(
         f"/desk/{office.slug}/kalender/woche/?channel=nirgends",
         f"/desk/{office.slug}/kalender/{scheduled.pk}/verschieben/",
         f"/desk/{office.slug}/kalender/import/",
+        f"/desk/{office.slug}/kalender/zeitfenster/",
     ):
         page.goto(base + path)
         problems = violations(page) + phone_overflow(page)

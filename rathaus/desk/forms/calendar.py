@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from rathaus.delivery import channels, defaults
 from rathaus.desk.forms.fields import DescribedForm, LocalDateTimeField, LocalTimesForm
 from rathaus.offices.models import Office
-from rathaus.posts.models import Category, Post
+from rathaus.posts.models import Category, FixedSlot, Post
 
 
 class CalendarFilterForm(forms.Form):
@@ -83,8 +83,12 @@ def requested_time(query: QueryDict) -> datetime | None:
 
 
 def initial_time(query: QueryDict) -> dict[str, Any]:
+    """What a free slot of the calendar fills in: the time, and a fixed slot's category."""
     moment = requested_time(query)
-    return {"publish_at": moment} if moment else {}
+    initial: dict[str, Any] = {"publish_at": moment} if moment else {}
+    if query.get("category") in Category.values:
+        initial["category"] = query["category"]
+    return initial
 
 
 class PlanImportForm(DescribedForm):
@@ -95,4 +99,25 @@ class PlanImportForm(DescribedForm):
             "At most 500 posts and 1 MB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class FixedSlotForm(DescribedForm):
+    weekday = forms.TypedChoiceField(
+        label=gettext_lazy("Weekday"), choices=FixedSlot.Weekday.choices, coerce=int
+    )
+    time = forms.TimeField(
+        label=gettext_lazy("Time (local)"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"),
+        required=False,
+        choices=[("", gettext_lazy("Any category")), *Category.choices],
+    )
+    label = forms.CharField(
+        label=gettext_lazy("Name"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("e.g. “Press release of the week”."),
     )

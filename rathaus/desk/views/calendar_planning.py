@@ -52,7 +52,7 @@ def move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     messages.info(request, note)
                 day = local_time.utc_to_local(post.publish_at, office.zone).date()
                 return redirect(f"{reverse('desk:calendar_week', args=[slug])}?week={day}")
-    context = {"office": office, "post": post, "form": form}
+    context = {"office": office, "post": post, "form": form, "upcoming": planning.upcoming(office)}
     return page(request, "desk/calendar_move.html", context, status=status)
 
 
