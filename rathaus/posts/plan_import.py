@@ -85,6 +85,9 @@ def read(office: Office, text: str) -> Reading:
     """Check every row of ``text``; nothing is written."""
     if "\x00" in text:
         raise FileRefused(_("This is not a CSV file."))
+    # Windows line ends, and the ones a browser sends the preview's copy back with: a text
+    # of several lines keeps plain line breaks, as typed on the desk.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

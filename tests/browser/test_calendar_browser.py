@@ -8,6 +8,7 @@ import pytest
 from rathaus.offices import local_time
 from rathaus.offices.models import Membership, Role
 from rathaus.posts import lifecycle, planning
+from rathaus.posts.models import Post
 from tests.browser.helpers import PolicyWatch, log_in, phone_overflow, violations
 
 pytestmark = pytest.mark.browser
@@ -62,11 +63,17 @@ def test_the_import_preview_passes_axe(page, live_server, office, planner, tmp_p
     log_in(page, base, planner.username)
     page.goto(f"{base}/desk/{office.slug}/kalender/import/")
     upload = tmp_path / "plan.csv"
-    upload.write_text("title;text;category;time\nA;Text;;2099-01-05 10:00\nB;;;\n")
+    upload.write_text(
+        'title;text;category;time\r\nA;"Zwei\r\nZeilen";;2099-01-05 10:00\r\nB;;;\r\n'
+    )
     page.set_input_files("input[type=file]", str(upload))
     page.click("main button[type=submit]")
     page.wait_for_selector("#h-refused")
     assert violations(page) + phone_overflow(page) == []
+    page.click("button[name=confirm]")
+    page.wait_for_selector(".message-success")
+    (post,) = Post.objects.filter(office=office)
+    assert (post.title, post.body, post.status) == ("A", "Zwei\nZeilen", Post.Status.DRAFT)
 
 
 def test_dragging_a_post_to_another_hour_moves_it(page, live_server, office, planner, scheduled):
