@@ -7,7 +7,9 @@ The thresholds: every wanted post of the issue's seven examples is found, and at
 0.95 of all wanted posts; and at least 0.9 of what is found is wanted. The few misses and
 extras left are listed when a threshold is missed: a synonym or a derivation the stemmer
 does not join ("Fällung" – "Fällarbeiten"), a street name that begins with the word
-("Bahnhof" – "Bahnhofstraße"). Both databases must find exactly the same posts.
+("Bahnhof" – "Bahnhofstraße"). Both databases find the same posts (one normaliser), so
+the numbers printed on either are the same. Before the normaliser, the same fixture gave
+recall 0.46 on SQLite and 0.62 on PostgreSQL.
 """
 
 from datetime import timedelta
