@@ -23,6 +23,8 @@ ACTIONS = {
     "approved": _("Approved"),
     "scheduled": _("Scheduled"),
     "unscheduled": _("Schedule removed"),
+    "rescheduled": _("Moved to another time"),
+    "duplicated": _("Made as a copy"),
     "published": _("Published"),
     "corrected": _("Corrected"),
     "withdrawn": _("Withdrawn"),

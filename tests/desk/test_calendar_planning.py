@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from rathaus.posts import lifecycle
+from rathaus.desk import history
+from rathaus.posts import lifecycle, planning
 from rathaus.posts.models import Post
 from tests.helpers import log_in, publish
 
@@ -183,3 +184,18 @@ def test_a_bad_range_is_refused(client, office, editor, query):
 def test_another_office_gets_no_plan(client, office, outsider, scheduled):
     log_in(client, outsider)
     assert _ics(client, office).status_code == 404
+
+
+def test_a_moved_and_a_copied_post_say_so_in_their_history(office, editor, approver):
+    # The desk's history names each step in words, the planning steps too.
+    now = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        post = lifecycle.create_draft(office, by=editor, title="Sprechstunde", body="Dienstags.")
+        lifecycle.submit(post, by=editor)
+        lifecycle.approve(post, by=approver)
+        lifecycle.schedule(post, by=approver, at=now + timedelta(days=2))
+        planning.reschedule(post, now + timedelta(days=3), by=approver)
+        copy = planning.duplicate(post, by=editor)
+    labels = [row.label for row in history.rows(post)]
+    assert "Moved to another time" in labels and "rescheduled" not in labels
+    assert "Made as a copy" in [row.label for row in history.rows(copy)]
