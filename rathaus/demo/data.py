@@ -344,3 +344,37 @@ NETIQUETTE = (
     "3. Keine persönlichen Daten anderer Menschen.\n\n"
     "Beiträge, die gegen diese Regeln verstoßen, blenden wir aus und nennen die Regel."
 )
+# The FAQ on the newsroom: (question, answer, published). The last one an agent suggested
+# from an answer; it waits on the desk's settings for an approver or office admin.
+FAQ = [
+    (
+        "Wie beantrage ich einen Anwohnerparkausweis?",
+        "Online über das Serviceportal oder im Bürgeramt. Sie brauchen Ihren Personalausweis "
+        "und den Fahrzeugschein; die Gebühr beträgt 10,20 € im Jahr.",
+        True,
+    ),
+    (
+        "Wer ist für Schlaglöcher und Gehwegschäden zuständig?",
+        "Das Straßen- und Grünflächenamt. Schreiben Sie uns über das Kontaktformular, am besten "
+        "mit Foto und Hausnummer; wir geben es weiter und nennen Ihnen die Vorgangsnummer.",
+        True,
+    ),
+    (
+        "Warum werden Bäume gefällt?",
+        "Nur wenn ein Gutachten zeigt, dass ein Baum nicht mehr standsicher ist, oder für eine "
+        "genehmigte Baumaßnahme. Jede Fällung kündigen wir vorher als Kurzmeldung an; für jeden "
+        "gefällten Baum wird nachgepflanzt.",
+        True,
+    ),
+    (
+        "Kann ich Sperrmüll beim Bezirksamt anmelden?",
+        "Nein, Sperrmüll holt die Stadtreinigung ab: Termine gibt es online oder telefonisch.",
+        False,
+    ),
+]
+# A second team, response-time targets per category beside the default, and the days the
+# office is closed beyond the public holidays (month, day and note, in the current year).
+SECOND_TEAM = "Presse"
+TARGETS = {"emergency": (1, 8), "participation": (16, 80)}
+CLOSURE_DAYS = [(12, 24, "Heiligabend"), (12, 31, "Silvester")]
+NEWSLETTER = {"enabled": True, "sender_name": "Bezirksamt Musterstadt-Mitte"}

@@ -14,6 +14,8 @@ from rathaus.connectors.plain_words import MAX_WORDS, connect_failure
 from rathaus.delivery.channels import NeedsReauthorisation, PermanentError, TemporaryError
 from rathaus.lib import netguard
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def wrapped(error: BaseException, outer: BaseException) -> BaseException:
     """``outer`` raised from ``error``, as client libraries and connectors wrap errors."""

@@ -6,13 +6,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from rathaus.answers.models import FaqEntry
 from rathaus.audit.models import AuditEntry
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
 from rathaus.demo import data as demo
+from rathaus.inbox.models import Team
+from rathaus.newsletter.models import NewsletterSettings
 from rathaus.offices.access import has_role
 from rathaus.offices.models import Membership, Office, Role
 from rathaus.posts.models import Category, Post, PostImage
+from rathaus.response_times.models import Closure, ResponseTarget
 
 
 def _load() -> str:
@@ -159,3 +163,20 @@ def test_the_demo_inbox_has_conversations_through_the_real_door():
     assert conversations.count() == 3
     assert conversations.exclude(post=None).count() == 1
     assert all(c.first_response_due for c in conversations)
+
+
+def test_the_settings_pages_have_something_on_them(loaded):
+    # The demo shows every capability switched on: the newsletter, the FAQ (one entry an
+    # agent suggested, waiting), two teams, targets per category and closure days.
+    mitte = Office.objects.get(slug="mitte")
+    assert NewsletterSettings.objects.get(office=mitte).enabled
+    published = FaqEntry.objects.filter(office=mitte, published=True).count()
+    waiting = FaqEntry.objects.filter(office=mitte, published=False).count()
+    assert (published, waiting) == (len(demo.FAQ) - 1, 1)
+    assert set(Team.objects.filter(office=mitte).values_list("name", flat=True)) == {
+        "Bürgerdialog",
+        demo.SECOND_TEAM,
+    }
+    categories = set(ResponseTarget.objects.filter(office=mitte).values_list("category", flat=True))
+    assert categories == {"", *demo.TARGETS}
+    assert Closure.objects.filter(office=mitte).count() == len(demo.CLOSURE_DAYS)

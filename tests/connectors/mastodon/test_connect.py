@@ -53,7 +53,9 @@ def test_a_wrong_token_is_refused_with_mastodons_words_and_nothing_is_stored(
     assert not ConnectedAccount.objects.exists()
 
 
-def test_a_server_that_cannot_be_reached_stores_nothing(office, office_admin, fake):
+def test_a_server_that_cannot_be_reached_stores_nothing(
+    office, office_admin, fake, english_messages
+):
     address = fake.url
     fake.stop()
 

@@ -126,7 +126,9 @@ def test_the_token_endpoint_checks_the_code_verifier(fake):
     assert answer.json()["error"] == "invalid_request"
 
 
-def test_an_unreachable_x_is_said_so_and_stores_nothing(office, office_admin, fake):
+def test_an_unreachable_x_is_said_so_and_stores_nothing(
+    office, office_admin, fake, english_messages
+):
     fake.stop()
 
     with pytest.raises(TemporaryError, match=r"Rathaus could not reach 127\.0\.0\.1"):

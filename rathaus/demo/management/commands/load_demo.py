@@ -4,7 +4,8 @@ anything that already exists (found by slug, username or title) is left as it is
 from __future__ import annotations
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from PIL import Image, ImageDraw
 
-from rathaus.answers.models import TextTemplate
+from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery import sending
 from rathaus.delivery.models import ChannelDefault
@@ -25,11 +26,12 @@ from rathaus.demo import data as demo
 from rathaus.federation.models import Account
 from rathaus.inbox import inbound
 from rathaus.inbox.models import Team
+from rathaus.newsletter.models import NewsletterSettings
 from rathaus.offices import local_time, login_policy
 from rathaus.offices.models import Membership, Office
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post
-from rathaus.response_times.models import ResponseTarget
+from rathaus.response_times.models import Closure, ResponseTarget
 
 # What an office admin needs to open the Django admin for their office's settings.
 ADMIN_PERMISSIONS = [
@@ -108,6 +110,7 @@ class Command(BaseCommand):
         )
         team, _new = Team.objects.get_or_create(office=office, name="Bürgerdialog")
         team.members.add(users["buergerdialog"])
+        self._settings(office, users)
         for title, body in demo.TEXT_TEMPLATES.items():
             TextTemplate.objects.get_or_create(
                 office=office, title=title, defaults={"body": body, "created_by": users["admin"]}
@@ -123,6 +126,31 @@ class Command(BaseCommand):
                     author_email=email,
                     post=Post.objects.filter(office=office, title=post_title).first(),
                 )
+            )
+
+    def _settings(self, office: Office, users: dict) -> None:
+        """What an office admin sets up on the desk's settings, so that the demo shows every
+        page with something on it: the newsletter switched on, FAQ entries (one suggested),
+        a second team, targets per category and closure days."""
+        NewsletterSettings.objects.get_or_create(office=office, defaults=demo.NEWSLETTER)
+        for position, (question, answer, published) in enumerate(demo.FAQ):
+            FaqEntry.objects.get_or_create(
+                office=office,
+                question=question,
+                defaults={"answer": answer, "published": published, "position": position},
+            )
+        team, _new = Team.objects.get_or_create(office=office, name=demo.SECOND_TEAM)
+        team.members.add(users["admin"], users["buergerdialog"])
+        for category, (first, closed) in demo.TARGETS.items():
+            ResponseTarget.objects.get_or_create(
+                office=office,
+                category=category,
+                defaults={"first_response_hours": first, "resolution_hours": closed},
+            )
+        year = local_time.utc_to_local(timezone.now(), ZoneInfo(office.time_zone)).year
+        for month, day, note in demo.CLOSURE_DAYS:
+            Closure.objects.get_or_create(
+                office=office, day=date(year, month, day), defaults={"note": note}
             )
 
     def _office(self, data: dict, base_url: str) -> Office:
