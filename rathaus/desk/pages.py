@@ -20,6 +20,8 @@ def page(
         "desk_offices": offices_of(request.user),
         "may_write": Role.EDITOR in roles,
         "may_administer": Role.ADMIN in roles,
+        # Approvers publish the FAQ entries agents suggest (office admins find it in Settings).
+        "may_approve_faq": Role.APPROVER in roles and Role.ADMIN not in roles,
         "may_read_inbox": office is not None and bool(roles & set(inbox_roles(office))),
         **context,
     }

@@ -153,3 +153,12 @@ def test_bad_template_input_is_a_form_error_on_its_field(admin_client, office, d
 def test_the_template_form_names_the_placeholders(admin_client, office):
     html = admin_client.get(reverse("desk:settings_template_new", args=[office.slug]))
     assert "{office_hours}" in html.content.decode()
+
+
+def test_approvers_find_the_faq_in_the_menu_and_editors_do_not(client, office, approver, editor):
+    # An agent's suggestion promises publication by approvers: they need a way to the page.
+    faq = _faq(office)
+    log_in(client, approver)
+    assert f'href="{faq}"' in client.get(reverse("desk:dashboard", args=[office.slug])).text
+    log_in(client, editor)
+    assert f'href="{faq}"' not in client.get(reverse("desk:dashboard", args=[office.slug])).text
