@@ -9,6 +9,8 @@ personal: none of them may be kept by a cache (``private, no-store``).
 
 from __future__ import annotations
 
+import math
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -24,6 +26,7 @@ from rathaus.lib import spam
 from rathaus.newsroom import caching
 from rathaus.offices.models import Office
 from rathaus.posts.models import Category, Post
+from rathaus.response_times import targets
 
 # The statuses as the citizen reads them.
 CITIZEN_STATUS = {
@@ -48,9 +51,19 @@ def _page(
 ) -> HttpResponse:
     context |= {"office": office, "categories": list(Category)}
     context.setdefault("pow_bits", spam.proof_of_work_bits())
+    if template == "form.html":
+        context["answer_within"] = _answer_within(office)
     response = render(request, f"contact/{template}", context, status=status)
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _answer_within(office: Office) -> int | None:
+    """The working hours within which the office means to answer a new message (its
+    default response-time target), for the form to tell the citizen; None without one."""
+    target = targets.target_for(office, "")
+    hours = target.first_response_hours if target is not None else None
+    return math.ceil(hours) if hours else None
 
 
 def _fresh(form_class: type[MessageForm], form: MessageForm, **extra) -> MessageForm:

@@ -2,12 +2,14 @@
 hosts, no script, never kept by a cache (it carries a nonce of its own), and it says what
 happens with the citizen's data."""
 
+from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 
 from rathaus.posts import lifecycle
+from rathaus.response_times.models import ResponseTarget
 
 
 class _Page(HTMLParser):
@@ -109,3 +111,14 @@ def test_the_newsroom_links_to_contact_netiquette_and_the_post_question(english,
     post_page = english.get(published.get_absolute_url()).text
     assert f'href="/mitte/meldungen/{published.pk}/frage/"' in post_page
     assert "Question about this post" in post_page
+
+
+def test_the_form_says_how_quickly_the_office_usually_answers(client, office):
+    url = f"/{office.slug}/kontakt/"
+    assert "We usually answer within" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    ResponseTarget.objects.create(
+        office=office, category="", first_response_hours=Decimal("7.5"), resolution_hours=40
+    )
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "We usually answer within 8 working hours" in english
+    assert "Wir antworten in der Regel innerhalb von 8 Arbeitsstunden" in client.get(url).text
