@@ -62,12 +62,16 @@ def status_label(delivery: Delivery) -> str:
     """The state in words. The engine calls every delivery that went out "published"; an
     answer only the citizen receives (a mail, a form's follow page, a direct message) was
     sent to them, not published, and an agent must not read it otherwise."""
-    if (
-        delivery.status == Delivery.Status.PUBLISHED
-        and delivery.carries(MESSAGE)
-        and not delivery.message.is_public
-    ):
+    if delivery.status != Delivery.Status.PUBLISHED:
+        return str(delivery.get_status_display())
+    if delivery.carries(MESSAGE) and not delivery.message.is_public:
         return _("Sent")
+    # A withdrawal or correction that went through did not publish anything: it took the
+    # post down there, or changed it.
+    if delivery.action == Delivery.Action.WITHDRAW:
+        return _("Withdrawn")
+    if delivery.action == Delivery.Action.UPDATE:
+        return _("Updated")
     return str(delivery.get_status_display())
 
 

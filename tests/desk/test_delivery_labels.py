@@ -9,6 +9,7 @@ from django.urls import reverse
 from rathaus.delivery import channels
 from rathaus.delivery.channels import Channel, Sent
 from rathaus.delivery.models import Delivery
+from rathaus.posts import lifecycle
 from tests.helpers import ask, log_in, reply_as
 
 
@@ -62,3 +63,17 @@ def test_a_posts_deliveries_read_published(client, office, approver, published):
     html = client.get(reverse("desk:post_detail", args=[office.slug, published.pk])).text
     states = re.findall(r'<span class="delivery delivery-published">([^<]*)</span>', html)
     assert states and set(states) == {"Veröffentlicht"}
+
+
+def test_a_finished_withdrawal_reads_withdrawn_not_published(
+    client, office, approver, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.withdraw(published, by=approver, reason="Termin abgesagt.")
+    withdrawals = Delivery.objects.filter(post=published, action=Delivery.Action.WITHDRAW)
+    assert withdrawals and {d.status for d in withdrawals} == {Delivery.Status.PUBLISHED}
+    log_in(client, approver)
+    html = client.get(reverse("desk:post_detail", args=[office.slug, published.pk])).text
+    states = re.findall(r'<span class="delivery delivery-published">([^<]*)</span>', html)
+    assert states.count("Zurückgezogen") == withdrawals.count()
+    assert states.count("Veröffentlicht") == len(states) - withdrawals.count()
