@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from rathaus.offices.access import inbox_roles, offices_of, roles_in
 from rathaus.offices.models import Role
@@ -26,3 +27,10 @@ def page(
         **context,
     }
     return render(request, template, context, status=status)
+
+
+def see_other(name: str, office: Any) -> HttpResponse:
+    """After a POST: the office's desk page ``name`` (303, so a reload does not post again)."""
+    response = HttpResponseRedirect(reverse(name, args=[office.slug]))
+    response.status_code = 303
+    return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from rathaus.connectors.models import ConnectedAccount, PendingConnection
 from rathaus.delivery import channels, defaults
 from rathaus.delivery.channels import DeliveryError
 from rathaus.desk.forms.channels import ConnectForm
-from rathaus.desk.pages import page
+from rathaus.desk.pages import page, see_other
 from rathaus.desk.tenancy import office_of
 from rathaus.lib.weburls import is_web_url
 from rathaus.offices.access import LifecycleError, office_for
@@ -32,13 +32,6 @@ def _connector(platform: str) -> type:
     if connector is None:
         raise Http404
     return connector
-
-
-def _to_channels(office: Office) -> HttpResponse:
-    """After a POST: see the channels page (303, so a reload does not post again)."""
-    response = HttpResponseRedirect(reverse("desk:channels", args=[office.slug]))
-    response.status_code = 303
-    return response
 
 
 def _accounts_context(office: Office) -> dict:
@@ -108,7 +101,7 @@ def account_connect(request: HttpRequest, slug: str, platform: str) -> HttpRespo
             except LifecycleError as error:
                 form.add_error(None, str(error))
             else:
-                return _to_channels(office)
+                return see_other("desk:channels", office)
     context = {
         "office": office,
         "connector": connector,
@@ -179,7 +172,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         accounts.request_oauth_connection(flow, request.GET["code"], by=request.user)
     except LifecycleError as error:
         messages.error(request, str(error))
-    return _to_channels(office)
+    return see_other("desk:channels", office)
 
 
 @login_required
@@ -193,5 +186,5 @@ def connections(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404
         pending = get_object_or_404(PendingConnection, office=office, pk=int(pk))
         accounts.dismiss(pending, by=request.user)
-        return _to_channels(office)
+        return see_other("desk:channels", office)
     return render(request, "desk/channels_accounts.html", _accounts_context(office))

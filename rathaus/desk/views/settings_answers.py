@@ -11,27 +11,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, When
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.answers import editing, reuse
 from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.desk.forms.settings_answers import FaqForm, TemplateForm
-from rathaus.desk.pages import page
+from rathaus.desk.pages import page, see_other
 from rathaus.desk.tenancy import office_of
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office, Role
 
 FAQ_ROLES = (Role.ADMIN, Role.APPROVER)
-
-
-def _back(name: str, office: Office) -> HttpResponse:
-    """After a POST: the list again (303, so a reload does not post again)."""
-    response = HttpResponseRedirect(reverse(name, args=[office.slug]))
-    response.status_code = 303
-    return response
 
 
 def _posted(request: HttpRequest):
@@ -75,7 +67,7 @@ def _faq_form(request: HttpRequest, office: Office, entry: FaqEntry | None) -> H
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The FAQ entry was saved."))
-            return _back("desk:settings_faq", office)
+            return see_other("desk:settings_faq", office)
     context = {"office": office, "form": form, "entry": entry}
     return page(request, "desk/settings/faq_form.html", context, status=400 if form.errors else 200)
 
@@ -102,7 +94,7 @@ def _faq_step(request: HttpRequest, slug: str, pk: int, step, done: str) -> Http
         messages.error(request, str(error))
     else:
         messages.success(request, done % {"question": entry.question})
-    return _back("desk:settings_faq", office)
+    return see_other("desk:settings_faq", office)
 
 
 @login_required
@@ -146,7 +138,7 @@ def _template_form(request: HttpRequest, office: Office, template: TextTemplate 
             form.add_error("body", error)
         else:
             messages.success(request, _("The text template was saved."))
-            return _back("desk:settings_templates", office)
+            return see_other("desk:settings_templates", office)
     context = {"office": office, "form": form, "template": template}
     status = 400 if form.errors else 200
     return page(request, "desk/settings/template_form.html", context, status=status)
@@ -177,4 +169,4 @@ def template_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("“%(title)s” was deleted.") % {"title": template.title})
-    return _back("desk:settings_templates", office)
+    return see_other("desk:settings_templates", office)

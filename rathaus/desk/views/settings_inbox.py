@@ -7,14 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.desk import configuring
 from rathaus.desk.forms.settings_inbox import TargetForm, TeamForm
-from rathaus.desk.pages import page
+from rathaus.desk.pages import page, see_other
 from rathaus.desk.tenancy import office_of
 from rathaus.inbox import teams as team_steps
 from rathaus.inbox.models import Team
@@ -23,12 +22,6 @@ from rathaus.offices.models import Office, Role
 from rathaus.response_times.models import ResponseTarget
 
 TARGET_FIELDS = ["category", "first_response_hours", "resolution_hours"]
-
-
-def _back(name: str, office: Office) -> HttpResponse:
-    response = HttpResponseRedirect(reverse(name, args=[office.slug]))
-    response.status_code = 303
-    return response
 
 
 def _posted(request: HttpRequest):
@@ -53,7 +46,7 @@ def _team_page(request: HttpRequest, office: Office, team: Team | None) -> HttpR
             form.add_error("name", str(error))
         else:
             messages.success(request, _("The team was saved."))
-            return _back("desk:settings_teams", office)
+            return see_other("desk:settings_teams", office)
     context = {"office": office, "form": form, "team": team}
     if team is None:
         context["teams"] = Team.objects.filter(office=office).prefetch_related("members")
@@ -80,7 +73,7 @@ def team_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("desk:settings_teams", office.slug)
     team_steps.delete_team(team, by=request.user)
     messages.success(request, _("“%(name)s” was deleted.") % {"name": team.name})
-    return _back("desk:settings_teams", office)
+    return see_other("desk:settings_teams", office)
 
 
 # ----- response-time targets ----------------------------------------------------------------
@@ -102,7 +95,7 @@ def _target_page(request: HttpRequest, office: Office, target: ResponseTarget | 
             form.add_error("category", _("This category has a target already."))
         else:
             messages.success(request, _("The response-time target was saved."))
-            return _back("desk:settings_targets", office)
+            return see_other("desk:settings_targets", office)
     context = {"office": office, "form": form, "target": target}
     if target is None:
         context["targets"] = ResponseTarget.objects.filter(office=office)
@@ -131,4 +124,4 @@ def target_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         target, TARGET_FIELDS, office=office, action="response_target_deleted", by=request.user
     )
     messages.success(request, _("The response-time target was deleted."))
-    return _back("desk:settings_targets", office)
+    return see_other("desk:settings_targets", office)

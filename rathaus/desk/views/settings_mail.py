@@ -7,14 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.desk import configuring
 from rathaus.desk.forms.settings_mail import NEWSLETTER_FIELDS, MailboxForm, NewsletterForm
-from rathaus.desk.pages import page
+from rathaus.desk.pages import page, see_other
 from rathaus.desk.tenancy import office_of
 from rathaus.mail.models import Mailbox
 from rathaus.newsletter import addresses
@@ -22,12 +22,6 @@ from rathaus.newsletter.models import NewsletterSettings
 from rathaus.offices.models import Office, Role
 
 MAILBOX_FIELDS = MailboxForm._meta.fields
-
-
-def _back(name: str, office: Office) -> HttpResponse:
-    response = HttpResponseRedirect(reverse(name, args=[office.slug]))
-    response.status_code = 303
-    return response
 
 
 def _posted(request: HttpRequest):
@@ -57,7 +51,7 @@ def _mailbox_page(request: HttpRequest, office: Office, mailbox: Mailbox | None)
             if mailbox is None:
                 _show_push_address(request, row)
             messages.success(request, _("The mailbox was saved."))
-            return _back("desk:settings_mailboxes", office)
+            return see_other("desk:settings_mailboxes", office)
     context = {"office": office, "form": form, "mailbox": mailbox}
     if mailbox is None:
         context["mailboxes"] = Mailbox.objects.filter(office=office)
@@ -90,7 +84,7 @@ def mailbox_push_token(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     )
     _show_push_address(request, mailbox)
     messages.warning(request, _("The old push address no longer works."))
-    return _back("desk:settings_mailboxes", office)
+    return see_other("desk:settings_mailboxes", office)
 
 
 @login_required
@@ -103,7 +97,7 @@ def mailbox_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         mailbox, ["address", "imap_host"], office=office, action="mailbox_deleted", by=request.user
     )
     messages.success(request, _("“%(address)s” was deleted.") % {"address": mailbox.address})
-    return _back("desk:settings_mailboxes", office)
+    return see_other("desk:settings_mailboxes", office)
 
 
 # ----- newsletter ---------------------------------------------------------------------------
@@ -133,7 +127,7 @@ def newsletter(request: HttpRequest, slug: str) -> HttpResponse:
             if stored is None:
                 _show_bounce_address(request, row)
             messages.success(request, _("The newsletter settings were saved."))
-            return _back("desk:settings_newsletter", office)
+            return see_other("desk:settings_newsletter", office)
     context = {"office": office, "form": form, "newsletter": stored}
     return page(
         request, "desk/settings/newsletter.html", context, status=400 if form.errors else 200
@@ -156,4 +150,4 @@ def newsletter_bounce_token(request: HttpRequest, slug: str) -> HttpResponse:
     )
     _show_bounce_address(request, stored)
     messages.warning(request, _("The old bounce push address no longer works."))
-    return _back("desk:settings_newsletter", office)
+    return see_other("desk:settings_newsletter", office)
