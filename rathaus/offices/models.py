@@ -9,8 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.dispatch import Signal
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.lib import german_names, richtext
+from rathaus.lib.weburls import is_web_url
 from rathaus.lib.working_hours import parse_working_hours
 
 if TYPE_CHECKING:
@@ -74,6 +77,14 @@ def validate_working_hours(value: dict) -> None:
         raise ValidationError(str(error)) from None
 
 
+def validate_web_url(value: str) -> None:
+    # Shown to citizens as a link: only http(s), never javascript: or data:.
+    if value and not is_web_url(value):
+        raise ValidationError(
+            _("Enter a web address starting with https:// (or http://)."), code="web_url"
+        )
+
+
 def installation_url() -> str:
     """The installation's own address, ``https://<RATHAUS_FEDERATION_DOMAIN>`` (http with
     RATHAUS_FEDERATION_ALLOW_HTTP): every newsroom is served there too, so it is the
@@ -85,6 +96,24 @@ def installation_url() -> str:
 def default_working_hours() -> dict:
     """Monday to Friday, 8 to 16 o'clock."""
     return {str(day): [["08:00", "16:00"]] for day in range(5)}
+
+
+class NameGender(models.TextChoices):
+    MASCULINE = "masculine", _("der (e.g. der Landkreis)")
+    FEMININE = "feminine", _("die (e.g. die Stadtverwaltung)")
+    NEUTER = "neuter", _("das (e.g. das Bezirksamt)")
+    NONE = "none", _("no article (e.g. Musterstadt)")
+
+
+class AccessibilityStatus(models.TextChoices):
+    FULL = "full", _("fully compliant")
+    PARTIAL = "partial", _("partially compliant")
+    NONE = "none", _("not compliant")
+
+
+class AccessibilityMethod(models.TextChoices):
+    SELF = "self", _("self-assessment")
+    THIRD_PARTY = "third_party", _("assessment by a third party")
 
 
 class Office(models.Model):
@@ -174,6 +203,84 @@ class Office(models.Model):
             "an authenticator app before they can use the desk."
         ),
     )
+    # The name in German sentences ("an das Bezirksamt …", "des Bezirksamts …"): the gender
+    # chooses the article, the genitive form is what differs (lib.german_names).
+    name_gender = models.CharField(
+        _("article of the name"),
+        max_length=10,
+        choices=NameGender.choices,
+        blank=True,
+        help_text=_(
+            "Chooses the article where the name stands in a sentence: “an das Bezirksamt "
+            "Mitte”, “von der Stadtverwaltung Musterstadt”. Empty: guessed from the name."
+        ),
+    )
+    name_genitive = models.CharField(
+        _("name in the genitive"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The name as it reads after “des” or “der”, e.g. “Bezirksamts Mitte” or "
+            "“Landkreises Harburg”. Empty: guessed from the name."
+        ),
+    )
+    # The accessibility statement (Erklärung zur Barrierefreiheit, BITV 2.0 § 7 and the EU's
+    # model statement): public at /<office>/barrierefreiheit/ and linked from every page.
+    accessibility_status = models.CharField(
+        _("conformity with BITV 2.0"),
+        max_length=10,
+        choices=AccessibilityStatus.choices,
+        blank=True,
+    )
+    accessibility_limitations = models.TextField(
+        _("content that is not accessible"),
+        blank=True,
+        help_text=_("What is not accessible and why; one point per paragraph."),
+    )
+    accessibility_method = models.CharField(
+        _("how conformity was assessed"),
+        max_length=12,
+        choices=AccessibilityMethod.choices,
+        default=AccessibilityMethod.SELF,
+    )
+    accessibility_statement_date = models.DateField(
+        _("statement prepared on"), null=True, blank=True
+    )
+    accessibility_enforcement_body = models.TextField(
+        _("enforcement body"),
+        blank=True,
+        help_text=_(
+            "Name and address of the state's arbitration or enforcement body, e.g. "
+            "“Schlichtungsstelle nach § 16 BGG”."
+        ),
+    )
+    accessibility_enforcement_url = models.CharField(
+        _("web address of the enforcement body"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_web_url],
+    )
+    # Pages BITV 2.0 § 4 expects of public bodies: Leichte Sprache and sign language (DGS).
+    easy_language_text = models.TextField(
+        _("text in Leichte Sprache"),
+        blank=True,
+        help_text=_("Markdown, as a post's text. Empty: no page in Leichte Sprache."),
+    )
+    sign_language_video_url = models.CharField(
+        _("address of the sign-language video"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_(
+            "A video in German Sign Language (DGS) on the office's own server. The newsroom "
+            "links to it and embeds nothing from other hosts."
+        ),
+    )
+    sign_language_transcript = models.TextField(
+        _("what the video says"),
+        blank=True,
+        help_text=_("The video's content as text, for everyone who cannot watch it."),
+    )
     # Bumped on every publication so cached newsroom pages of this office expire at once.
     content_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -184,6 +291,47 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def _declined(self, case: german_names.Case) -> str:
+        # The German forms only where the page is German: English reads the name as it is.
+        language = get_language()
+        if language and not language.startswith("de"):
+            return self.name
+        return german_names.declined(
+            self.name, case, gender=self.name_gender, genitive=self.name_genitive
+        )
+
+    @property
+    def name_nominative(self) -> str:
+        """ "das Bezirksamt Mitte" (in German; the name in other languages)."""
+        return self._declined("nominative")
+
+    @property
+    def name_accusative(self) -> str:
+        """ "das Bezirksamt Mitte", as after "an": "Nachricht an das Bezirksamt Mitte"."""
+        return self._declined("accusative")
+
+    @property
+    def name_dative(self) -> str:
+        """ "dem Bezirksamt Mitte", as after "von": "der Newsletter von dem Bezirksamt …"."""
+        return self._declined("dative")
+
+    @property
+    def name_genitive_phrase(self) -> str:
+        """ "des Bezirksamts Mitte": "die Website des Bezirksamts Mitte"."""
+        return self._declined("genitive")
+
+    @property
+    def easy_language_html(self) -> str:
+        return richtext.render(self.easy_language_text) if self.easy_language_text else ""
+
+    @property
+    def has_easy_language(self) -> bool:
+        return bool(self.easy_language_text.strip())
+
+    @property
+    def has_sign_language(self) -> bool:
+        return bool(self.sign_language_video_url)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
