@@ -19,6 +19,7 @@ from rathaus.desk.forms.fields import DescribedForm
 from rathaus.inbox.models import Conversation, Team
 from rathaus.inbox.work import AGENTS
 from rathaus.offices.models import Office
+from rathaus.offices.people import display_name
 from rathaus.posts.models import Category
 
 
@@ -54,7 +55,7 @@ class AssignForm(DescribedForm):
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = agents_of(office)
-        self.fields["to"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["to"].label_from_instance = display_name
         self.fields["team"].queryset = office.teams.all()
 
 

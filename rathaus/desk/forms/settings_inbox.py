@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy
 from rathaus.desk.forms.fields import DescribedForm
 from rathaus.inbox.models import Team
 from rathaus.offices.models import Office
+from rathaus.offices.people import display_name
 from rathaus.posts.models import Category
 from rathaus.response_times.models import ResponseTarget
 
 
 class PersonChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class TeamForm(DescribedForm):
