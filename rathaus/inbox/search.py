@@ -17,6 +17,12 @@ or stemmed by PostgreSQL's German configuration; each form is a prefix there.
 
 SQLite uses two FTS5 tables and PostgreSQL two GIN expression indexes (German stemming),
 both created by migration 0002, which also says how message markup is kept out of them.
+
+A compound's head is found in the messages as on the newsroom: each message keeps the
+newsroom's tokens of its text (``Message.search_words``, migration 0004, a third index),
+which a word's ``german_words.patterns`` match, so "Sperrung" finds "Vollsperrung". That
+index is asked besides the two above, which keep finding names, addresses, references and
+short prefixes as written.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from rathaus.offices.models import Office
 
 CONVERSATION_FTS = "inbox_conversation_fts"
 MESSAGE_FTS = "inbox_message_fts"
+MESSAGE_WORDS = "inbox_message_words"
 MAX_TERMS = 8
 MAX_TERM_CHARS = 60
 # Shorter prefixes would each match thousands of different words.
@@ -92,9 +99,16 @@ def _sqlite(office: Office, word: str, reference: str) -> Q:
         f"SELECT rowid FROM {CONVERSATION_FTS} WHERE {CONVERSATION_FTS} MATCH %s "  # noqa: S608
         f"UNION ALL SELECT message.conversation_id FROM {MESSAGE_FTS} "
         f"JOIN {Message._meta.db_table} AS message ON message.id = {MESSAGE_FTS}.rowid "
-        f"WHERE {MESSAGE_FTS} MATCH %s AND message.office_id = %s"
+        f"WHERE {MESSAGE_FTS} MATCH %s AND message.office_id = %s "
+        f"UNION ALL SELECT message.conversation_id FROM {MESSAGE_WORDS} "
+        f"JOIN {Message._meta.db_table} AS message ON message.id = {MESSAGE_WORDS}.rowid "
+        f"WHERE {MESSAGE_WORDS} MATCH %s AND message.office_id = %s"
     )
-    params = [match, match, office.pk]
+    # The tokens are letters and digits only (german_words), so quoting is all it takes.
+    compound = " OR ".join(
+        f'"{p.token}"' + ("*" if p.prefix else "") for p in german_words.patterns(word)
+    )
+    params = [match, match, office.pk, compound, office.pk]
     if reference:
         sql += f" UNION ALL SELECT id FROM {Conversation._meta.db_table} WHERE reference = %s"  # noqa: S608
         params.append(reference)
@@ -146,6 +160,27 @@ class MessageMatch(GermanMatch):
     document = "translate(regexp_replace({0}, '<[^>]*>|&[a-z]+;', ' ', 'g'), '@./:', '    ')"
 
 
+class WordsMatch(Func):
+    """A message's search words match a tsquery, in the expression of migration 0004's
+    GIN index ('simple': the tokens are the normaliser's already)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (column, column_params), (query, query_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        sql = f"to_tsvector('simple', {column}) @@ to_tsquery('simple', {query})"
+        return sql, (*column_params, *query_params)
+
+
+def _patterns_tsquery(word: str) -> str:
+    """The newsroom's patterns of ``word``, any of which a message's token must match."""
+    return " | ".join(
+        f"'{p.token}'" + (":*" if p.prefix else "") for p in german_words.patterns(word)
+    )
+
+
 def _postgresql(office: Office, word: str, reference: str) -> Q:
     """The conversations containing ``word`` (or numbered ``reference``)."""
     query = Value(_tsquery(word))
@@ -163,7 +198,13 @@ def _postgresql(office: Office, word: str, reference: str) -> Q:
     # One set of ids per word, collected from the indexes, to test conversations against;
     # never a text match on each conversation row the queue walks through, which would
     # compute to_tsvector for every one of them.
-    found = by_conversation.union(by_message, all=True)
+    by_words = (
+        Message.objects.filter(office=office)
+        .filter(WordsMatch(F("search_words"), Value(_patterns_tsquery(word))))
+        .values("conversation_id")
+        .order_by()
+    )
+    found = by_conversation.union(by_message, by_words, all=True)
     if reference:
         found = found.union(conversations.filter(reference=reference), all=True)
     return Q(pk__in=found)
