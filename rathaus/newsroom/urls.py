@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.newsroom import feeds, renditions, sitemaps, views
+from rathaus.newsroom import access, feeds, renditions, sitemaps, views
 
 app_name = "newsroom"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("<slug:slug>/termine/", views.events, name="events"),
     path("<slug:slug>/datenschutz/", views.privacy, name="privacy"),
     path("<slug:slug>/impressum/", views.imprint, name="imprint"),
+    path("<slug:slug>/barrierefreiheit/", access.statement, name="accessibility"),
+    path("<slug:slug>/leichte-sprache/", access.easy_language, name="easy-language"),
+    path("<slug:slug>/gebaerdensprache/", access.sign_language, name="sign-language"),
     path("<slug:slug>/meldungen/<int:pk>-<str:post_slug>/", views.post, name="post"),
     path(
         "<slug:slug>/meldungen/<int:pk>/bilder/<str:key>.jpg",
