@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     # The lowest app: background work of every other app runs on its engine.
     "rathaus.jobs",
     "rathaus.offices",
+    "rathaus.notifications",
     "rathaus.audit",
     "rathaus.posts",
     "rathaus.delivery",

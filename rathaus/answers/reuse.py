@@ -12,13 +12,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.audit.log import record
 from rathaus.inbox.inbound import plain_text
 from rathaus.inbox.models import Message
+from rathaus.notifications.models import Notification
+from rathaus.notifications.notify import notify
 from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Office, Role
 
@@ -122,7 +128,30 @@ def save_as_faq(message: Message, *, question: str, by: Any) -> FaqEntry:
             office=office,
             after={"question": question, "answer": answer, "message": message.pk},
         )
+        _tell_publishers(entry, by=by)
     return entry
+
+
+def _tell_publishers(entry: FaqEntry, *, by: Any) -> None:
+    """The people who publish FAQ entries hear of a suggestion (in the installation's
+    language: they read it later, whatever the agent's desk language)."""
+    office = entry.office
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("%(name)s suggested “%(question)s” for the FAQ.") % {
+            "name": by.get_full_name() or by.get_username(),
+            "question": entry.question,
+        }
+    publishers = get_user_model().objects.filter(
+        memberships__office=office, memberships__role__in=PUBLISHERS
+    )
+    notify(
+        publishers,
+        office=office,
+        kind=Notification.Kind.FAQ_SUGGESTED,
+        text=text,
+        url=reverse("desk:settings_faq_edit", args=[office.slug, entry.pk]),
+        by=by,
+    )
 
 
 def publish_faq(entry: FaqEntry, *, by: Any) -> FaqEntry:

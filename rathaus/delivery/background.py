@@ -14,11 +14,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from rathaus.delivery import channels
+from rathaus.delivery import channels, failure_notices
 from rathaus.delivery.models import Delivery, load_subjects
 from rathaus.jobs import engine
 
 log = logging.getLogger(__name__)
+# What a delivery ends in when its channel gave up: someone has to look at it.
+GIVEN_UP = (Delivery.Status.FAILED, Delivery.Status.NEEDS_REAUTH)
 
 
 def send(delivery: Delivery) -> engine.Outcome:
@@ -56,6 +58,12 @@ def handle(deliveries: list[Delivery]) -> Iterator[engine.Outcome]:
         outcome = send(delivery)
         outcome.fields["updated_at"] = timezone.now()  # an UPDATE skips auto_now
         yield outcome
+        # Settled by now (settle_each): ``final`` says whether this attempt was the last.
+        if outcome.final in GIVEN_UP:
+            try:
+                failure_notices.tell(delivery, error=outcome.error)
+            except Exception:  # the failure is recorded; a lost notice must not retry it
+                log.exception("could not tell anyone that delivery %s failed", delivery.pk)
 
 
 SEND = engine.register(

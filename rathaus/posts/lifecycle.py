@@ -20,7 +20,7 @@ from rathaus.audit.log import record
 from rathaus.delivery import channels, defaults, outbox
 from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Office, Role
-from rathaus.posts import content, images, scheduling
+from rathaus.posts import content, images, notices, scheduling
 from rathaus.posts.models import Category, Post, PostImage
 
 EDITABLE_STATUSES = {
@@ -235,15 +235,17 @@ def submit(post: Post, *, by: Any) -> Post:
     if problems:
         details = "; ".join(f"{key}: {' '.join(p)}" for key, p in problems.items())
         raise LifecycleError(_("The post breaks channel limits: %s") % details)
-    return _transition(
+    post = _transition(
         post, Post.Status.IN_REVIEW, by=by, action="submitted", allowed={Post.Status.DRAFT}
     )
+    notices.submitted(post, by=by)
+    return post
 
 
 @transaction.atomic
 def send_back(post: Post, *, by: Any, reason: str) -> Post:
     require_role(by, post.office, Role.APPROVER)
-    return _transition(
+    post = _transition(
         post,
         Post.Status.DRAFT,
         by=by,
@@ -254,6 +256,8 @@ def send_back(post: Post, *, by: Any, reason: str) -> Post:
         approved_at=None,
         approved_hash="",
     )
+    notices.sent_back(post, by=by, reason=reason)
+    return post
 
 
 @transaction.atomic
@@ -278,6 +282,7 @@ def approve(post: Post, *, by: Any) -> Post:
     )
     if scheduled:
         scheduling.plan(post)
+    notices.approved(post, by=by)
     return post
 
 
@@ -295,6 +300,7 @@ def schedule(post: Post, *, by: Any, at: datetime) -> Post:
         allowed={Post.Status.APPROVED, Post.Status.SCHEDULED},
     )
     scheduling.plan(post)
+    notices.scheduled(post, by=by)
     return post
 
 
@@ -348,6 +354,7 @@ def publish(post: Post, *, by: Any | None) -> Post:
     )
     outbox.enqueue(post, outbox.Action.PUBLISH)
     post.office.touch()
+    notices.published(post, by=by)
     return post
 
 

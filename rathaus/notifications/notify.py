@@ -1,0 +1,89 @@
+"""The one way to tell people about a step: ``notify`` stores a notification per person
+and queues a mail for those who want one; the desk marks them read.
+
+Texts are written by the caller in the office's language (German, the installation's
+default), whoever's desk language the step was taken in: they are read later by others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.jobs import engine, runner
+from rathaus.notifications import background
+from rathaus.notifications.models import Notification, NotificationPreference
+from rathaus.offices.models import Membership, Office
+
+TEXT_LENGTH = Notification._meta.get_field("text").max_length
+
+
+def _is_desk_path(url: str) -> bool:
+    # A notification links into the desk only: a path, never a host ("//evil.example").
+    return url.startswith("/") and not url.startswith("//") and "\\" not in url
+
+
+def wants_mail(user: Any) -> bool:
+    choice = NotificationPreference.objects.filter(user=user).values_list("by_mail", flat=True)
+    return next(iter(choice), True)
+
+
+def set_by_mail(user: Any, by_mail: bool) -> None:
+    """A person's own choice; nothing for the audit log, as with marking read."""
+    NotificationPreference.objects.update_or_create(user=user, defaults={"by_mail": by_mail})
+
+
+def notify(
+    users: Iterable[Any],
+    *,
+    office: Office,
+    kind: str,
+    text: str,
+    url: str,
+    by: Any = None,
+) -> list[Notification]:
+    """Tell ``users`` (None entries and duplicates allowed) about a step in ``office``.
+
+    ``by``, the person who took the step, is never told about their own step. People who
+    are no longer members of the office hear nothing of it. Mail goes out from the job
+    engine after the commit, never from inside the request."""
+    wanted = {user.pk for user in users if user is not None}
+    if by is not None:
+        wanted.discard(by.pk)
+    if not _is_desk_path(url):
+        raise ValueError(f"a notification links to a desk path, not {url!r}")
+    members = Membership.objects.filter(office=office, user__in=wanted, user__is_active=True)
+    recipients = sorted(set(members.values_list("user", flat=True)))
+    if not recipients:
+        return []
+    with transaction.atomic():
+        made = Notification.objects.bulk_create(
+            Notification(user_id=pk, office=office, kind=kind, text=text[:TEXT_LENGTH], url=url)
+            for pk in recipients
+        )
+        declined = set(
+            NotificationPreference.objects.filter(user__in=recipients, by_mail=False).values_list(
+                "user", flat=True
+            )
+        )
+        mailed = [n for n in made if n.user_id not in declined]
+        for notification in mailed:
+            engine.enqueue(background.MAIL, payload={"notification": notification.pk})
+        if mailed:
+            transaction.on_commit(lambda: runner.wake(background.MAIL))
+    return made
+
+
+def unread(user: Any, office: Office) -> Any:
+    return Notification.objects.filter(user=user, office=office, read_at=None)
+
+
+def mark_read(user: Any, office: Office, pk: int | None = None) -> int:
+    """Mark one of ``user``'s notifications in ``office`` (or all of them) read."""
+    found = unread(user, office)
+    if pk is not None:
+        found = found.filter(pk=pk)
+    return found.update(read_at=timezone.now())

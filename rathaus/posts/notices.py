@@ -1,0 +1,94 @@
+"""Who hears of a post's steps, and what they read (``notifications.notify``): a submitted
+post its office's approvers; a post sent back, approved, scheduled or published its author
+and last editor – never the person who took the step.
+
+Texts are in the installation's language (German), not the actor's desk language: other
+people read them later, in the desk and by mail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from rathaus.notifications.models import Notification
+from rathaus.notifications.notify import notify
+from rathaus.offices.models import Role
+from rathaus.posts.models import Post
+
+
+def desk_url(post: Post) -> str:
+    return reverse("desk:post_detail", args=[post.office.slug, post.pk])
+
+
+def name_of(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def approvers(office: Any) -> Any:
+    return get_user_model().objects.filter(
+        memberships__office=office, memberships__role=Role.APPROVER
+    )
+
+
+def _tell(post: Post, users: Any, kind: str, text: str, by: Any) -> None:
+    notify(users, office=post.office, kind=kind, text=text, url=desk_url(post), by=by)
+
+
+def submitted(post: Post, *, by: Any) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("“%(title)s” was submitted for review by %(name)s.") % {
+            "title": post.title,
+            "name": name_of(by),
+        }
+    _tell(post, approvers(post.office), Notification.Kind.SUBMITTED, text, by)
+
+
+def sent_back(post: Post, *, by: Any, reason: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("“%(title)s” was sent back by %(name)s: %(reason)s") % {
+            "title": post.title,
+            "name": name_of(by),
+            "reason": reason,
+        }
+    _tell(post, [post.created_by, post.last_editor], Notification.Kind.SENT_BACK, text, by)
+
+
+def approved(post: Post, *, by: Any) -> None:
+    """Approved, or approved and scheduled (a planned time in the future)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"title": post.title, "name": name_of(by)}
+        if post.status == Post.Status.SCHEDULED:
+            values["at"] = post.publish_at.astimezone(post.office.zone).strftime("%d.%m.%Y %H:%M")
+            text = _("“%(title)s” was approved by %(name)s and is scheduled for %(at)s.") % values
+        else:
+            text = _("“%(title)s” was approved by %(name)s.") % values
+    _tell(post, [post.created_by, post.last_editor], Notification.Kind.APPROVED, text, by)
+
+
+def scheduled(post: Post, *, by: Any) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("“%(title)s” was scheduled by %(name)s for %(at)s.") % {
+            "title": post.title,
+            "name": name_of(by),
+            "at": post.publish_at.astimezone(post.office.zone).strftime("%d.%m.%Y %H:%M"),
+        }
+    _tell(post, [post.created_by, post.last_editor], Notification.Kind.SCHEDULED, text, by)
+
+
+def published(post: Post, *, by: Any | None) -> None:
+    """``by`` None: the scheduler published it at its planned time."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if by is None:
+            text = _("“%(title)s” was published as scheduled.") % {"title": post.title}
+        else:
+            text = _("“%(title)s” was published by %(name)s.") % {
+                "title": post.title,
+                "name": name_of(by),
+            }
+    _tell(post, [post.created_by, post.last_editor], Notification.Kind.PUBLISHED, text, by)
