@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 
 from rathaus.desk import deliveries, queues
 from rathaus.desk.deliveries import answer_kinds
+from rathaus.desk.due_times import next_due
 from rathaus.desk.forms.inbox import (
     AssignForm,
     DetailsForm,
@@ -115,6 +116,7 @@ def render_conversation(
         "messages_": _messages(conversation, moderation or {}),
         "topics": list(conversation.topics.all()),
         "overdue": Conversation.objects.overdue(now).filter(pk=conversation.pk).exists(),
+        "due": next_due(conversation, now),
         "channel_name": deliveries.channel_name(conversation.channel),
         "can_reply": bool(answer_kinds(conversation)) and not conversation.anonymised_at,
         "may_work": has_role(user, office, *AGENTS),
