@@ -5,10 +5,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.answers.placeholders import validate_placeholders
+from rathaus.answers.placeholders import BLOCKS, validate_placeholders
 from rathaus.lib import richtext
+
+# The rule for placeholders that give lines (answers.placeholders.BLOCKS), said wherever a
+# template is written: the Django admin (the model's help text) and the desk's form. A
+# template that breaks it is refused when saved (in the same words), so the author should
+# read it beforehand.
+BLOCK_RULE = lazy(
+    lambda: (
+        gettext(
+            "%(names)s gives whole lines: put it on a line of its own, e.g. below "
+            "“You can reach us at these times:”."
+        )
+        % {"names": ", ".join(f"{{{name}}}" for name in sorted(BLOCKS))}
+    ),
+    str,
+)()
 
 
 class TextTemplate(models.Model):
@@ -19,9 +37,13 @@ class TextTemplate(models.Model):
     body = models.TextField(
         _("text"),
         validators=[validate_placeholders],
-        help_text=_(
-            "Plain text. Placeholders: {name} (the citizen's name, empty if unknown), "
-            "{reference}, {office}, {office_hours}, {agent}."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Plain text. Placeholders: {name} (the citizen's name, empty if unknown), "
+                "{reference}, {office}, {office_hours}, {agent}."
+            ),
+            BLOCK_RULE,
         ),
     )
     created_by = models.ForeignKey(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rathaus.answers.models import FaqEntry, TextTemplate
+from rathaus.answers.models import BLOCK_RULE, FaqEntry, TextTemplate
 from rathaus.answers.placeholders import PLACEHOLDERS, validate_placeholders
 from rathaus.desk.forms.fields import DescribedForm
 
@@ -42,4 +42,5 @@ class TemplateForm(DescribedForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         known = ", ".join(f"{{{name}}} ({text})" for name, text in PLACEHOLDERS.items())
-        self.fields["body"].help_text = _("Plain text. Placeholders: %(known)s.") % {"known": known}
+        listed = _("Plain text. Placeholders: %(known)s.") % {"known": known}
+        self.fields["body"].help_text = f"{listed} {BLOCK_RULE}"
