@@ -12,6 +12,11 @@ from rathaus.delivery import channels
 from rathaus.delivery.models import MESSAGE, Delivery
 from rathaus.inbox.models import Conversation
 
+# A post's delivery panel fetches itself again while one of its deliveries is in one of
+# these states (htmx); once all have settled it stops. Waiting to be posted by hand is
+# settled: only a person moves it on.
+UNSETTLED = (Delivery.Status.QUEUED, Delivery.Status.RUNNING)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -101,3 +106,13 @@ def rows(deliveries: list[Delivery], of: models.Model | None = None) -> list[Row
         Row(d, channel_name(d.channel), explain(d), progress(d), prepared(d), status_label(d))
         for d in deliveries
     ]
+
+
+def panel(post: models.Model) -> dict:
+    """What the post page's delivery panel shows: its rows, and whether it should ask
+    again in a moment because a channel has not answered yet."""
+    found = list(post.deliveries.all())
+    return {
+        "deliveries": rows(found, of=post),
+        "deliveries_unsettled": any(d.status in UNSETTLED for d in found),
+    }

@@ -35,6 +35,7 @@ urlpatterns = [
     path(f"{post}/bearbeiten/", posts.post_edit, name="post_edit"),
     path(f"{post}/korrigieren/", posts.post_correct, name="post_correct"),
     path(f"{post}/schritt/<slug:step>/", detail.post_step, name="post_step"),
+    path(f"{post}/zustellungen/", deliveries.post_deliveries, name="post_deliveries"),
     path(f"{post}/bilder/", images.image_add, name="image_add"),
     path(f"{post}/bilder/<int:image>/entfernen/", images.image_remove, name="image_remove"),
     path(f"{post}/bilder/<int:image>/datei/", images.image_file, name="image_file"),

@@ -1,19 +1,36 @@
-"""Trying one failed channel again (a post's delivery, or an answer to a citizen), and
-confirming a post made by hand on a channel without a posting API."""
+"""A post's delivery panel as the post page fetches it again while channels are being
+sent to; trying one failed channel again (a post's delivery, or an answer to a citizen),
+and confirming a post made by hand on a channel without a posting API."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.delivery import sending
-from rathaus.desk.deliveries import channel_name
-from rathaus.desk.tenancy import delivery_of, office_of
+from rathaus.desk import steps
+from rathaus.desk.deliveries import channel_name, panel
+from rathaus.desk.tenancy import delivery_of, office_of, post_of
 from rathaus.offices.access import LifecycleError
+
+
+@login_required
+def post_deliveries(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The post page's delivery panel alone, for its htmx polling: with the polling
+    attributes while a delivery has not settled, without them once all have."""
+    office = office_of(request, slug)
+    post = post_of(office, pk)
+    context = {
+        "office": office,
+        "post": post,
+        "offered": steps.offered(post, request.user),
+        **panel(post),
+    }
+    return render(request, "desk/_deliveries.html", context)
 
 
 @login_required

@@ -12,13 +12,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.desk import deliveries, history, steps
+from rathaus.desk import deliveries, history, outgoing, steps
 from rathaus.desk.forms.posts import ImageForm, ReasonForm, ScheduleForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of, post_of
 from rathaus.offices.models import Office
-from rathaus.posts import lifecycle
+from rathaus.posts import lifecycle, planning, review
 from rathaus.posts.models import Post
+
+# Fixed slots offered as one-click times in the post page's schedule form: the next six,
+# looked for in six weeks, so that an office with one weekly slot gets six too.
+SLOT_CHOICES, SLOT_DAYS = 6, 42
 
 
 def _forms(office: Office, data: Any = None, step: str = "") -> dict[str, forms.Form]:
@@ -39,14 +43,24 @@ def render_detail(
     request: HttpRequest, post: Post, page_forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
     office = post.office
+    offered = steps.offered(post, request.user)
+    in_review = post.status == Post.Status.IN_REVIEW
     context = {
         "office": office,
         "post": post,
-        "offered": steps.offered(post, request.user),
+        "offered": offered,
         "four_eyes": post.last_editor_id == request.user.pk,
         "problems": lifecycle.limit_problems(post),
-        "deliveries": deliveries.rows(list(post.deliveries.all()), of=post),
+        **deliveries.panel(post),
         "history": history.rows(post),
+        "sent_back": review.sent_back(post),
+        "blocked": in_review and review.is_blocked(post),
+        # The approval covers every channel: the approver sees each one's text.
+        "renderings": outgoing.renderings(post) if in_review else [],
+        "still_old": outgoing.still_old(post),
+        "slots": planning.upcoming(office, days=SLOT_DAYS)[:SLOT_CHOICES]
+        if offered["schedule"]
+        else [],
         **_forms(office),
         **(page_forms or {}),
     }

@@ -15,6 +15,7 @@ from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of
 from rathaus.offices.access import has_role, may_read_inbox, offices_of
 from rathaus.offices.models import Role
+from rathaus.posts import review
 from rathaus.posts.models import PUBLIC_STATUSES, Post
 
 # The dashboard's inbox counts: the queues an agent starts the day with, each a link to it.
@@ -56,6 +57,13 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "emergencies": posts.filter(published_without_approval=True).order_by("-published_at")[:10],
         "accounts_attention": accounts.attention(office),
+        # Where the user's own posts stand in review, and (for office admins, who can
+        # appoint approvers) the posts the four-eyes rule leaves nobody to approve.
+        "sent_back": review.sent_back_to(office, request.user),
+        "mine_in_review": review.in_review_of(office, request.user)[:20],
+        "blocked": review.blocked_in(office)[:20]
+        if has_role(request.user, office, Role.ADMIN)
+        else None,
         "inbox_counts": _inbox_counts(office, request.user),
         "inbox_count_cap": INBOX_COUNT_CAP,
     }

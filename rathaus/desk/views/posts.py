@@ -144,7 +144,11 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     form = PostForm(request.POST, office=office)
     context = {
         "office": office,
+        "post": post,
         "counters": _counters(office, form, post),
         "preview_html": richtext.render(request.POST.get("body", "")),
     }
-    return page(request, "desk/_preview.html", context)
+    # The correction page's preview promises nothing to channels that cannot change a post.
+    correcting = post is not None and request.POST.get("correction") == "1"
+    template = "desk/_correction_preview.html" if correcting else "desk/_preview.html"
+    return page(request, template, context)
