@@ -31,7 +31,7 @@ def confirmation(conversation: Conversation, follow_url: str) -> EmailMessage:
         {"conversation": conversation, "office": office, "follow_url": follow_url},
     )
     subject = _("Your message to %(office)s – reference %(reference)s") % {
-        "office": office.name,
+        "office": office.name_accusative,  # "an das Bezirksamt …"
         "reference": conversation.reference,
     }
     return EmailMessage(
@@ -60,7 +60,7 @@ def answer(message: Message, follow_url: str) -> EmailMessage:
     # From the office's mailbox and with the reference in the subject, so that the
     # citizen's answer by mail threads back into this conversation.
     from_header, domain = outbound.sender(conversation)
-    subject = _("Our answer to your message to %(office)s") % {"office": office.name}
+    subject = _("Our answer to your message to %(office)s") % {"office": office.name_accusative}
     return EmailMessage(
         subject=f"{subject} [#{conversation.reference}]",
         body=body,
