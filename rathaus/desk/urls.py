@@ -112,6 +112,7 @@ urlpatterns = [
     # The office's settings (office admins; the FAQ also approvers).
     path(f"{settings_}/", settings.overview, name="settings"),
     path(f"{settings_}/amt/", settings.profile, name="settings_profile"),
+    path(f"{settings_}/barrierefreiheit/", settings.accessibility, name="settings_accessibility"),
     path(f"{settings_}/oeffnungszeiten/", settings.hours, name="settings_hours"),
     path(
         f"{settings_}/oeffnungszeiten/schliesstage/",

@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.desk.forms.fields import DescribedForm
 from rathaus.lib.working_hours import parse_working_hours
-from rathaus.offices.models import STATES, Office
+from rathaus.offices.models import (
+    STATES,
+    AccessibilityStatus,
+    NameGender,
+    Office,
+    validate_web_url,
+)
 from rathaus.posts import images
 
 # Zones of places, not the aliases and fixed offsets (Etc/GMT+1, US/Pacific, CET) that only
@@ -96,9 +102,27 @@ class ProfileForm(DescribedForm):
         help_text=gettext_lazy("JPEG, PNG, WebP or GIF; shown in the newsroom's header."),
     )
     remove_logo = forms.BooleanField(label=gettext_lazy("Remove the logo"), required=False)
+    name_gender = forms.ChoiceField(
+        label=gettext_lazy("Article of the name"),
+        choices=[("", gettext_lazy("Guess from the name")), *NameGender.choices],
+        required=False,
+        help_text=gettext_lazy(
+            "For sentences such as “Nachricht an das Bezirksamt Mitte” on the newsroom and "
+            "in mails."
+        ),
+    )
+    name_genitive = forms.CharField(
+        label=gettext_lazy("Name in the genitive"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy(
+            "As it reads after “des” or “der”, e.g. “Bezirksamts Mitte”. Empty: guessed "
+            "from the name."
+        ),
+    )
 
     FIELDS = ["tagline", "imprint", "privacy_contact", "netiquette", "office_hours"]
-    FIELDS += ["time_zone", "holiday_region"]
+    FIELDS += ["time_zone", "holiday_region", "name_gender", "name_genitive"]
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {name: getattr(office, name) for name in self.FIELDS})
@@ -119,6 +143,54 @@ class ProfileForm(DescribedForm):
         if data.get("logo") and data.get("remove_logo"):
             raise ValidationError(_("Upload a new logo or remove the old one, not both."))
         return data
+
+
+class AccessibilityForm(DescribedForm):
+    """The accessibility statement and the pages in Leichte Sprache and sign language, with
+    the labels, help texts and checks of the office's own fields (the video's and the
+    enforcement body's addresses: http or https only)."""
+
+    FIELDS = [
+        "accessibility_status",
+        "accessibility_limitations",
+        "accessibility_statement_date",
+        "accessibility_method",
+        "accessibility_enforcement_body",
+        "accessibility_enforcement_url",
+        "easy_language_text",
+        "sign_language_video_url",
+        "sign_language_transcript",
+    ]
+    URL_FIELDS = ("accessibility_enforcement_url", "sign_language_video_url")
+
+    def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(office, name) for name in self.FIELDS})
+        super().__init__(*args, **kwargs)
+        self.office = office
+        for name in self.FIELDS:
+            self.fields[name] = Office._meta.get_field(name).formfield()
+        self.fields["accessibility_status"].choices = [
+            ("", _("Not assessed yet")),
+            *AccessibilityStatus.choices,
+        ]
+        self.fields["accessibility_statement_date"].widget = forms.DateInput(
+            attrs={"type": "date"}, format="%Y-%m-%d"
+        )
+        for name in self.URL_FIELDS:
+            self.fields[name].widget = forms.URLInput(attrs={"inputmode": "url"})
+            # A form field does not run its model field's validators: shown to citizens
+            # as a link, the address must be http(s).
+            self.fields[name].validators.append(validate_web_url)
+        for name in ("accessibility_limitations", "accessibility_enforcement_body"):
+            self.fields[name].widget.attrs["rows"] = 4
+        self.fields["easy_language_text"].widget.attrs["rows"] = 12
+        self.fields["sign_language_transcript"].widget.attrs["rows"] = 6
+
+    def clean_accessibility_statement_date(self):
+        day = self.cleaned_data.get("accessibility_statement_date")
+        if day and not 2000 <= day.year <= 2199:
+            raise ValidationError(_("Enter a date between the years 2000 and 2199."))
+        return day
 
 
 def _time(value: str) -> str:

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from rathaus.desk import configuring
-from rathaus.desk.forms.settings import ClosureForm, HoursForm, ProfileForm
-from rathaus.desk.pages import page
+from rathaus.desk.forms.settings import AccessibilityForm, ClosureForm, HoursForm, ProfileForm
+from rathaus.desk.pages import page, see_other
 from rathaus.desk.tenancy import office_of
 from rathaus.offices.models import Office, Role
 from rathaus.response_times.models import Closure
@@ -55,6 +55,29 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("desk:settings_profile", office.slug)
     context = {"office": office, "form": form}
     return page(request, "desk/settings/profile.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def accessibility(request: HttpRequest, slug: str) -> HttpResponse:
+    """The accessibility statement and the pages in Leichte Sprache and sign language."""
+    office = office_of(request, slug, Role.ADMIN)
+    form = AccessibilityForm(request.POST if request.method == "POST" else None, office=office)
+    if request.method == "POST" and form.is_valid():
+        for name in AccessibilityForm.FIELDS:
+            setattr(office, name, form.cleaned_data[name])
+        configuring.save(
+            office,
+            list(AccessibilityForm.FIELDS),
+            office=office,
+            action="office_accessibility_changed",
+            by=request.user,
+        )
+        office.touch()  # the footer of every newsroom page links the pages, when filled
+        messages.success(request, _("The accessibility settings were saved."))
+        return see_other("desk:settings_accessibility", office)
+    context = {"office": office, "form": form}
+    status = 400 if form.errors else 200
+    return page(request, "desk/settings/accessibility.html", context, status=status)
 
 
 def _hours_page(request: HttpRequest, office: Office, form, closure_form) -> HttpResponse:
