@@ -18,6 +18,7 @@ from django.db import models, transaction
 from rathaus.audit.log import record
 from rathaus.offices.access import require_role
 from rathaus.offices.models import Office, Role
+from rathaus.response_times import recounting
 
 # Never written to the log: the log is read by every office admin, a secret is not (nor
 # the hash of a push token, which would let a guess be checked).
@@ -54,6 +55,7 @@ def save(
         else:
             row.save(update_fields=fields)
         record(row, action, by=by, office=office, before=before, after=snapshot(row, fields))
+        _recount_if_needed(row, fields, office=office, by=by)
     return row
 
 
@@ -61,4 +63,12 @@ def delete(row: models.Model, fields: list[str], *, office: Office, action: str,
     require_role(by, office, Role.ADMIN)
     with transaction.atomic():
         record(row, action, by=by, office=office, before=snapshot(row, fields))
+        _recount_if_needed(row, fields, office=office, by=by)
         row.delete()
+
+
+def _recount_if_needed(row: models.Model, fields: list[str], *, office: Office, by: Any) -> None:
+    """A target, a closure day or the hours due times count in changed: the open
+    conversations' due times are recounted (queued, in the same transaction)."""
+    if recounting.counts_due_times(row, fields):
+        recounting.recount_due_times(office, by=by)

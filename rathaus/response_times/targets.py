@@ -152,3 +152,46 @@ def recompute(conversation: Conversation) -> bool:
     from when the citizen wrote. True if they changed. An overdue notice already sent stays
     counted only for the due times it was about (see ``overdue``)."""
     return _store(conversation)
+
+
+# Conversations recounted per statement: a large office's open queue goes in slices.
+RECOUNT_CHUNK = 500
+
+
+def recount_open(office_id: int) -> int:
+    """Due times of the office's open conversations from its targets, closure days and
+    opening hours as they are now, still counted from when each citizen wrote; how many
+    changed. Only conversations that have a due time: one opened while the office had no
+    target, or automatic mail (which owes no answer), gets none afterwards, so a first
+    target does not turn an office's whole backlog overdue at once. An overdue notice
+    already sent stays counted for the due time it was about (see ``overdue``)."""
+    office = Office.objects.filter(pk=office_id).first()
+    if office is None:
+        return 0
+    table = {target.category: target for target in ResponseTarget.objects.filter(office=office)}
+    closed = closed_days(office)
+    open_ = (
+        Conversation.objects.filter(office=office, anonymised_at=None)
+        .exclude(status=Conversation.Status.CLOSED)
+        .exclude(first_response_due=None, resolution_due=None)
+        .only("pk", "category", "created_at", "first_response_due", "resolution_due")
+        .order_by("pk")
+    )
+    changed, last = 0, 0
+    while batch := list(open_.filter(pk__gt=last)[:RECOUNT_CHUNK]):
+        last = batch[-1].pk
+        moved = []
+        for conversation in batch:
+            target = table.get(conversation.category) or table.get("")
+            first = resolution = None
+            if target is not None:
+                start = conversation.created_at
+                first = due_after(office, start, target.first_response_hours, closed)
+                resolution = due_after(office, start, target.resolution_hours, closed)
+            stored = (conversation.first_response_due, conversation.resolution_due)
+            if (first, resolution) != stored:
+                conversation.first_response_due, conversation.resolution_due = first, resolution
+                moved.append(conversation)
+        Conversation.objects.bulk_update(moved, ["first_response_due", "resolution_due"])
+        changed += len(moved)
+    return changed
