@@ -152,3 +152,20 @@ def test_a_profile_change_that_counts_nothing_queues_nothing(office, office_admi
         office, ["tagline"], office=office, action="office_settings_changed", by=office_admin
     )
     assert not Job.objects.filter(kind=RECOUNT.name).exists()
+
+
+def test_a_target_changed_in_the_django_admin_recounts_too(
+    admin_site_as, office, target, open_and_closed
+):
+    admin_client = admin_site_as("response_times")
+    admin_client.post(
+        f"/admin/response_times/responsetarget/{target.pk}/change/",
+        {
+            "office": office.pk,
+            "category": "",
+            "first_response_hours": "4",
+            "resolution_hours": "40",
+        },
+    )
+    runner.run(RECOUNT)
+    assert _due(open_and_closed[0])[0] == local(2026, 6, 15, 10, 0)
