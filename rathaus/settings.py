@@ -163,9 +163,11 @@ MIDDLEWARE = [
     # Before the page cache, so that cache hits get the policy and the cache headers too.
     "csp.middleware.CSPMiddleware",
     "rathaus.lib.headers.NoStoreMiddleware",
+    # /en/<office>/…: the reader's language in the address, no cookie (newsroom.language).
+    "rathaus.newsroom.language.LanguageInAddressMiddleware",
     "rathaus.newsroom.caching.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "rathaus.newsroom.language.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -334,6 +336,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # not Django's 14 days
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets the error page of its part of the site, with what was typed (urls.py).
+CSRF_FAILURE_VIEW = "rathaus.urls.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): no inline script or style anywhere, so an injected
 # <script> or on…= attribute does not run even if escaping fails once. No nonces: newsroom

@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.urls import include, path
@@ -40,10 +41,43 @@ urlpatterns = [
 DESK_PATHS = ("/desk/", "/accounts/")
 
 
-def _error_page(request: HttpRequest, status: int) -> HttpResponse:
+def _error_page(request: HttpRequest, status: int, **context) -> HttpResponse:
     if request.path.startswith(DESK_PATHS):
-        return desk_errors.page(request, status)
-    return newsroom_errors.page(request, status)
+        return desk_errors.page(request, status, **context)
+    return newsroom_errors.page(request, status, **context)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 400)
+
+
+# A form refused for its CSRF token (settings.CSRF_FAILURE_VIEW). What the person typed is
+# shown again for copying, so that going back is not their only hope of keeping it; but
+# only where the form came from this site: a request from another site (Origin or Referer
+# refused) must not get its text shown in our layout. Secrets are never shown.
+FOREIGN_REASONS = ("Origin checking failed", "Referer checking failed")
+NOT_SHOWN = ("csrfmiddlewaretoken", "password", "token", "secret", "code", "nonce", "website")
+MAX_SHOWN = 20
+
+
+def typed_text(request: HttpRequest, reason: str) -> list[tuple[str, str]]:
+    """(field name, value) of what was typed into the refused form, for copying."""
+    if request.method != "POST" or reason.startswith(FOREIGN_REASONS):
+        return []
+    try:
+        items = list(request.POST.items())
+    except (SuspiciousOperation, OSError, ValueError):  # too big, cut off: show nothing
+        return []
+    shown = [
+        (name, value)
+        for name, value in items
+        if value.strip() and not any(word in name.lower() for word in NOT_SHOWN)
+    ]
+    return shown[:MAX_SHOWN]
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error_page(request, 403, about="csrf", typed=typed_text(request, reason))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -65,6 +99,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponseServerError(loader.get_template("500.html").render(context))
 
 
+handler400 = bad_request
 handler404 = not_found
 handler403 = permission_denied
 handler500 = server_error

@@ -8,6 +8,24 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
+    400: (
+        _("The request could not be read"),
+        _(
+            "What your browser sent was incomplete or not in a form the desk can read. "
+            "Go back, reload the page and try again."
+        ),
+    ),
+    # A form sent without a valid CSRF token: mostly a page left open past the session's
+    # end, or cookies blocked (the desk needs its session cookie).
+    "csrf": (
+        _("The form could not be sent"),
+        _(
+            "For your protection, a form is only accepted from a page that is still valid. "
+            "The page was probably open for too long (for example after you were logged "
+            "out), or your browser blocks cookies for this site. Go back, copy your text, "
+            "reload the page, and send the form again."
+        ),
+    ),
     403: (
         _("Access denied"),
         _(
@@ -22,7 +40,11 @@ MESSAGES = {
 }
 
 
-def page(request: HttpRequest, status: int) -> HttpResponse:
-    heading, message = MESSAGES[status]
-    context = {"status": status, "heading": heading, "message": message}
+def page(
+    request: HttpRequest, status: int, about: int | str | None = None, **context
+) -> HttpResponse:
+    """The desk's error page for ``status``; ``about`` picks another text than the
+    status's own (``"csrf"``), ``context`` adds what the page shows below it."""
+    heading, message = MESSAGES[about or status]
+    context |= {"status": status, "heading": heading, "message": message}
     return render(request, "desk/error.html", context, status=status)

@@ -1,7 +1,8 @@
 """Server-side page cache and HTTP caching for the public newsroom.
 
-A page is cached under its path, the query parameters the views read, the language and the
-office's content_version. Publishing, correcting or withdrawing bumps that version
+A page is cached under its path (with the language prefix of newsroom.language, if the
+address has one), the query parameters the views read, the language and the office's
+content_version. Publishing, correcting or withdrawing bumps that version
 (Office.touch), so the next request renders afresh without anyone deleting keys. A hit costs
 one small query for the office row and one cache read, answered by CachedPageMiddleware
 before the rest of the middleware runs.
@@ -19,10 +20,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from rathaus.newsroom import language
 from rathaus.offices.models import RESERVED_SLUGS, Office
 
 # The only query parameters the newsroom views read; others must not split the cache.
@@ -111,14 +112,15 @@ def cached_response(request: HttpRequest) -> HttpResponse | None:
     """The cached newsroom page for this request, if there is one, without any view."""
     if request.method not in ("GET", "HEAD"):
         return None
-    slug = request.path.split("/", 2)[1]
+    # path_info: without the /en/ a reader may have chosen (newsroom.language).
+    slug = request.path_info.split("/", 2)[1]
     if not slug or slug in RESERVED_SLUGS:
         return None
     row = _office_version(slug)
     if row is None:
         return None
     # The same choice LocaleMiddleware makes, which has not run yet.
-    request.LANGUAGE_CODE = translation.get_language_from_request(request)
+    request.LANGUAGE_CODE = language.of(request)
     entry = cache.get(_key(request, f"{row[0]}.{row[1]}"))
     if entry is None:
         return None
