@@ -31,6 +31,17 @@ def allows(category: str, channel_key: str, restricted: dict[str, list[str]]) ->
     return channel_key in restricted[category]
 
 
+def reaches(
+    category: str, channel_key: str, restricted: dict[str, list[str]], picked: list[str] | None
+) -> bool:
+    """Whether a post goes to ``channel_key``: to the channels the editor picked for it
+    (``Post.channels``) where they did, else by its category's defaults; always to the
+    newsroom."""
+    if channel_key == ALWAYS or picked is None:
+        return allows(category, channel_key, restricted)
+    return channel_key in picked
+
+
 def choose(office: Office, matrix: dict[str, list[str]], *, by) -> None:
     """Set the default channels of each category in ``matrix``; a category with every
     channel ticked is stored as "no restriction", so channels connected later are in."""

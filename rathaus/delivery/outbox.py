@@ -24,7 +24,9 @@ def _wanted(
     channel: channels.Channel, post: Post, action: str, restricted: dict[str, list[str]]
 ) -> bool:
     if action == Action.PUBLISH:
-        return channel.takes(post) and defaults.allows(post.category, channel.key, restricted)
+        return channel.takes(post) and defaults.reaches(
+            post.category, channel.key, restricted, post.channels
+        )
     if action == Action.UPDATE and not isinstance(channel, channels.Updates):
         return False
     if action == Action.WITHDRAW and not isinstance(channel, channels.Withdraws):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.db.models import Max
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from rathaus.delivery import channels
+from rathaus.delivery import channels, defaults
 from rathaus.lib.oneline import has_breaks
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office
-from rathaus.posts.models import Post, PostVariant, Tag
+from rathaus.posts.models import Post, PostVariant, Tag, slug_for
 
 EDITABLE_FIELDS = {
     "title",
@@ -22,7 +24,43 @@ EDITABLE_FIELDS = {
     "event_start",
     "event_end",
     "publish_at",
+    "channels",
 }
+
+
+def plain_lines(text: str) -> str:
+    """Line breaks as ``\n``: browsers send a textarea's as ``\r\n``, which would count
+    twice on some platforms and differ from what was counted before saving."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def slug_after_save(post: Post | None, title: str) -> str:
+    """The address words ``post`` will have once saved with ``title``: they follow the
+    title until the post is first published, then they stay (the link went out)."""
+    if post is not None and post.published_at is not None:
+        return post.slug
+    return slug_for(title)
+
+
+def link_after_save(office: Office, post: Post | None, title: str) -> str:
+    """The post's public address once saved with ``title``, as platforms will count it.
+    A new post has no id yet: the next one stands in (the same digits but for a rare
+    rollover, e.g. 999 → 1000, or a PostgreSQL sequence far ahead of the table)."""
+    pk = post.pk if post is not None and post.pk else _next_id()
+    path = reverse("newsroom:post", args=[office.slug, pk, slug_after_save(post, title)])
+    return office.public_url(path)
+
+
+def _next_id() -> int:
+    return (Post.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+
+
+def default_channels(office: Office, category: str) -> list[str]:
+    """The keys of the office's channels a post of ``category`` goes to by default."""
+    restricted = defaults.chosen(office.pk)
+    return [
+        c.key for c in channels.for_office(office) if defaults.allows(category, c.key, restricted)
+    ]
 
 
 def check_title(title: str) -> None:
@@ -43,8 +81,13 @@ def write(
         raise LifecycleError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
     if "title" in fields:
         check_title(fields["title"] or "")
+        post.url_slug = slug_after_save(post, fields["title"] or "")
+    if fields.get("body"):
+        fields = {**fields, "body": plain_lines(fields["body"])}
     for name, value in fields.items():
         setattr(post, name, value)
+    if "channels" in fields:
+        post.channels = _picked(post, fields["channels"])
     if post.event_start and post.event_end and post.event_end < post.event_start:
         raise LifecycleError(_("The event cannot end before it starts."))
     post.full_clean(exclude=["created_by", "last_editor", "office"])
@@ -55,12 +98,24 @@ def write(
                 raise KeyError(key)
             if text.strip():
                 PostVariant.objects.update_or_create(
-                    post=post, channel=key, defaults={"text": text}
+                    post=post, channel=key, defaults={"text": plain_lines(text)}
                 )
             else:
                 PostVariant.objects.filter(post=post, channel=key).delete()
     if tags is not None:
         post.tags.set([_tag(post.office, name) for name in tags if name.strip()])
+
+
+def _picked(post: Post, keys: list[str] | None) -> list[str] | None:
+    """The channels chosen for ``post``, checked; None where they are just its category's
+    defaults, so that the post follows them (and a later change of its category)."""
+    if keys is None:
+        return None
+    # Only the office's channels of today: one disconnected since (in the copy of an
+    # older post) drops out; the newsroom is always in.
+    available = {c.key for c in channels.for_office(post.office)}
+    picked = sorted({*keys, defaults.ALWAYS} & available)
+    return None if picked == sorted(default_channels(post.office, post.category)) else picked
 
 
 def _tag(office: Office, name: str) -> Tag:

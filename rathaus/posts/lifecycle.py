@@ -177,8 +177,11 @@ def limit_problems(post: Post) -> dict[str, list[str]]:
     restricted = defaults.chosen(post.office_id)
     for channel in channels.for_office(post.office):
         # A channel the post won't go to (Instagram without an image, a category the
-        # office sends elsewhere) can't hold it up.
-        if not channel.takes(post) or not defaults.allows(post.category, channel.key, restricted):
+        # office sends elsewhere, one the editor left out) can't hold it up.
+        picked = post.channels
+        if not channel.takes(post) or not defaults.reaches(
+            post.category, channel.key, restricted, picked
+        ):
             continue
         text = channel.text_for(post)
         sendable = channel.sendable(

@@ -54,6 +54,19 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
 
+SLUG_MAX = 60
+
+
+def slug_for(title: str) -> str:
+    """The words of a post's address from its title: at most ``SLUG_MAX`` characters, cut
+    where a word ends (only a single word longer than that is cut inside)."""
+    slug = slugify(title)
+    if len(slug) > SLUG_MAX:
+        head = slug[: SLUG_MAX + 1]
+        slug = head.rsplit("-", 1)[0] if "-" in head else slug[:SLUG_MAX]
+    return slug.strip("-") or "meldung"
+
+
 class PostQuerySet(models.QuerySet):
     def public(self) -> PostQuerySet:
         return self.filter(status__in=PUBLIC_STATUSES)
@@ -122,6 +135,12 @@ class Post(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_hash = models.CharField(max_length=64, blank=True)
+    # The words of the newsroom address (``slug_for``), set from the title until the post
+    # is first published; empty only in rows made by ``bulk_create``.
+    url_slug = models.SlugField(max_length=SLUG_MAX, blank=True, editable=False)
+    # The channel keys the editor chose for this post (the newsroom is always among them);
+    # None: the category's default channels (``delivery.defaults``).
+    channels = models.JSONField(_("channels"), null=True, blank=True, default=None)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_without_approval = models.BooleanField(default=False)
     corrected_at = models.DateTimeField(null=True, blank=True)
@@ -143,12 +162,13 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        self.url_slug = self.url_slug or slug_for(self.title)
         self.body_html = richtext.render(self.body)
         self.search_title = german_words.tokens(self.title)
         self.search_body = german_words.tokens(self.body)
         fields = kwargs.get("update_fields")
         if fields is not None and {"title", "body"} & set(fields):
-            kwargs["update_fields"] = {*fields, "search_title", "search_body"}
+            kwargs["update_fields"] = {*fields, "search_title", "search_body", "url_slug"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -156,7 +176,9 @@ class Post(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)[:60] or "meldung"
+        """The address's words: stored, so a post's address stays what went out (rows
+        made by ``bulk_create`` have none stored and take the title's)."""
+        return self.url_slug or slug_for(self.title)
 
     @property
     def is_public(self) -> bool:
@@ -174,7 +196,9 @@ class Post(models.Model):
         return ""
 
     def content(self) -> dict:
-        """Everything an approval vouches for: text, variants, media, facts."""
+        """Everything an approval vouches for: text, variants, media, facts, and the
+        channels where the editor chose them (only then: the hashes of posts that follow
+        their category's defaults stay what their approvals stored)."""
         return {
             "title": self.title,
             "body": self.body,
@@ -187,7 +211,7 @@ class Post(models.Model):
             "images": [[i.sha256, i.alt_text, i.author, i.licence] for i in self.images.all()]
             if self.pk
             else [],
-        }
+        } | ({"channels": sorted(self.channels)} if self.channels is not None else {})
 
     def content_hash(self) -> str:
         canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from rathaus.delivery import channels
+from rathaus.delivery import channels, defaults
 from rathaus.desk.forms.fields import DescribedForm, LocalDateTimeField, LocalTimesForm
 from rathaus.offices import local_time
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Office
-from rathaus.posts import content
+from rathaus.posts import content, drafting
 from rathaus.posts.models import Category, Post
 
 
@@ -67,10 +67,32 @@ class PostForm(LocalTimesForm):
         help_text=gettext_lazy("Desired publication time; the approver confirms it."),
     )
 
+    # Which channels the post goes to; ticked at first are its category's defaults, and
+    # ``channels_for`` names the category they were ticked for: left as they were, the
+    # post follows the defaults of whatever category it gets.
+    channels = forms.MultipleChoiceField(
+        label=gettext_lazy("Channels"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Ticked are the defaults of the category. The newsroom always gets the post."
+        ),
+    )
+    channels_for = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
         super().__init__(*args, office=office, **kwargs)
+        office_channels = channels.for_office(office)
+        if "channels" in self.fields:
+            self.fields["channels"].choices = [
+                (c.key, str(c.name)) for c in office_channels if c.key != defaults.ALWAYS
+            ]
+            if "channels" not in self.initial:
+                category = self.initial.get("category") or Category.PRESS_RELEASE
+                self.initial["channels"] = content.default_channels(office, category)
+                self.initial["channels_for"] = category
         # One variant per platform: all accounts of a platform send the same text.
-        by_key = {c.variant_key: c for c in channels.for_office(office) if c.variant_key}
+        by_key = {c.variant_key: c for c in office_channels if c.variant_key}
         self.variant_channels = list(by_key.values())
         for channel in self.variant_channels:
             self.fields[f"variant_{channel.variant_key}"] = forms.CharField(
@@ -91,6 +113,9 @@ class PostForm(LocalTimesForm):
         for name in cls.local_time_fields:
             initial[name] = _local(getattr(post, name), office)
         initial["tags"] = ", ".join(tag.name for tag in post.tags.all())
+        if post.channels is None:
+            initial["channels"] = content.default_channels(office, post.category)
+            initial["channels_for"] = post.category
         for variant in post.variants.all():
             initial[f"variant_{variant.channel}"] = variant.text
         return initial
@@ -103,17 +128,59 @@ class PostForm(LocalTimesForm):
             raise forms.ValidationError(str(error)) from None
         return title
 
+    def clean_body(self) -> str:
+        return content.plain_lines(self.cleaned_data["body"])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("event_start"), data.get("event_end")
         if start and end and end < start:
             self.add_error("event_end", _("The event cannot end before it starts."))
+        for channel in self.variant_channels:
+            name = f"variant_{channel.variant_key}"
+            data[name] = content.plain_lines(data.get(name) or "")
+        if "channels" in self.fields:
+            data["channels"] = self._picked(data.get("channels") or [], data.get("channels_for"))
         return data
+
+    def _picked(self, keys: list[str], ticked_for: str | None) -> list[str] | None:
+        """The channel choice for the verbs: None while the ticks are the defaults they
+        started as (the post then follows its category's defaults)."""
+        picked = {*keys, defaults.ALWAYS}
+        if ticked_for in Category.values and picked == set(
+            content.default_channels(self.office, ticked_for)
+        ):
+            return None
+        return sorted(picked)
+
+    @property
+    def chooses_channels(self) -> bool:
+        """Whether the input carries a choice of channels: a request made without this
+        form (a script, an older page) has no ``channels_for`` and leaves them as they are."""
+        return "channels" in self.fields and (not self.is_bound or "channels_for" in self.data)
+
+    def goes_to(self) -> set[str] | None:
+        """The keys of the channels the post goes to as the form stands now (typed or
+        initial, before any cleaning, for the live counters); None: every channel."""
+        if not self.chooses_channels:
+            return None
+        if self.is_bound:
+            keys, ticked_for = self.data.getlist("channels"), self.data.get("channels_for")
+            category = self.data.get("category")
+        else:
+            keys, ticked_for = self.initial.get("channels") or [], self.initial.get("channels_for")
+            category = self.initial.get("category")
+        picked = self._picked(keys, ticked_for)
+        if picked is None:
+            return set(content.default_channels(self.office, category or Category.PRESS_RELEASE))
+        return set(picked)
 
     def verb_arguments(self) -> dict[str, Any]:
         """What the lifecycle verbs take: the fields, one text per channel, the tag names."""
         data = self.cleaned_data
-        arguments = {name: data[name] for name in content.EDITABLE_FIELDS}
+        arguments = {name: data[name] for name in content.EDITABLE_FIELDS - {"channels"}}
+        if self.chooses_channels:
+            arguments["channels"] = data["channels"]
         arguments["variants"] = {
             c.variant_key: data[f"variant_{c.variant_key}"] for c in self.variant_channels
         }
@@ -122,6 +189,9 @@ class PostForm(LocalTimesForm):
 
 
 class CorrectionForm(PostForm):
+    # A correction goes where the post went: no choice of channels.
+    channels = None
+    channels_for = None
     note = forms.CharField(
         label=gettext_lazy("What was corrected"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -160,6 +230,41 @@ class ImageForm(DescribedForm):
         self.fields["image"].help_text = _(
             "JPEG, PNG, WebP or GIF; at most %(mb)d MB and %(megapixels)d megapixels."
         ) % {"mb": settings.UPLOAD_MAX_MB, "megapixels": settings.UPLOAD_MAX_MEGAPIXELS}
+
+
+class DraftImageForm(ImageForm):
+    """The image of a new post, chosen while writing it: optional, but once a file or any
+    of its details is given, all of them are needed (as on the post's page)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        details = ("alt_text", "author", "licence")
+        if not self.errors and not data.get("image") and any(data.get(n) for n in details):
+            self.add_error("image", _("Choose the image file, or leave the image fields empty."))
+        if data.get("image"):
+            for name in details:
+                if not (data.get(name) or "").strip() and name not in self.errors:
+                    field = self.fields[name]
+                    message = field.error_messages["required"]
+                    self.add_error(name, forms.ValidationError(message, code="required"))
+        return data
+
+    def image(self) -> drafting.NewImage | None:
+        """What ``drafting.create_draft`` takes; None when no image was chosen."""
+        data = self.cleaned_data
+        if not data.get("image"):
+            return None
+        return drafting.NewImage(
+            file=data["image"],
+            alt_text=data["alt_text"],
+            author=data["author"],
+            licence=data["licence"],
+        )
 
 
 class ReasonForm(DescribedForm):

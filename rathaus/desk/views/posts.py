@@ -9,17 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.desk import counters, steps
 from rathaus.desk.forms import calendar as calendar_forms
-from rathaus.desk.forms.posts import CorrectionForm, PostForm, StatusFilterForm
+from rathaus.desk.forms.posts import CorrectionForm, DraftImageForm, PostForm, StatusFilterForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of, post_of
 from rathaus.lib import richtext
 from rathaus.offices.models import Office, Role
-from rathaus.posts import lifecycle
+from rathaus.posts import content, drafting, images, lifecycle
 from rathaus.posts.models import Post
 
 
@@ -34,31 +33,60 @@ def post_list(request: HttpRequest, slug: str) -> HttpResponse:
     return page(request, "desk/post_list.html", context)
 
 
-def _counters(office: Office, form: PostForm, post: Post | None) -> list[counters.Counter]:
-    """Counters from what is in the form now: typed text if bound, the stored post if not."""
+def _counters(
+    office: Office, form: PostForm, post: Post | None, new_image: list[str] | None = None
+) -> list[counters.Counter]:
+    """Counters from what is in the form now: typed text if bound, the stored post if not;
+    with the link as it will be once saved, so the counts before and after saving agree.
+    ``new_image``: the alt text of an image being added with a new post."""
     alt_texts = [image.alt_text for image in post.images.all()] if post else []
     source = form.data if form.is_bound else form.initial
     variants = {
         c.variant_key: source.get(f"variant_{c.variant_key}", "") for c in form.variant_channels
     }
-    # Before the first save there is no address yet: one of the same length stands in.
-    link = post.get_absolute_url() if post else reverse("newsroom:post", args=[office.slug, 1, "x"])
+    title = source.get("title", "") or ""
     return counters.count(
         office,
-        title=source.get("title", "") or "",
+        title=title,
         body=source.get("body", "") or "",
         variants=variants,
-        alt_texts=alt_texts,
-        link=office.public_url(link),
+        alt_texts=alt_texts + (new_image or []),
+        link=content.link_after_save(office, post, title),
+        goes_to=form.goes_to(),
     )
 
 
-def _render_form(request, office, form, post=None, template="desk/post_form.html", status=200):
+def _new_image(request: HttpRequest) -> list[str]:
+    """The alt text of the image chosen on the new-post form, as one image to count."""
+    alt_text = request.POST.get("image-alt_text", "")
+    return [alt_text] if alt_text.strip() or request.FILES.get("image-image") else []
+
+
+def _fits(form: PostForm, found: list[counters.Counter]) -> bool:
+    """Stop a save that breaks the limits of a channel the post goes to, saying which
+    channel (by its name) and how to fix it."""
+    for counter in found:
+        if not counter.ok:
+            form.add_error(None, counter.refusal)
+    return all(counter.ok for counter in found)
+
+
+def _render_form(
+    request,
+    office,
+    form,
+    post=None,
+    template="desk/post_form.html",
+    status=200,
+    found=None,
+    image_form=None,
+):
     context = {
         "office": office,
         "form": form,
         "post": post,
-        "counters": _counters(office, form, post),
+        "image_form": image_form,
+        "counters": _counters(office, form, post) if found is None else found,
         "preview_html": richtext.render(
             (form.data if form.is_bound else form.initial).get("body", "") or ""
         ),
@@ -94,14 +122,27 @@ def post_new(request: HttpRequest, slug: str) -> HttpResponse:
     # A free hour of the calendar opens this form with ?publish_at=<local time>.
     initial = {"language": "de", **calendar_forms.initial_time(request.GET)}
     form = PostForm(request.POST or None, office=office, initial=initial)
-    if _wants_save(request, form):
-        post = _save(
-            request, form, lambda **a: lifecycle.create_draft(office, by=request.user, **a)
-        )
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    image_form = DraftImageForm(*data, prefix="image")
+    found = _counters(office, form, None, _new_image(request))
+    image_valid = image_form.is_valid() if image_form.is_bound else True
+    if _wants_save(request, form) and image_valid and _fits(form, found):
+
+        def verb(**arguments: Any) -> Post | None:
+            try:
+                image = image_form.image()
+                return drafting.create_draft(office, by=request.user, image=image, **arguments)
+            except images.ImageRejected as error:  # too big, too many pixels, no image
+                image_form.add_error("image", error)
+                return None
+
+        post = _save(request, form, verb)
         if post:
             _announce(request, form, _("Draft saved."))
             return redirect("desk:post_edit", office.slug, post.pk)
-    return _render_form(request, office, form)
+    # Browsers never fill in a file input again: the page says so, next to it.
+    image_form.reselect = bool(request.FILES.get("image-image"))
+    return _render_form(request, office, form, found=found, image_form=image_form)
 
 
 @login_required
@@ -112,10 +153,11 @@ def post_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PostForm(request.POST or None, office=office, initial=PostForm.initial_for(post))
     verb = lambda **a: lifecycle.edit(post, by=request.user, **a)  # noqa: E731
-    if _wants_save(request, form) and _save(request, form, verb):
+    found = _counters(office, form, post)
+    if _wants_save(request, form) and _fits(form, found) and _save(request, form, verb):
         _announce(request, form, _("Changes saved."))
         return redirect("desk:post_edit", office.slug, post.pk)
-    return _render_form(request, office, form, post)
+    return _render_form(request, office, form, post, found=found)
 
 
 @login_required
@@ -145,7 +187,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "office": office,
         "post": post,
-        "counters": _counters(office, form, post),
+        "counters": _counters(office, form, post, [] if post else _new_image(request)),
         "preview_html": richtext.render(request.POST.get("body", "")),
     }
     # The correction page's preview promises nothing to channels that cannot change a post.
