@@ -4,8 +4,10 @@ in words."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.delivery import channels
@@ -14,8 +16,10 @@ from rathaus.inbox.models import Conversation
 
 # A post's delivery panel fetches itself again while one of its deliveries is in one of
 # these states (htmx); once all have settled it stops. Waiting to be posted by hand is
-# settled: only a person moves it on.
+# settled: only a person moves it on. Every few seconds while a channel is being sent to
+# or due; once a minute while the only ones left wait for a retry later (up to hours).
 UNSETTLED = (Delivery.Status.QUEUED, Delivery.Status.RUNNING)
+POLL_SOON, POLL_LATER = 3, 60
 
 
 @dataclass(frozen=True)
@@ -109,10 +113,18 @@ def rows(deliveries: list[Delivery], of: models.Model | None = None) -> list[Row
 
 
 def panel(post: models.Model) -> dict:
-    """What the post page's delivery panel shows: its rows, and whether it should ask
-    again in a moment because a channel has not answered yet."""
+    """What the post page's delivery panel shows: its rows, and in how many seconds it
+    should ask again because a channel has not answered yet (None: all have settled)."""
     found = list(post.deliveries.all())
-    return {
-        "deliveries": rows(found, of=post),
-        "deliveries_unsettled": any(d.status in UNSETTLED for d in found),
-    }
+    return {"deliveries": rows(found, of=post), "deliveries_poll": _poll_seconds(found)}
+
+
+def _poll_seconds(deliveries: list[Delivery]) -> int | None:
+    waiting = [d for d in deliveries if d.status in UNSETTLED]
+    if not waiting:
+        return None
+    soon = timezone.now() + timedelta(seconds=POLL_LATER)
+    due = any(
+        d.status == Delivery.Status.RUNNING or (d.next_attempt_at or soon) <= soon for d in waiting
+    )
+    return POLL_SOON if due else POLL_LATER

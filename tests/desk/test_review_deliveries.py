@@ -1,7 +1,10 @@
 """The delivery panel fetches itself again (htmx, every 3 s) while a channel has not
 answered, and carries no trigger once all have settled; other offices get a 404."""
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import Delivery
@@ -68,3 +71,12 @@ def test_another_office_gets_a_404(client, outsider, published):
 
 def test_it_needs_a_login(client, published):
     assert client.get(_panel_url(published)).status_code == 302
+
+
+def test_only_a_retry_hours_away_is_asked_for_once_a_minute(client, office, approver, published):
+    log_in(client, approver)
+    later = timezone.now() + timedelta(hours=2)
+    published.deliveries.update(status=Delivery.Status.QUEUED, next_attempt_at=later)
+    assert 'hx-trigger="every 60s"' in client.get(_panel_url(published)).content.decode()
+    published.deliveries.update(status=Delivery.Status.RUNNING)
+    assert 'hx-trigger="every 3s"' in client.get(_panel_url(published)).content.decode()
