@@ -80,7 +80,7 @@ def test_the_privacy_notice_says_what_why_and_how_long(english, office):
     text = english.get("/mitte/kontakt/").text
     assert "What happens with your data" in text
     assert "120 days after your conversation is closed" in text
-    assert "We do not store your IP address" in text
+    assert "Your IP address itself is not stored with your message" in text
     assert 'href="/mitte/datenschutz/"' in text
 
 
