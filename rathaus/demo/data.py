@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rathaus.demo import access_texts
 from rathaus.offices.models import Office, Role
 
 # One password for every demo account. It is printed on start: a demo, never production.
@@ -62,6 +63,9 @@ NORD = {
     ),
     "office_hours": "Mo–Do 9–12 Uhr, Do zusätzlich 14–17 Uhr",
 }
+# Accessibility statement, Leichte Sprache, sign language and the names' German forms.
+MITTE |= access_texts.MITTE
+NORD |= access_texts.NORD
 
 # username → (office slug, roles, first name, last name, is_staff)
 USERS = {

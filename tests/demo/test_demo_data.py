@@ -180,3 +180,18 @@ def test_the_settings_pages_have_something_on_them(loaded):
     categories = set(ResponseTarget.objects.filter(office=mitte).values_list("category", flat=True))
     assert categories == {"", *demo.TARGETS}
     assert Closure.objects.filter(office=mitte).count() == len(demo.CLOSURE_DAYS)
+
+
+def test_the_demo_offices_have_their_accessibility_pages_and_name_forms(db, client):
+    _load()
+    mitte = Office.objects.get(slug="mitte")
+    assert mitte.accessibility_status == "partial"
+    assert mitte.has_easy_language and mitte.has_sign_language
+    assert mitte.name_genitive_phrase == "des Bezirksamts Musterstadt-Mitte"
+    assert client.get("/mitte/leichte-sprache/").status_code == 200
+    assert client.get("/mitte/barrierefreiheit/").status_code == 200
+    # A demo loaded before these fields existed gets them on the next start.
+    Office.objects.filter(slug="nord").update(accessibility_status="", name_gender="")
+    _load()
+    nord = Office.objects.get(slug="nord")
+    assert (nord.accessibility_status, nord.name_gender) == ("full", "neuter")

@@ -22,6 +22,7 @@ from rathaus.answers.models import FaqEntry, TextTemplate
 from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery import sending
 from rathaus.delivery.models import ChannelDefault
+from rathaus.demo import access_texts
 from rathaus.demo import data as demo
 from rathaus.federation.models import Account
 from rathaus.inbox import inbound
@@ -160,6 +161,14 @@ class Command(BaseCommand):
         if base_url and office.public_base_url != base_url:  # started on another port
             office.public_base_url = base_url
             office.save(update_fields=["public_base_url"])
+        # A demo loaded before the accessibility fields existed gets them; what someone
+        # wrote on the settings page since stays.
+        added = access_texts.MITTE.keys() | access_texts.NORD.keys()
+        empty = [n for n in data if n in added and data[n] and not getattr(office, n)]
+        if empty:
+            for name in empty:
+                setattr(office, name, data[name])
+            office.save(update_fields=empty)
         return office
 
     def _user(self, username, offices, slug, roles, first, last, is_staff):
