@@ -12,6 +12,7 @@ from rathaus.desk.views import (
     inbox,
     inbox_actions,
     members,
+    notifications,
     offices,
     posts,
     settings,
@@ -25,6 +26,7 @@ post = "<slug:slug>/beitraege/<int:pk>"
 inbox_ = "<slug:slug>/anfragen"
 conversation = f"{inbox_}/<int:pk>"
 settings_ = "<slug:slug>/einstellungen"
+notices = "<slug:slug>/benachrichtigungen"
 urlpatterns = [
     path("", offices.home, name="home"),
     path("<slug:slug>/", offices.dashboard, name="dashboard"),
@@ -85,6 +87,12 @@ urlpatterns = [
         deliveries.delivery_confirm,
         name="delivery_confirm",
     ),
+    # A person's own notifications in the office (review steps, deliveries, FAQ suggestions).
+    path(f"{notices}/", notifications.notification_list, name="notification_list"),
+    path(f"{notices}/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path(f"{notices}/gelesen/", notifications.all_read, name="notifications_all_read"),
+    path(f"{notices}/email/", notifications.notification_mail, name="notification_mail"),
+    path(f"{notices}/zaehler/", notifications.notification_badge, name="notification_badge"),
     path(f"{inbox_}/", inbox.inbox, name="inbox"),
     path(f"{inbox_}/zaehler/", inbox.badge, name="inbox_badge"),
     path(f"{inbox_}/benachrichtigungen/", inbox_actions.notifications, name="notifications"),
