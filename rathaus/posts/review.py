@@ -61,8 +61,14 @@ def sent_back_to(office: Office, user: Any) -> list[Post]:
 
 
 def in_review_of(office: Office, user: Any) -> QuerySet[Post]:
-    """``user``'s posts waiting for an approval, oldest first (they wait longest)."""
-    return _theirs(office, user).filter(status=Post.Status.IN_REVIEW).order_by("updated_at")
+    """``user``'s posts waiting for an approval, oldest first (they wait longest); each
+    says whether nobody may approve it (``.blocked``, as :func:`is_blocked`)."""
+    return (
+        _theirs(office, user)
+        .filter(status=Post.Status.IN_REVIEW)
+        .annotate(blocked=~Exists(_someone_else()))
+        .order_by("updated_at")
+    )
 
 
 def _theirs(office: Office, user: Any) -> QuerySet[Post]:
@@ -73,6 +79,11 @@ def _other_approvers(office: Any, last_editor: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(
         office=office, role=Role.APPROVER, user__is_active=True
     ).exclude(user=last_editor)
+
+
+def _someone_else() -> QuerySet[Membership]:
+    """For a subquery: an approver of the outer post's office who did not edit it last."""
+    return _other_approvers(OuterRef("office"), OuterRef("last_editor"))
 
 
 def is_blocked(post: Post) -> bool:
@@ -86,10 +97,9 @@ def is_blocked(post: Post) -> bool:
 
 def blocked_in(office: Office) -> QuerySet[Post]:
     """The office's posts in review that nobody may approve, oldest first."""
-    someone = _other_approvers(OuterRef("office"), OuterRef("last_editor"))
     return (
         Post.objects.filter(office=office, status=Post.Status.IN_REVIEW)
-        .exclude(Exists(someone))
+        .exclude(Exists(_someone_else()))
         .select_related("last_editor")
         .order_by("updated_at")
     )

@@ -72,3 +72,28 @@ def test_only_office_admins_see_the_dashboard_list(client, office, editor, appro
 def test_a_draft_is_not_blocked(office, editor, draft):
     assert not review.is_blocked(draft)
     assert list(review.blocked_in(office)) == []
+
+
+def test_the_authors_in_review_list_flags_it(client, office, editor, approver, draft):
+    waiting = lifecycle.create_draft(office, by=editor, title="Wartet", body="Text")
+    lifecycle.submit(waiting, by=editor)
+    lifecycle.submit(draft, by=editor)
+    lifecycle.edit(draft, by=approver, title="Geändert")
+    lifecycle.edit(draft, by=editor, title="Wieder geändert")  # the editor edited last again
+    assert not review.is_blocked(draft)
+    Membership.objects.filter(user=approver).delete()
+    log_in(client, editor)
+    response = client.get(reverse("desk:dashboard", args=[office.slug]))
+    flags = {p.pk: p.blocked for p in response.context["mine_in_review"]}
+    assert flags == {waiting.pk: True, draft.pk: True}
+    html = response.content.decode()
+    assert html[html.index('id="h-mine-in-review"') :].count('class="flag"') == 2
+
+
+def test_the_flag_is_off_where_someone_may_approve(client, office, editor, approver, draft):
+    lifecycle.submit(draft, by=editor)
+    log_in(client, editor)
+    response = client.get(reverse("desk:dashboard", args=[office.slug]))
+    assert [p.blocked for p in response.context["mine_in_review"]] == [False]
+    html = response.content.decode()
+    assert 'class="flag"' not in html[html.index('id="h-mine-in-review"') :]
