@@ -110,17 +110,40 @@ def _prepared(delivery: Delivery) -> channels.Prepared | None:
 
 
 @dataclass(frozen=True)
+class Refitted:
+    """A channel that edits a thread part for part: its thread there keeps its length."""
+
+    name: str
+    published: int  # posts of the thread there
+    corrected: int  # posts the corrected text makes
+
+
+@dataclass(frozen=True)
 class CorrectionPreview:
     counters: list[Counter]  # the channels a correction reaches
     unchanged: list[str]  # names of those that keep the old text
+    # Channels whose thread there has another length than the corrected text needs: an
+    # edit changes the posts already there one for one (``Editing.update``), so it adds
+    # none and removes none.
+    refitted: list[Refitted]
 
 
 def for_correction(counters: list[Counter], post: Post) -> CorrectionPreview:
     """The editor's counters split for a correction: a channel that cannot change a
     published post gets no new text (no thread is promised there); the post's channels
     among them are named as keeping the old text."""
-    received = {d.channel for d in _received(post)}
+    received = {d.channel: d for d in _received(post)}
+    updating = {c.key: updates_in_place(c.key) for c in counters}
+    refitted = []
+    for counter in counters:
+        delivery = received.get(counter.key)
+        if not updating[counter.key] or delivery is None or not delivery.remote_parts:
+            continue
+        published, corrected = len(delivery.remote_parts), len(counter.parts) or 1
+        if published != corrected:
+            refitted.append(Refitted(counter.name, published, corrected))
     return CorrectionPreview(
-        [c for c in counters if updates_in_place(c.key)],
-        [c.name for c in counters if not updates_in_place(c.key) and c.key in received],
+        [c for c in counters if updating[c.key]],
+        [c.name for c in counters if not updating[c.key] and c.key in received],
+        refitted,
     )
