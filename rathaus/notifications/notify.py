@@ -56,7 +56,8 @@ def notify(
     if not _is_desk_path(url):
         raise ValueError(f"a notification links to a desk path, not {url!r}")
     members = Membership.objects.filter(office=office, user__in=wanted, user__is_active=True)
-    recipients = sorted(set(members.values_list("user", flat=True)))
+    addresses = dict(members.values_list("user", "user__email"))  # several roles: one entry
+    recipients = sorted(addresses)
     if not recipients:
         return []
     with transaction.atomic():
@@ -69,7 +70,8 @@ def notify(
                 "user", flat=True
             )
         )
-        mailed = [n for n in made if n.user_id not in declined]
+        # A mail for everyone with an address who did not turn mail off.
+        mailed = [n for n in made if addresses[n.user_id] and n.user_id not in declined]
         for notification in mailed:
             engine.enqueue(background.MAIL, payload={"notification": notification.pk})
         if mailed:

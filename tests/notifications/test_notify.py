@@ -4,6 +4,7 @@ path only; a mail from the job engine for those who did not turn mail off."""
 import pytest
 from django.core import mail
 
+from rathaus.jobs.models import Job
 from rathaus.notifications.models import Notification
 from rathaus.notifications.notify import mark_read, notify, set_by_mail, unread
 from rathaus.offices.models import Membership, Role
@@ -72,3 +73,9 @@ def test_the_count_is_per_office(office, other_office, editor):
     assert unread(editor, office).count() == 1
     mark_read(editor, office)
     assert unread(editor, other_office).count() == 1
+
+
+def test_no_mail_is_queued_for_someone_without_an_address(office, editor):
+    _notify(office, [editor])  # the fixture's editor has no email address
+    assert Notification.objects.filter(user=editor).exists()
+    assert not Job.objects.filter(kind="notifications.mail").exists()
