@@ -25,7 +25,8 @@ class Category(models.TextChoices):
     SERVICE = "service", _("Service information")
     MEETING = "meeting", _("Council meeting")
     RESOLUTION = "resolution", _("Council resolution")
-    SHORT_NOTICE = "short_notice", _("Short notice (tree felling, road works, ...)")
+    # A plain label; what belongs here is said where the category is chosen (desk.forms.posts).
+    SHORT_NOTICE = "short_notice", _("Short notice")
     EMERGENCY = "emergency", _("Emergency warning")
 
     @classmethod

@@ -30,7 +30,7 @@ def test_good_rows_are_planned_in_the_office_time(office):
         office,
         "title;text;category;time;channels\n"
         "Sprechstunde;Dienstags im Rathaus.;service;2026-03-31 10:00;newsroom\n"
-        'Baustelle;"Zwei Zeilen;\nmit Semikolon";Short notice (tree felling, road works, ...);'
+        'Baustelle;"Zwei Zeilen;\nmit Semikolon";Short notice;'
         "24.03.2026 08:30;\n"
         "Ohne Zeit;Text;;;\n",
     )

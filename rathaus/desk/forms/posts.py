@@ -32,7 +32,11 @@ class PostForm(LocalTimesForm):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=gettext_lazy("Markdown: **bold**, *italic*, lists, links."),
     )
-    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"),
+        choices=Category.choices,
+        help_text=gettext_lazy("Short notice: tree felling, road works and the like."),
+    )
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
     tags = forms.CharField(
         label=gettext_lazy("Tags"),

@@ -1,0 +1,19 @@
+# The short notice's label is plain now ('Short notice'; the examples are the desk form's
+# help text). Choices are no column: no SQL runs on either database, only the state follows.
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('inbox', '0004_message_search_words'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='conversation',
+            name='category',
+            field=models.CharField(blank=True, choices=[('press_release', 'Press release'), ('notice', 'Public notice (Bekanntmachung)'), ('participation', 'Participation procedure (Beteiligungsverfahren)'), ('service', 'Service information'), ('meeting', 'Council meeting'), ('resolution', 'Council resolution'), ('short_notice', 'Short notice'), ('emergency', 'Emergency warning')], max_length=20, verbose_name='category'),
+        ),
+    ]
