@@ -84,6 +84,8 @@ def test_the_week_marks_slots_and_the_move_form_offers_them(
     # Tuesday 24 March and 31 March, 10:30 local: winter, then summer time.
     assert 'name="at" value="2026-03-24T10:30"' in page
     assert 'name="at" value="2026-03-31T10:30"' in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "10:30" not in title  # the slots are in the page, not its title
     client.post(move, {"at": "2026-03-31T10:30"})
     draft.refresh_from_db()
     assert draft.publish_at == datetime(2026, 3, 31, 8, 30, tzinfo=UTC)
