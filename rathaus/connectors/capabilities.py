@@ -49,11 +49,28 @@ class Editing(Connector):
         raise NotImplementedError
 
     def update(self, attempt: Attempt) -> Sent:
-        published = published_parts(self, attempt)
+        """Edit the published parts one for one; a corrected text that makes more parts
+        gets them as replies at the thread's end, one that makes fewer loses the old parts
+        left over — so the thread reads as the correction does, not half old. The
+        publication's delivery keeps the thread's parts, so a retry edits what it appended
+        and a later correction or withdrawal reaches every part."""
+        original = published_delivery(self, attempt)
+        published = list(original.remote_parts)
         parts = sendable_parts(self, attempt)
         with self.calling():
             for done, part in zip(published, parts, strict=False):
                 self.edit(done["id"], part)
+            for number, part in enumerate(parts[len(published) :]):
+                under = published[-1]["id"]
+                sent = sent_before(self, attempt, part, under) if number == 0 else None
+                if sent is None:
+                    sent = self.post(part, reply_to=under, attempt=attempt)
+                published.append({"id": sent.remote_id, "url": sent.url})
+                Delivery.objects.filter(pk=original.pk).update(remote_parts=published)
+            while len(published) > len(parts):
+                self.delete(published[-1]["id"])
+                published.pop()
+                Delivery.objects.filter(pk=original.pk).update(remote_parts=published)
         return Sent(remote_id=published[0]["id"], url=published[0]["url"])
 
 
@@ -205,6 +222,11 @@ def recorded_elsewhere(connector: Connector, delivery: Delivery) -> set[str]:
 
 def published_parts(connector: Connector, attempt: Attempt) -> list[dict]:
     """The parts this account's publication of the post recorded."""
+    return published_delivery(connector, attempt).remote_parts
+
+
+def published_delivery(connector: Connector, attempt: Attempt) -> Delivery:
+    """This account's publication of the post, which records the thread's parts."""
     original = (
         Delivery.objects.filter(
             post=attempt.post_id, channel=connector.key, action=Delivery.Action.PUBLISH
@@ -214,4 +236,4 @@ def published_parts(connector: Connector, attempt: Attempt) -> list[dict]:
     )
     if original is None:
         raise PermanentError(f"{connector.label}: the post was never published here")
-    return original.remote_parts
+    return original

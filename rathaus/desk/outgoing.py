@@ -111,7 +111,8 @@ def _prepared(delivery: Delivery) -> channels.Prepared | None:
 
 @dataclass(frozen=True)
 class Refitted:
-    """A channel that edits a thread part for part: its thread there keeps its length."""
+    """A channel that edits a thread part for part, whose thread there gets longer or
+    shorter with the correction."""
 
     name: str
     published: int  # posts of the thread there
@@ -122,9 +123,9 @@ class Refitted:
 class CorrectionPreview:
     counters: list[Counter]  # the channels a correction reaches
     unchanged: list[str]  # names of those that keep the old text
-    # Channels whose thread there has another length than the corrected text needs: an
-    # edit changes the posts already there one for one (``Editing.update``), so it adds
-    # none and removes none.
+    # Channels whose thread there has another length than the corrected text needs: the
+    # correction edits the posts there one for one and adds or deletes the difference
+    # at the thread's end (``Editing.update``); the editor is told before.
     refitted: list[Refitted]
 
 

@@ -108,7 +108,7 @@ def test_the_correction_preview_promises_no_thread_where_nothing_can_change(
     assert f'id="counter-{bluesky.channel_key}"' in editing and "kept-old" not in editing
 
 
-def test_the_preview_says_when_a_thread_there_keeps_its_length(client, office, approver, published):
+def test_the_preview_says_when_a_thread_there_gets_longer(client, office, approver, published):
     mastodon = _received(published, "mastodon", "presse")
     Delivery.objects.filter(channel=mastodon.channel_key).update(
         remote_parts=[{"id": "1", "url": "https://social.example/@presse/1"}]
@@ -120,7 +120,8 @@ def test_the_preview_says_when_a_thread_there_keeps_its_length(client, office, a
     preview = client.post(url, {**data, "body": LONG}).content.decode()
     assert f'id="counter-{mastodon.channel_key}"' in preview  # Mastodon edits: it is counted
     refitted = preview[preview.index('class="problems-box refitted"') :]
-    assert "Mastodon: presse" in refitted and "1" in refitted
+    assert "Mastodon: presse" in refitted and "published as 1 posts" in refitted
+    assert "added at its end" in refitted
 
     short = client.post(url, {**data, "body": "Kurz."}).content.decode()
     assert "refitted" not in short  # one post there, one post corrected

@@ -63,6 +63,39 @@ def test_a_correction_edits_every_part_of_a_thread(connected_account, fake, publ
     assert _delivery(connected_account, "update").status == "published"
 
 
+def test_a_longer_correction_continues_the_thread_and_withdrawal_finds_every_part(
+    connected_account, fake, publish_post, change
+):
+    post = publish_post(title="Lindenallee", body=SENTENCE * 3)
+    [first] = fake.posted()
+
+    change(lifecycle.correct, post, note="Ergänzt", body=SENTENCE * 15)
+
+    thread = fake.posted()
+    assert len(thread) > 1 and thread[0].id == first.id
+    assert [p.in_reply_to_id for p in thread[1:]] == [p.id for p in thread[:-1]]
+    publication = _delivery(connected_account, "publish")
+    assert [p["id"] for p in publication.remote_parts] == [p.id for p in thread]
+    assert _delivery(connected_account, "update").status == "published"
+
+    change(lifecycle.withdraw, post, reason="Veraltet")
+    assert fake.posted() == []
+
+
+def test_a_shorter_correction_deletes_the_parts_left_over(
+    connected_account, fake, publish_post, change
+):
+    post = publish_post(title="Lindenallee", body=SENTENCE * 15)
+    assert len(fake.posted()) > 1
+
+    change(lifecycle.correct, post, note="Gekürzt", body="Die Sanierung beginnt am Dienstag.")
+
+    [left] = fake.posted()
+    assert "Dienstag" in left.text
+    assert len(_delivery(connected_account, "publish").remote_parts) == 1
+    assert _delivery(connected_account, "update").status == "published"
+
+
 def test_withdrawing_deletes_every_part_of_the_thread(
     connected_account, fake, publish_post, change
 ):
