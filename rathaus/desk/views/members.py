@@ -20,6 +20,7 @@ from rathaus.desk.tenancy import office_of
 from rathaus.offices import members
 from rathaus.offices.access import LifecycleError
 from rathaus.offices.models import Role
+from rathaus.offices.people import display_name
 
 
 def _member(office, pk: int):
@@ -109,7 +110,7 @@ def _change(request: HttpRequest, office, person, roles: list[str]) -> HttpRespo
     except LifecycleError as error:
         messages.error(request, str(error))
     else:
-        name = person.get_full_name() or person.get_username()
+        name = display_name(person)
         text = _("%(name)s's roles were saved.") if roles else _("%(name)s was removed.")
         messages.success(request, text % {"name": name})
     return redirect("desk:members", office.slug)
