@@ -137,3 +137,15 @@ def test_postgresql_uses_the_words_index(office):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "inbox_message_words" in plan
     assert found.exists()
+
+
+def test_the_queue_finds_the_compound(client, office, agent):
+    from django.urls import reverse
+
+    from tests.helpers import log_in
+
+    wanted = _ask(office, "<p>Seit Montag Vollsperrung in der Hafenstraße.</p>").conversation
+    _ask(office, "<p>Der Bus kommt nicht.</p>")
+    log_in(client, agent)
+    response = client.get(reverse("desk:inbox", args=[office.slug]), {"q": "Sperrung"})
+    assert [row.pk for row in response.context["page_"].rows] == [wanted.pk]
