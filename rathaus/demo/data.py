@@ -96,8 +96,10 @@ class DemoPost:
     title: str
     body: str
     category: str
-    # "published" (with days_ago), "scheduled" (tomorrow 09:00), "in_review" or "draft"
+    # "published" (with days_ago), "scheduled" (tomorrow 09:00), "in_review", "sent_back"
+    # (with the approver's reason) or "draft"
     state: str = "published"
+    reason: str = ""
     days_ago: float = 0
     tags: list[str] = field(default_factory=list)
     place_name: str = ""
@@ -275,6 +277,15 @@ POSTS = [
     ),
     DemoPost(
         "mitte",
+        "Neue Sprechzeiten im Bürgeramt ab Januar",
+        "Ab Januar öffnet das Bürgeramt dienstags und donnerstags bis 18 Uhr. Termine "
+        "können Sie online buchen.",
+        "service",
+        state="sent_back",
+        reason="Bitte den Link zur Terminbuchung ergänzen und das genaue Startdatum nennen.",
+    ),
+    DemoPost(
+        "mitte",
         "Entwurf: Weihnachtsmarkt auf dem Rathausplatz",
         "Text folgt – Öffnungszeiten und Programm noch mit dem Veranstalter abstimmen.",
         "press_release",
@@ -381,4 +392,6 @@ FAQ = [
 SECOND_TEAM = "Presse"
 TARGETS = {"emergency": (1, 8), "participation": (16, 80)}
 CLOSURE_DAYS = [(12, 24, "Heiligabend"), (12, 31, "Silvester")]
+# The press office's weekly slots: (weekday 0 = Monday, hour, category, label)
+FIXED_SLOTS = [(1, 10, "press_release", "Pressemitteilung"), (4, 9, "service", "Wochenvorschau")]
 NEWSLETTER = {"enabled": True, "sender_name": "Bezirksamt Musterstadt-Mitte"}

@@ -150,7 +150,7 @@ def confirmation(subscriber: Subscriber, newsletter: NewsletterSettings) -> Emai
     with translation.override(subscriber.language):
         body = render_to_string("newsletter/email/confirm.txt", context)
         subject = _("Please confirm your subscription to the newsletter of %(office)s") % {
-            "office": one_line(office.name)
+            "office": one_line(office.name_genitive_phrase)  # "des Bezirksamts Mitte"
         }
     return EmailMessage(
         subject=subject,

@@ -13,6 +13,7 @@ from rathaus.delivery.models import Delivery
 from rathaus.demo import data as demo
 from rathaus.inbox.models import Team
 from rathaus.newsletter.models import NewsletterSettings
+from rathaus.notifications.models import Notification
 from rathaus.offices.access import has_role
 from rathaus.offices.models import Membership, Office, Role
 from rathaus.posts.models import Category, Post, PostImage
@@ -48,7 +49,7 @@ def loaded(db):
 def test_a_second_run_creates_and_duplicates_nothing(loaded):
     first, first_output, second_output = loaded
     assert _counts() == first
-    assert "15 new posts" in first_output
+    assert "16 new posts" in first_output
     assert "0 new posts" in second_output
     assert Post.objects.values("office", "title").distinct().count() == Post.objects.count()
 
@@ -70,7 +71,11 @@ def test_public_posts_per_office_and_states(loaded):
     assert Post.objects.filter(office__slug="nord").public().count() == 2
     assert mitte.posts.filter(status=Post.Status.SCHEDULED).count() == 1
     assert mitte.posts.filter(status=Post.Status.IN_REVIEW).count() == 1
-    assert mitte.posts.filter(status=Post.Status.DRAFT).count() == 1
+    assert mitte.posts.filter(status=Post.Status.DRAFT).count() == 2  # one of them sent back
+    assert mitte.fixed_slots.count() == 2
+    # The sent-back post waits for its editor, who was told why.
+    told = Notification.objects.get(user__username="redaktion", kind="sent_back")
+    assert "Terminbuchung" in told.text and told.read_at is None
     public_categories = set(mitte.posts.public().values_list("category", flat=True))
     assert public_categories == set(Category.values)
 

@@ -30,7 +30,7 @@ from rathaus.inbox.models import Team
 from rathaus.newsletter.models import NewsletterSettings
 from rathaus.offices import local_time, login_policy
 from rathaus.offices.models import Membership, Office
-from rathaus.posts import lifecycle
+from rathaus.posts import lifecycle, planning
 from rathaus.posts.models import Post
 from rathaus.response_times.models import Closure, ResponseTarget
 
@@ -153,6 +153,16 @@ class Command(BaseCommand):
             Closure.objects.get_or_create(
                 office=office, day=date(year, month, day), defaults={"note": note}
             )
+        if not office.fixed_slots.exists():
+            for weekday, hour, category, label in demo.FIXED_SLOTS:
+                planning.add_slot(
+                    office,
+                    by=users["admin"],
+                    weekday=weekday,
+                    at=time(hour),
+                    category=category,
+                    label=label,
+                )
 
     def _office(self, data: dict, base_url: str) -> Office:
         office, _new = Office.objects.get_or_create(
@@ -203,6 +213,8 @@ class Command(BaseCommand):
         lifecycle.submit(post, by=editor)
         if spec.state == "in_review":
             return post
+        if spec.state == "sent_back":
+            return lifecycle.send_back(post, by=approver, reason=spec.reason)
         lifecycle.approve(post, by=approver)  # with publish_at tomorrow: scheduled
         if spec.state == "published":
             lifecycle.publish(post, by=approver)
