@@ -4,6 +4,7 @@ image chosen while writing is saved with the draft, and axe finds nothing, also 
 editor's refusals on the page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from rathaus.posts.models import Post, PostImage
 from tests.browser.helpers import description_problems, log_in, phone_overflow, violations
@@ -119,3 +120,36 @@ def test_the_editor_has_no_axe_findings_with_channels_and_a_refusal(
     assert "Xing: Bezirksamt Mitte" in page.locator(".error-summary").inner_text()
     assert not Post.objects.exists()
     assert found == {"new": [], "refused": []}
+
+
+def test_choosing_a_category_ticks_its_channels_until_the_editor_ticks_by_hand(
+    page, live_server, office, editor, connect_account
+):
+    from rathaus.delivery.models import ChannelDefault
+
+    xing = connect_account("xing", api_base="https://www.xing.com", remote_id="1")
+    linkedin = connect_account("linkedin", api_base="http://127.0.0.1:9", remote_id="2")
+    ChannelDefault.objects.create(
+        office=office, category="meeting", channels=[linkedin.channel_key]
+    )
+    base = live_server.url
+    log_in(page, base, editor.username)
+    page.goto(f"{base}/desk/{office.slug}/beitraege/neu/")
+    expect(page.get_by_role("checkbox", name="Xing: Bezirksamt Mitte")).to_be_checked()
+
+    page.select_option("#id_category", "meeting")
+    expect(page.get_by_role("checkbox", name="Xing: Bezirksamt Mitte")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="LinkedIn: Bezirksamt Mitte")).to_be_checked()
+
+    page.get_by_role("checkbox", name="Xing: Bezirksamt Mitte").check()  # by hand: it stays
+    page.get_by_role("checkbox", name="LinkedIn: Bezirksamt Mitte").uncheck()
+    page.select_option("#id_category", "press_release")
+    page.wait_for_timeout(1000)  # the preview has answered the change (and left the ticks)
+    expect(page.get_by_role("checkbox", name="Xing: Bezirksamt Mitte")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="LinkedIn: Bezirksamt Mitte")).not_to_be_checked()
+    page.fill("#id_title", "Sitzung des Ausschusses")
+    page.fill("#id_body", "Am Dienstag tagt der Ausschuss.")
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/desk/{office.slug}/beitraege/*/bearbeiten/")
+
+    assert Post.objects.get().channels == sorted(["newsroom", xing.channel_key])

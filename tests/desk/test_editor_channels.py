@@ -38,7 +38,9 @@ def _ticked(html: str) -> set[str]:
 def test_the_form_lists_the_channels_by_name_ticked_as_the_category_says(
     client, office, editor, xing, linkedin
 ):
-    ChannelDefault.objects.create(office=office, category="meeting", channels=["linkedin:2"])
+    ChannelDefault.objects.create(
+        office=office, category="meeting", channels=[linkedin.channel_key]
+    )
     log_in(client, editor)
 
     html = client.get(reverse("desk:post_new", args=[office.slug])).content.decode()
@@ -47,30 +49,36 @@ def test_the_form_lists_the_channels_by_name_ticked_as_the_category_says(
     ).content.decode()
 
     assert "Xing: Bezirksamt Mitte" in html and "LinkedIn: Bezirksamt Mitte" in html
-    assert _ticked(html) == {"xing:1", "linkedin:2"}
+    assert _ticked(html) == {xing.channel_key, linkedin.channel_key}
     assert 'value="newsroom"' not in html  # always: nothing to choose
-    assert _ticked(meeting) == {"linkedin:2"}
+    assert _ticked(meeting) == {linkedin.channel_key}
 
 
 def test_an_untouched_choice_follows_the_category_and_a_changed_one_is_kept(
     client, office, editor, xing, linkedin
 ):
-    ChannelDefault.objects.create(office=office, category="meeting", channels=["linkedin:2"])
+    ChannelDefault.objects.create(
+        office=office, category="meeting", channels=[linkedin.channel_key]
+    )
     log_in(client, editor)
 
     # Ticked for a press release, left as they were, then saved as a meeting.
-    _new(client, office, category="meeting", channels=["xing:1", "linkedin:2"],
+    _new(client, office, category="meeting", channels=[xing.channel_key, linkedin.channel_key],
          channels_for="press_release")  # fmt: skip
     _new(
-        client, office, title="Nur LinkedIn", channels=["linkedin:2"], channels_for="press_release"
+        client,
+        office,
+        title="Nur LinkedIn",
+        channels=[linkedin.channel_key],
+        channels_for="press_release",
     )
     untouched, chosen = Post.objects.order_by("pk")
 
     assert untouched.channels is None
-    assert chosen.channels == ["linkedin:2", "newsroom"]
+    assert chosen.channels == [linkedin.channel_key, "newsroom"]
     assert lifecycle.limit_problems(chosen) == {}
     html = client.get(reverse("desk:post_edit", args=[office.slug, chosen.pk])).content.decode()
-    assert _ticked(html) == {"linkedin:2"}
+    assert _ticked(html) == {linkedin.channel_key}
 
 
 def test_a_text_over_a_limit_is_stopped_and_named_with_both_fixes(
@@ -85,7 +93,7 @@ def test_a_text_over_a_limit_is_stopped_and_named_with_both_fixes(
     assert 'role="alert"' in html
     assert re.search(r"Xing: Bezirksamt Mitte: Text has \d+ characters, at most 3000", html)
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
-    assert "xing:1" not in summary
+    assert xing.channel_key not in summary
     assert "Write a shorter text for Xing under “Texts per channel”" in html
     assert "or leave Xing: Bezirksamt Mitte out of this post under “Channels”" in html
     assert TOO_LONG.strip() in html  # nothing typed is lost
@@ -166,3 +174,26 @@ def test_the_choice_is_part_of_what_an_approval_covers(office, editor, xing):
         "channels" not in lifecycle.create_draft(office, by=editor, title="T", body="b").content()
     )
     assert post.content_hash() != following
+
+
+def test_the_preview_reticks_untouched_channels_for_a_new_category(
+    client, office, editor, xing, linkedin
+):
+    ChannelDefault.objects.create(
+        office=office, category="meeting", channels=[linkedin.channel_key]
+    )
+    log_in(client, editor)
+    typed = {"title": "T", "body": "b", "category": "meeting", "channels_for": "press_release"}
+
+    untouched = client.post(
+        reverse("desk:preview", args=[office.slug]),
+        typed | {"channels": [xing.channel_key, linkedin.channel_key]},
+    ).content.decode()
+    touched = client.post(
+        reverse("desk:preview", args=[office.slug]), typed | {"channels": [xing.channel_key]}
+    ).content.decode()
+
+    assert 'id="post-channels" hx-swap-oob="true"' in untouched
+    assert _ticked(untouched) == {linkedin.channel_key}
+    assert 'value="meeting"' in untouched  # ticked for the meeting now
+    assert "hx-swap-oob" not in touched

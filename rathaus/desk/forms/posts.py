@@ -179,6 +179,18 @@ class PostForm(LocalTimesForm):
             return set(content.default_channels(self.office, category or Category.PRESS_RELEASE))
         return set(picked)
 
+    def reticked(self) -> PostForm | None:
+        """A form ticked with the defaults of the category now chosen, where the ticks are
+        still the untouched defaults of another one (the live preview swaps them in)."""
+        if not (self.is_bound and self.chooses_channels):
+            return None
+        ticked_for, category = self.data.get("channels_for"), self.data.get("category")
+        if category not in Category.values or category == ticked_for:
+            return None
+        if self._picked(self.data.getlist("channels"), ticked_for) is not None:
+            return None
+        return PostForm(office=self.office, initial={"category": category})
+
     def verb_arguments(self) -> dict[str, Any]:
         """What the lifecycle verbs take: the fields, one text per channel, the tag names."""
         data = self.cleaned_data

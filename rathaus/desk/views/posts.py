@@ -189,6 +189,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
         "post": post,
         "counters": _counters(office, form, post, [] if post else _new_image(request)),
         "preview_html": richtext.render(request.POST.get("body", "")),
+        "channels_form": form.reticked(),
     }
     # The correction page's preview promises nothing to channels that cannot change a post.
     correcting = post is not None and request.POST.get("correction") == "1"
