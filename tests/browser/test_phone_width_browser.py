@@ -190,7 +190,22 @@ MEASURE = """() => {
     const header = [...document.querySelectorAll(
         ".switcher, .switcher *, .desk-nav, .desk-nav summary, .desk-nav a, .desk-nav button")]
         .filter(shown).filter((e) => out(e.getBoundingClientRect())).map(name);
-    return {wider, culprits, header,
+    // A column squeezed below its header's words: more lines than words in the header.
+    const squeezed = [...document.querySelectorAll("main th")].filter(shown).filter((th) => {
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        const tops = new Set();
+        let words = 0;
+        while (walker.nextNode()) {
+            const text = walker.currentNode;
+            if (text.parentElement.closest(".visually-hidden") || !text.data.trim()) continue;
+            words += text.data.trim().split(/[\\s-]+/).length;  // "E-Mail-" may end a line
+            const range = document.createRange();
+            range.selectNodeContents(text);
+            for (const box of range.getClientRects()) tops.add(Math.round(box.top));
+        }
+        return tops.size > words;
+    }).slice(0, 3).map((th) => th.textContent.trim());
+    return {wider, culprits, header, squeezed,
             switcher: !!document.querySelector("#office-switch"),
             nav: !!document.querySelector(".desk-nav")};
 }"""
@@ -202,6 +217,8 @@ def problems_at_phone_width(page) -> list[str]:
     problems = []
     if found["wider"] > 0:
         problems.append(f"{found['wider']}px wider than the phone: {found['culprits']}")
+    if found["squeezed"]:
+        problems.append(f"table columns squeezed below their headers' words: {found['squeezed']}")
     if found["header"]:
         problems.append(f"cut off in the header: {found['header']}")
     if not (found["switcher"] and found["nav"]):
@@ -305,10 +322,11 @@ def rows(office, chief, editor, approver, agent, account, django_capture_on_comm
     from rathaus.inbox.models import Team
     from rathaus.mail.models import Mailbox
     from rathaus.newsletter.models import NewsletterSettings
+    from rathaus.notifications.notify import notify
     from rathaus.offices.models import Membership, Role
     from rathaus.posts import lifecycle, planning
     from rathaus.response_times.models import ResponseTarget
-    from tests.helpers import ask, make_user, publish
+    from tests.helpers import ask, make_user, png, publish
 
     Membership.objects.create(user=agent, office=office, role=Role.EDITOR)  # a name twice
     make_user("maximilian.mustermann-schulze-von-der-linden", office, Role.EDITOR, Role.AGENT)
@@ -319,6 +337,14 @@ def rows(office, chief, editor, approver, agent, account, django_capture_on_comm
         return lifecycle.create_draft(office, by=editor, title=f"{title}: {LONG_WORD}", **fields)
 
     made["draft"] = write("Entwurf")
+    lifecycle.add_image(
+        made["draft"],
+        by=editor,
+        file=png(),
+        alt_text=LONG_TEXT,
+        author=f"Fotostelle {LONG_WORD}",
+        licence=f"CC BY 4.0, {LONG_URL}"[:200],
+    )
     made["returned"] = lifecycle.send_back(
         lifecycle.submit(write("Zurückgegeben"), by=editor), by=approver, reason=LONG_TEXT
     )
@@ -329,6 +355,10 @@ def rows(office, chief, editor, approver, agent, account, django_capture_on_comm
     made["week"] = at.date().isoformat()
     capture = django_capture_on_commit_callbacks
     made["published"] = publish(office, editor, approver, capture, title=LONG_WORD, **fields)
+    # A channel that refused, with the platform's long answer and address on the post page.
+    made["published"].deliveries.update(
+        status="failed", last_error=f"HTTP 422: {LONG_TEXT}", remote_url=LONG_URL
+    )
     made["corrected"] = lifecycle.correct(
         publish(office, editor, approver, capture, title=f"Korrigiert {LONG_WORD}", **fields),
         by=approver,
@@ -353,9 +383,25 @@ def rows(office, chief, editor, approver, agent, account, django_capture_on_comm
     conversation = message.conversation
     work.add_note(conversation, LONG_TEXT, by=agent)
     work.assign(conversation, to=agent, by=chief)
-    work.notify(chief, conversation, LONG_TEXT)
-    work.notify(agent, conversation, LONG_TEXT)
+    notify(
+        [chief, agent],
+        office=office,
+        kind="mentioned",
+        text=LONG_TEXT,
+        url=reverse("desk:conversation", args=[office.slug, conversation.pk]),
+        mail=False,
+    )
     made["conversation"] = conversation
+    for n in range(3):  # a queue of several rows, each with a long subject and name
+        ask(
+            office,
+            f"<p>{LONG_URL}</p>",
+            channel="mail",
+            remote_id=f"q:{n + 2}",
+            author_name=f"{LONG_WORD} {n}",
+            author_email=f"person{n}@{LONG_WORD.lower()[:40]}.example",
+            subject=LONG_TEXT[:200],
+        )
 
     made["faq"] = FaqEntry.objects.create(office=office, question=LONG_TEXT, answer=LONG_TEXT)
     made["template"] = TextTemplate.objects.create(office=office, title=LONG_WORD, body=LONG_TEXT)
