@@ -197,3 +197,17 @@ def test_the_preview_reticks_untouched_channels_for_a_new_category(
     assert _ticked(untouched) == {linkedin.channel_key}
     assert 'value="meeting"' in untouched  # ticked for the meeting now
     assert "hx-swap-oob" not in touched
+
+
+def test_the_calendar_filter_by_channel_knows_the_posts_own_choice(office, editor, xing):
+    from django.http import QueryDict
+
+    from rathaus.desk.forms.calendar import CalendarFilterForm
+
+    left_out = lifecycle.create_draft(office, by=editor, title="T", body="b", channels=[])
+    following = lifecycle.create_draft(office, by=editor, title="T", body="b")
+    keep = CalendarFilterForm(QueryDict(f"channel={xing.channel_key}"), office=office).keep()
+
+    assert left_out.channels == ["newsroom"]
+    assert not keep(left_out)
+    assert keep(following)

@@ -50,8 +50,8 @@ class CalendarFilterForm(forms.Form):
             return None
         category = wanted.get("category")
         channel = self.channels.get(wanted.get("channel", ""))
-        # A post's channels are those its category's defaults allow (delivery.defaults) and
-        # that take it at all (Instagram only posts with an image).
+        # A post's channels are those its editor chose or else its category's defaults
+        # allow (delivery.defaults), and that take it at all (Instagram: with an image).
         restricted = defaults.chosen(self.office.pk) if channel else {}
 
         def keep(post: Post) -> bool:
@@ -59,7 +59,9 @@ class CalendarFilterForm(forms.Form):
                 return False
             if channel is None:
                 return True
-            return defaults.allows(post.category, channel.key, restricted) and channel.takes(post)
+            picked = post.channels
+            reaches = defaults.reaches(post.category, channel.key, restricted, picked)
+            return reaches and channel.takes(post)
 
         return keep
 
