@@ -36,6 +36,9 @@ RESERVED_SLUGS = {
     "ap",
     "nodeinfo",
     "newsletter",  # /newsletter/bounces/<token>/
+    # /de/<office>/ and /en/<office>/ choose the newsroom's language (newsroom/language.py).
+    "de",
+    "en",
 }
 
 

@@ -43,10 +43,11 @@ def test_an_office_admin_can_change_their_office(admin_client, office):
     assert b"emergency_skips_approval" in page.content
 
 
-def test_a_reserved_slug_is_refused(office):
+@pytest.mark.parametrize("slug", ["desk", "en", "de"])
+def test_a_reserved_slug_is_refused(office, slug):
     from django.core.exceptions import ValidationError
 
-    office.slug = "desk"
+    office.slug = slug  # "en" and "de" would be taken for the newsroom's language
     with pytest.raises(ValidationError):
         office.full_clean()
 
