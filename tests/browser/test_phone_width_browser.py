@@ -389,7 +389,6 @@ def rows(office, chief, editor, approver, agent, account, django_capture_on_comm
         kind="mentioned",
         text=LONG_TEXT,
         url=reverse("desk:conversation", args=[office.slug, conversation.pk]),
-        mail=False,
     )
     made["conversation"] = conversation
     for n in range(3):  # a queue of several rows, each with a long subject and name
