@@ -57,3 +57,11 @@ def test_contact_messages_and_subscriptions_share_the_budget(client, office):
             REMOTE_ADDR=ADDRESS,
         )
     assert _subscribe(client, "anna@example.org").status_code == 429
+
+
+def test_the_form_says_in_plain_words_what_the_spam_counter_keeps(client, office):
+    NewsletterSettings.objects.create(office=office, enabled=True)
+    page = client.get("/mitte/newsletter/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "keyed hash" not in page
+    assert "a code computed from your IP address and a secret key" in page
+    assert "ten minutes at most" in page
