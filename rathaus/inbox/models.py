@@ -262,24 +262,3 @@ class ReplyReviewer(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
-
-
-class Notification(models.Model):
-    """In-app notice for one person: assigned, mentioned in a note, overdue."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="notifications"
-    )
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text

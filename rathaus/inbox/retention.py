@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from rathaus.audit.log import entry, record_many
 from rathaus.audit.models import AuditEntry
 from rathaus.delivery.models import Delivery
-from rathaus.inbox.models import Conversation, Message, Notification
+from rathaus.inbox import notices
+from rathaus.inbox.models import Conversation, Message
 from rathaus.offices.models import Office
 
 # Sent inside the transaction with the ids of the conversations just anonymised, so that an
@@ -86,7 +87,7 @@ def anonymise(
             )
         }
         counts = scrub_messages(messages)
-        Notification.objects.filter(conversation__in=ids).delete()
+        notices.forget(ids)  # their texts name the conversation's subject
         Conversation.objects.filter(pk__in=ids).update(
             citizen_name="", citizen_email="", citizen_handle="", subject="", anonymised_at=now
         )

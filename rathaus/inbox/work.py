@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from rathaus.audit.log import record
 from rathaus.delivery import channels, outbox
 from rathaus.delivery.models import Delivery
-from rathaus.inbox import background
+from rathaus.inbox import background, notices
 from rathaus.inbox.models import (
     Conversation,
     Message,
-    Notification,
     ReplyReviewer,
     Team,
     Topic,
@@ -49,10 +48,6 @@ def _open(conversation: Conversation) -> None:
         raise LifecycleError(_("This conversation was anonymised; nothing can be added."))
 
 
-def notify(user: Any, conversation: Conversation, text: str) -> Notification:
-    return Notification.objects.create(user=user, conversation=conversation, text=text[:300])
-
-
 def assign(
     conversation: Conversation, *, to: Any | None = None, team: Team | None = None, by: Any
 ) -> Conversation:
@@ -72,12 +67,8 @@ def assign(
         after = {"assignee": str(to or ""), "team": str(team or "")}
         record(conversation, "assigned", by=by, office=office, before=before, after=after)
         if to is not None and to != by:
-            notify(to, conversation, _("Assigned to you: %(subject)s") % _names(conversation))
+            notices.assigned(conversation, to=to)
     return conversation
-
-
-def _names(conversation: Conversation) -> dict:
-    return {"subject": conversation.subject or conversation.reference}
 
 
 def set_status(conversation: Conversation, status: str, *, by: Any) -> Conversation:
@@ -162,9 +153,7 @@ def add_note(conversation: Conversation, text: str, *, by: Any) -> Message:
             username__in=names,
             pk__in=inbox_readers(office).values("user"),
         )
-        for colleague in colleagues.exclude(pk=by.pk):
-            names = {"name": by.get_username(), **_names(conversation)}
-            notify(colleague, conversation, _("%(name)s mentioned you: %(subject)s") % names)
+        notices.mentioned(conversation, colleagues.exclude(pk=by.pk), by=by)
     return note
 
 

@@ -1,6 +1,12 @@
 """A notice for one person about a step of their office's work (a post submitted, sent
-back, published; a delivery given up; an FAQ entry suggested), and whether they want it
-by mail too. It points at a desk page by path, so it holds nothing of the step itself."""
+back, published; a delivery given up; an FAQ entry suggested; a conversation assigned,
+a mention in a note, a conversation overdue), and whether they want it by mail too. It
+points at a desk page by path, so it holds nothing of the step itself.
+
+The one place for notifications: the inbox keeps none of its own. What a notification is
+about is a plain key (``subject``, e.g. ``conversation:12``), not a foreign key: this app
+sits below the inbox, and the inbox finds (and erases) the notifications of a conversation
+by that key."""
 
 from __future__ import annotations
 
@@ -18,8 +24,10 @@ class Notification(models.Model):
         PUBLISHED = "published", _("Published")
         DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
         FAQ_SUGGESTED = "faq_suggested", _("Suggested for the FAQ")
+        ASSIGNED = "assigned", _("Assigned to you")
+        MENTIONED = "mentioned", _("Mentioned in a note")
+        OVERDUE = "overdue", _("Overdue")
 
-    # related_name "+": the inbox's own notices already use ``user.notifications``.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     office = models.ForeignKey(
         "offices.Office", on_delete=models.CASCADE, related_name="notifications"
@@ -28,6 +36,9 @@ class Notification(models.Model):
     text = models.CharField(max_length=500)
     # A path on the desk ("/desk/mitte/beitraege/4/"), never another host: see notify().
     url = models.CharField(max_length=300)
+    # What it is about, where its owner must find it again ("conversation:12"); empty for
+    # most. Indexed: erasing a conversation deletes its notifications by this key.
+    subject = models.CharField(max_length=60, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

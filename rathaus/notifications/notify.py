@@ -44,12 +44,17 @@ def notify(
     text: str,
     url: str,
     by: Any = None,
+    subject: str = "",
+    mail: bool = True,
 ) -> list[Notification]:
     """Tell ``users`` (None entries and duplicates allowed) about a step in ``office``.
 
     ``by``, the person who took the step, is never told about their own step. People who
     are no longer members of the office hear nothing of it. Mail goes out from the job
-    engine after the commit, never from inside the request."""
+    engine after the commit, never from inside the request. ``subject`` is the key of what
+    it is about, for its owner to find it again (see the model). ``mail=False``: no mail
+    for these, because the caller mails in its own way (the overdue summary) or the text
+    must not leave the house (a citizen's subject line)."""
     wanted = {user.pk for user in users if user is not None}
     if by is not None:
         wanted.discard(by.pk)
@@ -62,9 +67,18 @@ def notify(
         return []
     with transaction.atomic():
         made = Notification.objects.bulk_create(
-            Notification(user_id=pk, office=office, kind=kind, text=text[:TEXT_LENGTH], url=url)
+            Notification(
+                user_id=pk,
+                office=office,
+                kind=kind,
+                text=text[:TEXT_LENGTH],
+                url=url,
+                subject=subject,
+            )
             for pk in recipients
         )
+        if not mail:
+            return made
         declined = set(
             NotificationPreference.objects.filter(user__in=recipients, by_mail=False).values_list(
                 "user", flat=True

@@ -1,5 +1,7 @@
-"""Telling people that a conversation is past its response-time target: in the desk and
-by one email per person, once for every due time that passed.
+"""Telling people that a conversation is past its response-time target: a notification
+on the desk (``rathaus.notifications``, through the inbox's ``notices``) and one summary
+email per person and run, once for every due time that passed. The notifications send no
+mail of their own, so one event is one mail; who turned notification mails off gets none.
 
 Who hears of it: the assignee; without one, the members of the conversation's team;
 without those, every agent of the office. The email names reference numbers and due
@@ -23,7 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rathaus.audit.log import record
-from rathaus.inbox.models import Conversation, Notification
+from rathaus.inbox import notices
+from rathaus.inbox.models import Conversation
+from rathaus.notifications.models import Notification
+from rathaus.notifications.notify import wants_mail
 from rathaus.offices.models import Membership, Role
 
 log = logging.getLogger(__name__)
@@ -108,13 +113,9 @@ def notify_overdue(now: datetime | None = None) -> int:
         with transaction.atomic():
             Conversation.objects.filter(pk=conversation.pk).update(overdue_notified_at=now)
             people = recipients(conversation)
-            text = _("Overdue: %(subject)s") % {
-                "subject": conversation.subject or conversation.reference
-            }
-            Notification.objects.bulk_create(
-                Notification(user=person, conversation=conversation, text=text[:300])
-                for person in people
-            )
+            with notices.in_house_language():
+                text = _("Overdue: %(subject)s") % notices.names(conversation)
+            notices.tell(people, conversation, Notification.Kind.OVERDUE, text)
             record(
                 conversation,
                 "overdue_notified",
@@ -129,7 +130,7 @@ def notify_overdue(now: datetime | None = None) -> int:
             mail[person.pk].append(conversation)
     for pk, conversations in mail.items():
         person = people_by_pk[pk]
-        if not person.email:
+        if not person.email or not wants_mail(person):
             continue
         try:
             _email(person, conversations, now)

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from rathaus.audit.models import AuditEntry
 from rathaus.inbox import inbound
-from rathaus.inbox.models import Conversation, Message, Notification, Team
+from rathaus.inbox.models import Conversation, Message, Team
+from rathaus.notifications.models import Notification
 from rathaus.offices.models import Role
 from tests.helpers import ask, log_in, make_user
 

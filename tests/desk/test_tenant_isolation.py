@@ -11,7 +11,8 @@ from rathaus.connectors.models import ConnectedAccount
 from rathaus.delivery.models import ChannelDefault, Delivery
 from rathaus.desk import urls as desk_urls
 from rathaus.inbox import inbound, work
-from rathaus.inbox.models import Conversation, Message, Notification
+from rathaus.inbox.models import Conversation, Message
+from rathaus.notifications.models import Notification
 from rathaus.posts import lifecycle
 from rathaus.posts.models import Post, PostImage
 from tests.helpers import log_in

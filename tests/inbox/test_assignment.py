@@ -5,7 +5,8 @@ import pytest
 
 from rathaus.audit.models import AuditEntry
 from rathaus.inbox import work
-from rathaus.inbox.models import Conversation, Notification, Team
+from rathaus.inbox.models import Conversation, Team
+from rathaus.notifications.models import Notification
 from rathaus.offices.access import LifecycleError
 from tests.helpers import ask
 

@@ -3,7 +3,8 @@
 import pytest
 
 from rathaus.inbox import work
-from rathaus.inbox.models import Message, Notification
+from rathaus.inbox.models import Message
+from rathaus.notifications.models import Notification
 from rathaus.offices.access import LifecycleError
 from tests.helpers import ask
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from rathaus.audit.log import history, record
 from rathaus.delivery.models import Delivery
-from rathaus.inbox import inbound, retention, tasks
-from rathaus.inbox.models import Conversation, Message, Notification
+from rathaus.inbox import inbound, notices, retention, tasks
+from rathaus.inbox.models import Conversation, Message
+from rathaus.notifications.models import Notification
 
 NOW = timezone.now()
 
@@ -56,7 +57,7 @@ def story(agent, tiny_png):
             office=office,
             after={"text": "Anna wohnt in Haus 12"},
         )
-        Notification.objects.create(user=agent, conversation=conversation, text="Linde morsch")
+        notices.tell([agent], conversation, Notification.Kind.MENTIONED, "Linde morsch")
         if days is not None:
             Conversation.objects.filter(pk=conversation.pk).update(
                 status=Conversation.Status.CLOSED, closed_at=NOW - timedelta(days=days)
@@ -87,7 +88,7 @@ def test_a_closed_conversation_past_retention_is_anonymised(office, story):
         assert message.received_at is not None
     assert answer.author_user is not None  # who of the staff answered stays, for statistics
     assert not default_storage.exists(photo)
-    assert not Notification.objects.filter(conversation=conversation).exists()
+    assert not Notification.objects.filter(subject=f"conversation:{conversation.pk}").exists()
 
 
 def test_open_and_recently_closed_conversations_are_untouched(office, story):
@@ -105,6 +106,10 @@ def test_open_and_recently_closed_conversations_are_untouched(office, story):
         question = conversation.messages.get(direction="in")
         assert "Linde" in question.text_html
         assert default_storage.exists(question.photo.name)
+        # Its notification stays too: erasing finds only those of the conversations erased.
+        assert Notification.objects.get(subject=f"conversation:{conversation.pk}").text == (
+            "Linde morsch"
+        )
 
 
 def test_a_second_run_changes_nothing(office, story):

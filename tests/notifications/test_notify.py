@@ -79,3 +79,13 @@ def test_no_mail_is_queued_for_someone_without_an_address(office, editor):
     _notify(office, [editor])  # the fixture's editor has no email address
     assert Notification.objects.filter(user=editor).exists()
     assert not Job.objects.filter(kind="notifications.mail").exists()
+
+
+def test_without_mail_nothing_is_queued_and_the_subject_is_kept(office, editor):
+    editor.email = "erika@mitte.example"
+    editor.save()
+    [made] = _notify(office, [editor], subject="conversation:7", mail=False)
+    assert Notification.objects.get(subject="conversation:7") == made
+    assert not Job.objects.filter(kind="notifications.mail").exists()
+    _notify(office, [editor])  # the default: mailed
+    assert Job.objects.filter(kind="notifications.mail").count() == 1

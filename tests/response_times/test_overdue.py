@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
-from rathaus.inbox.models import Conversation, Notification, Team
+from rathaus.inbox.models import Conversation, Team
 from rathaus.jobs import engine, runner
+from rathaus.notifications.models import Notification
 from rathaus.offices.models import Membership, Role
 from rathaus.response_times import background, overdue
 from rathaus.response_times.background import NOTIFY_OVERDUE
@@ -46,7 +47,10 @@ def agents(office):
 
 
 def notified(conversation) -> set[str]:
-    return {n.user.username for n in Notification.objects.filter(conversation=conversation)}
+    return {
+        n.user.username
+        for n in Notification.objects.filter(subject=f"conversation:{conversation.pk}")
+    }
 
 
 def mailed() -> dict[str, str]:
@@ -96,7 +100,7 @@ def test_each_conversation_is_notified_once(office, agents):
     late = conversation(office, assignee=agents[0])
     assert overdue.notify_overdue(NOW) == 1
     assert overdue.notify_overdue(NOW + timedelta(minutes=5)) == 0
-    assert Notification.objects.filter(conversation=late).count() == 1
+    assert Notification.objects.filter(subject=f"conversation:{late.pk}").count() == 1
     assert len(mail.outbox) == 1
 
 
@@ -107,7 +111,7 @@ def test_a_later_due_time_passing_is_a_new_notice(office, agents):
     Conversation.objects.filter(pk=late.pk).update(first_response_at=NOW + timedelta(hours=1))
     assert overdue.notify_overdue(NOW + timedelta(hours=2)) == 0
     assert overdue.notify_overdue(NOW + timedelta(hours=4)) == 1
-    assert Notification.objects.filter(conversation=late).count() == 2
+    assert Notification.objects.filter(subject=f"conversation:{late.pk}").count() == 2
 
 
 def test_one_email_per_person_lists_all_their_conversations(office, agents, english_messages):
@@ -168,7 +172,7 @@ def test_two_workers_never_notify_the_same_due_time_twice(office, agents):
     first_worker = engine.claim(NOTIFY_OVERDUE)
     assert engine.claim(NOTIFY_OVERDUE) == []  # the second worker gets nothing to do
     assert [outcome.result for outcome in background.handle(first_worker)] == [1]
-    assert Notification.objects.filter(conversation=late).count() == 1
+    assert Notification.objects.filter(subject=f"conversation:{late.pk}").count() == 1
 
 
 def test_a_target_for_closing_only_is_notified_too(office, agents, english_messages):
@@ -177,3 +181,29 @@ def test_a_target_for_closing_only_is_notified_too(office, agents, english_messa
     assert overdue.notify_overdue(NOW) == 1
     assert "closing was due" in mail.outbox[0].body
     assert "first answer" not in mail.outbox[0].body
+
+
+def test_the_notice_is_a_notification_of_the_office_and_the_summary_the_only_mail(
+    office, agents, django_capture_on_commit_callbacks
+):
+    from rathaus.jobs.models import Job
+
+    late = conversation(office, assignee=agents[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        overdue.notify_overdue(NOW)
+    notice = Notification.objects.get()
+    assert (notice.kind, notice.office, notice.user) == ("overdue", office, agents[0])
+    assert notice.url == f"/desk/{office.slug}/anfragen/{late.pk}/"
+    assert notice.subject == f"conversation:{late.pk}"
+    assert not Job.objects.filter(kind="notifications.mail").exists()  # no second mail
+    assert len(mail.outbox) == 1
+
+
+def test_who_turned_notification_mails_off_gets_no_summary(office, agents):
+    from rathaus.notifications.notify import set_by_mail
+
+    set_by_mail(agents[0], False)
+    late = conversation(office)
+    overdue.notify_overdue(NOW)
+    assert notified(late) == {"ali", "bea"}  # on the desk all the same
+    assert list(mailed()) == ["bea@mitte.example"]

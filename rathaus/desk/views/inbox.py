@@ -26,7 +26,7 @@ from rathaus.desk.forms.inbox import (
 )
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import inbox_office_of
-from rathaus.inbox.models import Conversation, Message, Notification, ReplyReviewer
+from rathaus.inbox.models import Conversation, Message, ReplyReviewer
 from rathaus.inbox.work import AGENTS
 from rathaus.offices.access import has_role, inbox_readers
 from rathaus.offices.models import Office, Role
@@ -173,12 +173,10 @@ def conversation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def badge(request: HttpRequest, slug: str) -> HttpResponse:
-    """The counts next to "Inbox" in the navigation, fetched after the page (htmx), so that
-    no other desk page waits for them."""
+    """The overdue count next to "Inbox" in the navigation, fetched after the page (htmx),
+    so that no other desk page waits for it. Unread notices about conversations are counted
+    next to "Notifications", with every other notification."""
     office = inbox_office_of(request, slug)
-    unread = Notification.objects.filter(
-        user=request.user, conversation__office=office, read_at=None
-    ).count()
     cap = 100  # beyond that the exact number helps nobody, and counting it costs
     overdue = (
         Conversation.objects.filter(office=office)
@@ -186,5 +184,5 @@ def badge(request: HttpRequest, slug: str) -> HttpResponse:
         .values("pk")[:cap]
         .count()
     )
-    context = {"office": office, "unread": unread, "overdue": overdue, "capped": overdue >= cap}
+    context = {"office": office, "overdue": overdue, "capped": overdue >= cap}
     return render(request, "desk/_inbox_badge.html", context)

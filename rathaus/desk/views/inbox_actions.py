@@ -31,7 +31,7 @@ from rathaus.desk.views.inbox import (
     render_conversation,
 )
 from rathaus.inbox import work
-from rathaus.inbox.models import Conversation, Message, Notification
+from rathaus.inbox.models import Conversation, Message
 from rathaus.offices.access import LifecycleError, has_role
 from rathaus.offices.models import Role
 
@@ -252,30 +252,18 @@ def save_faq(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest, slug: str) -> HttpResponse:
+    """The inbox's notifications page of old: they are on the one notifications page now;
+    links in old mails and bookmarks lead there (after the same 404 for other offices)."""
     office = inbox_office_of(request, slug)
-    found = (
-        Notification.objects.filter(user=request.user, conversation__office=office)
-        .select_related("conversation")
-        .order_by("-created_at", "-id")[:100]
-    )
-    return page(request, "desk/inbox_notifications.html", {"office": office, "items": found})
+    return redirect("desk:notification_list", office.slug, permanent=True)
 
 
 @login_required
 def notifications_read(request: HttpRequest, slug: str) -> HttpResponse:
-    """Mark one notification (``notification``) or all of the office as read."""
+    """The old page's "mark as read" (a form in a tab open since before the move): its
+    numbers are no longer the notifications', so it marks nothing and shows the new page."""
     office = inbox_office_of(request, slug)
-    if request.method == "POST":
-        unread = Notification.objects.filter(
-            user=request.user, conversation__office=office, read_at=None
-        )
-        chosen = request.POST.get("notification", "")
-        if chosen:
-            unread = unread.filter(pk=chosen if chosen.isdigit() else 0)
-        # One person's own reading state: no workflow step, nothing for the audit log.
-        count = unread.update(read_at=timezone.now())
-        messages.success(request, _("%(count)d marked as read.") % {"count": count})
-    return redirect("desk:notifications", office.slug)
+    return redirect("desk:notification_list", office.slug)
 
 
 @login_required

@@ -3,7 +3,8 @@ first; opening one (marks it read and goes to its desk page); all read at once; 
 in the header; and whether they also come by mail.
 
 Only one's own, only in an office one belongs to (404 otherwise, as every desk page). The
-inbox's notices about conversations keep their own page (``inbox_actions.notifications``).
+inbox's notices about conversations are here too; its old page redirects here
+(``inbox_actions.notifications``).
 """
 
 from __future__ import annotations
