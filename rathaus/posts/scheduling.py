@@ -8,6 +8,7 @@ in ``background``): the engine hands due ones out in batches, each to one worker
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -17,8 +18,10 @@ from django.utils.translation import gettext as _
 from rathaus.audit.log import entry, record_many
 from rathaus.delivery import outbox
 from rathaus.jobs import engine, runner
+from rathaus.posts import notices
 from rathaus.posts.models import Post
 
+log = logging.getLogger(__name__)
 KIND = "posts.publish"
 DUE_BATCH = 100
 
@@ -60,7 +63,7 @@ def publish(post_ids: list[int]) -> set[int]:
         plan(post)
     posts = list(
         scheduled.filter(publish_at__lte=now)
-        .select_related("office")
+        .select_related("office", "created_by", "last_editor")
         .prefetch_related("tags", "variants", "images")
         .order_by("publish_at", "pk")
     )
@@ -109,4 +112,16 @@ def publish(post_ids: list[int]) -> set[int]:
     outbox.enqueue_many(ready, outbox.Action.PUBLISH)
     for office in {post.office_id: post.office for post in ready}.values():
         office.touch()
+    # Only once the batch is out for good: a rolled-back batch told nobody anything.
+    transaction.on_commit(lambda: tell_published(ready))
     return {post.pk for post in ready}
+
+
+def tell_published(posts: list[Post]) -> None:
+    """Author and last editor of each post hear that it went out (one ``notify`` each: it
+    stores the notifications and queues their mails as jobs, so this sends nothing)."""
+    for post in posts:
+        try:
+            notices.published(post, by=None)
+        except Exception:  # published is published: a lost notice must not undo or repeat it
+            log.exception("could not tell anyone that post %s was published", post.pk)

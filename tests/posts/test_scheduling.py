@@ -9,6 +9,7 @@ import time_machine
 from rathaus.delivery.models import Delivery
 from rathaus.jobs.models import Job
 from rathaus.offices import local_time
+from rathaus.offices.models import Role
 from rathaus.posts import lifecycle, scheduling
 from rathaus.posts.models import Post
 
@@ -203,3 +204,49 @@ def test_posts_scheduled_before_the_upgrade_get_their_job(draft, editor, approve
     assert (job.key, job.next_attempt_at, job.status) == (str(draft.pk), at, "queued")
     with time_machine.travel(at, tick=False):
         assert scheduling.publish_due() == 1
+
+
+def test_a_post_published_at_its_time_tells_author_and_last_editor_after_the_commit(
+    office, draft, editor, approver, django_capture_on_commit_callbacks
+):
+    from rathaus.notifications.models import Notification
+    from tests.helpers import make_user
+
+    last_editor = make_user("ella.editor", office, Role.EDITOR)
+    last_editor.email = "ella@mitte.example"
+    last_editor.save()
+    lifecycle.edit(draft, by=last_editor, title="Baumfällung Lindenallee")
+    _approved(draft, last_editor, approver)
+    at = datetime.now(UTC) + timedelta(hours=1)
+    lifecycle.schedule(draft, by=approver, at=at)
+    Notification.objects.all().delete()  # what the steps before told, and their mails
+    Job.objects.filter(kind="notifications.mail").delete()
+    with time_machine.travel(at, tick=False):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            assert scheduling.publish_due() == 1
+        assert not Notification.objects.exists()  # nothing before the batch is committed
+        for callback in callbacks:
+            callback()
+    told = Notification.objects.filter(kind=Notification.Kind.PUBLISHED)
+    assert sorted(told.values_list("user__username", flat=True)) == [
+        "ella.editor",
+        "erika.editor",
+    ]
+    assert all("Baumfällung Lindenallee" in n.text for n in told)
+    assert {n.url for n in told} == {f"/desk/{office.slug}/beitraege/{draft.pk}/"}
+    # Mail is queued as jobs for the one with an address, not sent inside the batch.
+    assert Job.objects.filter(kind="notifications.mail").count() == 1
+
+
+def test_one_notice_that_fails_does_not_keep_the_others_from_being_told(draft, editor, monkeypatch):
+    other = lifecycle.create_draft(draft.office, by=editor, title="Zweite", body="Text")
+    told = []
+
+    def published(post, *, by):
+        if post == draft:
+            raise RuntimeError("database hiccup")
+        told.append((post, by))
+
+    monkeypatch.setattr(scheduling.notices, "published", published)
+    scheduling.tell_published([draft, other])  # logs the first, raises nothing
+    assert told == [(other, None)]
