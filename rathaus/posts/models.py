@@ -138,7 +138,7 @@ class Post(models.Model):
     approved_hash = models.CharField(max_length=64, blank=True)
     # The words of the newsroom address (``slug_for``), set from the title until the post
     # is first published; empty only in rows made by ``bulk_create``.
-    url_slug = models.SlugField(max_length=SLUG_MAX, blank=True, editable=False)
+    url_slug = models.CharField(max_length=SLUG_MAX, blank=True, editable=False)
     # The channel keys the editor chose for this post (the newsroom is always among them);
     # None: the category's default channels (``delivery.defaults``).
     channels = models.JSONField(_("channels"), null=True, blank=True, default=None)

@@ -25,10 +25,22 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="post",
-            name="url_slug",
-            field=models.SlugField(blank=True, editable=False, max_length=60),
+        # ADD COLUMN by hand: Django's SQLite backend would rebuild posts_post for a column
+        # that is NOT NULL, and a rebuilt table loses the newsroom's search triggers.
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    "ALTER TABLE posts_post ADD COLUMN url_slug varchar(60) DEFAULT '' NOT NULL",
+                    "ALTER TABLE posts_post DROP COLUMN url_slug",
+                ),
+            ],
+            state_operations=[
+                migrations.AddField(
+                    model_name="post",
+                    name="url_slug",
+                    field=models.CharField(blank=True, editable=False, max_length=60),
+                ),
+            ],
         ),
         migrations.AddField(
             model_name="post",
