@@ -170,7 +170,8 @@ def remove_image(image: PostImage, *, by: Any) -> None:
 
 
 def limit_problems(post: Post) -> dict[str, list[str]]:
-    """Per channel, what breaks its limits (empty when the post fits everywhere)."""
+    """Per channel, by the name people know it by ("Xing: Bezirksamt Mitte", not a key),
+    what breaks its limits (empty when the post fits everywhere)."""
     alt_texts = [image.alt_text for image in post.images.all()]
     found = {}
     link = post.office.public_url(post.get_absolute_url())
@@ -189,7 +190,7 @@ def limit_problems(post: Post) -> dict[str, list[str]]:
         )
         problems = channel.limits.problems(text=sendable, title=post.title, alt_texts=alt_texts)
         if problems:
-            found[channel.key] = problems
+            found[channel.name] = problems
     return found
 
 
@@ -236,7 +237,7 @@ def submit(post: Post, *, by: Any) -> Post:
     require_role(by, post.office, Role.EDITOR)
     problems = limit_problems(post)
     if problems:
-        details = "; ".join(f"{key}: {' '.join(p)}" for key, p in problems.items())
+        details = "; ".join(f"{name}: {' '.join(p)}" for name, p in problems.items())
         raise LifecycleError(_("The post breaks channel limits: %s") % details)
     post = _transition(
         post, Post.Status.IN_REVIEW, by=by, action="submitted", allowed={Post.Status.DRAFT}

@@ -1,7 +1,11 @@
 """LinkedIn's limits as the editor sees them: 3,000 characters of commentary (counted with
 the escapes the "little" format needs), at most 20 images, no threads."""
 
+import pytest
+
 from rathaus.connectors import family
+from rathaus.delivery import channels
+from rathaus.offices.access import LifecycleError
 from rathaus.posts import lifecycle
 from tests.fakes.linkedin import ORGANIZATION
 
@@ -37,4 +41,7 @@ def test_a_too_long_post_is_named_before_it_is_sent(connect_account, office, edi
     account = connect_account("linkedin", api_base="http://127.0.0.1:9", remote_id=ORGANIZATION)
     post = lifecycle.create_draft(office, by=editor, title="Lang", body="Wort " * 700)
 
-    assert account.channel_key in lifecycle.limit_problems(post)
+    problems = lifecycle.limit_problems(post)
+    assert list(problems) == [channels.get(account.channel_key).name]  # its name, not its key
+    with pytest.raises(LifecycleError, match=channels.get(account.channel_key).name):
+        lifecycle.submit(post, by=editor)
