@@ -218,6 +218,8 @@ def create(office: Office, planned: list[Planned], *, by: Any) -> list[Post]:
             body=row.text,
             category=row.category,
             publish_at=row.publish_at,
+            # The row's channels are the draft's own choice; none named: its category's.
+            channels=row.channels or None,
         )
         for row in planned
     ]

@@ -104,3 +104,20 @@ def test_only_editors_of_the_office_import(client, office, approver, outsider):
         assert client.get(url).status_code == 404
     assert client.post(urls[0], {"csv": CSV, "confirm": "1"}).status_code == 404
     assert Post.objects.count() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_channels_a_row_names_are_the_drafts_own(client, office, editor, connect_account):
+    mastodon = connect_account("mastodon", api_base="http://127.0.0.1:9", name="presse")
+    connect_account("xing", api_base="", remote_id="https://www.xing.com/pages/mitte")
+    csv = (
+        "title;text;category;time;channels\n"
+        f"Nur Mastodon;Text.;service;2026-03-31 10:00;{mastodon.channel_key}\n"
+        "Wie immer;Text.;service;2026-03-31 11:00;\n"
+    )
+    log_in(client, editor, language="en")
+    client.post(_url(office), {"csv": csv, "confirm": "1"})
+
+    chosen, usual = Post.objects.get(title="Nur Mastodon"), Post.objects.get(title="Wie immer")
+    assert chosen.channels == sorted([mastodon.channel_key, "newsroom"])
+    assert usual.channels is None  # follows its category's defaults
