@@ -11,13 +11,15 @@ from tests.helpers import log_in
 
 
 def test_another_offices_desk_is_a_404_in_the_desk_layout(client, office, outsider):
+    outsider.first_name, outsider.last_name = "Nora", "Nord"
+    outsider.save()
     log_in(client, outsider, language="en")
     response = client.get(reverse("desk:dashboard", args=[office.slug]))
     assert response.status_code == 404
     text = response.text
     assert '<html lang="en">' in text
     assert "<h1>Page not found</h1>" in text
-    assert "rathaus/desk.css" in text and "Log out (nora.nord)" in text
+    assert "rathaus/desk.css" in text and "Log out (Nora Nord)" in text  # by name, as colleagues
     assert office.name not in text  # nothing tells the outsider the office exists
 
 
