@@ -19,9 +19,11 @@ from rathaus.inbox.models import Conversation
 from rathaus.notifications.models import Notification
 from rathaus.notifications.notify import notify
 
+SUBJECT_PREFIX = "conversation:"
+
 
 def subject_of(conversation_id: int) -> str:
-    return f"conversation:{conversation_id}"
+    return f"{SUBJECT_PREFIX}{conversation_id}"
 
 
 def names(conversation: Conversation) -> dict:

@@ -93,13 +93,21 @@ def notify(
     return made
 
 
-def unread(user: Any, office: Office) -> Any:
-    return Notification.objects.filter(user=user, office=office, read_at=None)
+def shown(user: Any, office: Office, *, hiding: str = "") -> Any:
+    """``user``'s notifications in ``office``, without those whose subject key starts with
+    ``hiding`` (what the person may not read now, e.g. conversations without inbox access;
+    they stay stored and show again once the access is back)."""
+    found = Notification.objects.filter(user=user, office=office)
+    return found.exclude(subject__startswith=hiding) if hiding else found
 
 
-def mark_read(user: Any, office: Office, pk: int | None = None) -> int:
-    """Mark one of ``user``'s notifications in ``office`` (or all of them) read."""
-    found = unread(user, office)
+def unread(user: Any, office: Office, *, hiding: str = "") -> Any:
+    return shown(user, office, hiding=hiding).filter(read_at=None)
+
+
+def mark_read(user: Any, office: Office, pk: int | None = None, *, hiding: str = "") -> int:
+    """Mark one of ``user``'s notifications in ``office`` (or all shown) read."""
+    found = unread(user, office, hiding=hiding)
     if pk is not None:
         found = found.filter(pk=pk)
     return found.update(read_at=timezone.now())

@@ -115,3 +115,31 @@ def test_another_offices_member_cannot_open_one(client, outsider, office, mine):
     log_in(client, outsider)
     assert client.get(url("notification_open", office, mine[0].pk)).status_code == 404
     assert Notification.objects.filter(read_at=None).count() == 3
+
+
+def test_conversation_notices_go_with_the_inbox_access(client, agent, office):
+    from rathaus.offices.models import Membership, Role
+
+    [notice] = notify(
+        [agent],
+        office=office,
+        kind=Kind.ASSIGNED,
+        text="Ihnen zugewiesen: Laterne in der Lindenallee defekt",
+        url="/desk/mitte/posteingang/7/",
+        subject="conversation:7",
+        mail=False,
+    )
+    log_in(client, agent)
+    assert "Laterne" in client.get(url("notification_list", office)).content.decode()
+
+    # The agent becomes an editor only: the citizen's subject is no longer theirs to read.
+    Membership.objects.filter(user=agent, office=office).update(role=Role.EDITOR)
+    assert "Laterne" not in client.get(url("notification_list", office)).content.decode()
+    assert "notification-count" not in client.get(url("notification_badge", office)).text
+    opened = client.get(url("notification_open", office, notice.pk))
+    assert opened["Location"] == url("notification_list", office)
+    notice.refresh_from_db()
+    assert notice.read_at is None  # kept, unread, for when the access comes back
+
+    Membership.objects.filter(user=agent, office=office).update(role=Role.AGENT)
+    assert "Laterne" in client.get(url("notification_list", office)).content.decode()

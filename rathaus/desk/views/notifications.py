@@ -19,16 +19,23 @@ from django.utils.translation import gettext as _
 from rathaus.desk.forms.notifications import MailChoiceForm
 from rathaus.desk.pages import page, see_other
 from rathaus.desk.tenancy import office_of
-from rathaus.notifications.models import Notification
-from rathaus.notifications.notify import mark_read, set_by_mail, unread, wants_mail
+from rathaus.inbox import notices as inbox_notices
+from rathaus.notifications.notify import mark_read, set_by_mail, shown, unread, wants_mail
+from rathaus.offices.access import may_read_inbox
 
 SHOWN = 100  # older ones stay stored; nobody scrolls back further on this page
+
+
+def _hiding(user, office) -> str:
+    """A notification about a conversation names the citizen's subject: shown only while
+    the person reads the inbox (a role taken away takes these with it)."""
+    return "" if may_read_inbox(user, office) else inbox_notices.SUBJECT_PREFIX
 
 
 @login_required
 def notification_list(request: HttpRequest, slug: str) -> HttpResponse:
     office = office_of(request, slug)
-    items = Notification.objects.filter(user=request.user, office=office)[:SHOWN]
+    items = shown(request.user, office, hiding=_hiding(request.user, office))[:SHOWN]
     context = {
         "office": office,
         "items": items,
@@ -41,10 +48,11 @@ def notification_list(request: HttpRequest, slug: str) -> HttpResponse:
 def notification_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Following the link is reading it: marked read, then on to the post (or FAQ entry)."""
     office = office_of(request, slug)
-    notification = Notification.objects.filter(user=request.user, office=office, pk=pk).first()
+    hiding = _hiding(request.user, office)
+    notification = shown(request.user, office, hiding=hiding).filter(pk=pk).first()
     if notification is None:  # someone else's, or gone: the list, which says nothing of it
         return redirect("desk:notification_list", office.slug)
-    mark_read(request.user, office, notification.pk)
+    mark_read(request.user, office, notification.pk, hiding=hiding)
     target = notification.url
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         target = "/desk/"  # stored as a desk path (notify); never send anyone elsewhere
@@ -56,7 +64,7 @@ def all_read(request: HttpRequest, slug: str) -> HttpResponse:
     office = office_of(request, slug)
     if request.method == "POST":
         # One person's own reading state: no workflow step, nothing for the audit log.
-        count = mark_read(request.user, office)
+        count = mark_read(request.user, office, hiding=_hiding(request.user, office))
         messages.success(request, _("%(count)d marked as read.") % {"count": count})
         return see_other("desk:notification_list", office)
     return redirect("desk:notification_list", office.slug)
@@ -83,5 +91,6 @@ def notification_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """The unread count next to "Notifications" in the header, fetched after the page
     (htmx), so that no desk page waits for it."""
     office = office_of(request, slug)
-    context = {"unread": unread(request.user, office).count()}
+    hiding = _hiding(request.user, office)
+    context = {"unread": unread(request.user, office, hiding=hiding).count()}
     return render(request, "desk/_notification_badge.html", context)
