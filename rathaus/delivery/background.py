@@ -60,10 +60,25 @@ def handle(deliveries: list[Delivery]) -> Iterator[engine.Outcome]:
         yield outcome
         # Settled by now (settle_each): ``final`` says whether this attempt was the last.
         if outcome.final in GIVEN_UP:
-            try:
-                failure_notices.tell(delivery, error=outcome.error)
-            except Exception:  # the failure is recorded; a lost notice must not retry it
-                log.exception("could not tell anyone that delivery %s failed", delivery.pk)
+            _tell(delivery, outcome.error)
+
+
+def given_up_by_sweep(deliveries: list[Delivery]) -> None:
+    """Deliveries whose worker died during their last attempt: the sweep failed them with
+    its message; stamped and told about as a failure the channel reported would be."""
+    Delivery.objects.filter(
+        pk__in=[delivery.pk for delivery in deliveries], status=Delivery.Status.FAILED
+    ).update(updated_at=timezone.now())  # as ``handle`` writes it: an UPDATE skips auto_now
+    load_subjects(deliveries)
+    for delivery in deliveries:
+        _tell(delivery, delivery.last_error)
+
+
+def _tell(delivery: Delivery, error: str) -> None:
+    try:
+        failure_notices.tell(delivery, error=error)
+    except Exception:  # the failure is recorded; a lost notice must not retry it
+        log.exception("could not tell anyone that delivery %s failed", delivery.pk)
 
 
 SEND = engine.register(
@@ -83,5 +98,6 @@ SEND = engine.register(
         ),
         handle=handle,
         settle_each=True,
+        on_given_up=given_up_by_sweep,
     )
 )

@@ -285,7 +285,9 @@ def _unknown(outcomes: list[Outcome]) -> None:
 
 
 def sweep(kind: Kind | str, *, now: datetime | None = None) -> int:
-    """Rows whose lease ran out (their worker died or hangs): requeued or failed, by policy."""
+    """Rows whose lease ran out (their worker died or hangs): requeued or failed, by policy.
+    The rows failed (or deleted) here go to the kind's ``on_given_up`` once that is
+    written: no handler saw their end, so nobody would be told otherwise."""
     kind = _kind(kind)
     policy = kind.policy
     now = now or timezone.now()
@@ -293,13 +295,32 @@ def sweep(kind: Kind | str, *, now: datetime | None = None) -> int:
     message = str(policy.expiry_message)[:MAX_ERROR]
     free = {"lease_token": "", "lease_until": None, "last_error": message}
     swept = 0
-    if policy.on_expiry != FAIL:
-        again = expired if policy.every else expired.filter(attempts__lt=policy.attempts_allowed())
-        swept += again.update(status=QUEUED, next_attempt_at=now, **free)
-    if policy.delete_failed:
-        swept += expired.delete()[0]
-    else:
-        swept += expired.update(status=FAILED, **free)
+    given_up: list[Any] = []
+    with transaction.atomic():
+        if policy.on_expiry != FAIL:
+            again = (
+                expired if policy.every else expired.filter(attempts__lt=policy.attempts_allowed())
+            )
+            swept += again.update(status=QUEUED, next_attempt_at=now, **free)
+        if kind.on_given_up is not None:
+            # Read the rows before giving them up, so the hook gets exactly those: locked
+            # on PostgreSQL (a row a late worker is settling right now waits for the next
+            # sweep), and on SQLite this transaction holds the write lock already.
+            if connection.features.has_select_for_update_skip_locked:
+                expired = expired.select_for_update(skip_locked=True, of=("self",))
+            given_up = list(expired)
+            expired = kind.row_model._default_manager.filter(pk__in=[r.pk for r in given_up])
+        if policy.delete_failed:
+            swept += expired.delete()[0]
+        else:
+            swept += expired.update(status=FAILED, **free)
+    if given_up:
+        for row in given_up:  # as the UPDATE wrote them
+            row.status, row.lease_token, row.lease_until, row.last_error = FAILED, "", None, message
+        try:
+            kind.on_given_up(given_up)
+        except Exception:  # the rows are failed already; the next kind is swept all the same
+            log.exception("%s: on_given_up failed for %d rows", kind.name, len(given_up))
     return swept
 
 

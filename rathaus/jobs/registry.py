@@ -29,6 +29,11 @@ class Kind:
     # own columns are always loaded).
     select_related: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
+    # Called with the rows the sweep failed because their worker died on the last attempt
+    # (or the policy fails on expiry), once the sweep's transaction is over: no handler sees
+    # that end, so a kind that tells someone about a failure does it here too. Rows of
+    # ``model`` or ``Job``s, as written (deleted already under ``delete_failed``).
+    on_given_up: Callable[[list[Any]], None] | None = None
 
     def __post_init__(self) -> None:
         if (self.handle is None) == (self.stream is None):
