@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from rathaus.delivery import channels, failure_notices
 from rathaus.delivery.models import Delivery, load_subjects
@@ -92,7 +93,8 @@ SEND = engine.register(
             # A row claimed this long ago belongs to a worker that died: it goes again.
             lease=timedelta(minutes=10),
             on_expiry=engine.REQUEUE,
-            expiry_message="worker stopped while sending",
+            # Read later by people (the delivery panel, the failure notice): in the house language.
+            expiry_message=gettext_lazy("The worker stopped while sending."),
             # Few per claim: each may wait on a slow platform, and other workers take the rest.
             batch=25,
         ),

@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from rathaus.federation import identities, remote
 from rathaus.federation.models import Activity, Follower, Outgoing, RemoteHost
@@ -369,7 +370,8 @@ OUTGOING = engine.register(
             lease=LEASE,
             # Delivery is at least once: what a dead worker held goes again.
             on_expiry=engine.REQUEUE,
-            expiry_message="worker stopped while sending",
+            # Read later by people (the office's federation status): in the house language.
+            expiry_message=gettext_lazy("The worker stopped while sending."),
             batch=BATCH,
             budget=BUDGET,
         ),

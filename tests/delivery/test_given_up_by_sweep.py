@@ -37,12 +37,12 @@ def test_a_delivery_whose_worker_died_on_the_last_attempt_fails_and_tells_the_pu
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED and delivery.can_retry
-    assert delivery.last_error == "worker stopped while sending"
+    assert delivery.last_error == "Der Worker wurde beim Senden beendet."
     assert delivery.updated_at >= before
     [notice] = Notification.objects.filter(kind=Notification.Kind.DELIVERY_FAILED)
     assert notice.user == approver
     assert "Baumfällung in der Lindenallee" in notice.text and "Scripted" in notice.text
-    assert "worker stopped while sending" in notice.text
+    assert "Der Worker wurde beim Senden beendet." in notice.text
     assert notice.url == reverse(
         "desk:post_detail", args=[delivery.post.office.slug, delivery.post.pk]
     )

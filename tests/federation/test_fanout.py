@@ -219,7 +219,7 @@ def test_a_late_workers_outcome_does_not_overwrite_the_row_taken_again(account):
         again.lease_token,
         2,
     )
-    assert row.last_error == "worker stopped while sending"
+    assert row.last_error == "Der Worker wurde beim Senden beendet."
 
     fanout.record([again], [fanout.Answer(again.pk, 202)])
     row.refresh_from_db()
