@@ -52,7 +52,64 @@ class Topic(models.Model):
         return self.name
 
 
-class ConversationQuerySet(models.QuerySet):
+class SearchWordsQuerySet(models.QuerySet):
+    """Every way a model's searched text is written keeps its search words with it:
+    ``save`` and ``create`` (``SearchWordsModel``), a batch's ``bulk_create`` and
+    ``bulk_update``, and the ``update`` of edits, removals and anonymisation. The one place
+    for it is here, so that no writer can forget them (or leave an erased text findable by
+    its words). ``source`` names the text's field, ``words_of`` makes its words."""
+
+    source = ""
+
+    @staticmethod
+    def words_of(text: str) -> str:
+        raise NotImplementedError
+
+    def update(self, **kwargs):
+        if self.source in kwargs:
+            text = kwargs[self.source]
+            if not isinstance(text, str):
+                # An expression's value is known to the database only, not to words_of.
+                name = f"{self.model.__name__}.{self.source}"
+                raise TypeError(f"{name} is updated with a string only")
+            kwargs["search_words"] = self.words_of(text)
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.search_words = self.words_of(getattr(obj, self.source))
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if self.source in fields:
+            objs = list(objs)
+            for obj in objs:
+                obj.search_words = self.words_of(getattr(obj, self.source))
+            fields = [*fields, "search_words"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class SearchWordsModel:
+    """``save`` keeps the search words of the text its queryset (``SearchWordsQuerySet``)
+    names, whenever that text is saved."""
+
+    def save(self, *args, **kwargs):
+        queryset = type(self).objects.get_queryset()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or queryset.source in update_fields:
+            self.search_words = queryset.words_of(getattr(self, queryset.source))
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "search_words"]
+        super().save(*args, **kwargs)
+
+
+class ConversationQuerySet(SearchWordsQuerySet):
+    """The subject's words (``words.of_text``) for the compound search (migration 0007)."""
+
+    source = "subject"
+    words_of = staticmethod(words.of_text)
+
     def overdue(self, now) -> ConversationQuerySet:
         """Open conversations past a response-time target: no first answer by its due
         time, or not closed by the resolution due time."""
@@ -61,7 +118,7 @@ class ConversationQuerySet(models.QuerySet):
         return self.exclude(status=Conversation.Status.CLOSED).filter(first | resolution)
 
 
-class Conversation(models.Model):
+class Conversation(SearchWordsModel, models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         OPEN = "open", _("Open")
@@ -85,6 +142,9 @@ class Conversation(models.Model):
     # Public: everyone on the platform sees the citizen's message and our answer.
     is_public = models.BooleanField(_("public"), default=False)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
+    # The subject's tokens for the compound search (inbox.search, migration 0007); kept by
+    # save() and ConversationQuerySet, never written by hand.
+    search_words = models.TextField(default="", editable=False)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
@@ -150,36 +210,14 @@ class Conversation(models.Model):
         return self.status != self.Status.CLOSED
 
 
-class MessageQuerySet(models.QuerySet):
-    """Every way a message's text is written keeps its search words (``words.of_html``)
-    with it: ``save`` and ``create``, the batch ingest's ``bulk_create`` and the
-    ``update`` of edits, removals and anonymisation. The one place for it is here, so that
-    no writer can forget them (or leave an erased text findable by its words)."""
+class MessageQuerySet(SearchWordsQuerySet):
+    """The text's words (``words.of_html``) for the compound search (migration 0004)."""
 
-    def update(self, **kwargs):
-        if "text_html" in kwargs:
-            text = kwargs["text_html"]
-            if not isinstance(text, str):
-                raise TypeError("Message.text_html is updated with a string only")
-            kwargs["search_words"] = words.of_html(text)
-        return super().update(**kwargs)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for message in objs:
-            message.search_words = words.of_html(message.text_html)
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        if "text_html" in fields:
-            objs = list(objs)
-            for message in objs:
-                message.search_words = words.of_html(message.text_html)
-            fields = [*fields, "search_words"]
-        return super().bulk_update(objs, fields, *args, **kwargs)
+    source = "text_html"
+    words_of = staticmethod(words.of_html)
 
 
-class Message(models.Model):
+class Message(SearchWordsModel, models.Model):
     class Direction(models.TextChoices):
         INBOUND = "in", _("From the citizen")
         OUTBOUND = "out", _("From the office")
@@ -238,14 +276,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_handle or self.author_name}: {self.remote_id}"
-
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "text_html" in update_fields:
-            self.search_words = words.of_html(self.text_html)
-            if update_fields is not None:
-                kwargs["update_fields"] = [*update_fields, "search_words"]
-        super().save(*args, **kwargs)
 
 
 class ReplyReviewer(models.Model):

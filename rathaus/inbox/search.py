@@ -18,11 +18,12 @@ or stemmed by PostgreSQL's German configuration; each form is a prefix there.
 SQLite uses two FTS5 tables and PostgreSQL two GIN expression indexes (German stemming),
 both created by migration 0002, which also says how message markup is kept out of them.
 
-A compound's head is found in the messages as on the newsroom: each message keeps the
-newsroom's tokens of its text (``Message.search_words``, migration 0004, a third index),
-which a word's ``german_words.patterns`` match, so "Sperrung" finds "Vollsperrung". That
-index is asked besides the two above, which keep finding names, addresses, references and
-short prefixes as written.
+A compound's head is found in the messages and the subject as on the newsroom: each
+message keeps the newsroom's tokens of its text (``Message.search_words``, migration 0004)
+and each conversation those of its subject (``Conversation.search_words``, migration 0007),
+which a word's ``german_words.patterns`` match, so "Sperrung" finds "Vollsperrung". These
+two indexes are asked besides the two above, which keep finding names, addresses,
+references and short prefixes as written.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from rathaus.offices.models import Office
 CONVERSATION_FTS = "inbox_conversation_fts"
 MESSAGE_FTS = "inbox_message_fts"
 MESSAGE_WORDS = "inbox_message_words"
+CONVERSATION_WORDS = "inbox_conversation_words"
 MAX_TERMS = 8
 MAX_TERM_CHARS = 60
 # Shorter prefixes would each match thousands of different words.
@@ -102,13 +104,14 @@ def _sqlite(office: Office, word: str, reference: str) -> Q:
         f"WHERE {MESSAGE_FTS} MATCH %s AND message.office_id = %s "
         f"UNION ALL SELECT message.conversation_id FROM {MESSAGE_WORDS} "
         f"JOIN {Message._meta.db_table} AS message ON message.id = {MESSAGE_WORDS}.rowid "
-        f"WHERE {MESSAGE_WORDS} MATCH %s AND message.office_id = %s"
+        f"WHERE {MESSAGE_WORDS} MATCH %s AND message.office_id = %s "
+        f"UNION ALL SELECT rowid FROM {CONVERSATION_WORDS} WHERE {CONVERSATION_WORDS} MATCH %s"
     )
     # The tokens are letters and digits only (german_words), so quoting is all it takes.
     compound = " OR ".join(
         f'"{p.token}"' + ("*" if p.prefix else "") for p in german_words.patterns(word)
     )
-    params = [match, match, office.pk, compound, office.pk]
+    params = [match, match, office.pk, compound, office.pk, compound]
     if reference:
         sql += f" UNION ALL SELECT id FROM {Conversation._meta.db_table} WHERE reference = %s"  # noqa: S608
         params.append(reference)
@@ -161,8 +164,9 @@ class MessageMatch(GermanMatch):
 
 
 class WordsMatch(Func):
-    """A message's search words match a tsquery, in the expression of migration 0004's
-    GIN index ('simple': the tokens are the normaliser's already)."""
+    """A message's or a conversation's search words match a tsquery, in the expression of
+    the GIN indexes of migrations 0004 and 0007 ('simple': the tokens are the normaliser's
+    already)."""
 
     output_field = BooleanField()
 
@@ -175,7 +179,8 @@ class WordsMatch(Func):
 
 
 def _patterns_tsquery(word: str) -> str:
-    """The newsroom's patterns of ``word``, any of which a message's token must match."""
+    """The newsroom's patterns of ``word``, any of which a message's or subject's token
+    must match."""
     return " | ".join(
         f"'{p.token}'" + (":*" if p.prefix else "") for p in german_words.patterns(word)
     )
@@ -198,13 +203,15 @@ def _postgresql(office: Office, word: str, reference: str) -> Q:
     # One set of ids per word, collected from the indexes, to test conversations against;
     # never a text match on each conversation row the queue walks through, which would
     # compute to_tsvector for every one of them.
+    patterns = Value(_patterns_tsquery(word))
     by_words = (
         Message.objects.filter(office=office)
-        .filter(WordsMatch(F("search_words"), Value(_patterns_tsquery(word))))
+        .filter(WordsMatch(F("search_words"), patterns))
         .values("conversation_id")
         .order_by()
     )
-    found = by_conversation.union(by_message, by_words, all=True)
+    by_subject_words = conversations.filter(WordsMatch(F("search_words"), patterns))
+    found = by_conversation.union(by_message, by_words, by_subject_words, all=True)
     if reference:
         found = found.union(conversations.filter(reference=reference), all=True)
     return Q(pk__in=found)

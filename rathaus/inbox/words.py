@@ -1,9 +1,9 @@
-"""What the inbox's compound index holds of a message: the newsroom's search tokens
-(lib.german_words) of its text without markup, so that "Sperrung" finds a citizen's
-"Vollsperrung" in the inbox as it does on the newsroom.
+"""What the inbox's compound indexes hold of a message and of a conversation's subject:
+the newsroom's search tokens (lib.german_words) of the text without markup, so that
+"Sperrung" finds a citizen's "Vollsperrung" in the inbox as it does on the newsroom.
 
-Kept apart from the models so that migration 0004, which fills the column for the messages
-stored before it, calls exactly what every later write calls.
+Kept apart from the models so that migrations 0004 (messages) and 0007 (subjects), which
+fill the columns for the rows stored before them, call exactly what every later write calls.
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ from rathaus.lib import german_words
 _TAG = re.compile(r"<[^>]*>")
 
 
+def of_text(text: str) -> str:
+    """The search tokens of the plain text ``text`` (a conversation's subject)."""
+    return german_words.tokens(text or "")
+
+
 def of_html(text_html: str) -> str:
     """The search tokens of the sanitised HTML ``text_html``."""
-    return german_words.tokens(html.unescape(_TAG.sub(" ", text_html or "")))
+    return of_text(html.unescape(_TAG.sub(" ", text_html or "")))

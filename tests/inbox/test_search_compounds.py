@@ -1,6 +1,7 @@
 """The queue's search finds a compound's head as the newsroom's does: "Sperrung" finds a
-citizen's "Vollsperrung", through the messages' stored search words (migration 0004),
-which every way of writing a message keeps, on SQLite and PostgreSQL."""
+citizen's "Vollsperrung", through the stored search words of the messages (migration 0004)
+and of the subjects (migration 0007), which every way of writing them keeps, on SQLite and
+PostgreSQL."""
 
 import importlib
 import itertools
@@ -9,22 +10,23 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from rathaus.citizen_data.subject_requests import erase
 from rathaus.inbox import inbound, retention, work
 from rathaus.inbox.ingest import receive_many
-from rathaus.inbox.models import Message
+from rathaus.inbox.models import Conversation, Message
 from rathaus.inbox.search import matching
 
 _ids = itertools.count()
 
 
-def _ask(office, text, *, channel="contact", **fields):
+def _ask(office, text, *, channel="contact", subject="Anfrage", **fields):
     message, _new = inbound.receive(
         inbound.InboundMessage(
             office=office,
             channel=channel,
             remote_id=f"compound:{next(_ids)}",
             text_html=text,
-            subject="Anfrage",
+            subject=subject,
             **fields,
         )
     )
@@ -149,3 +151,101 @@ def test_the_queue_finds_the_compound(client, office, agent):
     log_in(client, agent)
     response = client.get(reverse("desk:inbox", args=[office.slug]), {"q": "Sperrung"})
     assert [row.pk for row in response.context["page_"].rows] == [wanted.pk]
+
+
+# The subject's words (Conversation.search_words, migration 0007): a mail's subject is often
+# the only place the citizen names the matter.
+
+
+def test_a_compounds_head_finds_the_subject(office):
+    wanted = _ask(office, "<p>Wie lange noch?</p>", subject="Vollsperrung Hauptstraße")
+    _ask(office, "<p>Wie lange noch?</p>", subject="Sperrmüll")
+    assert _found(office, "Sperrung") == {wanted.conversation_id}
+    assert _found(office, "Sperrungen Hauptstrasse") == {wanted.conversation_id}
+
+
+def test_either_spelling_of_umlauts_finds_the_subject(office):
+    wanted = _ask(office, "<p>Heute zu?</p>", subject="Bürgeramt")
+    assert _found(office, "Buergeramt") == {wanted.conversation_id}
+
+
+def test_other_offices_subjects_never_match(office, other_office):
+    ours = _ask(office, "<p>Frage</p>", subject="Vollsperrung am Hafen").conversation_id
+    theirs = _ask(other_office, "<p>Frage</p>", subject="Vollsperrung am Hafen").conversation_id
+    assert _found(office, "Sperrung") == {ours}
+    assert _found(other_office, "Sperrung") == {theirs}
+
+
+def test_every_write_of_the_subject_keeps_its_words(office):
+    saved = _ask(office, "<p>Frage</p>", subject="Baumfällung").conversation
+    saved.subject = "Straßensperrung"
+    saved.save(update_fields=["subject"])
+    assert _found(office, "Fällung") == set()
+    assert _found(office, "Sperrung") == {saved.pk}
+    Conversation.objects.filter(pk=saved.pk).update(subject="Brückensanierung")
+    assert _found(office, "Sperrung") == set()
+    assert _found(office, "Sanierung") == {saved.pk}
+    stored = receive_many(
+        [
+            inbound.InboundMessage(
+                office=office,
+                channel="email",
+                remote_id="<batch-subject@mail.example>",
+                text_html="<p>Bitte um Auskunft.</p>",
+                subject="Spielplatzsanierung",
+                author_email="batch@mail.example",
+            )
+        ]
+    )
+    assert _found(office, "Sanierung") == {saved.pk, stored[0][0].conversation_id}
+
+
+def test_anonymised_subjects_keep_no_words(office, office_admin):
+    message = _ask(office, "<p>Frage</p>", subject="Vollsperrung vor Hausnummer 12")
+    retention.anonymise([message.conversation_id], by=office_admin, reason="Test")
+    assert _found(office, "Sperrung") == set()
+    assert Conversation.objects.get(pk=message.conversation_id).search_words == ""
+
+
+def test_erased_subjects_are_not_found(office, office_admin):
+    message = _ask(
+        office, "<p>Frage</p>", subject="Vollsperrung Hauptstraße", author_email="ida@example.org"
+    )
+    kept = _ask(office, "<p>Frage</p>", subject="Vollsperrung Hauptstraße")
+    assert _found(office, "Sperrung") == {message.conversation_id, kept.conversation_id}
+    erase(office, email="ida@example.org", by=office_admin)
+    assert _found(office, "Sperrung") == {kept.conversation_id}
+    assert Conversation.objects.get(pk=message.conversation_id).search_words == ""
+
+
+def test_the_migration_fills_the_words_of_older_subjects(office):
+    migration = importlib.import_module("rathaus.inbox.migrations.0007_conversation_search_words")
+    message = _ask(office, "<p>Frage</p>", subject="Eine Vollsperrung wie damals")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE inbox_conversation SET search_words = ''")
+    assert _found(office, "Sperrung") == set()
+    migration.fill(apps, None)
+    assert _found(office, "Sperrung") == {message.conversation_id}
+
+
+def test_postgresql_uses_the_subject_words_index(office):
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index is PostgreSQL's")
+    from django.db.models import F, Value
+
+    from rathaus.inbox.search import WordsMatch
+
+    _ask(office, "<p>Frage</p>", subject="Vollsperrung")
+    found = (
+        Conversation.objects.filter(WordsMatch(F("search_words"), Value("'0gnurreps':*")))
+        .order_by()
+        .values("pk")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inbox_conversation")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = found.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "inbox_conversation_words" in plan
+    assert found.exists()
