@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rathaus.inbox.models import Conversation
 from rathaus.notifications.models import Notification
 from rathaus.notifications.notify import notify
+from rathaus.offices.people import display_name
 
 SUBJECT_PREFIX = "conversation:"
 
@@ -57,7 +58,7 @@ def assigned(conversation: Conversation, *, to: Any) -> None:
 def mentioned(conversation: Conversation, colleagues: Iterable[Any], *, by: Any) -> None:
     with in_house_language():
         text = _("%(name)s mentioned you: %(subject)s") % {
-            "name": by.get_username(),
+            "name": display_name(by),
             **names(conversation),
         }
     tell(colleagues, conversation, Notification.Kind.MENTIONED, text)

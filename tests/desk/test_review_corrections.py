@@ -45,7 +45,7 @@ def test_the_page_names_the_channels_that_keep_the_old_text(
     bluesky = _received(published, "bluesky", "mitte.bsky.social", url="https://bsky.app/p/1")
     xing = _received(published, "xing", "bezirksamt-mitte")
     _correct(published, approver, django_capture_on_commit_callbacks, title="Neuer Titel")
-    log_in(client, approver)
+    log_in(client, approver, language="en")  # the options name the newsroom in German
 
     response = client.get(reverse("desk:post_detail", args=[office.slug, published.pk]))
     assert [c.key for c in response.context["still_old"]] == [
@@ -113,7 +113,7 @@ def test_the_preview_says_when_a_thread_there_gets_longer(client, office, approv
     Delivery.objects.filter(channel=mastodon.channel_key).update(
         remote_parts=[{"id": "1", "url": "https://social.example/@presse/1"}]
     )
-    log_in(client, approver)
+    log_in(client, approver, language="en")
     url = reverse("desk:preview", args=[office.slug])
     data = {"title": "Sperrung", "post_id": published.pk, "correction": "1"}
 
