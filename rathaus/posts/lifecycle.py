@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.audit.log import record
-from rathaus.delivery import channels, defaults, outbox
+from rathaus.delivery import outbox
 from rathaus.offices.access import LifecycleError, require_role
 from rathaus.offices.models import Office, Role
 from rathaus.posts import content, images, notices, scheduling
+from rathaus.posts.limits import limit_problems
 from rathaus.posts.models import Category, Post, PostImage
 
 EDITABLE_STATUSES = {
@@ -167,31 +168,6 @@ def remove_image(image: PostImage, *, by: Any) -> None:
     before = _snapshot(post)
     image.delete()
     _after_change(post, before, by=by, action="image_removed")
-
-
-def limit_problems(post: Post) -> dict[str, list[str]]:
-    """Per channel, by the name people know it by ("Xing: Bezirksamt Mitte", not a key),
-    what breaks its limits (empty when the post fits everywhere)."""
-    alt_texts = [image.alt_text for image in post.images.all()]
-    found = {}
-    link = post.office.public_url(post.get_absolute_url())
-    restricted = defaults.chosen(post.office_id)
-    for channel in channels.for_office(post.office):
-        # A channel the post won't go to (Instagram without an image, a category the
-        # office sends elsewhere, one the editor left out) can't hold it up.
-        picked = post.channels
-        if not channel.takes(post) or not defaults.reaches(
-            post.category, channel.key, restricted, picked
-        ):
-            continue
-        text = channel.text_for(post)
-        sendable = channel.sendable(
-            title=post.title, text=text, link=link, is_variant=text != post.body
-        )
-        problems = channel.limits.problems(text=sendable, title=post.title, alt_texts=alt_texts)
-        if problems:
-            found[channel.name] = problems
-    return found
 
 
 def _transition(

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from rathaus.delivery.models import ChannelDefault, Delivery
-from rathaus.posts import lifecycle
+from rathaus.posts import lifecycle, limits
 from rathaus.posts.models import Post
 from tests.helpers import log_in
 
@@ -76,7 +76,7 @@ def test_an_untouched_choice_follows_the_category_and_a_changed_one_is_kept(
 
     assert untouched.channels is None
     assert chosen.channels == [linkedin.channel_key, "newsroom"]
-    assert lifecycle.limit_problems(chosen) == {}
+    assert limits.limit_problems(chosen) == {}
     html = client.get(reverse("desk:post_edit", args=[office.slug, chosen.pk])).content.decode()
     assert _ticked(html) == {linkedin.channel_key}
 

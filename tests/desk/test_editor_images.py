@@ -65,9 +65,7 @@ def test_a_post_without_an_image_is_saved_as_before(client, office, editor):
 def test_an_image_without_alt_text_is_refused_and_the_text_kept(client, office, editor):
     log_in(client, editor, language="en")
 
-    response = _new(
-        client, office, **(IMAGE | {"image-alt_text": " "}), **{"image-image": png()}
-    )
+    response = _new(client, office, **(IMAGE | {"image-alt_text": " "}), **{"image-image": png()})
     html = response.content.decode()
 
     assert not Post.objects.exists() and not PostImage.objects.exists()
@@ -112,9 +110,7 @@ def test_details_without_a_file_ask_for_the_file(client, office, editor):
 def test_the_preview_counts_the_image_being_added(client, office, editor):
     log_in(client, editor)
 
-    html = client.post(
-        reverse("desk:preview", args=[office.slug]), TYPED | IMAGE
-    ).content.decode()
+    html = client.post(reverse("desk:preview", args=[office.slug]), TYPED | IMAGE).content.decode()
 
     assert "1 / 20" in html  # the newsroom takes 20
 

@@ -120,7 +120,10 @@ def test_teasers_show_the_image_and_keep_list_items_apart(client, office, with_i
     text = client.get(reverse("newsroom:index", args=[office.slug])).text
     src = f"/mitte/meldungen/{with_image.pk}/bilder/{image.key}.jpg"
     assert f'<img class="teaser-image" src="{src}" alt="Junge Linde mit Pfahl"' in text
-    assert '<p class="excerpt" lang="de">Wir pflanzen zwölf Linden: – Lindenallee – Marktplatz</p>' in text
+    assert (
+        '<p class="excerpt" lang="de">Wir pflanzen zwölf Linden: – Lindenallee – Marktplatz</p>'
+        in text
+    )
 
 
 def test_a_withdrawn_posts_image_leaves_the_teasers(client, office, with_image, approver):

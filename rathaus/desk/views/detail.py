@@ -17,7 +17,7 @@ from rathaus.desk.forms.posts import ImageForm, ReasonForm, ScheduleForm
 from rathaus.desk.pages import page
 from rathaus.desk.tenancy import office_of, post_of
 from rathaus.offices.models import Office
-from rathaus.posts import lifecycle, planning, review
+from rathaus.posts import lifecycle, limits, planning, review
 from rathaus.posts.models import Post
 
 # Fixed slots offered as one-click times in the post page's schedule form: the next six,
@@ -50,7 +50,7 @@ def render_detail(
         "post": post,
         "offered": offered,
         "four_eyes": post.last_editor_id == request.user.pk,
-        "problems": lifecycle.limit_problems(post),
+        "problems": limits.limit_problems(post),
         **deliveries.panel(post),
         "history": history.rows(post),
         "sent_back": review.sent_back(post),

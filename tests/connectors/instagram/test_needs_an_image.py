@@ -6,7 +6,7 @@ import pytest
 
 from rathaus.connectors import family
 from rathaus.delivery.models import Delivery
-from rathaus.posts import lifecycle
+from rathaus.posts import lifecycle, limits
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def test_a_post_without_image_skips_instagram_and_is_not_held_up(
 ):
     instagram = connect()
     post = lifecycle.create_draft(office, by=editor, title="Sperrung", body="Brücke gesperrt.")
-    assert lifecycle.limit_problems(post) == {}
+    assert limits.limit_problems(post) == {}
     lifecycle.submit(post, by=editor)
     lifecycle.approve(post, by=approver)
     with django_capture_on_commit_callbacks(execute=True):

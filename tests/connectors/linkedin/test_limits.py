@@ -6,7 +6,7 @@ import pytest
 from rathaus.connectors import family
 from rathaus.delivery import channels
 from rathaus.offices.access import LifecycleError
-from rathaus.posts import lifecycle
+from rathaus.posts import lifecycle, limits
 from tests.fakes.linkedin import ORGANIZATION
 
 
@@ -41,7 +41,7 @@ def test_a_too_long_post_is_named_before_it_is_sent(connect_account, office, edi
     account = connect_account("linkedin", api_base="http://127.0.0.1:9", remote_id=ORGANIZATION)
     post = lifecycle.create_draft(office, by=editor, title="Lang", body="Wort " * 700)
 
-    problems = lifecycle.limit_problems(post)
+    problems = limits.limit_problems(post)
     assert list(problems) == [channels.get(account.channel_key).name]  # its name, not its key
     with pytest.raises(LifecycleError, match=channels.get(account.channel_key).name):
         lifecycle.submit(post, by=editor)
