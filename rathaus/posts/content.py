@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Max
 from django.urls import reverse
 from django.utils.text import slugify
@@ -44,14 +45,31 @@ def slug_after_save(post: Post | None, title: str) -> str:
 
 def link_after_save(office: Office, post: Post | None, title: str) -> str:
     """The post's public address once saved with ``title``, as platforms will count it.
-    A new post has no id yet: the next one stands in (the same digits but for a rare
-    rollover, e.g. 999 → 1000, or a PostgreSQL sequence far ahead of the table)."""
+    A new post has no id yet: the one the database will give next stands in (another
+    post saved in between can still take it, one digit more at most at 999 → 1000)."""
     pk = post.pk if post is not None and post.pk else _next_id()
     path = reverse("newsroom:post", args=[office.slug, pk, slug_after_save(post, title)])
     return office.public_url(path)
 
 
 def _next_id() -> int:
+    """The id the next post will get, read from the database's own counter without taking
+    it: ids of deleted posts are not given again, so the highest id + 1 can be short."""
+    table = Post._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":  # AUTOINCREMENT keeps its counter here
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            if row is not None:
+                return row[0] + 1
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            (sequence,) = cursor.fetchone()
+            if sequence:
+                # The name comes from the catalogue, not from anyone's input.
+                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
+                last, called = cursor.fetchone()
+                return last + 1 if called else last
     return (Post.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
 
 

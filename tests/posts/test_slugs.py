@@ -69,3 +69,16 @@ def test_a_row_made_without_save_takes_its_title_words(office, editor, draft):
     draft.refresh_from_db()
 
     assert draft.slug == slug_for(draft.title)
+
+
+def test_the_link_counted_before_saving_has_the_id_the_post_gets(office, editor):
+    from rathaus.posts import content
+
+    for n in range(3):
+        lifecycle.create_draft(office, by=editor, title=f"Alt {n}", body="b")
+    Post.objects.order_by("-pk").first().delete()  # the newest is gone: its id is not reused
+
+    counted = content.link_after_save(office, None, LONG)
+    post = lifecycle.create_draft(office, by=editor, title=LONG, body="b")
+
+    assert counted == office.public_url(post.get_absolute_url())
