@@ -111,7 +111,7 @@ def fill_settings(office, agent) -> dict:
     from rathaus.response_times.models import ResponseTarget
 
     made = {}
-    made["faq"] = FaqEntry.objects.create(office=office, question=LONG_TEXT, answer=LONG_TEXT)
+    made["faq"] = FaqEntry.objects.create(office=office, question=LONG_TEXT[:300], answer=LONG_TEXT)
     made["template"] = TextTemplate.objects.create(office=office, title=LONG_WORD, body=LONG_TEXT)
     made["team"] = Team.objects.create(office=office, name=LONG_WORD[:100])
     made["team"].members.add(agent)
