@@ -8,12 +8,14 @@ default), whoever's desk language the step was taken in: they are read later by 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from rathaus.jobs import engine, runner
+from rathaus.jobs import runner
+from rathaus.jobs.models import Job
 from rathaus.notifications import background
 from rathaus.notifications.models import Notification, NotificationPreference
 from rathaus.offices.models import Membership, Office
@@ -36,6 +38,17 @@ def set_by_mail(user: Any, by_mail: bool) -> None:
     NotificationPreference.objects.update_or_create(user=user, defaults={"by_mail": by_mail})
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One step to tell about, for ``notify_many``: who (``users``, None entries and
+    duplicates allowed), what they read, where it links, and ``subject`` (see the model)."""
+
+    users: Iterable[Any]
+    text: str
+    url: str
+    subject: str = ""
+
+
 def notify(
     users: Iterable[Any],
     *,
@@ -55,42 +68,74 @@ def notify(
     it is about, for its owner to find it again (see the model). ``mail=False``: no mail
     for these, because the caller mails in its own way (the overdue summary) or the text
     must not leave the house (a citizen's subject line)."""
-    wanted = {user.pk for user in users if user is not None}
+    notice = Notice(users, text=text, url=url, subject=subject)
+    return notify_many([notice], office=office, kind=kind, by=by, mail=mail)
+
+
+def notify_many(
+    notices: Iterable[Notice],
+    *,
+    office: Office,
+    kind: str,
+    by: Any = None,
+    mail: bool = True,
+) -> list[Notification]:
+    """``notify`` for many steps of one kind in ``office`` at once (a batch of posts the
+    scheduler published), with its rules: one membership query, one insert and one queue
+    insert for all of them, not a round of each per step. A person named in two notices
+    gets two notifications; in one notice, one. Nothing is stored if any link is not a
+    desk path."""
+    notices = list(notices)
+    for notice in notices:
+        if not _is_desk_path(notice.url):
+            raise ValueError(f"a notification links to a desk path, not {notice.url!r}")
+    wanted = [{user.pk for user in notice.users if user is not None} for notice in notices]
     if by is not None:
-        wanted.discard(by.pk)
-    if not _is_desk_path(url):
-        raise ValueError(f"a notification links to a desk path, not {url!r}")
-    members = Membership.objects.filter(office=office, user__in=wanted, user__is_active=True)
+        for pks in wanted:
+            pks.discard(by.pk)
+    everyone = set().union(*wanted)
+    if not everyone:
+        return []
+    members = Membership.objects.filter(office=office, user__in=everyone, user__is_active=True)
     addresses = dict(members.values_list("user", "user__email"))  # several roles: one entry
-    recipients = sorted(addresses)
-    if not recipients:
+    rows = [
+        Notification(
+            user_id=pk,
+            office=office,
+            kind=kind,
+            text=notice.text[:TEXT_LENGTH],
+            url=notice.url,
+            subject=notice.subject,
+        )
+        for notice, pks in zip(notices, wanted, strict=True)
+        for pk in sorted(pks & addresses.keys())
+    ]
+    if not rows:
         return []
     with transaction.atomic():
-        made = Notification.objects.bulk_create(
-            Notification(
-                user_id=pk,
-                office=office,
-                kind=kind,
-                text=text[:TEXT_LENGTH],
-                url=url,
-                subject=subject,
-            )
-            for pk in recipients
-        )
-        if not mail:
-            return made
-        declined = set(
-            NotificationPreference.objects.filter(user__in=recipients, by_mail=False).values_list(
-                "user", flat=True
-            )
-        )
-        # A mail for everyone with an address who did not turn mail off.
-        mailed = [n for n in made if addresses[n.user_id] and n.user_id not in declined]
-        for notification in mailed:
-            engine.enqueue(background.MAIL, payload={"notification": notification.pk})
-        if mailed:
-            transaction.on_commit(lambda: runner.wake(background.MAIL))
+        made = Notification.objects.bulk_create(rows)
+        if mail:
+            _queue_mails(made, addresses)
     return made
+
+
+def _queue_mails(made: list[Notification], addresses: dict[int, str]) -> None:
+    """A mail job for everyone with an address who did not turn mail off."""
+    declined = set(
+        NotificationPreference.objects.filter(
+            user__in={n.user_id for n in made}, by_mail=False
+        ).values_list("user", flat=True)
+    )
+    mailed = [n for n in made if addresses[n.user_id] and n.user_id not in declined]
+    if not mailed:
+        return
+    # Keyless jobs of the mail kind, as engine.enqueue makes them one at a time (the row's
+    # defaults: queued, due now, no attempts): one insert for a batch of posts, not a
+    # statement per mail.
+    Job.objects.bulk_create(
+        Job(kind=background.MAIL.name, payload={"notification": n.pk}) for n in mailed
+    )
+    transaction.on_commit(lambda: runner.wake(background.MAIL))
 
 
 def shown(user: Any, office: Office, *, hiding: str = "") -> Any:

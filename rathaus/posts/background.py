@@ -1,5 +1,6 @@
 """The posts' background work on the job engine: the clock that publishes scheduled posts
-(``scheduling``), one job per post, due at its time."""
+(``scheduling``), one job per post, due at its time; and telling their authors, one job per
+published batch."""
 
 from __future__ import annotations
 
@@ -33,5 +34,34 @@ PUBLISH = engine.register(
             delete_done=True,
         ),
         handle=handle,
+    )
+)
+
+
+def tell(jobs: list) -> Iterator[engine.Outcome]:
+    # Each job on its own: one that keeps failing does not hold back the other batches'.
+    for job in jobs:
+        told = scheduling.tell_published(job.payload.get("posts", []))
+        yield engine.done(job, result=told)
+
+
+TELL = engine.register(
+    engine.Kind(
+        scheduling.TELL_KIND,
+        policy=engine.Policy(
+            max_attempts=5,
+            backoff=engine.doubling(30),
+            # A job is one transaction: a dead worker told nobody, so again.
+            on_expiry=engine.REQUEUE,
+            batch=10,
+            # All database writes, a few per office: a second worker would only wait on
+            # SQLite's write lock.
+            helpers=False,
+            delete_done=True,
+        ),
+        handle=tell,
+        # Recorded as soon as its transaction is in: a worker that dies after it must not
+        # leave the job to tell everyone a second time.
+        settle_each=True,
     )
 )

@@ -3,12 +3,12 @@
 Kept apart from the lifecycle verbs because it works on many posts at once: a thousand
 posts scheduled for the same minute must all be out within seconds. Each scheduled post is
 a job of the engine (kind ``posts.publish``, keyed by the post, due at its time; declared
-in ``background``): the engine hands due ones out in batches, each to one worker.
+in ``background``): the engine hands due ones out in batches, each to one worker. A batch
+published leaves one job of kind ``posts.tell_published`` for another worker: the notices.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -19,10 +19,11 @@ from rathaus.audit.log import entry, record_many
 from rathaus.delivery import outbox
 from rathaus.jobs import engine, runner
 from rathaus.posts import notices
-from rathaus.posts.models import Post
+from rathaus.posts.models import PUBLIC_STATUSES, Post
 
-log = logging.getLogger(__name__)
 KIND = "posts.publish"
+# Telling authors that their posts went out: one job per published batch (``background``).
+TELL_KIND = "posts.tell_published"
 DUE_BATCH = 100
 
 
@@ -112,16 +113,24 @@ def publish(post_ids: list[int]) -> set[int]:
     outbox.enqueue_many(ready, outbox.Action.PUBLISH)
     for office in {post.office_id: post.office for post in ready}.values():
         office.touch()
-    # Only once the batch is out for good: a rolled-back batch told nobody anything.
-    transaction.on_commit(lambda: tell_published(ready))
+    # Who hears of it is another worker's business: one job for the batch, committed with
+    # it (a rolled-back batch tells nobody anything), rung for once the batch is out. Told
+    # from here, a notify per post (a membership query, an insert, mail jobs) held up the
+    # next batch.
+    engine.enqueue(TELL_KIND, payload={"posts": [post.pk for post in ready]})
+    transaction.on_commit(lambda: runner.wake(TELL_KIND))
     return {post.pk for post in ready}
 
 
-def tell_published(posts: list[Post]) -> None:
-    """Author and last editor of each post hear that it went out (one ``notify`` each: it
-    stores the notifications and queues their mails as jobs, so this sends nothing)."""
-    for post in posts:
-        try:
-            notices.published(post, by=None)
-        except Exception:  # published is published: a lost notice must not undo or repeat it
-            log.exception("could not tell anyone that post %s was published", post.pk)
+@transaction.atomic
+def tell_published(post_ids: list[int]) -> int:
+    """Author and last editor of each of ``post_ids`` hear that it went out as scheduled
+    (the ``TELL_KIND`` job of a batch); returns how many notifications were made. A post
+    withdrawn meanwhile is not announced. All or nothing: a job that fails is tried again
+    without telling anyone twice; publication stands either way."""
+    posts = (
+        Post.objects.filter(pk__in=post_ids, status__in=PUBLIC_STATUSES)
+        .select_related("office", "created_by", "last_editor")
+        .order_by("publish_at", "pk")
+    )
+    return len(notices.published_as_scheduled(posts))

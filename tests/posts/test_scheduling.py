@@ -236,17 +236,3 @@ def test_a_post_published_at_its_time_tells_author_and_last_editor_after_the_com
     assert {n.url for n in told} == {f"/desk/{office.slug}/beitraege/{draft.pk}/"}
     # Mail is queued as jobs for the one with an address, not sent inside the batch.
     assert Job.objects.filter(kind="notifications.mail").count() == 1
-
-
-def test_one_notice_that_fails_does_not_keep_the_others_from_being_told(draft, editor, monkeypatch):
-    other = lifecycle.create_draft(draft.office, by=editor, title="Zweite", body="Text")
-    told = []
-
-    def published(post, *, by):
-        if post == draft:
-            raise RuntimeError("database hiccup")
-        told.append((post, by))
-
-    monkeypatch.setattr(scheduling.notices, "published", published)
-    scheduling.tell_published([draft, other])  # logs the first, raises nothing
-    assert told == [(other, None)]
