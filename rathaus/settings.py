@@ -85,6 +85,8 @@ try:
     DEFAULT_FROM_EMAIL = env.str("RATHAUS_FROM_EMAIL", "rathaus@localhost")
     EMAIL_URL = env.str("RATHAUS_EMAIL_BACKEND", "console")
     TASKS_IMMEDIATE = env.bool("RATHAUS_TASKS_IMMEDIATE", False)
+    # Public pages rendered ahead by the worker and answered before Django (rendering).
+    RENDER_PAGES = env.bool("RATHAUS_RENDER_PAGES", True)
     LOG_LEVEL = env.choice("RATHAUS_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
     DELIVERY_MAX_ATTEMPTS = env.int("RATHAUS_DELIVERY_MAX_ATTEMPTS", 8, minimum=1, maximum=100)
     FEDERATION_DOMAIN = env.str("RATHAUS_FEDERATION_DOMAIN", "localhost")
@@ -143,6 +145,7 @@ INSTALLED_APPS = [
     "rathaus.posts",
     "rathaus.delivery",
     "rathaus.newsroom",
+    "rathaus.rendering",
     "rathaus.desk",
     "rathaus.federation",
     "rathaus.inbox",
@@ -304,6 +307,12 @@ STATICFILES_DIRS = [BASE_DIR / "rathaus" / "static"]
 # Not "media/", which older versions served and a proxy may still serve.
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/uploads-are-not-served/"
+# Where `manage.py mirror_pages` writes the rendered public pages for nginx (rendering.mirror).
+RENDERED_ROOT = DATA_DIR / "rendered"
+# How often each web process looks for newly rendered pages, and how many bytes of them it
+# keeps in memory (rendering.front).
+RENDERED_REFRESH_SECONDS = 0.5
+RENDERED_MEMORY_BYTES = 64 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -22,6 +22,9 @@ if os.environ.get("REDIS_URL") and (worker := os.environ.get("PYTEST_XDIST_WORKE
 from rathaus.settings import *
 
 os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise warns when it is missing
+# Rendering every public page after each publication would slow every test that publishes;
+# tests/rendering switches it on where it is the subject.
+RENDER_PAGES = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 

@@ -11,3 +11,10 @@ class ContactConfig(AppConfig):
         from rathaus.delivery import channels
 
         channels.register(ContactChannel())
+
+        from django.urls import reverse
+
+        from rathaus.rendering import pages
+
+        # The netiquette is a standing page; the form itself stays dynamic (its token).
+        pages.register(office=lambda office: [reverse("contact:netiquette", args=[office.slug])])

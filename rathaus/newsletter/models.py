@@ -107,7 +107,7 @@ class NewsletterSettings(models.Model):
             self.new_bounce_token()
         super().save(*args, **kwargs)
         # The newsroom's footer links to the subscription page only while it is switched on.
-        self.office.touch()
+        self.office.touch(everything=True)
 
     def new_bounce_token(self) -> str:
         """A new bounce push token (the old one stops working once saved); the plain token

@@ -16,3 +16,10 @@ class NewsroomConfig(AppConfig):
         from rathaus.offices.models import content_changed
 
         content_changed.connect(caching.forget_version, dispatch_uid="newsroom-page-cache")
+
+        from rathaus.newsroom import rendered
+        from rathaus.rendering import pages
+
+        pages.register(
+            site=rendered.site, office=rendered.office, post=rendered.post, tag=rendered.tag
+        )

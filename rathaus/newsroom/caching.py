@@ -2,10 +2,12 @@
 
 A page is cached under its path (with the language prefix of newsroom.language, if the
 address has one), the query parameters the views read, the language and the office's
-content_version. Publishing, correcting or withdrawing bumps that version
-(Office.touch), so the next request renders afresh without anyone deleting keys. A hit costs
-one small query for the office row and one cache read, answered by CachedPageMiddleware
-before the rest of the middleware runs.
+content_version. The language is the address's (newsroom.language): German at the plain
+address, English under /en/, never Accept-Language, so that one address is one page and
+the rendered copy of it (rendering) is the same page. Publishing, correcting or
+withdrawing bumps that version (Office.touch), so the next request renders afresh without
+anyone deleting keys. A hit costs one small query for the office row and one cache read,
+answered by CachedPageMiddleware before the rest of the middleware runs.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from rathaus.newsroom import language
 from rathaus.offices.models import RESERVED_SLUGS, Office
+from rathaus.rendering.renderer import RENDERING
 
 # The only query parameters the newsroom views read; others must not split the cache.
 PARAMETERS = ("page", "q")
@@ -50,9 +54,20 @@ def _entry(response: HttpResponse) -> tuple:
     return (response.status_code, content, response["Content-Type"], etag, int(time.time()))
 
 
+def address_language(request: HttpRequest) -> str:
+    """The page's language: the one its address names, else the site's (German)."""
+    return language.chosen(request) or settings.LANGUAGE_CODE
+
+
+def _by_address(response: HttpResponse) -> HttpResponse:
+    # Not by Accept-Language: LocaleMiddleware must not add "Vary: Accept-Language".
+    response.language_from_address = True
+    return response
+
+
 def _respond(request: HttpRequest, entry: tuple) -> HttpResponse:
     status, content, content_type, etag, modified = entry
-    response = HttpResponse(content, status=status, content_type=content_type)
+    response = _by_address(HttpResponse(content, status=status, content_type=content_type))
     if status == 200:
         response["ETag"] = etag
         response["Last-Modified"] = http_date(modified)
@@ -72,28 +87,29 @@ def public(response: HttpResponse) -> HttpResponse:
 
 def _serve(request: HttpRequest, version: str, render: Callable[[], HttpResponse]):
     if request.method not in ("GET", "HEAD"):
-        return render()
+        return _by_address(render())
     key = _key(request, version)
     entry = cache.get(key)
     if entry is None:
         response = render()
         if response.status_code not in CACHEABLE or response.streaming:
-            return response
+            return _by_address(response)
         entry = _entry(response)
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     return _respond(request, entry)
 
 
-def _office_version(slug: str) -> tuple[int, int] | None:
+def _office_version(slug: str, *, fresh: bool = False) -> tuple[int, int] | None:
     """(id, content_version) of the office, remembered for VERSION_SECONDS.
 
     On PostgreSQL the lookup is a round trip that cost more than the rest of a hit. This
     process forgets a version as soon as it bumps it (content_changed); other server
-    processes see a publication at most VERSION_SECONDS late.
+    processes see a publication at most VERSION_SECONDS late. ``fresh``: not from the memo
+    (the renderer must never render the page from before a publication).
     """
     now = time.monotonic()
     known = _versions.get(slug)
-    if known is not None and known[0] > now:
+    if known is not None and known[0] > now and not fresh:
         return known[1]
     # Plain SQL: building the ORM query cost as much as the rest of a cache hit.
     with connection.cursor() as cursor:
@@ -116,17 +132,16 @@ def cached_response(request: HttpRequest) -> HttpResponse | None:
     slug = request.path_info.split("/", 2)[1]
     if not slug or slug in RESERVED_SLUGS:
         return None
-    row = _office_version(slug)
+    row = _office_version(slug, fresh=RENDERING in request.META)
     if row is None:
         return None
-    # The same choice LocaleMiddleware makes, which has not run yet.
-    request.LANGUAGE_CODE = language.of(request)
+    # The choice the view makes (office_page), which has not run yet.
+    request.LANGUAGE_CODE = address_language(request)
     entry = cache.get(_key(request, f"{row[0]}.{row[1]}"))
     if entry is None:
         return None
     response = _respond(request, entry)
     # What LocaleMiddleware and XFrameOptionsMiddleware add on the full path.
-    patch_vary_headers(response, ("Accept-Language",))
     response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
     response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
     return response
@@ -143,14 +158,20 @@ class CachedPageMiddleware:
         return cached_response(request) or self.get_response(request)
 
 
+def _use_address_language(request: HttpRequest) -> None:
+    request.LANGUAGE_CODE = address_language(request)
+    translation.activate(request.LANGUAGE_CODE)
+
+
 def office_page(view: View) -> View:
     """Cache a view whose first URL argument is the office slug."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-        row = _office_version(slug)
+        row = _office_version(slug, fresh=RENDERING in request.META)
         if row is None:
             raise Http404
+        _use_address_language(request)
         return _serve(request, f"{row[0]}.{row[1]}", lambda: view(request, slug, *args, **kwargs))
 
     return wrapper
@@ -161,6 +182,7 @@ def site_page(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        _use_address_language(request)
         # A new office changes the count, a publication anywhere the sum.
         totals = Office.objects.aggregate(count=Count("pk"), versions=Sum("content_version"))
         version = f"site.{totals['count']}.{totals['versions'] or 0}"

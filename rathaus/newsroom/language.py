@@ -92,6 +92,14 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = language
 
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # A page whose language the address alone decides (newsroom.caching) does not vary
+        # with Accept-Language: saying so would keep proxies from sharing it.
+        if getattr(response, "language_from_address", False):
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -352,9 +352,11 @@ class Office(models.Model):
             return request.build_absolute_uri(path or "/")
         return f"{installation_url()}{path}"
 
-    def touch(self) -> None:
+    def touch(self, *, everything: bool = False) -> None:
+        """The office's public content changed. ``everything``: something on every public
+        page (its footer, the newsletter link), so every rendered page is rendered again."""
         Office.objects.filter(pk=self.pk).update(content_version=models.F("content_version") + 1)
-        content_changed.send(sender=Office, office=self)
+        content_changed.send(sender=Office, office=self, everything=everything)
 
 
 class Role(models.TextChoices):

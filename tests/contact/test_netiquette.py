@@ -16,9 +16,9 @@ def test_it_shows_the_offices_rules_as_escaped_paragraphs(client, office):
 
 
 def test_without_rules_of_its_own_it_shows_sensible_defaults(client, office):
-    response = client.get("/mitte/netiquette/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/en/mitte/netiquette/")
     assert "Be respectful." in response.text
-    assert 'href="/mitte/kontakt/"' in response.text
+    assert 'href="/en/mitte/kontakt/"' in response.text
 
 
 def test_it_is_a_public_page_caches_may_keep(client, office):

@@ -102,8 +102,16 @@ def test_de_wins_over_an_english_browser(client, office, post):
     assert parsed(response).lang == "de"
 
 
-def test_without_a_prefix_the_browser_still_decides(client, office, post):
+def test_without_a_prefix_the_page_is_german_whatever_the_browser_asks(client, office, post):
+    # One address, one page: what a static server serves from the rendered copy too.
     response = client.get(f"/{office.slug}/", headers={"Accept-Language": "en"})
+
+    assert response.headers["Content-Language"] == "de"
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
+def test_forms_still_follow_the_browser(client, office):
+    response = client.get(f"/{office.slug}/kontakt/", headers={"Accept-Language": "en"})
 
     assert response.headers["Content-Language"] == "en"
 

@@ -18,7 +18,7 @@ def english(client):
 def test_the_offices_notice_comes_first_and_applies(english, office):
     office.privacy_contact = "Wir speichern Zugriffsprotokolle sieben Tage lang."
     office.save()
-    text = english.get(reverse("newsroom:privacy", args=[office.slug])).content.decode()
+    text = english.get("/en" + reverse("newsroom:privacy", args=[office.slug])).content.decode()
 
     notice = text.index("Wir speichern Zugriffsprotokolle sieben Tage lang.")
     software = text.index("What the software of this newsroom does")
@@ -28,7 +28,7 @@ def test_the_offices_notice_comes_first_and_applies(english, office):
 
 
 def test_the_page_claims_nothing_about_the_servers_logs(english, office):
-    text = english.get(reverse("newsroom:privacy", args=[office.slug])).content.decode()
+    text = english.get("/en" + reverse("newsroom:privacy", args=[office.slug])).content.decode()
 
     assert "usual access logs" not in text  # the built-in claim an office's text could contradict
     assert "is not part of the software" in text

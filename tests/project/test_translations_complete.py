@@ -218,7 +218,7 @@ def test_the_newsroom_is_german_by_default_and_english_on_request(client, office
     assert "Latest news" not in german
     assert 'lang="de"' in german
 
-    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = client.get(f"/en{url}").content.decode()
     assert "Latest news" in english
     assert "Aktuelle Meldungen" not in english
     assert 'lang="en"' in english

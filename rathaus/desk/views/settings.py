@@ -50,7 +50,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if "logo" in fields and old_logo:
             office.logo.storage.delete(old_logo)
-        office.touch()  # imprint, privacy notice and logo are on every newsroom page
+        office.touch(everything=True)  # imprint, privacy notice and logo: on every page
         messages.success(request, _("The office's settings were saved."))
         return redirect("desk:settings_profile", office.slug)
     context = {"office": office, "form": form}
@@ -72,7 +72,7 @@ def accessibility(request: HttpRequest, slug: str) -> HttpResponse:
             action="office_accessibility_changed",
             by=request.user,
         )
-        office.touch()  # the footer of every newsroom page links the pages, when filled
+        office.touch(everything=True)  # every page's footer links the pages, when filled
         messages.success(request, _("The accessibility settings were saved."))
         return see_other("desk:settings_accessibility", office)
     context = {"office": office, "form": form}

@@ -1,0 +1,121 @@
+"""What a change renders: the pages, byte for byte those of the views, and what is removed."""
+
+from django.core.cache import cache
+from django.test import Client
+
+from rathaus.posts import lifecycle
+from rathaus.rendering import refresh
+from rathaus.rendering.models import RenderedPage
+
+
+def _live(path: str) -> RenderedPage | None:
+    return RenderedPage.objects.filter(path=path, gone=False).first()
+
+
+def _dynamic(path: str):
+    cache.clear()  # the view itself, not the page cache's copy
+    return Client(HTTP_HOST="presse.example").get(path, secure=True)
+
+
+def test_a_publication_renders_its_page_and_the_lists_in_both_languages(
+    rendering, office, publish_post
+):
+    post = publish_post(title="Sturmwarnung für Mitte", body="Bitte bleiben Sie zu Hause.")
+    url = post.get_absolute_url()
+    for path in (url, f"/en{url}", "/mitte/", "/en/mitte/", "/mitte/feed.rss", "/sitemap.xml"):
+        assert _live(path) is not None, path
+    assert "Sturmwarnung für Mitte" in bytes(_live("/mitte/").body).decode()
+    assert _live("/mitte/suche/") is None  # depends on the request: stays dynamic
+
+
+def test_rendered_pages_are_the_views_bytes_and_headers(rendering, office, publish_post):
+    post = publish_post(title="Baumfällungen im Park", body="Ab Montag.")
+    for path in (post.get_absolute_url(), "/en/mitte/", "/mitte/feed.atom", "/mitte/termine.ics"):
+        row = _live(path)
+        response = _dynamic(path)
+        assert response.status_code == 200
+        assert bytes(row.body) == response.content, path
+        headers = dict(row.headers)
+        for name in ("Content-Type", "Content-Language", "Cache-Control", "X-Frame-Options"):
+            assert headers[name] == response[name], (path, name)
+        assert int(headers["Content-Length"]) == len(response.content)
+
+
+def test_language_is_the_addresses_not_the_browsers(rendering, office, publish_post):
+    publish_post(title="Sperrung der Brücke", body="Umleitung.")
+    german, english = dict(_live("/mitte/").headers), dict(_live("/en/mitte/").headers)
+    assert (german["Content-Language"], english["Content-Language"]) == ("de", "en")
+    assert all("Accept-Language" not in value for value in (*german.values(), *english.values()))
+    # A browser asking for English at the plain address gets the same (German) page.
+    cache.clear()
+    asked = Client(HTTP_HOST="presse.example").get("/mitte/", HTTP_ACCEPT_LANGUAGE="en")
+    assert asked["Content-Language"] == "de"
+    assert "Accept-Language" not in asked.get("Vary", "")
+
+
+def test_no_rendered_page_carries_a_cookie(rendering, office, publish_post):
+    publish_post(title="Bürgersprechstunde", body="Dienstag.")
+    rows = RenderedPage.objects.filter(gone=False)
+    assert rows.count() > 10
+    for row in rows:
+        assert all(name.lower() != "set-cookie" for name, _value in row.headers), row.path
+
+
+def test_a_withdrawn_post_leaves_every_page_and_answers_410(
+    rendering, office, approver, publish_post, django_capture_on_commit_callbacks
+):
+    post = publish_post(title="Falsche Meldung zur Wahl", body="…")
+    url = post.get_absolute_url()
+    assert "Falsche Meldung" in bytes(_live("/mitte/").body).decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.withdraw(post, by=approver, reason="Fehlerhafte Angaben")
+    assert _live(url) is None and _live(f"/en{url}") is None
+    assert RenderedPage.objects.get(path=url).gone
+    for row in RenderedPage.objects.filter(gone=False):
+        assert "Falsche Meldung" not in bytes(row.body).decode(errors="replace"), row.path
+    assert _dynamic(url).status_code == 410
+
+
+def test_what_a_rendering_no_longer_has_is_removed(rendering, office, publish_post):
+    post = publish_post(title="Sommerfest am Rathaus", body="Samstag.")
+    # A page the post had before (an address it no longer has) and one left from a tag.
+    old = RenderedPage.objects.get(path=post.get_absolute_url())
+    old.pk, old.path = None, "/mitte/meldungen/1-altes-fest/"
+    old.save()
+    post.save()  # changed (updated_at): rendered again, without the old address
+    refresh.render_office(office.pk)
+    assert _live("/mitte/meldungen/1-altes-fest/") is None
+    assert _live(post.get_absolute_url()) is not None
+
+
+def test_an_unchanged_page_is_not_written_again(rendering, office, publish_post):
+    publish_post(title="Erste Meldung", body="Eins.")
+    before = _live("/mitte/impressum/").changed_at
+    publish_post(title="Zweite Meldung", body="Zwei.")
+    assert _live("/mitte/impressum/").changed_at == before
+    assert "Zweite Meldung" in bytes(_live("/mitte/").body).decode()
+
+
+def test_a_change_on_every_page_renders_every_post_again(rendering, office, publish_post):
+    post = publish_post(title="Wasserrohrbruch", body="Hauptstraße.")
+    office.name = "Bezirksamt Neu-Mitte"
+    office.save()
+    refresh.render_office(office.pk)  # the fingerprint changed: all posts again
+    assert "Bezirksamt Neu-Mitte" in bytes(_live(post.get_absolute_url()).body).decode()
+
+
+def test_a_deleted_office_leaves_no_page(rendering, office, publish_post):
+    publish_post(title="Letzte Meldung", body="Ende.")
+    office.delete()
+    assert not RenderedPage.objects.filter(path__startswith="/mitte/", gone=False).exists()
+
+
+def test_another_offices_change_renders_none_of_this_offices_pages(
+    rendering, office, other_office, publish_post
+):
+    publish_post(title="Meldung aus Mitte", body="Mitte.")
+    before = {row.path: row.changed_at for row in RenderedPage.objects.filter(office_id=office.pk)}
+    other_office.touch()
+    refresh.render_office(other_office.pk)
+    after = {row.path: row.changed_at for row in RenderedPage.objects.filter(office_id=office.pk)}
+    assert after == before
