@@ -20,6 +20,13 @@ $(STAMP): pyproject.toml
 	  (apt-get update -qq && apt-get install -y -qq chromium) || \
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium)
 
+# Debian's nginx (and curl, which speaks HTTP/2 to it) for the test of the production
+# configuration in deploy/nginx (tests/rendering/test_nginx.py).
+/usr/sbin/nginx /usr/bin/curl:
+	(apt-get install -y -qq nginx curl >/dev/null 2>&1) || \
+	  (apt-get update -qq && apt-get install -y -qq nginx curl) || \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq nginx curl)
+
 # The local demo speaks plain http, also to other Fediverse servers on this machine.
 DEMO := RATHAUS_HTTPS=false RATHAUS_FEDERATION_ALLOW_HTTP=true \
 	RATHAUS_FEDERATION_DOMAIN=$${RATHAUS_FEDERATION_DOMAIN:-127.0.0.1:$(PORT)}
@@ -30,7 +37,7 @@ run: $(STAMP)
 	$(DEMO) $(BIN)/python manage.py load_demo --port $(PORT)
 	$(DEMO) $(BIN)/python manage.py run --port $(PORT)
 
-test: $(STAMP) /usr/bin/chromium
+test: $(STAMP) /usr/bin/chromium /usr/sbin/nginx /usr/bin/curl
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
