@@ -1,6 +1,7 @@
-"""The rendering of public pages on the job engine: one job per office (and one for the
-pages over all offices), queued again by every change, so changes in quick succession
-make one rendering."""
+"""The rendering of public pages on the job engine: per office one job for its lists and
+one for its posts' pages (and one for the pages over all offices), queued again by every
+change, so changes in quick succession make one rendering. Two kinds of job under one
+kind of work: the keys say which (``office:<id>``, ``posts:<id>``, ``site``)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from rathaus.rendering import refresh
 
 def handle(jobs: list) -> Iterator[engine.Outcome]:
     for job in jobs:
-        if job.key == refresh.SITE:
+        what, _colon, office_id = job.key.partition(":")
+        if what == refresh.SITE:
             written = refresh.render_site()
+        elif what == "posts":
+            written = refresh.render_posts(int(office_id))
         else:
-            written = refresh.render_office(int(job.key.removeprefix("office:")))
+            written = refresh.render_office(int(office_id))
         yield engine.done(job, result=written)
 
 
@@ -28,7 +32,8 @@ RENDER = engine.register(
             backoff=engine.doubling(5),
             lease=timedelta(minutes=10),
             on_expiry=engine.REQUEUE,
-            batch=4,
+            # One at a time per claim: a long rendering of posts must not hold the lists.
+            batch=1,
             delete_done=True,
         ),
         handle=handle,

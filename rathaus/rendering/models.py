@@ -33,11 +33,13 @@ class RenderedPage(models.Model):
 
 
 class RenderState(models.Model):
-    """How far an office's pages are rendered: posts changed since ``posts_until`` are
-    rendered again; a different ``fingerprint`` of the office (its name, logo, imprint …,
+    """How far an office's pages are rendered: the lists by a rendering that started at
+    ``lists_until``, the posts' own pages up to ``posts_until`` (posts changed since are
+    rendered again); a different ``fingerprint`` of the office (its name, logo, imprint …,
     on every page) renders all of them."""
 
     office_id = models.IntegerField(unique=True)
+    lists_until = models.DateTimeField(null=True)
     posts_until = models.DateTimeField(null=True)
     fingerprint = models.CharField(max_length=64, blank=True)
 

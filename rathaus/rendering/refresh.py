@@ -3,9 +3,10 @@
 A change to an office's public content (``Office.touch``, after a publication, correction,
 withdrawal, a scheduled post going live, its settings or FAQ) queues one job per office
 (key ``office:<id>``: changes in quick succession make one rendering) and one for the
-pages over all offices (``site``). The job renders the office's own pages, the pages of the
-posts changed since the last rendering and of their tags; a different fingerprint of the
-office (on every page: name, logo, imprint …) renders every post and tag page.
+pages over all offices (``site``). The office's job renders its lists and the changed
+posts' tags, then queues the job for the changed posts' own pages (``posts:<id>``); a
+different fingerprint of the office (on every page: name, logo, imprint …) renders every
+post and tag page.
 """
 
 from __future__ import annotations
@@ -62,29 +63,68 @@ def render_site() -> int:
 
 
 def render_office(office_id: int) -> int:
-    """Render what changed in the office; returns the number of pages written or removed."""
+    """The office's lists, quickly: returns the number of pages written or removed.
+
+    In the order in which a page would otherwise be wrong: pages of posts that are no longer
+    public are removed, pages already rendered of changed posts (a correction) rendered
+    again, then the lists (front page, categories, feeds, the changed posts' tags). Pages of
+    newly published posts follow in a job of their own (``render_posts``): until then their
+    address reaches Django, which answers the current page, so nothing is stale meanwhile,
+    and a burst of a thousand new posts does not hold up the lists.
+    """
     office = Office.objects.filter(pk=office_id).first()
     if office is None:
         return _remove(RenderedPage.objects.filter(office_id=office_id))
     started = timezone.now()
     state, _made = RenderState.objects.get_or_create(office_id=office_id)
     print_ = fingerprint(office)
-    everything = state.posts_until is None or state.fingerprint != print_
-    posts = Post.objects.filter(office=office, published_at__isnull=False)
-    if not everything:
-        posts = posts.filter(updated_at__gte=state.posts_until - OVERLAP)
-    posts = list(posts.select_related("office").prefetch_related("tags", "images"))
-    tags = (
-        Tag.objects.filter(office=office)
-        if everything
-        else {tag for post in posts for tag in post.tags.all()}
+    everything = state.lists_until is None or state.fingerprint != print_
+    posts = _changed_posts(office, None if everything else state.lists_until)
+    shown = set(
+        RenderedPage.objects.filter(
+            source__in=[f"post:{p.pk}" for p in posts], gone=False
+        ).values_list("source", flat=True)
     )
-    # The posts first: the newly published one is what readers open.
-    written = sum(_render_set(pages.post_paths(p), f"post:{p.pk}", office_id) for p in posts)
+    written = sum(
+        _render_set(pages.post_paths(p), f"post:{p.pk}", office_id)
+        for p in posts
+        if not p.is_public or f"post:{p.pk}" in shown
+    )
     written += _render_set(pages.office_paths(office), f"office:{office_id}", office_id)
+    tags = Tag.objects.filter(office=office) if everything else _tags(posts)
     written += sum(_render_set(pages.tag_paths(t), f"tag:{t.pk}", office_id) for t in tags)
-    RenderState.objects.filter(pk=state.pk).update(posts_until=started, fingerprint=print_)
+    values = {"lists_until": started, "fingerprint": print_}
+    if everything:
+        values["posts_until"] = None  # every post's page again, in render_posts
+    RenderState.objects.filter(pk=state.pk).update(**values)
+    engine.enqueue(KIND, key=f"posts:{office_id}")
+    transaction.on_commit(lambda: runner.wake(KIND))
     return written
+
+
+def render_posts(office_id: int) -> int:
+    """The pages of the office's posts changed since the last time (all the first time)."""
+    office = Office.objects.filter(pk=office_id).first()
+    state = RenderState.objects.filter(office_id=office_id).first()
+    if office is None or state is None:
+        return 0
+    started = timezone.now()
+    posts = _changed_posts(office, state.posts_until)
+    written = sum(_render_set(pages.post_paths(p), f"post:{p.pk}", office_id) for p in posts)
+    RenderState.objects.filter(pk=state.pk).update(posts_until=started)
+    return written
+
+
+def _changed_posts(office: Office, since) -> list:
+    """Posts that were ever public, changed since ``since`` (all with None)."""
+    posts = Post.objects.filter(office=office, published_at__isnull=False)
+    if since is not None:
+        posts = posts.filter(updated_at__gte=since - OVERLAP)
+    return list(posts.select_related("office").prefetch_related("tags", "images"))
+
+
+def _tags(posts: list) -> set:
+    return {tag for post in posts for tag in post.tags.all()}
 
 
 def _render_set(paths: list[str], source: str, office_id: int | None) -> int:

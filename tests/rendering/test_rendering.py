@@ -119,3 +119,16 @@ def test_another_offices_change_renders_none_of_this_offices_pages(
     refresh.render_office(other_office.pk)
     after = {row.path: row.changed_at for row in RenderedPage.objects.filter(office_id=office.pk)}
     assert after == before
+
+
+def test_the_lists_do_not_wait_for_new_posts_pages(rendering, office, publish_post, settings):
+    """A burst of new posts: the office's job renders the lists at once and leaves the new
+    posts' own pages to the next job, whose addresses meanwhile reach Django (current)."""
+    publish_post(title="Erste Meldung", body="Eins.")
+    settings.RENDER_PAGES = False  # publish without rendering, then render by hand
+    new = publish_post(title="Neue Meldung im Sturm", body="Zwei.")
+    refresh.render_office(office.pk)
+    assert "Neue Meldung im Sturm" in bytes(_live("/mitte/").body).decode()
+    assert _live(new.get_absolute_url()) is None
+    refresh.render_posts(office.pk)
+    assert _live(new.get_absolute_url()) is not None
