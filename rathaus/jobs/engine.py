@@ -360,6 +360,18 @@ def enqueue(
     return Job.objects.create(kind=kind.name, key=None, **fresh)
 
 
+def enqueue_many(kind: Kind | str, payloads: Iterable[dict], *, at=None) -> list[Job]:
+    """Queue keyless ``Job``s of ``kind``, one per payload, with one insert (a mail per
+    notice of a batch). Call :func:`wake` after the commit."""
+    kind = _kind(kind)
+    at = at or timezone.now()
+    rows = [
+        Job(kind=kind.name, key=None, payload=payload, status=QUEUED, next_attempt_at=at)
+        for payload in payloads
+    ]
+    return Job.objects.bulk_create(rows)
+
+
 def cancel(kind: Kind | str, key: str) -> int:
     """Forget queued work of ``kind`` about ``key``."""
     kind = _kind(kind)

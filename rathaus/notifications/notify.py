@@ -14,8 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rathaus.jobs import runner
-from rathaus.jobs.models import Job
+from rathaus.jobs import engine, runner
 from rathaus.notifications import background
 from rathaus.notifications.models import Notification, NotificationPreference
 from rathaus.offices.models import Membership, Office
@@ -129,12 +128,8 @@ def _queue_mails(made: list[Notification], addresses: dict[int, str]) -> None:
     mailed = [n for n in made if addresses[n.user_id] and n.user_id not in declined]
     if not mailed:
         return
-    # Keyless jobs of the mail kind, as engine.enqueue makes them one at a time (the row's
-    # defaults: queued, due now, no attempts): one insert for a batch of posts, not a
-    # statement per mail.
-    Job.objects.bulk_create(
-        Job(kind=background.MAIL.name, payload={"notification": n.pk}) for n in mailed
-    )
+    # One insert for a batch of posts, not a statement per mail.
+    engine.enqueue_many(background.MAIL, ({"notification": n.pk} for n in mailed))
     transaction.on_commit(lambda: runner.wake(background.MAIL))
 
 

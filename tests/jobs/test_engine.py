@@ -343,6 +343,16 @@ def test_work_with_a_key_is_queued_once(kind):
     assert Job.objects.filter(kind=kind.name).count() == 2
 
 
+def test_many_keyless_jobs_are_queued_with_one_insert(kind, script, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        made = engine.enqueue_many(kind, ({"n": n} for n in range(50)))
+    assert len(made) == 50
+    later = engine.enqueue_many(kind, [{"n": 99}], at=timezone.now() + timedelta(hours=1))
+    runner.run(kind)
+    assert sorted(n for call in script.calls for n in call) == sorted(job.pk for job in made)
+    assert status(later[0]) == "queued"  # not due yet
+
+
 def test_a_failed_job_asked_for_again_starts_afresh(kind, script):
     script.answer = lambda row: engine.fail(row, "refused")
     engine.enqueue(kind, "k")
