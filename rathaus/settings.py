@@ -300,7 +300,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files and the rendered pages' mirror are public: nginx reads them as its
+# own user, so in production they lie outside the data dir (which is 0700).
+STATIC_ROOT = Path(env.str("RATHAUS_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
 STATICFILES_DIRS = [BASE_DIR / "rathaus" / "static"]
 # Uploads (post images, citizens' photos, logos) are private: no URL serves this directory.
 # Views hand out each file after checking who asks (desk) or the post's state (newsroom).
@@ -308,7 +310,7 @@ STATICFILES_DIRS = [BASE_DIR / "rathaus" / "static"]
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/uploads-are-not-served/"
 # Where `manage.py mirror_pages` writes the rendered public pages for nginx (rendering.mirror).
-RENDERED_ROOT = DATA_DIR / "rendered"
+RENDERED_ROOT = Path(env.str("RATHAUS_RENDERED_ROOT", str(DATA_DIR / "rendered"))).resolve()
 # How often each web process looks for newly rendered pages, and how many bytes of them it
 # keeps in memory (rendering.front).
 RENDERED_REFRESH_SECONDS = 0.5
@@ -318,7 +320,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "rathaus.lib.public_files.PublicStaticFilesStorage"
     },
 }
 WHITENOISE_MAX_AGE = 3600

@@ -82,3 +82,20 @@ def test_a_reader_never_sees_half_a_page(tmp_path):
     assert len(seen) > 10
     assert all(body in versions for body in seen)
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".rendering-")]
+
+
+def test_the_folder_is_readable_by_the_static_servers_user(
+    rendering, office, publish_post, tmp_path
+):
+    """The settings' umask 077 keeps the data dir Rathaus's own; nginx reads this folder as
+    another user."""
+    import os
+    import stat
+
+    publish_post(title="Lesbar für nginx", body="…")
+    into = tmp_path / "public"
+    call_command("mirror_pages", "--into", str(into), "--once", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert os.umask(0o077) == 0o077  # the process's own umask is back
+    for path in [into, *into.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from rathaus.lib.public_files import readable_by_all
 from rathaus.rendering.mirror import Mirror
 
 
@@ -20,9 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, into: Path | None, once: bool, interval: float | None, **opts):
         root = (into or settings.RENDERED_ROOT).resolve()
-        root.mkdir(parents=True, exist_ok=True)
-        mirror = Mirror(root)
-        done = mirror.sync()
-        self.stdout.write(f"{done} files written or removed in {root}")
-        if not once:
-            mirror.follow(interval or settings.RENDERED_REFRESH_SECONDS)
+        # nginx reads the folder as its own user (lib.public_files).
+        with readable_by_all():
+            root.mkdir(parents=True, exist_ok=True)
+            mirror = Mirror(root)
+            done = mirror.sync()
+            self.stdout.write(f"{done} files written or removed in {root}")
+            if not once:
+                mirror.follow(interval or settings.RENDERED_REFRESH_SECONDS)
