@@ -92,8 +92,13 @@ def test_what_breaks_the_old_code_is_found(operation, unsafe):
     assert bool(migration_safety.reasons(_migration(operation))) is unsafe
 
 
-def test_a_data_migration_may_say_it_is_online():
+def test_a_migration_may_say_it_is_online():
     assert migration_safety.reasons(_migration(migrations.RunSQL("SELECT 1"), online=True)) == []
+    # The contract step: the previous release no longer used the column.
+    assert (
+        migration_safety.reasons(_migration(migrations.RemoveField("post", "old"), online=True))
+        == []
+    )
 
 
 def test_the_command_says_when_nothing_is_pending(db, capsys):
