@@ -53,6 +53,12 @@ class Follower:
         self.since = now
 
 
-def body(pk: int) -> bytes | None:
-    found = RenderedPage.objects.filter(pk=pk, gone=False).values_list("body", flat=True).first()
+def body(entry: Entry) -> bytes | None:
+    """The body of exactly this version of the page; None if it has changed since (its
+    headers, Content-Length among them, would not fit) or is gone."""
+    found = (
+        RenderedPage.objects.filter(pk=entry.pk, gone=False, changed_at=entry.changed_at)
+        .values_list("body", flat=True)
+        .first()
+    )
     return None if found is None else bytes(found)

@@ -38,11 +38,14 @@ class RenderedPages:
     def __init__(self, app: Wsgi) -> None:
         self.app = app
         self.index: dict[str, following.Entry] = {}
-        self.bodies: OrderedDict[int, bytes] = OrderedDict()
+        # By row and version: a row keeps its id when its page is rendered again.
+        self.bodies: OrderedDict[tuple, bytes] = OrderedDict()
         self.body_bytes = 0
         self.follower = following.Follower()
         self.next_look = 0.0
         self.lock = threading.Lock()
+        # The bodies' order and total change under granian's threads at once.
+        self.body_lock = threading.Lock()
         self.hosts: dict[str, bool] = {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -94,7 +97,7 @@ class RenderedPages:
                 if known is not None and known.changed_at == entry.changed_at:
                     continue
                 if known is not None:
-                    self._forget(known.pk)
+                    self._forget((known.pk, known.changed_at))
                 if entry.gone:
                     self.index.pop(entry.path, None)
                 else:
@@ -105,28 +108,33 @@ class RenderedPages:
             self.lock.release()
 
     def _body(self, entry: following.Entry) -> bytes | None:
-        body = self.bodies.get(entry.pk)
-        if body is not None:
-            self.bodies.move_to_end(entry.pk)
-            return body
+        key = (entry.pk, entry.changed_at)
+        with self.body_lock:
+            body = self.bodies.get(key)
+            if body is not None:
+                self.bodies.move_to_end(key)
+                return body
         try:
-            body = following.body(entry.pk)
+            body = following.body(entry)
         except Exception:
             log.exception("rendered pages: could not read %s", entry.path)
             return None
         if body is None:
             return None
-        self.bodies[entry.pk] = body
-        self.body_bytes += len(body)
-        while self.body_bytes > settings.RENDERED_MEMORY_BYTES and len(self.bodies) > 1:
-            _pk, dropped = self.bodies.popitem(last=False)
-            self.body_bytes -= len(dropped)
+        with self.body_lock:
+            if key not in self.bodies:
+                self.bodies[key] = body
+                self.body_bytes += len(body)
+            while self.body_bytes > settings.RENDERED_MEMORY_BYTES and len(self.bodies) > 1:
+                _pk, dropped = self.bodies.popitem(last=False)
+                self.body_bytes -= len(dropped)
         return body
 
-    def _forget(self, pk: int) -> None:
-        dropped = self.bodies.pop(pk, None)
-        if dropped is not None:
-            self.body_bytes -= len(dropped)
+    def _forget(self, key: tuple) -> None:
+        with self.body_lock:
+            dropped = self.bodies.pop(key, None)
+            if dropped is not None:
+                self.body_bytes -= len(dropped)
 
 
 def _secure(environ: dict) -> bool:

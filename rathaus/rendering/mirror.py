@@ -70,9 +70,9 @@ class Mirror:
             wanted.add(target)
             if self.written.get(entry.path) == entry.changed_at:
                 continue
-            body = following.body(entry.pk)
+            body = following.body(entry)
             if body is None:
-                continue  # gone since: the next look removes it
+                continue  # changed or gone since: the next look has it
             write_atomically(target, body)
             self.written[entry.path] = entry.changed_at
             done += 1

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from rathaus.rendering import following
 from rathaus.rendering.front import RenderedPages
@@ -156,3 +157,17 @@ def test_bodies_kept_in_memory_are_bounded(front, settings):
         assert Call(front, path).code == 200
     assert len(front.bodies) == 1
     assert front.body_bytes == sum(len(body) for body in front.bodies.values())
+
+
+def test_a_page_rendered_again_before_its_body_was_read_goes_to_django(front, django):
+    """The index still has the old version's headers (its Content-Length among them): a
+    body of the new version must not be sent with them."""
+    front._look()
+    front.next_look = float("inf")  # the front does not see the new version yet
+    row = _row("/mitte/impressum/")
+    row.body = bytes(row.body) + b"<!-- neu -->"
+    row.changed_at = timezone.now()
+    row.save()
+    call = Call(front, "/mitte/impressum/")
+    assert django.reached == ["/mitte/impressum/"]
+    assert int(call.headers.get("Content-Length", len(call.body))) == len(call.body)
