@@ -20,6 +20,13 @@ $(STAMP): pyproject.toml
 	  (apt-get update -qq && apt-get install -y -qq chromium) || \
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium)
 
+# PostgreSQL's own dump and restore tools, for manage.py backup/restore and their tests on
+# PostgreSQL (Debian's client of the server's major version).
+/usr/bin/pg_dump:
+	(apt-get install -y -qq postgresql-client >/dev/null 2>&1) || \
+	  (apt-get update -qq && apt-get install -y -qq postgresql-client) || \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq postgresql-client)
+
 # Debian's nginx (and curl, which speaks HTTP/2 to it) for the test of the production
 # configuration in deploy/nginx (tests/rendering/test_nginx.py).
 /usr/sbin/nginx /usr/bin/curl:
@@ -37,7 +44,7 @@ run: $(STAMP)
 	$(DEMO) $(BIN)/python manage.py load_demo --port $(PORT)
 	$(DEMO) $(BIN)/python manage.py run --port $(PORT)
 
-test: $(STAMP) /usr/bin/chromium /usr/sbin/nginx /usr/bin/curl
+test: $(STAMP) /usr/bin/chromium /usr/bin/pg_dump /usr/sbin/nginx /usr/bin/curl
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0

@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     # The demo loader fills every app above, so it comes last.
     "rathaus.citizen_data",
     "rathaus.demo",
+    "rathaus.backups",
 ]
 
 MIDDLEWARE = [
