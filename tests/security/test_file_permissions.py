@@ -1,5 +1,7 @@
 """The data directory holds the database, the task queue, the keys and citizens' photos:
-nobody but the server's own user may read anything in it (issue 10, item 17)."""
+nobody but the server's own user may read anything in it (issue 10, item 17). Collected
+static files and mirrored pages are public (nginx reads them as its own user): readable by
+all, and in production outside the data dir (RATHAUS_STATIC_ROOT, RATHAUS_RENDERED_ROOT)."""
 
 from __future__ import annotations
 
@@ -45,10 +47,16 @@ def _manage(data_dir: Path, *args: str) -> None:
     )
 
 
+PUBLIC = ("static", "rendered")  # by default inside the 0700 dir, unreachable there
+
+
 def _open_to_others(data_dir: Path) -> list[str]:
-    """Every path in the data directory (itself included) with a group or other bit."""
+    """Every private path in the data directory (itself included) with a group or other
+    bit."""
     found = []
     for path in [data_dir, *data_dir.rglob("*")]:
+        if path.relative_to(data_dir).parts[:1] in {(name,) for name in PUBLIC}:
+            continue
         mode = stat.S_IMODE(path.lstat().st_mode)
         if mode & 0o077:
             found.append(f"{path.relative_to(data_dir.parent)} {oct(mode)}")
@@ -76,11 +84,22 @@ def test_files_left_open_by_an_older_version_are_closed_at_start_up(tmp_path):
     assert _open_to_others(data_dir) == []
 
 
-def test_uploaded_media_and_collected_static_files_are_private(tmp_path):
-    data_dir = tmp_path / "var"
+def test_collected_static_files_are_public_and_the_data_dir_stays_private(tmp_path):
+    data_dir, public = tmp_path / "var", tmp_path / "srv" / "static"
     _manage(data_dir, "migrate", "--no-input", "-v", "0")
-    _manage(data_dir, "collectstatic", "--no-input", "-v", "0")
-    assert any((data_dir / "static").rglob("*.css"))
+    environment = {"RATHAUS_STATIC_ROOT": str(public)}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=_environment(data_dir) | environment,
+        check=True,
+        capture_output=True,
+        timeout=300,
+        preexec_fn=lambda: os.umask(0o022),
+    )
+    assert any(public.rglob("*.css")) and any(public.rglob("*.gz"))
+    for path in [public, *public.rglob("*")]:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
     assert _open_to_others(data_dir) == []
 
 
