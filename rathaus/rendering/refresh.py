@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from rathaus.jobs import engine, runner
@@ -80,16 +81,15 @@ def render_office(office_id: int) -> int:
     print_ = fingerprint(office)
     everything = state.lists_until is None or state.fingerprint != print_
     posts = _changed_posts(office, None if everything else state.lists_until)
-    shown = set(
-        RenderedPage.objects.filter(
-            source__in=[f"post:{p.pk}" for p in posts], gone=False
-        ).values_list("source", flat=True)
-    )
-    written = sum(
-        _render_set(pages.post_paths(p), f"post:{p.pk}", office_id)
+    rendered = _rendered_at(posts)
+    # Pages that would now be wrong: a withdrawn post's, a corrected post's (rendered before
+    # its change). Not those of new posts (none yet), nor every post for a new footer.
+    wrong = [
+        p
         for p in posts
-        if not p.is_public or f"post:{p.pk}" in shown
-    )
+        if p.pk in rendered and (not p.is_public or (not everything and _behind(p, rendered)))
+    ]
+    written = sum(_render_set(pages.post_paths(p), f"post:{p.pk}", office_id) for p in wrong)
     written += _render_set(pages.office_paths(office), f"office:{office_id}", office_id)
     tags = Tag.objects.filter(office=office) if everything else _tags(posts)
     written += sum(_render_set(pages.tag_paths(t), f"tag:{t.pk}", office_id) for t in tags)
@@ -110,6 +110,13 @@ def render_posts(office_id: int) -> int:
         return 0
     started = timezone.now()
     posts = _changed_posts(office, state.posts_until)
+    if state.posts_until is not None:  # None: all of them, for something on every page
+        rendered = _rendered_at(posts)
+        # Rendered since their last change already (by the lists' job, or by a run before
+        # this one that the look-back finds again): nothing to do.
+        posts = [
+            p for p in posts if p.pk not in rendered or _behind(p, rendered) or not p.is_public
+        ]
     written = sum(_render_set(pages.post_paths(p), f"post:{p.pk}", office_id) for p in posts)
     RenderState.objects.filter(pk=state.pk).update(posts_until=started)
     return written
@@ -121,6 +128,21 @@ def _changed_posts(office: Office, since) -> list:
     if since is not None:
         posts = posts.filter(updated_at__gte=since - OVERLAP)
     return list(posts.select_related("office").prefetch_related("tags", "images"))
+
+
+def _rendered_at(posts: list) -> dict[int, Any]:
+    """Post id → when its oldest page still shown was rendered, for posts that have any."""
+    sources = {f"post:{p.pk}": p.pk for p in posts}
+    rows = (
+        RenderedPage.objects.filter(source__in=sources, gone=False)
+        .values("source")
+        .annotate(oldest=Min("changed_at"))
+    )
+    return {sources[row["source"]]: row["oldest"] for row in rows}
+
+
+def _behind(post: Any, rendered: dict[int, Any]) -> bool:
+    return rendered[post.pk] < post.updated_at
 
 
 def _tags(posts: list) -> set:

@@ -100,7 +100,9 @@ def test_a_change_on_every_page_renders_every_post_again(rendering, office, publ
     post = publish_post(title="Wasserrohrbruch", body="Hauptstraße.")
     office.name = "Bezirksamt Neu-Mitte"
     office.save()
-    refresh.render_office(office.pk)  # the fingerprint changed: all posts again
+    refresh.render_office(office.pk)  # the fingerprint changed: the lists at once …
+    assert "Bezirksamt Neu-Mitte" in bytes(_live("/mitte/").body).decode()
+    refresh.render_posts(office.pk)  # … then every post's page
     assert "Bezirksamt Neu-Mitte" in bytes(_live(post.get_absolute_url()).body).decode()
 
 
@@ -132,3 +134,27 @@ def test_the_lists_do_not_wait_for_new_posts_pages(rendering, office, publish_po
     assert _live(new.get_absolute_url()) is None
     refresh.render_posts(office.pk)
     assert _live(new.get_absolute_url()) is not None
+
+
+def test_a_post_rendered_since_its_last_change_is_not_rendered_again(
+    rendering, office, publish_post, monkeypatch
+):
+    post = publish_post(title="Einmal gerendert", body="…")
+    rendered = []
+    real = refresh.render
+    monkeypatch.setattr(refresh, "render", lambda path: rendered.append(path) or real(path))
+    refresh.render_posts(office.pk)  # within the look-back, but rendered after its change
+    assert post.get_absolute_url() not in rendered
+    post.save()  # changed since
+    refresh.render_posts(office.pk)
+    assert post.get_absolute_url() in rendered
+
+
+def test_a_correction_is_rendered_with_the_lists_not_after_them(
+    rendering, office, approver, publish_post, settings
+):
+    post = publish_post(title="Sperrung Hauptstraße", body="Bis Freitag.")
+    settings.RENDER_PAGES = False  # correct without rendering, then render by hand
+    lifecycle.correct(post, by=approver, note="Datum berichtigt", body="Bis Montag.")
+    refresh.render_office(office.pk)  # the lists' job alone
+    assert "Bis Montag." in bytes(_live(post.get_absolute_url()).body).decode()
