@@ -158,3 +158,15 @@ def test_a_correction_is_rendered_with_the_lists_not_after_them(
     lifecycle.correct(post, by=approver, note="Datum berichtigt", body="Bis Montag.")
     refresh.render_office(office.pk)  # the lists' job alone
     assert "Bis Montag." in bytes(_live(post.get_absolute_url()).body).decode()
+
+
+def test_a_posts_images_are_rendered_as_their_jpeg(rendering, office, publish_post):
+    from tests.helpers import png
+
+    image = {"file": png(size=(40, 20)), "alt_text": "Linde", "author": "Amt", "licence": "CC0"}
+    post = publish_post(title="Baumfällung Linde", body="Ersatzpflanzung folgt.", images=[image])
+    (stored,) = post.images.all()
+    row = _live(f"/mitte/meldungen/{post.pk}/bilder/{stored.key}.jpg")
+    assert dict(row.headers)["Content-Type"] == "image/jpeg"
+    assert bytes(row.body)[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert bytes(row.body) == _dynamic(row.path).getvalue()
