@@ -4,10 +4,15 @@ Creates 1,000 approved posts scheduled for T (a few seconds ahead), plans them a
 lifecycle.approve/schedule do (``scheduling.plan``: one job per post on the job engine, due at T;
 plans for the same second share one wake-up), runs the real Huey consumer (``manage.py run_huey``)
 as a subprocess and polls the database until every post and every newsroom delivery is published.
+The consumer also renders the office's public pages (RENDER_PAGES is on in the sandbox): a
+thread follows ``RenderState`` (bench.render_watch) to tell when each post's lists were
+rendered.
 
     .venv/bin/python -m bench.publish_latency [--posts 1000] [--lead 15] [--consumers 1]
 
-Goal: p99 of (published_at - publish_at) under 5 s.
+Goals: p99 of (published_at - publish_at) under 5 s; publish → all affected rendered pages
+updated (a rendering of the lists started after the post's commit has finished): p99 < 2 s
+after published_at.
 """
 
 from __future__ import annotations
@@ -18,7 +23,10 @@ import sys
 import time
 from datetime import timedelta
 
+from bench import render_watch
 from bench.sandbox import ROOT, open_sandbox, percentile, summary
+
+RENDERED_GOAL = 2.0  # seconds from published_at until the lists are rendered
 
 
 def _people(office):
@@ -34,7 +42,7 @@ def _people(office):
     return editor, approver
 
 
-def create_scheduled(count: int, at) -> None:
+def create_scheduled(count: int, at) -> int:
     """``count`` posts in exactly the state approve() leaves a post with a future time:
     status scheduled, approval bound to the content hash, publish_at = ``at``."""
     from django.db import transaction
@@ -71,6 +79,7 @@ def create_scheduled(count: int, at) -> None:
     with transaction.atomic():
         for post in Post.objects.filter(office=office).only("pk", "publish_at"):
             scheduling.plan(post)  # as approve() does for each post
+    return office.pk
 
 
 def _bind_hashes(office) -> None:
@@ -123,6 +132,38 @@ def report(count: int, posts_done, deliveries_done) -> float:
     return p99
 
 
+def wait_until_rendered(watch, count: int, timeout: float) -> None:
+    """Until the lists and the posts' pages were rendered after the last post's commit (or
+    the timeout)."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        last = max(watch.committed.values(), default=None)
+        if len(watch.committed) >= count and watch.lists_after(last) and watch.pages_after(last):
+            return
+        time.sleep(0.2)
+
+
+def report_rendering(office_id: int, watch) -> float:
+    from rathaus.posts.models import Post
+
+    published = dict(
+        Post.objects.filter(office_id=office_id, status=Post.Status.PUBLISHED).values_list(
+            "pk", "published_at"
+        )
+    )
+    lists, missing = render_watch.lags(watch, published)
+    pages, pages_missing = render_watch.lags(watch, published, watch.pages_after)
+    print(f"published_at → lists rendered:        {render_watch.describe(lists, missing)}")
+    print(f"published_at → post pages rendered:   {render_watch.describe(pages, pages_missing)}")
+    waits = render_watch.waits(watch, published)
+    print(f"  of which until the rendering started: {render_watch.describe(waits)}")
+    print(f"  one rendering of the lists took:      {render_watch.describe(watch.renderings())}")
+    p99 = percentile(lists, 99) if lists and not missing else float("inf")
+    verdict = "met" if p99 < RENDERED_GOAL else "MISSED"
+    print(f"goal rendered p99 < {RENDERED_GOAL:.0f} s: {verdict} (p99 = {p99:.2f} s)")
+    return p99
+
+
 def _fmt(seconds: float | None) -> str:
     return "not within the timeout" if seconds is None else f"{seconds:.2f} s after T"
 
@@ -137,12 +178,16 @@ def main() -> None:
     args = parser.parse_args()
 
     box = open_sandbox("publish")
+    from django.core.management import call_command
     from django.utils import timezone
+
+    # The rendered pages link the static files by their hashed names (the manifest).
+    call_command("collectstatic", "--no-input", verbosity=0)
 
     print(f"publish_latency: {args.posts} posts, {box.engine}, data dir {box.data_dir}")
     at = (timezone.now() + timedelta(seconds=args.lead)).replace(microsecond=0)
     started = time.monotonic()
-    create_scheduled(args.posts, at)
+    office_id = create_scheduled(args.posts, at)
     print(f"created and enqueued in {time.monotonic() - started:.1f} s; T = {at:%H:%M:%S} UTC")
     command = [sys.executable, "manage.py", "run_huey", "--workers", str(args.workers)]
     # The consumers log a line per task: to a file, not between our numbers.
@@ -151,17 +196,22 @@ def main() -> None:
         subprocess.Popen(command, cwd=ROOT, env=box.env(), stdout=log, stderr=log)
         for _ in range(args.consumers)
     ]
+    watch = render_watch.RenderWatch(office_id)
     try:
         time.sleep(max(0.0, (at - timezone.now()).total_seconds()))
+        watch.start()
         print(f"T reached; {args.consumers} consumer(s) × {args.workers} worker threads")
         posts_done, deliveries_done = wait_until_done(args.posts, args.timeout)
+        wait_until_rendered(watch, args.posts, timeout=60)
     finally:
+        watch.finish()
         for consumer in consumers:
             consumer.terminate()
         for consumer in consumers:
             consumer.wait(timeout=30)
         log.close()
     report(args.posts, posts_done, deliveries_done)
+    report_rendering(office_id, watch)
     box.close()
 
 
