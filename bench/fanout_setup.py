@@ -40,20 +40,23 @@ def office() -> Setup:
     return Setup(office, editor, approver, account)
 
 
-def followers(account, ports: list[int], per_host: int, shared_all: bool) -> set[str]:
-    """``per_host`` followers on each port; every other server (or all) has a shared inbox."""
+def followers(
+    account, ports: list[int], per_host: int, shared_all: bool, address: str = "127.0.0.1"
+) -> set[str]:
+    """``per_host`` followers on each port of ``address``; every other server (or all) has a
+    shared inbox."""
     from rathaus.federation import activities
     from rathaus.federation.models import Follower, RemoteActor
 
     actors = []
     for index, port in enumerate(ports):
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://{address}:{port}"
         shared = f"{base}/inbox" if shared_all or index % 2 == 0 else ""
         for n in range(per_host):
             actors.append(
                 RemoteActor(
                     uri=f"{base}/users/u{n}",
-                    domain=f"127.0.0.1:{port}",
+                    domain=f"{address}:{port}",
                     username=f"u{n}",
                     inbox=f"{base}/users/u{n}/inbox",
                     shared_inbox=shared,

@@ -48,8 +48,8 @@ class InboxState:
 class InboxProtocol(asyncio.Protocol):
     """HTTP/1.1 with keep-alive, Content-Length bodies only: what aiohttp's client sends."""
 
-    def __init__(self, state: InboxState, port: int) -> None:
-        self.state, self.port, self.host = state, port, f"127.0.0.1:{port}"
+    def __init__(self, state: InboxState, port: int, address: str = "127.0.0.1") -> None:
+        self.state, self.port, self.host = state, port, f"{address}:{port}"
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
 
@@ -126,9 +126,12 @@ class InboxProtocol(asyncio.Protocol):
         return 202
 
 
-def serve(hosts: int, public_key_file: str, key_id: str, latency: float) -> None:
-    """Listen on ``hosts`` ports; print them as one JSON line; answer commands on stdin:
-    ``report`` prints the counts as one JSON line; end of input ends the server."""
+def serve(
+    hosts: int, public_key_file: str, key_id: str, latency: float, address: str = "127.0.0.1"
+) -> None:
+    """Listen on ``hosts`` ports of ``address`` (bench.cluster: an address on its bridge);
+    print them as one JSON line; answer commands on stdin: ``report`` prints the counts as
+    one JSON line; end of input ends the server."""
     state = InboxState(Path(public_key_file).read_text(), key_id, latency)
 
     async def main() -> None:
@@ -137,7 +140,7 @@ def serve(hosts: int, public_key_file: str, key_id: str, latency: float) -> None
         for _ in range(hosts):
             holder: dict[str, int] = {}
             server = await loop.create_server(
-                lambda h=holder: InboxProtocol(state, h["port"]), "127.0.0.1", 0, backlog=512
+                lambda h=holder: InboxProtocol(state, h["port"], address), address, 0, backlog=512
             )
             holder["port"] = server.sockets[0].getsockname()[1]
             servers.append(server)
@@ -174,13 +177,21 @@ class InboxServer:
     """The benchmark's handle on the inbox server process."""
 
     def __init__(
-        self, hosts: int, public_pem: str, key_id: str, data_dir: Path, latency_ms: float = 0.0
+        self,
+        hosts: int,
+        public_pem: str,
+        key_id: str,
+        data_dir: Path,
+        latency_ms: float = 0.0,
+        *,
+        address: str = "127.0.0.1",
+        prefix: tuple[str, ...] = (),  # bench.cluster: ``ip netns exec <namespace>``
     ) -> None:
         key_file = data_dir / "inbox-public-key.pem"
         key_file.write_text(public_pem)
-        command = [sys.executable, "-m", "bench.inbox_server", str(hosts)]
+        command = [*prefix, sys.executable, "-m", "bench.inbox_server", str(hosts)]
         command += ["--public-key", str(key_file), "--key-id", key_id]
-        command += ["--latency", str(latency_ms)]
+        command += ["--latency", str(latency_ms), "--address", address]
         self.process = subprocess.Popen(
             command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
@@ -216,8 +227,9 @@ def main() -> None:
     parser.add_argument("--public-key", required=True)
     parser.add_argument("--key-id", required=True)
     parser.add_argument("--latency", type=float, default=0.0, help="ms before answering")
+    parser.add_argument("--address", default="127.0.0.1", help="where to listen")
     args = parser.parse_args()
-    serve(args.hosts, args.public_key, args.key_id, args.latency / 1000)
+    serve(args.hosts, args.public_key, args.key_id, args.latency / 1000, args.address)
 
 
 if __name__ == "__main__":
