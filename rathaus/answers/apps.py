@@ -12,4 +12,4 @@ class AnswersConfig(AppConfig):
         from rathaus.rendering import pages
 
         # The public FAQ is rendered ahead with the office's other pages.
-        pages.register(office=lambda office: [reverse("answers:faq", args=[office.slug])])
+        pages.register(standing=lambda office: [reverse("answers:faq", args=[office.slug])])

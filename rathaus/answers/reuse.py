@@ -186,5 +186,6 @@ def _set_published(entry: FaqEntry, published: bool, *, by: Any) -> FaqEntry:
 
 
 def changed(office: Office) -> None:
-    """The public FAQ page changed: cached newsroom pages of the office expire."""
-    office.touch()
+    """The public FAQ page changed: cached newsroom pages of the office expire, the FAQ page
+    is rendered again."""
+    office.touch(standing=True)

@@ -17,4 +17,4 @@ class ContactConfig(AppConfig):
         from rathaus.rendering import pages
 
         # The netiquette is a standing page; the form itself stays dynamic (its token).
-        pages.register(office=lambda office: [reverse("contact:netiquette", args=[office.slug])])
+        pages.register(standing=lambda office: [reverse("contact:netiquette", args=[office.slug])])

@@ -21,5 +21,9 @@ class NewsroomConfig(AppConfig):
         from rathaus.rendering import pages
 
         pages.register(
-            site=rendered.site, office=rendered.office, post=rendered.post, tag=rendered.tag
+            site=rendered.site,
+            lists=rendered.lists,
+            standing=rendered.standing,
+            post=rendered.post,
+            tag=rendered.tag,
         )

@@ -9,16 +9,8 @@ from django.urls import reverse
 from rathaus.offices.models import Office
 from rathaus.posts.models import Category, Post, Tag
 
-STANDING = (
-    "newsroom:index",
-    "newsroom:events",
-    "newsroom:privacy",
-    "newsroom:imprint",
-    "newsroom:accessibility",
-    "newsroom:rss",
-    "newsroom:atom",
-    "newsroom:calendar",
-)
+ALWAYS = ("newsroom:index", "newsroom:rss", "newsroom:atom")
+EVENTS = ("newsroom:events", "newsroom:calendar")
 
 
 def site() -> list[str]:
@@ -26,15 +18,25 @@ def site() -> list[str]:
     return [reverse("newsroom:offices"), reverse("newsroom:sitemap-index"), *sections]
 
 
-def office(office: Office) -> list[str]:
-    names = list(STANDING)
+def lists(office: Office, posts: list[Post] | None) -> list[str]:
+    """The lists ``posts`` appear in (all lists with None): a new press release changes the
+    front page, the feeds and its category, not the seven other categories."""
+    names = list(ALWAYS)
+    if posts is None or any(post.event_start for post in posts):
+        names += EVENTS
+    found = [reverse(name, args=[office.slug]) for name in names]
+    categories = Category if posts is None else {Category(p.category) for p in posts if p.category}
+    found += [reverse("newsroom:category", args=[office.slug, c.slug]) for c in categories]
+    return found
+
+
+def standing(office: Office) -> list[str]:
+    names = ["newsroom:privacy", "newsroom:imprint", "newsroom:accessibility"]
     # Pages that answer only when filled in: asking for the others would render a 404.
     names += ["newsroom:easy-language"] if office.has_easy_language else []
     names += ["newsroom:sign-language"] if office.has_sign_language else []
     names += ["newsroom:logo"] if office.logo else []
-    found = [reverse(name, args=[office.slug]) for name in names]
-    found += [reverse("newsroom:category", args=[office.slug, c.slug]) for c in Category]
-    return found
+    return [reverse(name, args=[office.slug]) for name in names]
 
 
 def post(post: Post) -> list[str]:

@@ -352,11 +352,12 @@ class Office(models.Model):
             return request.build_absolute_uri(path or "/")
         return f"{installation_url()}{path}"
 
-    def touch(self, *, everything: bool = False) -> None:
+    def touch(self, *, everything: bool = False, standing: bool = False) -> None:
         """The office's public content changed. ``everything``: something on every public
-        page (its footer, the newsletter link), so every rendered page is rendered again."""
+        page (its footer, the newsletter link), so every rendered page is rendered again;
+        ``standing``: a page that lists no posts (the FAQ)."""
         Office.objects.filter(pk=self.pk).update(content_version=models.F("content_version") + 1)
-        content_changed.send(sender=Office, office=self, everything=everything)
+        content_changed.send(sender=Office, office=self, everything=everything, standing=standing)
 
 
 class Role(models.TextChoices):

@@ -1,7 +1,8 @@
 """The rendering of public pages on the job engine: per office one job for its lists and
 one for its posts' pages (and one for the pages over all offices), queued again by every
 change, so changes in quick succession make one rendering. Two kinds of job under one
-kind of work: the keys say which (``office:<id>``, ``posts:<id>``, ``site``)."""
+kind of work: the keys say which (``office:<id>``, ``posts:<id>``, ``standing:<id>``,
+``site``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def handle(jobs: list) -> Iterator[engine.Outcome]:
             written = refresh.render_site()
         elif what == "posts":
             written = refresh.render_posts(int(office_id))
+        elif what == "standing":
+            written = refresh.render_standing(int(office_id))
         else:
             written = refresh.render_office(int(office_id))
         yield engine.done(job, result=written)

@@ -2,7 +2,15 @@
 newsroom, the FAQ, the netiquette), so that this app needs to import none of them.
 
 Each lister returns paths as ``reverse()`` gives them, without a language prefix; the
-renderer adds the other languages' addresses for pages (paths ending in "/").
+renderer adds the other languages' addresses for pages (paths ending in "/"):
+
+- ``site()``: pages over all offices (office list, sitemaps);
+- ``lists(office, posts)``: the office's pages that list posts and change with them (front
+  page, feeds, categories, events); ``posts`` are the changed ones, so that a lister can
+  name only the pages they appear in, or None for all of them;
+- ``standing(office)``: the office's pages that do not list posts (imprint, FAQ …);
+- ``post(post)``, ``tag(tag)``: a post's own pages (nothing when it is not public) and a
+  tag's page.
 """
 
 from __future__ import annotations
@@ -12,30 +20,20 @@ from typing import Any
 
 from django.conf import settings
 
-OfficeLister = Callable[[Any], Iterable[str]]
-ObjectLister = Callable[[Any], Iterable[str]]
-
-_site: list[Callable[[], Iterable[str]]] = []
-_office: list[OfficeLister] = []
-_post: list[ObjectLister] = []
-_tag: list[ObjectLister] = []
+Lister = Callable[..., Iterable[str]]
+_listers: dict[str, list[Lister]] = {"site": [], "lists": [], "standing": [], "post": [], "tag": []}
 
 
-def register(
-    *,
-    site: Callable[[], Iterable[str]] | None = None,
-    office: OfficeLister | None = None,
-    post: ObjectLister | None = None,
-    tag: ObjectLister | None = None,
-) -> None:
-    for listers, lister in ((_site, site), (_office, office), (_post, post), (_tag, tag)):
-        if lister is not None and lister not in listers:
-            listers.append(lister)
+def register(**listers: Lister) -> None:
+    """``register(lists=…, standing=…)``: add listers of these kinds."""
+    for kind, lister in listers.items():
+        if lister not in _listers[kind]:
+            _listers[kind].append(lister)
 
 
-def _all(listers: list, *args: Any) -> list[str]:
+def _all(kind: str, *args: Any) -> list[str]:
     found: dict[str, None] = {}
-    for lister in listers:
+    for lister in _listers[kind]:
         for path in lister(*args):
             found.update(dict.fromkeys(in_every_language(path)))
     return list(found)
@@ -51,16 +49,20 @@ def in_every_language(path: str) -> list[str]:
 
 
 def site_paths() -> list[str]:
-    return _all(_site)
+    return _all("site")
 
 
-def office_paths(office: Any) -> list[str]:
-    return _all(_office, office)
+def list_paths(office: Any, posts: list | None) -> list[str]:
+    return _all("lists", office, posts)
+
+
+def standing_paths(office: Any) -> list[str]:
+    return _all("standing", office)
 
 
 def post_paths(post: Any) -> list[str]:
-    return _all(_post, post)
+    return _all("post", post)
 
 
 def tag_paths(tag: Any) -> list[str]:
-    return _all(_tag, tag)
+    return _all("tag", tag)

@@ -3,10 +3,11 @@
 A change to an office's public content (``Office.touch``, after a publication, correction,
 withdrawal, a scheduled post going live, its settings or FAQ) queues one job per office
 (key ``office:<id>``: changes in quick succession make one rendering) and one for the
-pages over all offices (``site``). The office's job renders its lists and the changed
-posts' tags, then queues the job for the changed posts' own pages (``posts:<id>``); a
-different fingerprint of the office (on every page: name, logo, imprint …) renders every
-post and tag page.
+pages over all offices (``site``). The office's job renders the lists the changed posts
+appear in and their tags, then queues the job for the changed posts' own pages
+(``posts:<id>``); the standing pages have a job of their own (``standing:<id>``, after a
+change to the FAQ, say). A different fingerprint of the office (on every page: name, logo,
+imprint …) renders all of its pages.
 """
 
 from __future__ import annotations
@@ -35,12 +36,16 @@ SITE = "site"
 OVERLAP = timedelta(seconds=30)
 
 
-def office_changed(sender: object, office: Office, everything: bool = False, **kwargs) -> None:
+def office_changed(
+    sender: object, office: Office, everything: bool = False, standing: bool = False, **kwargs
+) -> None:
     if not settings.RENDER_PAGES:
         return
     if everything:
         RenderState.objects.filter(office_id=office.pk).update(fingerprint="")
     engine.enqueue(KIND, key=f"office:{office.pk}")
+    if standing:
+        engine.enqueue(KIND, key=f"standing:{office.pk}")
     engine.enqueue(KIND, key=SITE)
     transaction.on_commit(lambda: runner.wake(KIND))
 
@@ -68,10 +73,11 @@ def render_office(office_id: int) -> int:
 
     In the order in which a page would otherwise be wrong: pages of posts that are no longer
     public are removed, pages already rendered of changed posts (a correction) rendered
-    again, then the lists (front page, categories, feeds, the changed posts' tags). Pages of
-    newly published posts follow in a job of their own (``render_posts``): until then their
-    address reaches Django, which answers the current page, so nothing is stale meanwhile,
-    and a burst of a thousand new posts does not hold up the lists.
+    again, then the lists the changed posts appear in (front page, feeds, their categories,
+    events, tags). New posts' own pages follow in a job of their own (``render_posts``):
+    until then their address reaches Django, which answers the current page, so nothing is
+    stale meanwhile, and a burst of a thousand new posts does not hold up the lists. The
+    standing pages (imprint, FAQ …) have their job too (``render_standing``).
     """
     office = Office.objects.filter(pk=office_id).first()
     if office is None:
@@ -90,7 +96,10 @@ def render_office(office_id: int) -> int:
         if p.pk in rendered and (not p.is_public or (not everything and _behind(p, rendered)))
     ]
     written = sum(_render_set(pages.post_paths(p), f"post:{p.pk}", office_id) for p in wrong)
-    written += _render_set(pages.office_paths(office), f"office:{office_id}", office_id)
+    # A correction may have moved a post to another category: then all lists.
+    touched = None if everything or wrong else posts
+    lists = pages.list_paths(office, touched)
+    written += _render_set(lists, f"office:{office_id}", office_id, complete=touched is None)
     tags = Tag.objects.filter(office=office) if everything else _tags(posts)
     written += sum(_render_set(pages.tag_paths(t), f"tag:{t.pk}", office_id) for t in tags)
     values = {"lists_until": started, "fingerprint": print_}
@@ -98,8 +107,18 @@ def render_office(office_id: int) -> int:
         values["posts_until"] = None  # every post's page again, in render_posts
     RenderState.objects.filter(pk=state.pk).update(**values)
     engine.enqueue(KIND, key=f"posts:{office_id}")
+    if everything:
+        engine.enqueue(KIND, key=f"standing:{office_id}")
     transaction.on_commit(lambda: runner.wake(KIND))
     return written
+
+
+def render_standing(office_id: int) -> int:
+    """The office's pages that list no posts: imprint, privacy, FAQ, netiquette …"""
+    office = Office.objects.filter(pk=office_id).first()
+    if office is None:
+        return 0
+    return _render_set(pages.standing_paths(office), f"standing:{office_id}", office_id)
 
 
 def render_posts(office_id: int) -> int:
@@ -149,9 +168,12 @@ def _tags(posts: list) -> set:
     return {tag for post in posts for tag in post.tags.all()}
 
 
-def _render_set(paths: list[str], source: str, office_id: int | None) -> int:
-    """Render ``paths`` as the pages of ``source``; what ``source`` had before and has no
-    more (a withdrawn post, a renamed post's old address) is removed."""
+def _render_set(
+    paths: list[str], source: str, office_id: int | None, *, complete: bool = True
+) -> int:
+    """Render ``paths`` as the pages of ``source``; if they are all of them (``complete``),
+    what ``source`` had before and has no more (a withdrawn post, a renamed post's old
+    address) is removed."""
     written = 0
     kept = []
     for path in paths:
@@ -159,6 +181,8 @@ def _render_set(paths: list[str], source: str, office_id: int | None) -> int:
         if page.status == 200:
             written += _store(page, source, office_id)
             kept.append(path)
+    if not complete:
+        return written
     stale = RenderedPage.objects.filter(source=source, gone=False).exclude(path__in=kept)
     return written + _remove(stale)
 

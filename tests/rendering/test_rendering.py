@@ -170,3 +170,33 @@ def test_a_posts_images_are_rendered_as_their_jpeg(rendering, office, publish_po
     assert dict(row.headers)["Content-Type"] == "image/jpeg"
     assert bytes(row.body)[:3] == b"\xff\xd8\xff"  # a JPEG
     assert bytes(row.body) == _dynamic(row.path).getvalue()
+
+
+def test_a_new_post_renders_only_the_lists_it_appears_in(
+    rendering, office, publish_post, monkeypatch
+):
+    publish_post(title="Erste Meldung", body="Eins.")
+    rendered = []
+    real = refresh.render
+    monkeypatch.setattr(refresh, "render", lambda path: rendered.append(path) or real(path))
+    publish_post(title="Neue Pressemitteilung", body="Zwei.", category="press_release")
+    assert "/mitte/" in rendered and "/mitte/feed.rss" in rendered
+    assert "/mitte/kategorie/press-release/" in rendered
+    assert "/mitte/kategorie/emergency/" not in rendered  # lists it does not appear in
+    assert "/mitte/termine/" not in rendered  # not an event
+    assert "/mitte/impressum/" not in rendered  # a standing page
+
+
+def test_a_changed_faq_renders_the_faq_page(
+    rendering, office, approver, publish_post, django_capture_on_commit_callbacks
+):
+    from rathaus.answers import reuse
+    from rathaus.answers.models import FaqEntry
+
+    publish_post(title="Meldung", body="…")
+    entry = FaqEntry.objects.create(
+        office=office, question="Wann hat das Bürgeramt geöffnet?", answer="Mo–Fr 8–16 Uhr."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reuse.publish_faq(entry, by=approver)
+    assert "Wann hat das Bürgeramt geöffnet?" in bytes(_live("/mitte/fragen/").body).decode()
