@@ -173,9 +173,10 @@ def publish_and_kill(args, net, hosts, work, shared, setup, expected, inbox, sta
     urls = {}
     for host in ("web1", "web2"):
         urls[host] = hosts.web(host, host_env(work / "hosts" / host, **shared), PORT)
-    for host, periodic in (("work1", True), ("work2", False)):
+    # Both worker hosts keep a clock: the one that survives sweeps (jobs.clock).
+    for host in ("work1", "work2"):
         env = host_env(work / "hosts" / host, **shared)
-        hosts.worker(host, env, periodic=periodic, threads=args.threads)
+        hosts.worker(host, env, periodic=True, threads=args.threads)
     for host, url in urls.items():
         wait_page(url + page, host, work / f"{host}.log")
     hosts.wait_workers(["work1", "work2"])

@@ -14,5 +14,8 @@ log = logging.getLogger(__name__)
 def anonymise_expired_conversations() -> int:
     """Daily, at night (UTC): closed conversations past their office's retention period."""
     from rathaus.inbox import retention
+    from rathaus.jobs import clock
 
+    if not clock.turn("inbox.anonymise_expired_conversations", 86400):
+        return 0
     return retention.anonymise_expired()

@@ -22,6 +22,9 @@ def run_kind(name: str, ids: list[int] | None = None) -> int:
 
 @db_periodic_task(crontab(minute="*"))
 def tick() -> list[str]:
-    from rathaus.jobs import runner
+    from rathaus.jobs import clock, runner
 
+    # Each worker host's clock ticks; one sweep a minute is enough (jobs.clock).
+    if not clock.turn("jobs.tick", 60):
+        return []
     return runner.tick()

@@ -35,6 +35,9 @@ def send_confirmation(subscriber_id: int) -> bool:
 
 @db_periodic_task(crontab(hour="3", minute="40"))
 def newsletter_daily_clean_up() -> tuple[int, int]:
+    from rathaus.jobs import clock
     from rathaus.newsletter import subscribing
 
+    if not clock.turn("newsletter.daily_clean_up", 86400):
+        return (0, 0)
     return subscribing.purge()
