@@ -315,6 +315,8 @@ RENDERED_ROOT = Path(env.str("RATHAUS_RENDERED_ROOT", str(DATA_DIR / "rendered")
 # How often each web process looks for newly rendered pages, and how many bytes of them it
 # keeps in memory (rendering.front).
 RENDERED_REFRESH_SECONDS = 0.5
+# The office list and the sitemaps are rendered at most this often (rendering.refresh).
+RENDERED_SITE_SECONDS = 10
 RENDERED_MEMORY_BYTES = 64 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -23,6 +23,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from rathaus.jobs import engine, runner
+from rathaus.jobs.models import QUEUED, Job
 from rathaus.offices.models import Office
 from rathaus.posts.models import Post, Tag
 from rathaus.rendering import pages
@@ -46,16 +47,27 @@ def office_changed(
     engine.enqueue(KIND, key=f"office:{office.pk}")
     if standing:
         engine.enqueue(KIND, key=f"standing:{office.pk}")
-    engine.enqueue(KIND, key=SITE)
     transaction.on_commit(lambda: runner.wake(KIND))
+    _site_soon()
+
+
+def _site_soon() -> None:
+    """The pages over all offices (office list, sitemaps) are no reader's first stop: they
+    are rendered at most every RENDERED_SITE_SECONDS, so that a storm of publications
+    spends the worker on the lists. A queued job keeps its time (``engine.enqueue`` would
+    move it, and a storm would put it off for as long as it lasts)."""
+    if Job.objects.filter(kind=KIND, key=SITE, status=QUEUED).exists():
+        return
+    at = timezone.now() + timedelta(seconds=settings.RENDERED_SITE_SECONDS)
+    engine.enqueue(KIND, key=SITE, at=at)
+    transaction.on_commit(lambda: runner.wake(KIND, at=at))
 
 
 def office_deleted(sender: object, instance: Office, **kwargs) -> None:
     _remove(RenderedPage.objects.filter(office_id=instance.pk))
     RenderState.objects.filter(office_id=instance.pk).delete()
     if settings.RENDER_PAGES:
-        engine.enqueue(KIND, key=SITE)
-        transaction.on_commit(lambda: runner.wake(KIND))
+        _site_soon()
 
 
 def fingerprint(office: Office) -> str:

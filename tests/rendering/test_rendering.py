@@ -200,3 +200,23 @@ def test_a_changed_faq_renders_the_faq_page(
     with django_capture_on_commit_callbacks(execute=True):
         reuse.publish_faq(entry, by=approver)
     assert "Wann hat das Bürgeramt geöffnet?" in bytes(_live("/mitte/fragen/").body).decode()
+
+
+def test_the_pages_over_all_offices_wait_and_a_storm_does_not_put_them_off(
+    rendering, office, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rathaus.jobs.models import Job
+
+    settings.RENDERED_SITE_SECONDS = 10
+    settings.RENDER_PAGES = True
+    office.touch()
+    first = Job.objects.get(kind=refresh.KIND, key=refresh.SITE)
+    assert first.next_attempt_at > timezone.now() + timedelta(seconds=8)
+    office.touch()  # a second publication a moment later
+    assert Job.objects.get(kind=refresh.KIND, key=refresh.SITE).next_attempt_at == (
+        first.next_attempt_at
+    )
