@@ -3,7 +3,8 @@
 Prepares a fresh sandbox (migrate, load_demo, collectstatic), renders every public page
 synchronously as the job engine's worker would (rendering.refresh) and writes them into a
 folder with `manage.py mirror_pages --into DIR --once`. Then, in one run, with Debian's wrk
-(`-t2 --latency`, a fixed time each) at 50 and 200 connections:
+(`-t2 --latency`) at 50 and 200 connections, each side twice for half of `--seconds`, in the
+order ours, nginx, nginx, ours (a machine getting busier or quieter weighs on both alike):
 
 a. Embedded default: granian as `manage.py run` starts it (2 workers × 2 threads,
    rathaus.wsgi:application, which answers rendered pages in front of Django) on plain http,
@@ -17,7 +18,9 @@ c. Publishing storm: 100 posts published through the lifecycle verbs while wrk l
    (bench.newsroom_storm); `--storm-production` repeats it behind the production nginx with
    `mirror_pages --into DIR` running. Goal: no error, none older than 2 s.
 
-wrk runs on the same machine and takes CPU from the servers. About 3 minutes by default.
+wrk runs on the same machine and takes CPU from the servers; so do other people's
+processes (the load average is printed). About 4 minutes by default, 5 with
+`--storm-production`; `--skip a,b` runs the storm alone.
 
     .venv/bin/python -m bench.newsroom_load [--seconds 10] [--connections 50,200]
 """
@@ -74,13 +77,21 @@ def same_bytes(a: str, b: str, path: str) -> int:
 
 
 def compare(wrk: str, pairs: list, levels: list[int], seconds: int) -> dict:
-    """pairs: (label, ours, reference, path); interleaved per level; returns the results."""
+    """pairs: (label, ours, reference, path); returns the results per pair and level.
+
+    Each side runs twice for half the time, in the order ours, theirs, theirs, ours: a
+    machine that gets busier or quieter during the run (other people's processes) weighs
+    on both sides alike. Requests/s is the mean of the halves, p99 the worse half.
+    """
+    half = max(1, seconds // 2)
     results = {}
     for connections in levels:
         for label, ours, reference, path in pairs:
-            mine = servers.run_wrk(wrk, ours + path, connections, seconds)
-            theirs = servers.run_wrk(wrk, reference + path, connections, seconds)
-            results[(label, connections)] = (mine, theirs)
+            a1 = servers.run_wrk(wrk, ours + path, connections, half)
+            b1 = servers.run_wrk(wrk, reference + path, connections, half)
+            b2 = servers.run_wrk(wrk, reference + path, connections, half)
+            a2 = servers.run_wrk(wrk, ours + path, connections, half)
+            results[(label, connections)] = (servers.merge(a1, a2), servers.merge(b1, b2))
     return results
 
 

@@ -199,6 +199,20 @@ def parse(output: str) -> dict:
     }
 
 
+def merge(first: dict, second: dict) -> dict:
+    """Two runs of the same length as one: requests added, the worse p50 and p99."""
+    return {
+        "requests": first["requests"] + second["requests"],
+        "rps": (first["rps"] + second["rps"]) / 2,
+        "p50": max(first["p50"], second["p50"]),
+        "p99": max(first["p99"], second["p99"]),
+        "errors": first["errors"] + second["errors"],
+        "socket_errors": "; ".join(
+            e for e in (first["socket_errors"], second["socket_errors"]) if e
+        ),
+    }
+
+
 def line(name: str, connections: int, result: dict) -> str:
     text = (
         f"  {name:<22} c={connections:<4} {result['requests']:>8} req "

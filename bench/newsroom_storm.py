@@ -159,8 +159,9 @@ def publish_storm(
     load = subprocess.Popen(
         [*command, f"{scheme}://{host}:{port}{path}"], stdout=subprocess.PIPE, text=True
     )
-    groups = {**groups, "wrk": [load.pid], "this process": [os.getpid()]}
+    groups = {**groups, "wrk": [load.pid]}
     pids = {name: [p for pid in roots for p in family(pid)] for name, roots in groups.items()}
+    pids["this process"] = [os.getpid()]  # publisher, reader, watch: not its children
     cpu_before = {name: cpu_seconds(found) for name, found in pids.items()}
     wall_before = time.monotonic()
     reader = Reader(host, port, path, tls=tls)
@@ -225,6 +226,7 @@ def publish_storm(
         "waits": render_watch.waits(watch, by_id),
         "served": served,
         "cpu": {name: seconds / wall for name, seconds in cpu.items()},
+        "consumer_cpu": cpu.get("consumers", 0.0),
     }
 
 
@@ -249,7 +251,15 @@ def report(name: str, numbers: dict) -> None:
         f"    of which until the rendering started {render_watch.describe(numbers['waits'])}\n"
         f"    one rendering of the lists {render_watch.describe(numbers['renderings'])}\n"
         f"    lists rendered → the server shows them {render_watch.describe(numbers['served'])}"
+        "\n    (negative: the front page is stored early in a rendering of the lists, before"
+        " the categories, feeds and tags, and is served before that rendering ends)"
     )
+    if numbers["renderings"]:
+        per = numbers["consumer_cpu"] / len(numbers["renderings"])
+        print(
+            f"  consumers' CPU per rendering of the lists (with the posts' pages, the "
+            f"publications' own jobs): {per:.2f} CPU-s"
+        )
     shares = "  ".join(f"{name} {share:.0%}" for name, share in numbers["cpu"].items())
     print(f"  CPU during the storm (100 % = one core of 2): {shares}")
     print(
