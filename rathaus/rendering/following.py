@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from rathaus.rendering.models import RenderedPage
@@ -38,8 +38,10 @@ class Follower:
         self.since: datetime | None = None
 
     def changes(self) -> Iterator[Entry]:
-        # Outside a request: nothing else closes a connection the database dropped.
-        close_old_connections()
+        # Outside a request: nothing else closes a connection the database dropped. Not
+        # inside someone's transaction (a test's), which that would end.
+        if not connection.in_atomic_block:
+            close_old_connections()
         now = timezone.now()
         rows = RenderedPage.objects.all()
         if self.since is None:

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import set_script_prefix
 from django.utils import translation
 
@@ -74,6 +76,17 @@ def _environ(path: str) -> dict:
     }
 
 
+def _close(response) -> None:
+    """Close the response's files without ``request_finished``, as Django's test client
+    does: its receiver closes the database connection when it finds a transaction open,
+    and this is no request of its own but work inside the worker's (or a test's)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def render(path: str) -> Page:
     """The page at ``path`` as Django answers it now. Bodies of streamed answers (images,
     the logo) are read whole: they are small renditions."""
@@ -87,7 +100,7 @@ def render(path: str) -> Page:
     try:
         body = b"".join(response) if response.streaming else response.content
     finally:
-        response.close()
+        _close(response)
     if response.cookies or response.has_header("Set-Cookie"):
         # A page that sets a cookie is personal: it must not be copied for everyone.
         log.warning("not rendered: %s sets a cookie", path)

@@ -57,7 +57,10 @@ class Django:
 
 
 @pytest.fixture
-def django():
+def django(transactional_db):
+    """Django's whole WSGI handler, as granian calls it: its receivers close the database
+    connection at a request's start and end when they find a transaction open, so the test
+    runs without one around it."""
     return Django()
 
 
