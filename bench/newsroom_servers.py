@@ -18,7 +18,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.sandbox import ROOT
@@ -86,35 +85,10 @@ def start_granian(env: dict, port: int) -> subprocess.Popen:
 
 
 def certificate(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate (EC P-256, as tests/rendering/test_nginx.py makes it)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    """A self-signed certificate for HOST, as the nginx test makes it."""
+    from tests.loopback import self_signed_certificate
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    key_file, cert_file = directory / "key.pem", directory / "cert.pem"
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return cert_file, key_file
+    return self_signed_certificate(directory, HOST)
 
 
 def production_site(env: dict, work: Path, *, rendered: Path, static: Path, upstream: int) -> str:

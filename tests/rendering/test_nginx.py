@@ -18,7 +18,6 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -35,6 +34,7 @@ from rathaus.inbox.models import Conversation
 from rathaus.lib import spam
 from rathaus.offices.management.commands import nginx_config
 from rathaus.posts import lifecycle
+from tests.loopback import self_signed_certificate
 
 NGINX = "/usr/sbin/nginx"
 CURL = "/usr/bin/curl"
@@ -131,35 +131,8 @@ def _free_port() -> int:
 
 def _certificate(directory: Path) -> Path:
     """A self-signed certificate for HOST; curl trusts exactly this one."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    (directory / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    (directory / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return directory / "cert.pem"
+    cert, _key = self_signed_certificate(directory, HOST)
+    return cert
 
 
 @pytest.fixture
