@@ -98,7 +98,9 @@ def render_office(office_id: int) -> int:
     state, _made = RenderState.objects.get_or_create(office_id=office_id)
     print_ = fingerprint(office)
     everything = state.lists_until is None or state.fingerprint != print_
-    posts = _changed_posts(office, None if everything else state.lists_until)
+    # Only what the lists need to know of each post: a burst of a thousand posts must not
+    # load a thousand bodies (the wrong ones are loaded whole below).
+    posts = _changed_posts(office, None if everything else state.lists_until, light=True)
     rendered = _rendered_at(posts)
     # Pages that would now be wrong: a withdrawn post's, a corrected post's (rendered before
     # its change). Not those of new posts (none yet), nor every post for a new footer.
@@ -107,6 +109,7 @@ def render_office(office_id: int) -> int:
         for p in posts
         if p.pk in rendered and (not p.is_public or (not everything and _behind(p, rendered)))
     ]
+    wrong = _whole([p.pk for p in wrong])
     written = sum(_render_set(pages.post_paths(p), f"post:{p.pk}", office_id) for p in wrong)
     # A correction may have moved a post to another category: then all lists.
     touched = None if everything or wrong else posts
@@ -153,12 +156,23 @@ def render_posts(office_id: int) -> int:
     return written
 
 
-def _changed_posts(office: Office, since) -> list:
-    """Posts that were ever public, changed since ``since`` (all with None)."""
+def _changed_posts(office: Office, since, *, light: bool = False) -> list:
+    """Posts that were ever public, changed since ``since`` (all with None); ``light``: only
+    the fields the lists ask for (status, category, event, tags)."""
     posts = Post.objects.filter(office=office, published_at__isnull=False)
     if since is not None:
         posts = posts.filter(updated_at__gte=since - OVERLAP)
+    if light:
+        fields = ("pk", "office", "status", "category", "event_start", "updated_at")
+        return list(posts.only(*fields).prefetch_related("tags"))
     return list(posts.select_related("office").prefetch_related("tags", "images"))
+
+
+def _whole(pks: list[int]) -> list:
+    if not pks:
+        return []
+    posts = Post.objects.filter(pk__in=pks).select_related("office")
+    return list(posts.prefetch_related("tags", "images"))
 
 
 def _rendered_at(posts: list) -> dict[int, Any]:
