@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -83,21 +83,20 @@ class Load(threading.Thread):
         return total
 
 
-@dataclass(eq=False)  # a thread: hashed by identity
-class Probe(threading.Thread):
-    """Asks ``url`` every ``every`` seconds; records when each awaited title first shows."""
+class TitleWatch(threading.Thread):
+    """Reads a page every ``every`` seconds (``read``, by the subclass) and records when
+    each awaited post title first shows in it."""
 
-    url: str
-    every: float = 0.05
-    awaited: dict[str, float] = field(default_factory=dict)  # title → when published (epoch)
-    seen: dict[str, float] = field(default_factory=dict)  # title → first seen (epoch)
-    answers: int = 0
-    failures: list[str] = field(default_factory=list)  # (after the kill) what went wrong
-
-    def __post_init__(self) -> None:
-        threading.Thread.__init__(self, daemon=True)
+    def __init__(self, every: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.awaited: dict[str, float] = {}  # title → when published (epoch)
+        self.seen: dict[str, float] = {}  # title → first seen (epoch)
         self.stopping = threading.Event()
         self.lock = threading.Lock()
+
+    def read(self) -> str:
+        raise NotImplementedError
 
     def expect(self, title: str, published: float) -> None:
         with self.lock:
@@ -105,13 +104,7 @@ class Probe(threading.Thread):
 
     def run(self) -> None:
         while not self.stopping.is_set():
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
-                    page = response.read().decode("utf-8", "replace")
-                self.answers += 1
-            except (OSError, urllib.error.HTTPError) as error:
-                self.failures.append(f"{time.strftime('%H:%M:%S')} {error}")
-                page = ""
+            page = self.read()
             now = time.time()
             with self.lock:
                 for title in self.awaited:
@@ -132,52 +125,45 @@ class Probe(threading.Thread):
             }
 
 
-class RenderWatch(threading.Thread):
-    """Notes when each post's title is first in the rendered front page's row (the body
-    the worker stored): splits a late front page into the worker's part and the web
-    host's."""
+class Probe(TitleWatch):
+    """Asks ``url`` as a reader does; counts the answers and what went wrong."""
+
+    def __init__(self, url: str, every: float = 0.05) -> None:
+        super().__init__(every)
+        self.url = url
+        self.answers = 0
+        self.failures: list[str] = []  # (after the kill) what went wrong
+
+    def read(self) -> str:
+        try:
+            with urllib.request.urlopen(self.url, timeout=2) as response:
+                page = response.read().decode("utf-8", "replace")
+        except (OSError, urllib.error.HTTPError) as error:
+            self.failures.append(f"{time.strftime('%H:%M:%S')} {error}")
+            return ""
+        self.answers += 1
+        return page
+
+
+class RenderWatch(TitleWatch):
+    """Reads the rendered front page's row (the body the worker stored): splits a late
+    front page into the worker's part and the web host's."""
 
     def __init__(self, path: str, every: float = 0.05) -> None:
-        super().__init__(daemon=True)
-        self.path, self.every = path, every
-        self.awaited: dict[str, float] = {}  # title → published (epoch)
-        self.rendered: dict[str, float] = {}  # title → first seen rendered (epoch)
-        self.stopping = threading.Event()
-        self.lock = threading.Lock()
+        super().__init__(every)
+        self.path = path
 
-    def expect(self, title: str, published: float) -> None:
-        with self.lock:
-            self.awaited[title] = published
+    def read(self) -> str:
+        from rathaus.rendering.models import RenderedPage
+
+        rows = RenderedPage.objects.filter(path=self.path)
+        body = rows.values_list("body", flat=True).first()
+        return bytes(body or b"").decode("utf-8", "replace")
 
     def run(self) -> None:
         from django.db import connection
 
-        from rathaus.rendering.models import RenderedPage
-
         try:
-            while not self.stopping.is_set():
-                body = (
-                    RenderedPage.objects.filter(path=self.path)
-                    .values_list("body", flat=True)
-                    .first()
-                )
-                page = bytes(body or b"").decode("utf-8", "replace")
-                now = time.time()
-                with self.lock:
-                    for title in self.awaited:
-                        if title not in self.rendered and title in page:
-                            self.rendered[title] = now
-                self.stopping.wait(self.every)
+            super().run()
         finally:
             connection.close()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.join(timeout=5)
-
-    def lags(self) -> dict[str, float | None]:
-        with self.lock:
-            return {
-                title: (self.rendered[title] - published if title in self.rendered else None)
-                for title, published in self.awaited.items()
-            }
