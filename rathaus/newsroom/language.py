@@ -51,11 +51,6 @@ def chosen(request: HttpRequest) -> str | None:
     return getattr(request, "address_language", None)
 
 
-def of(request: HttpRequest) -> str:
-    """The language the page is shown in: the address's choice, else the browser's."""
-    return chosen(request) or translation.get_language_from_request(request)
-
-
 class LanguageInAddressMiddleware:
     """Before the page cache: a cache hit must already know the language and the path
     without its prefix."""
