@@ -62,6 +62,13 @@ class Policy:
     # A run that finds a full first batch asks for one more worker to join it. Off for work
     # that is all database writes: on SQLite a second worker only waits for the write lock.
     helpers: bool = True
+    # Work a reader is waiting for (the newsroom's lists after a publication): a run of any
+    # other kind does it between two of its batches, so it never waits for a free worker
+    # behind a backlog of deliveries. Keep it short: it holds up the run that took it.
+    urgent: bool = False
+    # False: the run goes batch after batch without doing urgent work between them (work
+    # that is on time itself: posts published at their announced time).
+    interruptible: bool = True
     # Rows that need no keeping once done (or failed) are deleted instead.
     delete_done: bool = False
     delete_failed: bool = False

@@ -78,3 +78,7 @@ def get(name: str) -> Kind:
 
 def kinds() -> list[Kind]:
     return list(_kinds.values())
+
+
+def urgent() -> list[Kind]:
+    return [kind for kind in _kinds.values() if kind.policy.urgent]

@@ -103,9 +103,22 @@ def run(
             ask_for_help(kind)
         first = False
         outcomes.extend(_handle(kind, rows, now))
+        if kind.policy.interruptible and not kind.policy.urgent:
+            run_urgent(now=now)
         if ids is not None or time.monotonic() > deadline:
             break
     return outcomes
+
+
+def run_urgent(*, now: datetime | None = None) -> int:
+    """Do what urgent kinds have due (``Policy.urgent``), between two batches of other work:
+    one indexed read when there is none. Returns the rows taken. (Not from a streaming
+    kind's loop: the fan-out's requests in flight would wait for it.)"""
+    taken = 0
+    for kind in registry.urgent():
+        if due(kind, now=now):
+            taken += len(run(kind, now=now))
+    return taken
 
 
 def _ensure_recurring(kind: Kind) -> None:

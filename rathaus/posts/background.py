@@ -30,6 +30,9 @@ PUBLISH = engine.register(
             # Batch after batch by one worker, as fast as the database writes them; the
             # deliveries they make go to the other workers.
             helpers=False,
+            # Its batches back to back: the lists they change are rendered by another worker
+            # (an urgent kind), not between them, which would make later posts late.
+            interruptible=False,
             # A published (or unscheduled) post needs no job; the audit log has the rest.
             delete_done=True,
         ),

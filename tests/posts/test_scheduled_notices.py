@@ -110,9 +110,10 @@ def test_a_batch_in_two_offices_costs_a_bounded_number_of_statements(
         user.save()
     _batch(office, editor, approver, other_office, nord, each=5)
     # Claim (2), the posts (1); per office the members, the insert, the mail choices, the
-    # mail jobs (4 × 2); settling (1), the claim that finds nothing more (1): 12 statements,
-    # with the savepoints of their transactions 23. A notify per post cost about five each.
-    with django_assert_max_num_queries(23):
+    # mail jobs (4 × 2); settling (1), the look for urgent work (1), the claim that finds
+    # nothing more (1): 13 statements, with the savepoints of their transactions 24. A
+    # notify per post cost about five each.
+    with django_assert_max_num_queries(24):
         _tell()
     assert Notification.objects.count() == 10
     assert Job.objects.filter(kind="notifications.mail").count() == 10
