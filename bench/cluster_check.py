@@ -96,7 +96,9 @@ def unfinished(posts: list) -> Counter:
     left["fan-out rows"] = Outgoing.objects.filter(
         activity__post__in=ids, status__in=ACTIVE
     ).count()
-    left["renderings"] = Job.objects.filter(kind="rendering.render", status__in=ACTIVE).count()
+    left["renderings"] = Job.objects.filter(
+        kind__in=("rendering.lists", "rendering.render"), status__in=ACTIVE
+    ).count()
     return +left
 
 

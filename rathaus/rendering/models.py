@@ -24,6 +24,9 @@ class RenderedPage(models.Model):
     etag = models.CharField(max_length=80, blank=True)
     gone = models.BooleanField(default=False)
     changed_at = models.DateTimeField(db_index=True)
+    # When it was last rendered, changed or not: a post whose page is older than its last
+    # change is rendered again (by ``changed_at`` an unchanged page would always be).
+    rendered_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = "rendered page"
@@ -36,11 +39,13 @@ class RenderState(models.Model):
     """How far an office's pages are rendered: the lists by a rendering that started at
     ``lists_until``, the posts' own pages up to ``posts_until`` (posts changed since are
     rendered again); a different ``fingerprint`` of the office (its name, logo, imprint …,
-    on every page) renders all of them."""
+    on every page) renders all of them: the lists at once, the posts' pages rendered before
+    ``pages_before`` by the posts' job, slice by slice."""
 
     office_id = models.IntegerField(unique=True)
     lists_until = models.DateTimeField(null=True)
     posts_until = models.DateTimeField(null=True)
+    pages_before = models.DateTimeField(null=True)
     fingerprint = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:

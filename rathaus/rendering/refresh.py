@@ -1,25 +1,30 @@
 """What a change renders again, and how a rendering is stored.
 
 A change to an office's public content (``Office.touch``, after a publication, correction,
-withdrawal, a scheduled post going live, its settings or FAQ) queues one job per office
-(key ``office:<id>``: changes in quick succession make one rendering) and one for the
-pages over all offices (``site``). The office's job renders the lists the changed posts
-appear in and their tags, then queues the job for the changed posts' own pages
-(``posts:<id>``); the standing pages have a job of their own (``standing:<id>``, after a
-change to the FAQ, say). A different fingerprint of the office (on every page: name, logo,
-imprint …) renders all of its pages.
+withdrawal, a scheduled post going live, its settings or FAQ) queues one job for the
+office's lists (kind ``LISTS``, key ``office:<id>``: changes in quick succession make one
+rendering) and one for the pages over all offices (``site``). The lists are what a reader
+opens first after a storm warning, so their kind is urgent (``Policy.urgent``): any worker
+renders them between two batches of other work. The lists' job renders the lists the
+changed posts appear in and their tags, then queues the job for the changed posts' own
+pages (kind ``KIND``, ``posts:<id>``), which renders in slices of ``POSTS_SLICE`` seconds;
+the standing pages have a job of their own (``standing:<id>``, after a change to the FAQ,
+say). A different fingerprint of the office (on every page: name, logo, imprint …) renders
+all of its pages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rathaus.jobs import engine, runner
@@ -30,11 +35,16 @@ from rathaus.rendering import pages
 from rathaus.rendering.models import RenderedPage, RenderState
 from rathaus.rendering.renderer import render
 
+LISTS = "rendering.lists"
 KIND = "rendering.render"
 SITE = "site"
 # Posts are found by ``updated_at``; a transaction that wrote one before this rendering
 # started may commit after it read: looking back this far finds it the next time.
 OVERLAP = timedelta(seconds=30)
+# A job renders posts' pages for about this long, then queues the rest: a thousand new
+# posts' pages must not hold a worker for a minute while deliveries wait.
+POSTS_SLICE = 2.0
+WHOLE_CHUNK = 20  # posts loaded whole at a time, within a slice
 
 
 def office_changed(
@@ -44,10 +54,11 @@ def office_changed(
         return
     if everything:
         RenderState.objects.filter(office_id=office.pk).update(fingerprint="")
-    engine.enqueue(KIND, key=f"office:{office.pk}")
+    engine.enqueue(LISTS, key=f"office:{office.pk}")
+    transaction.on_commit(lambda: runner.wake(LISTS))
     if standing:
         engine.enqueue(KIND, key=f"standing:{office.pk}")
-    transaction.on_commit(lambda: runner.wake(KIND))
+        transaction.on_commit(lambda: runner.wake(KIND))
     _site_soon()
 
 
@@ -119,7 +130,7 @@ def render_office(office_id: int) -> int:
     written += sum(_render_set(pages.tag_paths(t), f"tag:{t.pk}", office_id) for t in tags)
     values = {"lists_until": started, "fingerprint": print_}
     if everything:
-        values["posts_until"] = None  # every post's page again, in render_posts
+        values["pages_before"] = started  # every post's page again, in render_posts
     RenderState.objects.filter(pk=state.pk).update(**values)
     engine.enqueue(KIND, key=f"posts:{office_id}")
     if everything:
@@ -137,23 +148,52 @@ def render_standing(office_id: int) -> int:
 
 
 def render_posts(office_id: int) -> int:
-    """The pages of the office's posts changed since the last time (all the first time)."""
+    """The pages of the office's posts changed since the last time (all the first time, and
+    after a change on every page), for about ``POSTS_SLICE`` seconds; the rest in a job of
+    its own, queued again. Returns the number of pages written or removed."""
     office = Office.objects.filter(pk=office_id).first()
     state = RenderState.objects.filter(office_id=office_id).first()
     if office is None or state is None:
         return 0
     started = timezone.now()
-    posts = _changed_posts(office, state.posts_until)
-    if state.posts_until is not None:  # None: all of them, for something on every page
-        rendered = _rendered_at(posts)
-        # Rendered since their last change already (by the lists' job, or by a run before
-        # this one that the look-back finds again): nothing to do.
-        posts = [
-            p for p in posts if p.pk not in rendered or _behind(p, rendered) or not p.is_public
-        ]
-    written = sum(_render_set(pages.post_paths(p), f"post:{p.pk}", office_id) for p in posts)
-    RenderState.objects.filter(pk=state.pk).update(posts_until=started)
+    deadline = time.monotonic() + POSTS_SLICE
+    if state.pages_before is None:
+        posts = _changed_posts(office, state.posts_until, light=True)
+    else:
+        posts = _changed_posts(office, None, light=True)
+    rendered = _rendered_at(posts)
+    # Rendered since their last change (and since the change on every page) already, by
+    # the lists' job or a slice before this one: nothing to do.
+    floor = state.pages_before
+    posts = [p for p in posts if _due(p, rendered, floor)]
+    written = 0
+    rest: list = []
+    for start in range(0, len(posts), WHOLE_CHUNK):
+        if start and time.monotonic() > deadline:  # at least one chunk: never stuck
+            rest = posts[start:]
+            break
+        for post in _whole([p.pk for p in posts[start : start + WHOLE_CHUNK]]):
+            written += _render_set(pages.post_paths(post), f"post:{post.pk}", office_id)
+    if rest:
+        engine.enqueue(KIND, key=f"posts:{office_id}")
+        transaction.on_commit(lambda: runner.wake(KIND))
+        return written
+    # Done: only if no change on every page came meanwhile (its lists' job set a new floor).
+    RenderState.objects.filter(pk=state.pk, pages_before=floor).update(
+        posts_until=started, pages_before=None
+    )
+    if floor is None:
+        RenderState.objects.filter(pk=state.pk).update(posts_until=started)
     return written
+
+
+def _due(post: Any, rendered: dict[int, Any], floor) -> bool:
+    """Does ``post`` need its pages rendered (or removed)?"""
+    if post.pk not in rendered:
+        return post.is_public  # no page: a public post's is missing
+    if not post.is_public:
+        return True  # its pages are to go
+    return _behind(post, rendered) or (floor is not None and rendered[post.pk] < floor)
 
 
 def _changed_posts(office: Office, since, *, light: bool = False) -> list:
@@ -164,15 +204,17 @@ def _changed_posts(office: Office, since, *, light: bool = False) -> list:
         posts = posts.filter(updated_at__gte=since - OVERLAP)
     if light:
         fields = ("pk", "office", "status", "category", "event_start", "updated_at")
-        return list(posts.only(*fields).prefetch_related("tags"))
+        return list(posts.only(*fields).order_by("updated_at", "pk"))
     return list(posts.select_related("office").prefetch_related("tags", "images"))
 
 
 def _whole(pks: list[int]) -> list:
+    """The posts of ``pks`` whole, in that order."""
     if not pks:
         return []
     posts = Post.objects.filter(pk__in=pks).select_related("office")
-    return list(posts.prefetch_related("tags", "images"))
+    found = {post.pk: post for post in posts.prefetch_related("tags", "images")}
+    return [found[pk] for pk in pks if pk in found]
 
 
 def _rendered_at(posts: list) -> dict[int, Any]:
@@ -181,7 +223,8 @@ def _rendered_at(posts: list) -> dict[int, Any]:
     rows = (
         RenderedPage.objects.filter(source__in=sources, gone=False)
         .values("source")
-        .annotate(oldest=Min("changed_at"))
+        # Rows the version before wrote (during an upgrade) have no rendered_at.
+        .annotate(oldest=Min(Coalesce("rendered_at", "changed_at")))
     )
     return {sources[row["source"]]: row["oldest"] for row in rows}
 
@@ -190,8 +233,11 @@ def _behind(post: Any, rendered: dict[int, Any]) -> bool:
     return rendered[post.pk] < post.updated_at
 
 
-def _tags(posts: list) -> set:
-    return {tag for post in posts for tag in post.tags.all()}
+def _tags(posts: list) -> list:
+    """The tags of ``posts``: read through the link table, not per post (a burst of a
+    thousand posts would make a thousand related managers)."""
+    links = Post.tags.through.objects.filter(post_id__in=[post.pk for post in posts])
+    return list(Tag.objects.filter(pk__in=links.values("tag_id")).select_related("office"))
 
 
 def _render_set(
@@ -215,8 +261,11 @@ def _render_set(
 
 def _store(page: Any, source: str, office_id: int | None) -> int:
     found = RenderedPage.objects.filter(path=page.path).first()
+    now = timezone.now()
     if found is not None and not found.gone and bytes(found.body) == page.body:
-        return 0  # unchanged: the copies keep theirs (and its Last-Modified)
+        # Unchanged: the copies keep theirs (and its Last-Modified); only rendered again.
+        RenderedPage.objects.filter(pk=found.pk).update(rendered_at=now)
+        return 0
     values = {
         "office_id": office_id,
         "source": source,
@@ -224,13 +273,15 @@ def _store(page: Any, source: str, office_id: int | None) -> int:
         "body": page.body,
         "etag": page.etag,
         "gone": False,
-        "changed_at": timezone.now(),
+        "changed_at": now,
+        "rendered_at": now,
     }
     RenderedPage.objects.update_or_create(path=page.path, defaults=values)
     return 1
 
 
 def _remove(rows: Any) -> int:
+    now = timezone.now()
     return rows.filter(gone=False).update(
-        gone=True, body=b"", headers=[], changed_at=timezone.now()
+        gone=True, body=b"", headers=[], changed_at=now, rendered_at=now
     )
