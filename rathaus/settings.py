@@ -253,7 +253,9 @@ else:
         "immediate": TASKS_IMMEDIATE,
         "utc": True,
     }
-HUEY["consumer"] = {"workers": WORKERS, "worker_type": "thread", "periodic": True}
+# An idle worker polls the SQLite queue (Redis's blocks): every 0.2 s at most, not Huey's
+# up to 10 s, which a publication's lists waited for.
+HUEY["consumer"] = {"workers": WORKERS, "worker_type": "thread", "periodic": True, "max_delay": 0.2}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
