@@ -4,9 +4,9 @@ Creates 1,000 approved posts scheduled for T (a few seconds ahead), plans them a
 lifecycle.approve/schedule do (``scheduling.plan``: one job per post on the job engine, due at T;
 plans for the same second share one wake-up), runs the real Huey consumer (``manage.py run_huey``)
 as a subprocess and polls the database until every post and every newsroom delivery is published.
-The consumer also renders the office's public pages (RENDER_PAGES is on in the sandbox): a
-thread follows ``RenderState`` (bench.render_watch) to tell when each post's lists were
-rendered.
+The consumer also renders the office's public pages (RENDER_PAGES is on in the sandbox; they
+are rendered once before T, as for any office in use): a thread follows ``RenderState``
+(bench.render_watch) to tell when each post's lists were rendered.
 
     .venv/bin/python -m bench.publish_latency [--posts 1000] [--lead 15] [--consumers 1]
 
@@ -56,6 +56,7 @@ def create_scheduled(count: int, at) -> int:
         name="Bezirksamt Bench", slug="bench", imprint="Bench", privacy_contact="Bench"
     )
     editor, approver = _people(office)
+    render_ahead(office.pk)
     now = timezone.now()
     posts = [
         Post(
@@ -80,6 +81,17 @@ def create_scheduled(count: int, at) -> int:
         for post in Post.objects.filter(office=office).only("pk", "publish_at"):
             scheduling.plan(post)  # as approve() does for each post
     return office.pk
+
+
+def render_ahead(office_id: int) -> None:
+    """The office's pages as they stand before T: rendered when the office was set up, long
+    before a storm. (An office's first rendering renders all its pages, which no
+    publication pays for.)"""
+    from rathaus.rendering import refresh
+
+    refresh.render_office(office_id)
+    refresh.render_standing(office_id)
+    refresh.render_posts(office_id)
 
 
 def _bind_hashes(office) -> None:
