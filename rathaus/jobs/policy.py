@@ -66,9 +66,11 @@ class Policy:
     # other kind does it between two of its batches, so it never waits for a free worker
     # behind a backlog of deliveries. Keep it short: it holds up the run that took it.
     urgent: bool = False
-    # False: the run goes batch after batch without doing urgent work between them (work
-    # that is on time itself: posts published at their announced time).
-    interruptible: bool = True
+    # Seconds a run of this kind goes on before it does urgent work between two batches (0:
+    # after every batch). Work that is on time itself (posts published at their announced
+    # time) waits a little longer; on SQLite, where one writer writes at a time, only its own
+    # worker can do the urgent work while it runs.
+    urgent_after: float = 0.0
     # Rows that need no keeping once done (or failed) are deleted instead.
     delete_done: bool = False
     delete_failed: bool = False

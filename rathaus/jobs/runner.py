@@ -98,13 +98,15 @@ def run(
     deadline = time.monotonic() + budget
     outcomes: list[Outcome] = []
     first = True
+    urgent_at = time.monotonic() + kind.policy.urgent_after
     while rows := claim(kind, ids=ids, now=now):
         if first and ids is None and kind.policy.helpers and len(rows) == kind.policy.batch:
             ask_for_help(kind)
         first = False
         outcomes.extend(_handle(kind, rows, now))
-        if kind.policy.interruptible and not kind.policy.urgent:
+        if not kind.policy.urgent and time.monotonic() >= urgent_at:
             run_urgent(now=now)
+            urgent_at = time.monotonic() + kind.policy.urgent_after
         if ids is not None or time.monotonic() > deadline:
             break
     return outcomes

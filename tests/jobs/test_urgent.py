@@ -3,6 +3,8 @@ of its batches, so a reader's page never waits for a free worker behind a backlo
 
 from __future__ import annotations
 
+import time
+
 from rathaus.jobs import engine, registry, runner
 from rathaus.jobs.models import Job
 
@@ -41,8 +43,8 @@ def test_a_run_for_given_rows_also_does_urgent_work_after_them(make_kind):
     assert len(quick.calls) == 1
 
 
-def test_work_on_time_itself_does_not_stop_for_urgent_work(make_kind):
-    steady, script = make_kind("test.steady", batch=1, interruptible=False)
+def test_work_on_time_itself_does_urgent_work_only_after_its_own_for_a_while(make_kind):
+    steady, script = make_kind("test.steady", batch=1, urgent_after=3600.0)
     urgent, quick = make_kind("test.urgent", urgent=True)
     engine.enqueue(urgent, payload={"n": 0})
     engine.enqueue(steady, payload={"n": 1})
@@ -52,6 +54,28 @@ def test_work_on_time_itself_does_not_stop_for_urgent_work(make_kind):
 
     assert len(script.calls) == 2
     assert quick.calls == []
+
+
+def test_once_its_while_is_over_it_does_urgent_work_before_its_next_batch(make_kind):
+    steady, script = make_kind("test.steady", batch=1, urgent_after=0.05)
+    urgent, quick = make_kind("test.urgent", urgent=True)
+    order: list[str] = []
+    answer = script.answer
+
+    def slow(row):
+        time.sleep(0.06)  # the first batch outlasts the while
+        order.append(f"steady {row.payload['n']}")
+        return answer(row)
+
+    script.answer = slow
+    quick.answer = lambda row: order.append("urgent") or engine.done(row)
+    engine.enqueue(urgent, payload={"n": 0})
+    engine.enqueue(steady, payload={"n": 1})
+    engine.enqueue(steady, payload={"n": 2})
+
+    runner.run(steady)
+
+    assert order == ["steady 1", "urgent", "steady 2"]
 
 
 def test_an_urgent_run_does_not_stop_for_other_urgent_work(make_kind):
