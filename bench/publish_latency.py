@@ -214,7 +214,7 @@ def main() -> None:
         watch.start()
         print(f"T reached; {args.consumers} consumer(s) × {args.workers} worker threads")
         posts_done, deliveries_done = wait_until_done(args.posts, args.timeout)
-        wait_until_rendered(watch, args.posts, timeout=60)
+        wait_until_rendered(watch, args.posts, timeout=120)
     finally:
         watch.finish()
         for consumer in consumers:
