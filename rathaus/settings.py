@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.lib import data_dir
 from rathaus.lib.env import Env, SettingError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,58 +23,12 @@ env = Env()
 os.umask(0o077)
 
 
-def _private_data_dir(data_dir: Path) -> None:
-    """Create the data dir for the owner only, and close what an older version (or a copy
-    from a backup) left open: the dir itself and its top level. What lies deeper is out of
-    reach once the dir is 0700."""
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for path in (data_dir, *data_dir.iterdir()):
-        try:
-            mode = path.lstat().st_mode
-            if not path.is_symlink() and mode & 0o077:
-                path.chmod(mode & 0o700)
-        except OSError:  # someone else's file: not ours to change, and not fatal
-            pass
-
-
-def _secret_key(data_dir: Path) -> str:
-    """The key from the environment, or one generated once and kept in the data dir."""
-    given = env.secret("RATHAUS_SECRET_KEY")
-    if given:
-        return given
-    path = data_dir / "secret_key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
-
-
-def _encryption_keys(data_dir: Path) -> list[str]:
-    """Keys that seal secrets at rest: from the environment, or one made once and kept in
-    the data dir (not derived from SECRET_KEY, so that key can change on its own)."""
-    from rathaus.lib import sealing
-
-    given = env.secret("RATHAUS_ENCRYPTION_KEYS")
-    path = data_dir / "encryption_keys"
-    if not given and not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(sealing.new_key(), encoding="utf-8")
-        path.chmod(0o600)
-    keys = [k.strip() for k in (given or path.read_text(encoding="utf-8")).split(",") if k.strip()]
-    try:
-        sealing.check_keys(keys)
-    except ValueError as error:
-        raise SettingError(f"RATHAUS_ENCRYPTION_KEYS: {error}") from None
-    return keys
-
-
 try:
     DEBUG = env.bool("RATHAUS_DEBUG", False)
     DATA_DIR = Path(env.str("RATHAUS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
-    _private_data_dir(DATA_DIR)
-    SECRET_KEY = _secret_key(DATA_DIR)
-    ENCRYPTION_KEYS = _encryption_keys(DATA_DIR)
+    data_dir.make_private(DATA_DIR)
+    SECRET_KEY = data_dir.secret_key(env, DATA_DIR)
+    ENCRYPTION_KEYS = data_dir.encryption_keys(env, DATA_DIR)
     ALLOWED_HOSTS = env.list("RATHAUS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
     CSRF_TRUSTED_ORIGINS = env.list("RATHAUS_CSRF_TRUSTED_ORIGINS", [])
     HTTPS = env.bool("RATHAUS_HTTPS", True)

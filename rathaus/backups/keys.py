@@ -31,7 +31,7 @@ ENCRYPTION_KEYS = "encryption_keys"
 
 
 def current() -> dict[str, str]:
-    """The key files' contents, as ``settings._secret_key`` and ``_encryption_keys`` read
+    """The key files' contents, as ``lib.data_dir.secret_key`` and ``encryption_keys`` read
     them."""
     return {SECRET_KEY: settings.SECRET_KEY, ENCRYPTION_KEYS: ",".join(settings.ENCRYPTION_KEYS)}
 
