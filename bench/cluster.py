@@ -31,6 +31,7 @@ Root only (namespaces). About 2 minutes.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import secrets
@@ -160,7 +161,7 @@ def admin(args, net: Network, work: Path):
     )
     refresh.render_site()
     refresh.render_office(setup.office.pk)
-    refresh.render_posts(setup.office.pk)
+    refresh.render_posts(setup.office.pk, seconds=math.inf)
     return setup, expected, inbox
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import os
 import subprocess
 import sys
@@ -51,12 +52,15 @@ def prepare(port: int, rendered: Path) -> str:
     from rathaus.rendering.models import RenderedPage
 
     quiet = io.StringIO()
-    call_command("load_demo", "--port", str(port), stdout=quiet)
+    # Static files first, as `make run` does: the pages the demo's changes render link them.
     call_command("collectstatic", "--no-input", verbosity=0)
+    call_command("load_demo", "--port", str(port), stdout=quiet)
     started = time.monotonic()
     written = refresh.render_site()
     for office_id in Office.objects.values_list("pk", flat=True):
-        written += refresh.render_office(office_id) + refresh.render_posts(office_id)
+        written += refresh.render_office(office_id) + refresh.render_posts(
+            office_id, seconds=math.inf
+        )
     print(f"rendered {written} pages in {time.monotonic() - started:.1f} s")
     call_command("mirror_pages", into=rendered, once=True, stdout=quiet)
     post = (

@@ -18,6 +18,7 @@ after published_at.
 from __future__ import annotations
 
 import argparse
+import math
 import subprocess
 import sys
 import time
@@ -91,7 +92,7 @@ def render_ahead(office_id: int) -> None:
 
     refresh.render_office(office_id)
     refresh.render_standing(office_id)
-    refresh.render_posts(office_id)
+    refresh.render_posts(office_id, seconds=math.inf)
 
 
 def _bind_hashes(office) -> None:

@@ -147,16 +147,17 @@ def render_standing(office_id: int) -> int:
     return _render_set(pages.standing_paths(office), f"standing:{office_id}", office_id)
 
 
-def render_posts(office_id: int) -> int:
+def render_posts(office_id: int, *, seconds: float | None = None) -> int:
     """The pages of the office's posts changed since the last time (all the first time, and
-    after a change on every page), for about ``POSTS_SLICE`` seconds; the rest in a job of
-    its own, queued again. Returns the number of pages written or removed."""
+    after a change on every page), for about ``seconds`` (``POSTS_SLICE``; ``math.inf``: all
+    of them now); the rest in a job of its own, queued again. Returns the number of pages
+    written or removed."""
     office = Office.objects.filter(pk=office_id).first()
     state = RenderState.objects.filter(office_id=office_id).first()
     if office is None or state is None:
         return 0
     started = timezone.now()
-    deadline = time.monotonic() + POSTS_SLICE
+    deadline = time.monotonic() + (POSTS_SLICE if seconds is None else seconds)
     if state.pages_before is None:
         posts = _changed_posts(office, state.posts_until, light=True)
     else:
