@@ -43,6 +43,14 @@ def _slices(office) -> int:
         assert runs < 20, "the slices never finish"
 
 
+def _rename(office, name: str) -> None:
+    """A change on every page, as the settings page makes it (the office loaded afresh)."""
+    office.refresh_from_db()
+    office.name = name
+    office.save()
+    office.touch(everything=True)
+
+
 def _post_paths(posts) -> set[str]:
     return {post.get_absolute_url() for post in posts}
 
@@ -87,10 +95,7 @@ def test_a_change_on_every_page_reaches_every_post_through_the_slices(
     posts = [publish_post(title=f"Meldung {n}", body="Text.") for n in range(3)]
     refresh.render_office(office.pk)
     _slices(office)
-    office.refresh_from_db()  # its content version, as a settings form would load it
-    office.name = "Bezirksamt Neu-Mitte"
-    office.save()
-    office.touch(everything=True)  # as the settings page does
+    _rename(office, "Bezirksamt Neu-Mitte")
     refresh.render_office(office.pk)  # the fingerprint changed: the lists, and a floor
     assert RenderState.objects.get(office_id=office.pk).pages_before is not None
 
@@ -111,10 +116,7 @@ def test_a_change_on_every_page_during_the_last_slice_keeps_its_floor(
     posts = [publish_post(title=f"Hinweis {n}", body="Text.") for n in range(2)]
     refresh.render_office(office.pk)
     _slices(office)
-    office.refresh_from_db()  # its content version, as a settings form would load it
-    office.name = "Bezirksamt Alt-Mitte"
-    office.save()
-    office.touch(everything=True)
+    _rename(office, "Bezirksamt Alt-Mitte")
     refresh.render_office(office.pk)
     refresh.render_posts(office.pk)  # the first of two posts
     real = refresh.render
@@ -122,10 +124,7 @@ def test_a_change_on_every_page_during_the_last_slice_keeps_its_floor(
     def render(path):
         # While the last slice renders, a second change on every page comes in.
         if path == posts[1].get_absolute_url() and office.name != "Bezirksamt Mitte-Nord":
-            office.refresh_from_db()
-            office.name = "Bezirksamt Mitte-Nord"
-            office.save()
-            office.touch(everything=True)
+            _rename(office, "Bezirksamt Mitte-Nord")
             refresh.render_office(office.pk)
         return real(path)
 
