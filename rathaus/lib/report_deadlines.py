@@ -8,13 +8,13 @@ name it and whom the report is for, so that each can become a task on the office
 
 What counts as a deadline: a date introduced as one ("bis", "bis zum", "spätestens",
 "zum", "im 1. Quartal", "innerhalb von drei Monaten") in a clause that asks for a report
-("berichten", "Bericht", "Zwischenbericht", "Sachstand"; "vorlegen", "informieren" and
-"unterrichten" only where the sentence names a council body, since an office also
-"informs" citizens and "Anträge sind vorzulegen" is a deadline for applicants). Dates of
-meetings ("am 15. März"), papers and laws ("vom 12.03.2019"), ranges ("vom 1. Juli bis
-31. August"), dates tied to another verb in their own clause ("bis Ende 2025 instand zu
-setzen") and dates before the paper's own date (a narrative, or a missed deadline) are
-not report deadlines.
+("berichten", "Bericht", "Zwischenbericht", "Sachstand", "Rechenschaft"; "vorlegen",
+"informieren" and "unterrichten" only where the sentence names a council body, since an
+office also "informs" citizens and "Anträge sind vorzulegen" is a deadline for
+applicants). Not deadlines: dates of meetings ("am 15. März", unless the report is due
+there: "bis zur Sitzung am …"), of papers and laws ("vom 12.03.2019"), ranges ("vom 1. Juli
+bis 31. August"), dates tied to another verb in their own clause ("bis Ende 2025 instand
+zu setzen") and dates before the paper's own date (a narrative, or a missed deadline).
 
 Dates are resolved against ``written_on``, the paper's date: a date without a year is the
 next such day on or after it, "d. J." (dieses Jahres) its year, "k. J." (kommenden
@@ -79,19 +79,9 @@ _MONTHS = _numbered(
 )
 # Abbreviations are written with or without their full stop ("Jan." and "Jan").
 _MONTH_ABBREVIATIONS = _numbered(
-    "jan jän",
-    "febr feb",
-    "mär mrz",
-    "apr",
-    "",
-    "jun",
-    "jul",
-    "aug",
-    "sept sep",
-    "okt",
-    "nov",
+    "jan jän", "febr feb", "mär mrz", "apr", "", "jun", "jul", "aug", "sept sep", "okt", "nov",
     "dez",
-)
+)  # fmt: skip
 _NUMBER_WORDS = _numbered(
     "ein eine einem einen einer eines", "zwei", "drei", "vier", "fünf", "sechs", "sieben",
     "acht", "neun", "zehn", "elf", "zwölf",
@@ -150,8 +140,10 @@ _RELATIVE = (
 _PERIOD_END = _period("p", end=r"Ende\s+")
 _PERIOD_IN = _period("q", end=r"(?:Ende\s+)?")
 _MONTH_IN = rf"(?P<i_m>{_MONTH})" + _year_tail("i")
+# "bis zur Sitzung des Ausschusses am 20.11.2025": the report is due at that meeting.
+_AT_MEETING = r"zur\s+(?:\w+\s+){0,2}?\w*sitzung(?:\s+[\w.]+){0,6}?\s+am\s+"
 _DEADLINE = re.compile(
-    r"\b(?:bis\s+(?:spätestens\s+)?(?:zum\s+|zur\s+|am\s+)?"
+    rf"\b(?:bis\s+(?:spätestens\s+)?(?:{_AT_MEETING}|zum\s+|zur\s+|am\s+)?"
     r"|spätestens\s+(?:bis\s+)?(?:zum\s+|am\s+)?|zum\s+)"
     rf"(?:{_NUMERIC}|{_NAMED}|{_MONTH_PART}|{_YEAR_END}|{_PERIOD_END})"
     rf"|\bim\s+(?:Laufe\s+des\s+)?(?:{_PERIOD_IN}|{_MONTH_IN})"
@@ -168,7 +160,7 @@ _OTHER_EVENT = re.compile(r"\s+(?:nach|ab|seit)\s+(?!(?:der\s+)?Beschluss)", re.
 
 # Words asking for a report, enough on their own ("berichtete" tells of a past one;
 # "Berichtigung" is a correction).
-_REPORT = re.compile(r"bericht(?!ig|ete)|sachstand", re.IGNORECASE)
+_REPORT = re.compile(r"bericht(?!ig|ete)|sachstand|rechenschaft", re.IGNORECASE)
 # Words that ask for a report only when a council body is named in the same sentence.
 _REPORT_TO_COUNCIL = re.compile(
     r"\bvor(?:zu)?legen\b|\bvorgelegt\b|\blegt\b.{0,120}?\bvor\b"
@@ -183,8 +175,9 @@ _OTHER_VERB = re.compile(
 )
 _COUNCIL = re.compile(
     r"\b(?i:der|dem|den|die|des)\s+(?:BVV|Bezirksverordnetenversammlung|Bezirksversammlung"
-    r"|Stadtverordnetenversammlung|Gemeindevertretung|Ratsversammlung|Bürgerschaft"
-    r"|Kreistag(?:es|s)?|(?:Stadt|Gemeinde|Ortschafts|Bezirks)?[Rr]at(?:es|s)?"
+    r"|Stadtverordnetenversammlung|(?:Gemeinde|Stadt|Bezirks)vertretung|Ratsversammlung"
+    r"|Bürgerschaft|Kreistag(?:es|s)?|(?:Stadt|Gemeinde|Ortschafts|Stadtbezirks|Bezirks|Orts)?"
+    r"[Rr]at(?:es|s)?"
     r"|[A-ZÄÖÜ]\w*beirat(?:es|s)?|Beirat(?:es|s)?|[A-ZÄÖÜ]\w*ausschuss(?:es)?|Ausschuss(?:es)?)"
     r"(?:\s+für\s+[A-ZÄÖÜ][\w-]*(?:(?:\s+und\s+|,\s*)[A-ZÄÖÜ][\w-]*)*)?(?!\w)"
 )
