@@ -16,10 +16,12 @@ from rathaus.lib.street_lists import Street, read_osm
 from rathaus.lib.street_names import StreetIndex, find_places
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# Measured on the 90 sentences of street_mentions.json (rounded down); raise them when the
-# recogniser gets better, never lower them to let a change through.
-PRECISION = 0.98
-RECALL = 0.98
+# Measured on the 114 sentences of street_mentions.json (rounded down); raise them when the
+# recogniser gets better, never lower them to let a change through. The 24 sentences marked
+# "written_after_the_code" were labelled after the recogniser was written and not tuned for:
+# their numbers are the more honest ones.
+PRECISION, RECALL = 0.97, 0.98
+PRECISION_AFTER, RECALL_AFTER = 0.92, 0.96
 
 
 @cache
@@ -169,10 +171,7 @@ def test_the_longest_name_wins():
     ]
 
 
-def test_precision_and_recall_on_the_labelled_sentences():
-    sentences = json.loads((FIXTURES / "street_mentions.json").read_text(encoding="utf-8"))
-    assert len(sentences) >= 60
-    assert sum(not s["places"] or "note" in s for s in sentences) * 3 >= len(sentences)
+def precision_and_recall(sentences: list[dict]) -> tuple[float, float]:
     right = found = expected = 0
     for sentence in sentences:
         wanted = Counter(tuple(place) for place in sentence["places"])
@@ -180,10 +179,24 @@ def test_precision_and_recall_on_the_labelled_sentences():
         right += sum((wanted & got).values())
         found += sum(got.values())
         expected += sum(wanted.values())
-    precision, recall = right / found, right / expected
-    print(f"\n{len(sentences)} sentences: precision {precision:.3f}, recall {recall:.3f}")
+    return right / found, right / expected
+
+
+def test_precision_and_recall_on_the_labelled_sentences():
+    sentences = json.loads((FIXTURES / "street_mentions.json").read_text(encoding="utf-8"))
+    after = [s for s in sentences if s.get("written_after_the_code")]
+    assert len(sentences) >= 60
+    assert sum(not s["places"] or "note" in s for s in sentences) * 3 >= len(sentences)
+    precision, recall = precision_and_recall(sentences)
+    precision_after, recall_after = precision_and_recall(after)
+    print(
+        f"\n{len(sentences)} sentences: precision {precision:.3f}, recall {recall:.3f}; "
+        f"the {len(after)} written after the code: {precision_after:.3f}, {recall_after:.3f}"
+    )
     assert precision >= PRECISION
     assert recall >= RECALL
+    assert precision_after >= PRECISION_AFTER
+    assert recall_after >= RECALL_AFTER
 
 
 SYLLABLES = ("ber", "lin", "ha", "mo", "ra", "tau", "sen", "kla", "fel", "do", "ri", "gu", "wes")
