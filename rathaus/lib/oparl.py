@@ -40,19 +40,25 @@ __all__ = ["LISTS", "FetchError", "Limits", "OParlObject", "Reader"]
 logger = logging.getLogger(__name__)
 
 # The Body's external lists read, with the type of their entries (OParl 1.1; a 1.0
-# server lacks the last ones). The big ones come last: the threads start in this order.
-LISTS: dict[str, str] = {
-    "legislativeTermList": "LegislativeTerm",
-    "locationList": "Location",
+# server lacks the 1.1 ones), in two rounds. The second round's objects are mostly
+# embedded in the first round's (a Paper's Files, a Meeting's AgendaItems): read after
+# them, their embedded copy, which knows its parent, is the one yielded, and the lists
+# add only what is embedded nowhere. Within a round the lists are read in parallel.
+FIRST_ROUND: dict[str, str] = {
     "organization": "Organization",
     "person": "Person",
-    "membership": "Membership",
     "meeting": "Meeting",
+    "paper": "Paper",
+}
+SECOND_ROUND: dict[str, str] = {
+    "legislativeTermList": "LegislativeTerm",
+    "locationList": "Location",
+    "membership": "Membership",
     "agendaItem": "AgendaItem",
     "consultation": "Consultation",
     "file": "File",
-    "paper": "Paper",
 }
+LISTS = FIRST_ROUND | SECOND_ROUND
 _DONE = object()  # a list's thread is through
 
 
@@ -104,14 +110,16 @@ class Reader:
         for obj in found:
             bodies += [obj] if obj.type == "Body" and not obj.parent else []
         yield from self._once(found)
-        jobs = [
-            (body.data[name], LISTS[name])
-            for body in bodies
-            for name in self.lists
-            if isinstance(body.data.get(name), str)
-            and self.resume.get(body.data[name], "") is not None  # None: read to the end
-        ]
-        yield from self._once(self._in_parallel(jobs))
+        for round_ in (FIRST_ROUND, SECOND_ROUND):
+            jobs = [
+                (body.data[name], LISTS[name])
+                for body in bodies
+                for name in self.lists
+                if name in round_
+                and isinstance(body.data.get(name), str)
+                and self.resume.get(body.data[name], "") is not None  # None: read to the end
+            ]
+            yield from self._once(self._in_parallel(jobs))
 
     def system(self) -> dict[str, Any]:
         """The System object; recognises the vendor from it."""

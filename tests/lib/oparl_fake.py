@@ -11,7 +11,8 @@ is refused as real servers do.
 Each known fault of real servers is a mode, switched on by name in ``quirks`` (see
 :data:`QUIRKS`); ``vendor`` makes the System look like SD.NET RIM, ALLRIS or SessionNet.
 ``fail(path_part, times)`` answers the next requests whose path contains ``path_part``
-with 500s. ``requests`` lists every path and query asked for, as sent.
+with 500s. ``count`` is the number of papers, for a benchmark. ``requests`` lists every
+path and query asked for, as sent.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ QUIRKS = frozenset(
         "bare-point",  # Location.geojson is a bare Point
         "swapped-coordinates",  # [lat, lon]
         "id-differs",  # the Body's id is not the URL it is served at
+        "html-papers",  # the paper list answers a login page (HTML) with 200
     }
 )
 VENDORS = {
@@ -95,6 +97,7 @@ class Refuse(Exception):
 @dataclass
 class FakeOParl:
     papers: int = 23
+    count: int | None = None  # papers, when given (for a benchmark: 100_000)
     meetings: int = 7
     persons: int = 6
     organizations: int = 3
@@ -111,10 +114,12 @@ class FakeOParl:
     def __post_init__(self) -> None:
         unknown = set(self.quirks) - QUIRKS
         assert not unknown, f"unknown quirks {unknown}"
+        if self.count is not None:
+            self.papers = self.count
 
     # ----- the model ------------------------------------------------------------------
 
-    def count(self, kind: str) -> int:
+    def size(self, kind: str) -> int:
         return {
             "legislativeterm": 2,
             "location": 3,
@@ -137,7 +142,7 @@ class FakeOParl:
         for kind in TYPES:
             ids |= {
                 self.oid(kind, i)
-                for i in range(self.count(kind))
+                for i in range(self.size(kind))
                 if not self.changes.get((kind, i), (None, False))[1]
             }
         return ids
@@ -261,11 +266,11 @@ class FakeOParl:
                 return []
         else:
             gone = {i for (k, i), (_, deleted) in self.changes.items() if k == kind and deleted}
-            indices = [i for i in range(self.count(kind)) if i not in gone] if gone else None
+            indices = [i for i in range(self.size(kind)) if i not in gone] if gone else None
         offset = int(base64.urlsafe_b64decode(query.get("cursor", "") or "MA==").decode())
         end = offset + self.page_size
         if indices is None:  # the whole list: a slice of range(), however long the list is
-            chosen = list(range(offset, min(end, self.count(kind))))
+            chosen = list(range(offset, min(end, self.size(kind))))
         else:
             chosen = indices[offset:end]
         page: dict[str, Any] = {
@@ -306,7 +311,7 @@ class FakeOParl:
             return 200, self._page(LISTS[pieces[-1]], parts.path, query)
         if len(pieces) == 4 and pieces[2] in TYPES and pieces[3].isdigit():
             index = int(pieces[3])
-            if index < self.count(pieces[2]):
+            if index < self.size(pieces[2]):
                 return 200, self.make(pieces[2], index)
         raise Refuse(404, {"error": "not found"})
 
@@ -360,9 +365,11 @@ class FakeOParl:
                     status, data = fake.answer(self.path)
                 except Refuse as refusal:
                     status, data = refusal.status, refusal.body
-                body = fake._json(data)
+                body, kind = fake._json(data), "application/json; charset=utf-8"
+                if "html-papers" in fake.quirks and "/body/0/paper" in self.path:
+                    body, kind = b"<!DOCTYPE html><title>Anmeldung</title>", "text/html"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

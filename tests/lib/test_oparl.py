@@ -13,7 +13,7 @@ import pytest
 
 from rathaus.lib import netguard
 from rathaus.lib.oparl import Reader
-from rathaus.lib.oparl_http import Limits, parse_json
+from rathaus.lib.oparl_http import FetchError, Limits, parse_json
 from rathaus.lib.oparl_objects import GENERIC, Notes, detect_vendor, split
 from tests.lib.oparl_fake import BASE_TIME, FakeOParl
 
@@ -85,6 +85,10 @@ def test_embedded_objects_are_split_out_and_point_back(fake):
     items = [objects[item] for item in meeting.data["agendaItem"]]
     assert [item.data["meeting"] for item in items] == [meeting.id, meeting.id]
     assert objects[meeting.data["location"]].type == "Location"
+    # The fake embeds every File, AgendaItem, Consultation and Membership, which its lists
+    # also hold: the copy yielded is the embedded one, which knows its parent.
+    embedded = {"File", "AgendaItem", "Consultation", "Membership", "LegislativeTerm"}
+    assert all(obj.parent for obj in objects.values() if obj.type in embedded)
 
 
 # ----- incremental -------------------------------------------------------------------------
@@ -244,6 +248,25 @@ def test_an_answer_over_the_size_limit_fails_its_list_only(fake):
     objects = list(read.read())
     assert any("larger than 6000 bytes" in why for why in read.failures.values())
     assert any(obj.type == "Organization" for obj in objects)  # small pages got through
+
+
+def test_an_html_answer_fails_its_list_only(loopback, caplog):
+    with FakeOParl(quirks={"html-papers"}) as fake:
+        read = reader(fake)
+        objects = list(read.read())
+    assert read.failures == {list_url(fake, "paper"): "answered HTML instead of JSON"}
+    assert any(obj.type == "Meeting" for obj in objects)
+    assert caplog.text.count("given up") == 1
+
+
+def test_a_reference_in_no_list_raises_for_the_caller_to_retry_later(fake):
+    read = reader(fake)
+    read.system()
+    (paper,) = [obj for obj in read.fetch(fake.oid("paper", 1), "Paper") if obj.type == "Paper"]
+    assert paper.id == fake.oid("paper", 1)
+    with pytest.raises(FetchError) as failed:
+        read.fetch(fake.oid("paper", fake.papers), "Paper")
+    assert failed.value.status == 404
 
 
 def test_a_server_that_is_not_allow_listed_is_refused(settings):
