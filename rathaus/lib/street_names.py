@@ -33,6 +33,7 @@ times and counts ("30 Bäume") are not house numbers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,7 +64,8 @@ _FUNCTION_WORDS = frozenset(
 _ADJECTIVE_ENDINGS = ("em", "en", "er", "es", "e")  # longest first
 _MIN_STEM = 3  # letters before a split-off street word: "Umweg" and "gering" stay whole
 
-_WORD = re.compile(r"[^\W_]+")
+# Letters and digits, and the combining marks of text in NFD ("o" + U+0308 for "ö").
+_WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")
 _HYPHEN = "-\u2010\u2011"
 # Between two words of one name: a few spaces (a line break too), or a hyphen, after the
 # dot of a title too ("Dr.-Ernst-Zimmermann-Straße").
@@ -135,7 +137,15 @@ class _Node:
 def _word_parts(word: str) -> tuple[tuple[str, int, int, bool], ...]:
     """``word`` as (key, start, end, is street word) parts: one, or two when it ends in a
     street word; start and end are offsets in ``word`` itself."""
-    pieces = [fold(char) for char in word]
+    pieces: list[str] = []  # each character folded; a combining mark with its letter
+    letter = 0
+    for index, char in enumerate(word):
+        if index and unicodedata.combining(char):
+            pieces[letter] = fold(unicodedata.normalize("NFC", word[letter : index + 1]))
+            pieces.append("")
+        else:
+            letter = index
+            pieces.append(fold(char))
     folded = "".join(pieces)
     whole = _STREET_WORDS.get(folded)
     if whole:
@@ -246,7 +256,7 @@ class StreetIndex:
             strong = words > 1 or any(t.key in _STRONG or t.key in _FUNCTION_WORDS for t in tokens)
             node.needs_number = not strong
 
-    def longest(self, text: str, tokens: list[_Token], start: int) -> tuple[int, _Node] | None:
+    def _longest(self, text: str, tokens: list[_Token], start: int) -> tuple[int, _Node] | None:
         """The longest name starting at ``tokens[start]``: (index after it, its trie node)."""
         best: tuple[int, _Node] | None = None
         stack = [(self._root, start)]
@@ -360,7 +370,7 @@ def find_places(text: str, streets: StreetIndex) -> list[Mention]:
         token = tokens[index]
         previous = tokens[index - 1] if index else None
         glued = previous is not None and text[previous.end : token.start] in tuple(_HYPHEN)
-        match = streets.longest(text, tokens, index) if token.word_start and not glued else None
+        match = streets._longest(text, tokens, index) if token.word_start and not glued else None
         if match is None:
             index += 1
             continue

@@ -62,6 +62,7 @@ def places(text: str) -> list[tuple[str, str]]:
         ("rund um den Großen Stern", [("Großer Stern", "")]),
         ("des Großen Sterns", [("Großer Stern", "")]),
         ("in der Neuen Schönhauser Straße", [("Neue Schönhauser Straße", "")]),
+        ("in der Neuen Scho\u0308nhauser Straße", [("Neue Schönhauser Straße", "")]),  # NFD
         ("des Bebelplatzes", [("Bebelplatz", "")]),
         # Two streets at a corner or crossing
         ("Ecke Hermannstraße/Flughafenstraße", [("Hermannstraße", ""), ("Flughafenstraße", "")]),
