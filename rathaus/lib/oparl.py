@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from rathaus.lib import netguard
 from rathaus.lib.oparl_http import Answer, Fetcher, FetchError, Limits
@@ -244,9 +244,11 @@ class Reader:
             entries = data["data"]
             links = data.get("links")
             next_url = links.get("next") if isinstance(links, dict) else None
-            return (entries if isinstance(entries, list) else [entries]), (
-                next_url if isinstance(next_url, str) and next_url else None
-            )
+            if not isinstance(next_url, str) or not next_url:
+                next_url = None
+            else:  # a relative link is relative to the page
+                next_url = urljoin(answer.url, next_url)
+            return (entries if isinstance(entries, list) else [entries]), next_url
         if isinstance(data, dict) and data.get("id"):  # SD.NET: /body answers one Body
             self.notes.note("single object", answer.url)
             return [data], None

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,6 +91,20 @@ def test_embedded_objects_are_split_out_and_point_back(fake):
     # also hold: the copy yielded is the embedded one, which knows its parent.
     embedded = {"File", "AgendaItem", "Consultation", "Membership", "LegislativeTerm"}
     assert all(obj.parent for obj in objects.values() if obj.type in embedded)
+
+
+def test_a_caller_that_stops_early_stops_the_threads(loopback):
+    with FakeOParl(count=3000) as fake:  # 600 pages of papers: more than the queue holds
+        objects = reader(fake).read()
+        first = [next(objects) for _ in range(40)]  # into the lists read in parallel
+        closing = threading.Thread(target=objects.close)
+        closing.start()
+        closing.join(timeout=5)
+        assert not closing.is_alive()  # the threads saw the stop, none waits on a full queue
+        requests_then = len(fake.requests)
+        time.sleep(0.3)
+        assert len(fake.requests) == requests_then  # and nobody reads on
+    assert len({obj.id for obj in first}) == 40
 
 
 # ----- incremental -------------------------------------------------------------------------
