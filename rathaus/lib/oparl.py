@@ -83,8 +83,10 @@ class Reader:
         self.resume = dict(resume or {})
         self.lists = [name for name in lists if name in LISTS]
         self.workers = max(1, workers)
-        self.fetcher = Fetcher(limits, sleep=sleep)
         self.notes = Notes()  # the repairs made, counted by kind
+        self.fetcher = Fetcher(
+            limits, sleep=sleep, on_retry=lambda url, why: self.notes.note("retried", url)
+        )
         self.vendor = GENERIC
         self.positions: dict[str, str | None] = {}  # list URL → page still to read
         self.failures: dict[str, str] = {}  # list URL → why it was given up
@@ -137,6 +139,14 @@ class Reader:
         answer = self._get(url)
         self._check_id(answer)
         return split(answer.data, expected, self.vendor, self.notes, where=url)
+
+    def download(self, file: OParlObject) -> tuple[bytes, str]:
+        """A File's content and content type (raises :class:`FetchError`, also for an
+        HTML page where the file was promised)."""
+        url = file.data.get("downloadUrl") or file.data.get("accessUrl")
+        if not isinstance(url, str) or not url:
+            raise FetchError(file.id, "the File names no URL")
+        return self.fetcher.download(url)
 
     def since_for(self, list_url: str) -> datetime | None:
         if isinstance(self.since, Mapping):

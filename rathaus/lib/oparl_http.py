@@ -76,38 +76,69 @@ def parse_json(raw: bytes) -> tuple[Any, bool]:
 
 
 class Fetcher:
-    """GETs JSON; thread-safe (one requests session per thread, as sessions are not)."""
+    """GETs JSON and files; thread-safe (one requests session per thread, as sessions are
+    not). ``on_retry(url, reason)`` hears of every retry, for the reader's log."""
 
     def __init__(
-        self, limits: Limits | None = None, *, sleep: Callable[[float], None] = time.sleep
+        self,
+        limits: Limits | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        on_retry: Callable[[str, str], None] | None = None,
     ) -> None:
         self.limits = limits or Limits()
         self.sleep = sleep
+        self.on_retry = on_retry
         self._local = threading.local()
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = netguard.requests_session()
-            session.headers["Accept"] = "application/json"
         return session
 
     def get_json(self, url: str) -> Answer:
         """The JSON at ``url``; raises :class:`FetchError`, :class:`Unavailable` or
         :class:`netguard.Refused`."""
+        headers, body = self.get(url, "application/json")
+        if _is_html(headers, body):
+            # A login page, a maintenance page or a proxy's error page behind a 200.
+            raise FetchError(url, "answered HTML instead of JSON")
+        try:
+            data, repaired = parse_json(body)
+        except (json.JSONDecodeError, RecursionError) as error:
+            raise FetchError(url, f"unreadable JSON ({error})") from None
+        return Answer(url, data, repaired)
+
+    def download(self, url: str) -> tuple[bytes, str]:
+        """A file's bytes and content type. An HTML page where a file was promised (a
+        login or error page, as some servers answer for unpublished files) is an error."""
+        headers, body = self.get(url, "*/*")
+        content_type = headers.get("Content-Type", "")
+        if _is_html(headers, body) and not url.lower().endswith((".html", ".htm")):
+            raise FetchError(url, "answered HTML instead of the file")
+        return body, content_type
+
+    def get(self, url: str, accept: str) -> tuple[Any, bytes]:
+        """Headers and body of a successful answer, retried as the module says."""
         limits = self.limits
         for attempt in range(1, limits.attempts + 1):
             retry_after: float | None = None
             try:
-                status, headers, body = self._get(url)
-            except (requests.ConnectionError, requests.Timeout, TimeoutError) as error:
+                status, headers, body = self._get(url, accept)
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+                TimeoutError,
+            ) as error:
                 refused = netguard.refusal(error)
                 if refused is not None:
                     raise refused from error
                 reason = f"connection failed ({type(error).__name__})"
             else:
                 if status < 400:
-                    return self._parse(url, headers, body)
+                    return headers, body
                 if status < 500 and status != 429:
                     data = _maybe_json(body)
                     raise FetchError(url, f"answered {status}", status, data)
@@ -115,6 +146,8 @@ class Fetcher:
                 retry_after = parse_retry_after(headers.get("Retry-After"))
             if attempt == limits.attempts:
                 raise Unavailable(url, f"{reason}, {attempt} attempts")
+            if self.on_retry is not None:
+                self.on_retry(url, reason)
             wait = backoff.delay(
                 attempt,
                 base=limits.backoff_seconds,
@@ -124,11 +157,12 @@ class Fetcher:
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _get(self, url: str) -> tuple[int, requests.structures.CaseInsensitiveDict, bytes]:
+    def _get(self, url: str, accept: str) -> tuple[int, Any, bytes]:
         limits = self.limits
         deadline = time.monotonic() + limits.total_seconds
         timeout = (limits.connect_seconds, limits.read_seconds)
-        with self._session().get(url, timeout=timeout, stream=True) as response:
+        headers = {"Accept": accept}
+        with self._session().get(url, timeout=timeout, stream=True, headers=headers) as response:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limits.max_bytes:
                 raise FetchError(url, f"answer larger than {limits.max_bytes} bytes")
@@ -142,17 +176,9 @@ class Fetcher:
                 chunks.append(chunk)
             return response.status_code, response.headers, b"".join(chunks)
 
-    @staticmethod
-    def _parse(url: str, headers: Any, body: bytes) -> Answer:
-        content_type = headers.get("Content-Type", "").lower()
-        if "html" in content_type or body.lstrip()[:1] == b"<":
-            # A login page, a maintenance page or a proxy's error page behind a 200.
-            raise FetchError(url, "answered HTML instead of JSON")
-        try:
-            data, repaired = parse_json(body)
-        except (json.JSONDecodeError, RecursionError) as error:
-            raise FetchError(url, f"unreadable JSON ({error})") from None
-        return Answer(url, data, repaired)
+
+def _is_html(headers: Any, body: bytes) -> bool:
+    return "html" in headers.get("Content-Type", "").lower() or body.lstrip()[:1] == b"<"
 
 
 def _maybe_json(body: bytes) -> Any:

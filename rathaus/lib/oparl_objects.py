@@ -79,6 +79,7 @@ MESSAGES = {
     "no id": "a list entry without an id, skipped",
     "not an object": "a list entry that is not an object, skipped",
     "dropped modified_since": "a next link lost modified_since, appended again",
+    "retried": "a request failed (5xx, 429 or a broken connection) and was retried",
     "next loops": "a next link pointed back to a page already read, list ended",
 }
 

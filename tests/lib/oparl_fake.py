@@ -50,6 +50,7 @@ QUIRKS = frozenset(
         "swapped-coordinates",  # [lat, lon]
         "id-differs",  # the Body's id is not the URL it is served at
         "html-papers",  # the paper list answers a login page (HTML) with 200
+        "html-files",  # file downloads answer a login page (HTML) with 200
     }
 )
 VENDORS = {
@@ -299,6 +300,8 @@ class FakeOParl:
         else:
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path.rstrip("/")
+        if path.startswith("/files/rim/"):  # "/files//rim/…" is not found, as on SD.NET
+            return 200, b"%PDF-1.4 " + path.encode()
         if path == "/oparl":
             return 200, self._system()
         if path == "/oparl/bodies":
@@ -365,8 +368,12 @@ class FakeOParl:
                     status, data = fake.answer(self.path)
                 except Refuse as refusal:
                     status, data = refusal.status, refusal.body
-                body, kind = fake._json(data), "application/json; charset=utf-8"
-                if "html-papers" in fake.quirks and "/body/0/paper" in self.path:
+                if isinstance(data, bytes):
+                    body, kind = data, "application/pdf"
+                else:
+                    body, kind = fake._json(data), "application/json; charset=utf-8"
+                login = ("html-papers", "/body/0/paper"), ("html-files", "/files/")
+                if any(q in fake.quirks and part in self.path for q, part in login):
                     body, kind = b"<!DOCTYPE html><title>Anmeldung</title>", "text/html"
                 self.send_response(status)
                 self.send_header("Content-Type", kind)

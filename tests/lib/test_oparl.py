@@ -162,6 +162,8 @@ def test_sdnet_rim_faults_are_repaired(loopback, caplog):
         meeting = fake.change("meeting", 0, later)
         read = reader(fake, since=BASE_TIME + timedelta(days=1))
         objects = by_id(read.read())
+        invitation = objects[objects[meeting].data["invitation"]]
+        assert read.download(invitation)[0].startswith(b"%PDF")  # "//" would be a 404
     assert read.vendor.name == "SD.NET RIM"
     assert read.failures == {}  # the empty lists' 404s were read as empty lists
     assert read.notes.counts["empty list 404"] >= 5
@@ -169,10 +171,7 @@ def test_sdnet_rim_faults_are_repaired(loopback, caplog):
     assert objects[deleted].type == "Paper" and objects[deleted].deleted
     location = objects[objects[meeting].data["location"]]
     assert location.type == "Location"
-    invitation = objects[objects[meeting].data["invitation"]]
-    assert (
-        "files/rim/" in invitation.data["accessUrl"] and "//rim" not in invitation.data["accessUrl"]
-    )
+    assert "//rim" not in invitation.data["accessUrl"]
     for line in ("read as empty", "single object", "without a type", "collapsed"):
         assert caplog.text.count(line) == 1, line
 
@@ -225,6 +224,7 @@ def test_sessionnet_gets_its_query_unencoded_and_spurious_500s_are_retried(loopb
     assert any("modified_since=2024-01-02T00:00:00+00:00" in p for p in fake.requests)
     first_pages = [p for p in fake.requests if p.startswith("/oparl/body/0/paper?modified")]
     assert len(first_pages) == 3  # two 500s, then the page
+    assert read.notes.counts["retried"] == 3
 
 
 def test_a_generic_reader_encodes_the_query_which_sessionnet_refuses(loopback):
@@ -283,6 +283,19 @@ def test_a_reference_in_no_list_raises_for_the_caller_to_retry_later(fake):
     with pytest.raises(FetchError) as failed:
         read.fetch(fake.oid("paper", fake.papers), "Paper")
     assert failed.value.status == 404
+
+
+def test_files_are_downloaded_and_an_html_page_instead_is_refused(loopback):
+    with FakeOParl() as fake:
+        read = reader(fake)
+        files = [obj for obj in read.read() if obj.type == "File"]
+        content, content_type = read.download(files[0])
+    assert content.startswith(b"%PDF") and content_type == "application/pdf"
+    with FakeOParl(quirks={"html-files"}) as fake:
+        read = reader(fake)
+        files = [obj for obj in read.read() if obj.type == "File"]
+        with pytest.raises(FetchError, match="answered HTML instead of the file"):
+            read.download(files[0])
 
 
 def test_a_server_that_is_not_allow_listed_is_refused(settings):
