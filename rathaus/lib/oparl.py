@@ -110,7 +110,7 @@ class Reader:
         else:
             raise FetchError(self.system_url, "the System names no body list")
         for obj in found:
-            bodies += [obj] if obj.type == "Body" and not obj.parent else []
+            bodies += [obj] if obj.type == "Body" and not obj.parent and not obj.deleted else []
         yield from self._once(found)
         for round_ in (FIRST_ROUND, SECOND_ROUND):
             jobs = [
@@ -295,7 +295,7 @@ class Reader:
 
     def _check_id(self, answer: Answer) -> None:
         said = answer.data.get("id") if isinstance(answer.data, dict) else None
-        if said and said.rstrip("/") != answer.url.rstrip("/"):
+        if isinstance(said, str) and said.rstrip("/") != answer.url.rstrip("/"):
             self.notes.note("id differs", f"{answer.url} says {said}")
 
     def _once(self, objects: Iterable[OParlObject]) -> Iterator[OParlObject]:
