@@ -361,3 +361,13 @@ def test_json_is_parsed_strictly_unless_it_has_raw_control_characters():
     assert parse_json(b'{"name": "Ra\x00t\x1f\n"}') == ({"name": "Rat\n"}, True)
     with pytest.raises(ValueError):
         parse_json(b'{"name": ')
+
+
+def test_a_list_entry_without_id_is_skipped_and_an_embedded_one_named_by_its_place():
+    notes = Notes()
+    assert split({"type": "Meeting", "name": "Rat"}, "Meeting", GENERIC, notes, where="x") == []
+    meeting = {"id": "m", "type": "Meeting", "location": {"description": "Saal 1"}}
+    objects = split(meeting, "Meeting", GENERIC, notes, where="x")
+    assert [(obj.type, obj.id) for obj in objects] == [("Meeting", "m"), ("Location", "m#location")]
+    assert objects[1].data["meetings"] == ["m"]
+    assert notes.counts["no id"] == 1 and notes.counts["missing type"] == 1
