@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "rathaus.response_times",
     "rathaus.connectors",
     "rathaus.newsletter",
+    "rathaus.council",
     # The demo loader fills every app above, so it comes last.
     "rathaus.citizen_data",
     "rathaus.demo",
