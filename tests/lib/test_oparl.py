@@ -99,11 +99,13 @@ def test_a_caller_that_stops_early_stops_the_threads(loopback):
         first = [next(objects) for _ in range(40)]  # into the lists read in parallel
         closing = threading.Thread(target=objects.close)
         closing.start()
-        closing.join(timeout=5)
+        closing.join(timeout=10)
         assert not closing.is_alive()  # the threads saw the stop, none waits on a full queue
         requests_then = len(fake.requests)
-        time.sleep(0.3)
-        assert len(fake.requests) == requests_then  # and nobody reads on
+        time.sleep(0.5)
+        # Nobody reads on: at most the request each of the reader's threads had on the wire
+        # when it stopped is logged late (on a loaded machine the server logs it after us).
+        assert len(fake.requests) <= requests_then + 4
     assert len({obj.id for obj in first}) == 40
 
 
