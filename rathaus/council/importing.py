@@ -6,7 +6,11 @@ reads in batches: a new object is inserted, a changed one updated, one that read
 as stored (by a digest of its fields) is left alone, so a second run with nothing changed
 writes no object. After a run that read every list, the next one asks only for what was
 modified since this one began (``modified_since``); a run that had to give up a list
-keeps the old time, so the next run reads that list again in full.
+keeps the old time, so the next run asks for the same changes again.
+
+A run stopped half-way (a crash, Ctrl-C, a list the server kept failing) goes on where it
+stopped: after each batch the pages whose objects are all stored are kept per list
+(``CouncilSource.resume``), and the next run reads only from there.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ def import_council(
         source.system_url,
         body_id=source.body_id or None,
         since=source.imported_until,
+        resume=source.resume or None,
         limits=limits,
         **reader_options,
     )
@@ -69,6 +74,10 @@ def import_council(
         if len(pending) >= BATCH:
             _store(source.office_id, pending, figures)
             pending = []
+            # Everything taken is stored: a crash from here on resumes at these pages.
+            CouncilSource.objects.filter(pk=source.pk).update(
+                resume=reader.taken, resume_started=source.resume_started or started
+            )
             if progress is not None:
                 progress(figures)
     _store(source.office_id, pending, figures)
@@ -76,8 +85,11 @@ def import_council(
     figures.failed_lists = dict(reader.failures)
     figures.repairs = dict(reader.notes.counts)
     values: dict[str, Any] = {"last_run": {**asdict(figures), "finished_at": timezone.now()}}
+    chain_started = source.resume_started if source.resume else None
     if figures.complete:
-        values["imported_until"] = started
+        values.update(imported_until=chain_started or started, resume={}, resume_started=None)
+    else:  # the lists given up go on from where they failed
+        values.update(resume=reader.taken, resume_started=chain_started or started)
     CouncilSource.objects.filter(pk=source.pk).update(**values)
     return figures
 

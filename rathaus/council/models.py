@@ -27,6 +27,12 @@ class CouncilSource(models.Model):
     # When the last import that read every list began: the next one asks only for what
     # changed since (``modified_since``).
     imported_until = models.DateTimeField(null=True, blank=True)
+    # Per list, the page an unfinished run got to with everything before it stored
+    # (``Reader.taken``): the next run goes on from there. Empty after a complete run.
+    resume = models.JSONField(default=dict, blank=True)
+    # When the first run of an unfinished chain began: the lists it read to the end are not
+    # read again, so when the chain completes, changes are asked for since then.
+    resume_started = models.DateTimeField(null=True, blank=True)
     # The figures of the last run (counts, repairs, lists given up), for the admin page.
     last_run = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
 

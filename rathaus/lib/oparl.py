@@ -16,7 +16,9 @@ with ``deleted=True``.
 A list that keeps failing (after :class:`~rathaus.lib.oparl_http.Fetcher`'s retries) is
 given up with one log line; the others go on. ``positions`` holds, per list URL, the page
 still to be read (``None``: read to the end); a new reader given it as ``resume`` reads
-only what is missing, starting at those pages.
+only what is missing, starting at those pages. ``taken`` is the same for the pages whose
+every object the caller has taken (``positions`` runs ahead by what waits in the queue):
+a caller that stores what it took resumes from ``taken`` after a crash without a gap.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ SECOND_ROUND: dict[str, str] = {
 }
 LISTS = FIRST_ROUND | SECOND_ROUND
 _DONE = object()  # a list's thread is through
+_PAGE = object()  # marks the end of a page's objects in the queue
 
 
 class Reader:
@@ -89,6 +92,10 @@ class Reader:
         )
         self.vendor = GENERIC
         self.positions: dict[str, str | None] = {}  # list URL → page still to read
+        # The same, counting only pages whose every object the caller has taken: a caller
+        # that stores what it took can resume from here after a crash without a gap.
+        self.taken: dict[str, str | None] = {}
+        self._next: dict[str, str | None] = {}  # list URL → the page after the one read
         self.failures: dict[str, str] = {}  # list URL → why it was given up
         self.repeated = 0  # objects seen twice (embedded and in their own list)
         self._seen: set[str] = set()
@@ -177,6 +184,8 @@ class Reader:
                     for obj in page:
                         if not put(obj):
                             return
+                    if not put((_PAGE, list_url, self._next.get(list_url))):
+                        return
             except Exception:  # a bug of ours in one list must not stop the others
                 logger.exception("OParl: reading %s failed", list_url)
                 self.failures[list_url] = "unexpected error"
@@ -192,6 +201,9 @@ class Reader:
                     item = found.get()
                     if item is _DONE:
                         remaining -= 1
+                    elif isinstance(item, tuple) and item[0] is _PAGE:
+                        # Every object before this mark has been yielded and taken.
+                        self.taken[item[1]] = item[2]
                     else:
                         yield item
             finally:
@@ -225,14 +237,16 @@ class Reader:
                 self._give_up(list_url, url, f"refused: {error}", track)
                 return
             entries, next_url = self._entries(answer)
+            if next_url and since is not None and "modified_since=" not in next_url:
+                self.notes.note("dropped modified_since", next_url)
+                next_url = self._with_since(next_url, since)
+            if track:
+                self._next[list_url] = next_url
             yield [
                 obj
                 for entry in entries
                 for obj in split(entry, expected, self.vendor, self.notes, where=url)
             ]
-            if next_url and since is not None and "modified_since=" not in next_url:
-                self.notes.note("dropped modified_since", next_url)
-                next_url = self._with_since(next_url, since)
             url = next_url
         if track:
             self.positions[list_url] = None

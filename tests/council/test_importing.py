@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from rathaus.council.importing import import_council
 from rathaus.council.models import CouncilObject, CouncilSource
@@ -134,3 +135,35 @@ def test_a_private_address_that_is_not_allowed_is_refused(office, settings):
     with FakeOParl() as server, pytest.raises(CommandError, match="refused"):
         call_command("oparl_import", server.system_url, "--office", office.slug)
     assert not CouncilObject.objects.exists()
+
+
+def test_a_run_stopped_half_way_goes_on_where_it_stopped(office, fake, monkeypatch):
+    from rathaus.council import importing
+
+    monkeypatch.setattr(importing, "BATCH", 20)
+    source = source_for(office, fake)
+    batches = []
+
+    def stop_after_three(figures):
+        batches.append(figures.read)
+        if len(batches) == 3:
+            raise KeyboardInterrupt  # Ctrl-C, or a crash, after the third batch was stored
+
+    with pytest.raises(KeyboardInterrupt):
+        import_council(source, limits=QUICK, sleep=lambda s: None, progress=stop_after_three)
+    stopped = timezone.now()
+    source.refresh_from_db()
+    assert source.resume  # where each list got to, everything before it stored
+    assert source.imported_until is None
+
+    figures = run(source)
+
+    assert stored(office) == fake.expected_ids()  # nothing lost in between
+    assert figures.complete
+    assert figures.read < len(fake.expected_ids())  # not from the start again
+    source.refresh_from_db()
+    assert source.resume == {}
+    # Changes are asked for since the first run began: the lists it finished were not
+    # read again by the second.
+    assert source.imported_until < stopped
+    assert source.resume_started is None
