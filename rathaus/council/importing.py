@@ -132,7 +132,9 @@ def _store(office_id: int, objects: list[OParlObject], figures: Figures) -> None
                 changed.append(row)
             else:
                 figures.unchanged += 1
-        CouncilObject.objects.bulk_create(new, batch_size=BATCH)
+        # A second import of the same office at the same time (the command beside the
+        # hourly job) may have inserted some of them: theirs stand.
+        CouncilObject.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
         fields = ["kind", "parent_id", "modified", "deleted", "data", "digest", "imported_at"]
         CouncilObject.objects.bulk_update(changed, fields, batch_size=100)
     figures.created += len(new)

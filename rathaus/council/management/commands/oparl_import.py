@@ -5,7 +5,10 @@ the terminal as they grow."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 
+from rathaus.council import background
 from rathaus.council.importing import Figures, import_council
 from rathaus.council.models import CouncilSource
 from rathaus.lib.netguard import Refused
@@ -29,9 +32,12 @@ class Command(BaseCommand):
         if system_url:
             if not is_web_url(system_url) or (body and not is_web_url(body)):
                 raise CommandError("the System URL and the body id must be http(s) addresses")
-            source, _made = CouncilSource.objects.update_or_create(
-                office=found, defaults={"system_url": system_url, "body_id": body}
-            )
+            with transaction.atomic():
+                source, _made = CouncilSource.objects.update_or_create(
+                    office=found, defaults={"system_url": system_url, "body_id": body}
+                )
+                # This command imports now; the worker takes over in an hour.
+                background.schedule(source, at=timezone.now() + background.IMPORT_EVERY)
         else:
             source = CouncilSource.objects.filter(office=found).first()
             if source is None:
