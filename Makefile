@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.inbox_ingest
 	$(BIN)/python -m bench.federation_fanout
 	$(BIN)/python -m bench.connectors_fanout
+	$(BIN)/python -m bench.oparl_import
 
 messages: $(STAMP)
 	cd rathaus && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --ignore "*/migrations/*"
