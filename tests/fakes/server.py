@@ -27,6 +27,24 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 
+def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """``handler`` on a free loopback port, answered by daemon threads (every fake server
+    of the tests starts so)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    # A short poll interval: stop() waits for one poll, and tests stop many servers.
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    return httpd
+
+
+def stop_serving(httpd: ThreadingHTTPServer | None) -> None:
+    if httpd is not None:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @dataclass
 class Request:
     method: str
@@ -149,18 +167,11 @@ class FakeServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
-        # A short poll interval: stop() waits for one poll, and tests stop many servers.
-        threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._httpd = serve_in_thread(_Handler)
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+        stop_serving(self._httpd)
 
     def __enter__(self) -> FakeServer:
         return self.start()

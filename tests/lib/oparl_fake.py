@@ -26,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.server import serve_in_thread, stop_serving
+
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 SPEC = "https://schema.oparl.org/1.1/"
 
@@ -381,17 +383,11 @@ class FakeOParl:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._httpd = serve_in_thread(Handler)
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+        stop_serving(self._httpd)
 
     def __enter__(self) -> FakeOParl:
         return self.start()
