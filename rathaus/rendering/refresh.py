@@ -179,12 +179,11 @@ def render_posts(office_id: int, *, seconds: float | None = None) -> int:
         engine.enqueue(KIND, key=f"posts:{office_id}")
         transaction.on_commit(lambda: runner.wake(KIND))
         return written
-    # Done: only if no change on every page came meanwhile (its lists' job set a new floor).
-    RenderState.objects.filter(pk=state.pk, pages_before=floor).update(
-        posts_until=started, pages_before=None
-    )
-    if floor is None:
-        RenderState.objects.filter(pk=state.pk).update(posts_until=started)
+    RenderState.objects.filter(pk=state.pk).update(posts_until=started)
+    if floor is not None:
+        # Done with the floor, unless another change on every page came meanwhile (its
+        # lists' job set a new one).
+        RenderState.objects.filter(pk=state.pk, pages_before=floor).update(pages_before=None)
     return written
 
 
