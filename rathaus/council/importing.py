@@ -59,6 +59,8 @@ def import_council(
 ) -> Figures:
     """Read the source's OParl system and store it for the source's office."""
     started, clock = timezone.now(), time.monotonic()
+    # A run that goes on where another stopped belongs to that run's chain.
+    chain_started = (source.resume_started if source.resume else None) or started
     reader = Reader(
         source.system_url,
         body_id=source.body_id or None,
@@ -76,7 +78,7 @@ def import_council(
             pending = []
             # Everything taken is stored: a crash from here on resumes at these pages.
             CouncilSource.objects.filter(pk=source.pk).update(
-                resume=reader.taken, resume_started=source.resume_started or started
+                resume=reader.taken, resume_started=chain_started
             )
             if progress is not None:
                 progress(figures)
@@ -85,11 +87,10 @@ def import_council(
     figures.failed_lists = dict(reader.failures)
     figures.repairs = dict(reader.notes.counts)
     values: dict[str, Any] = {"last_run": {**asdict(figures), "finished_at": timezone.now()}}
-    chain_started = source.resume_started if source.resume else None
     if figures.complete:
-        values.update(imported_until=chain_started or started, resume={}, resume_started=None)
+        values.update(imported_until=chain_started, resume={}, resume_started=None)
     else:  # the lists given up go on from where they failed
-        values.update(resume=reader.taken, resume_started=chain_started or started)
+        values.update(resume=reader.taken, resume_started=chain_started)
     CouncilSource.objects.filter(pk=source.pk).update(**values)
     return figures
 
