@@ -4,7 +4,6 @@ the roll call queues the job of a link made without one."""
 
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -12,14 +11,6 @@ from rathaus.council import background
 from rathaus.council.models import CouncilObject, CouncilSource
 from rathaus.jobs import engine, runner
 from rathaus.jobs.models import FAILED, QUEUED, Job
-from tests.lib.oparl_fake import FakeOParl
-
-
-@pytest.fixture
-def fake(settings):
-    settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
-    with FakeOParl() as server:
-        yield server
 
 
 def job_of(office) -> Job:

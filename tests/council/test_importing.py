@@ -21,13 +21,6 @@ from tests.lib.oparl_fake import BASE_TIME, FakeOParl
 QUICK = Limits(attempts=2, backoff_seconds=0.001, backoff_cap=0.01, read_seconds=5)
 
 
-@pytest.fixture
-def fake(settings):
-    settings.FEDERATION_PRIVATE_HOSTS = ["127.0.0.1"]
-    with FakeOParl() as server:
-        yield server
-
-
 def source_for(office, server: FakeOParl) -> CouncilSource:
     return CouncilSource.objects.create(office=office, system_url=server.system_url)
 
